@@ -1,0 +1,103 @@
+"""The one NinjaAPI at /api/v1/: auth, error shape and the routers of every app."""
+
+from django.db import IntegrityError, connection
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+
+from accounts.api import BearerAuth, router as accounts_router
+from config.errors import DomainError
+from config.validation import message_for
+from property.api import router as property_router
+
+
+api = NinjaAPI(
+    title="Gongzhi API",
+    version="1",
+    description="Long-term property management and self-governance of renovated compounds.",
+    auth=[BearerAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def error(request, status: int, detail: str, code: str, fields: dict | None = None):
+    body = {"detail": detail, "code": code}
+    if fields:
+        body["fields"] = fields
+    return api.create_response(request, body, status=status)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body" and len(parts) > 2:
+        parts = parts[2:]  # drop "body" and the name of the payload parameter
+    elif parts and parts[0] in {"body", "query", "path", "header", "form", "file", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(message_for(err))
+    return error(request, 422, _("Invalid input."), "invalid", fields)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
+    return error(request, exc.status, str(exc.message), exc.code, fields or None)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request, exc):
+    # A concurrent write won the race for a unique value; the service's own check saw none.
+    return error(request, 409, _("This conflicts with a record that already exists."), "conflict")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, _("Not found."), "not_found")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, 401, _("Sign in first: send a Bearer token or a session cookie."), "unauthenticated")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # the body could not be parsed at all: still invalid input, 422
+        return error(request, 422, _("Invalid input."), "invalid", {"body": [_("The body is not valid JSON.")]})
+    codes = { 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "throttled"}
+    return error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+    broker: str
+
+
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["system"])
+def health(request):
+    """Liveness with the real dependencies: a database query and a broker ping."""
+    from config.health import broker_status
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure of the database is reported, not raised
+        database = "error"
+    broker = broker_status()
+    ok = database == "ok" and broker in {"ok", "embedded"}
+    return Status(200 if ok else 503, {"status": "ok" if ok else "error", "database": database, "broker": broker})
+
+
+api.add_router("/", accounts_router)
+api.add_router("/property/", property_router)

@@ -1,0 +1,62 @@
+"""Domain errors: services raise these; config.api turns them into HTTP answers in one place."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class DomainError(Exception):
+    """A rule of the domain refuses the request."""
+
+    status = 409
+    code = "conflict"
+
+    def __init__(self, message, *, code: str | None = None, field: str | None = None, fields=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = dict(fields or {})
+        if field:
+            self.fields.setdefault(field, [str(message)])
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    """Input that parsed but breaks a rule about a field."""
+
+    status = 422
+    code = "invalid"
+
+
+UNIQUE_CODES = {"unique", "unique_together"}
+
+
+def validate_model(obj, *, exclude=None) -> None:
+    """Run the model's own validation (fields and constraints) and raise a domain error.
+
+    Uniqueness that fails is a conflict (409); any other broken rule is invalid input (422).
+    """
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        fields, conflict = {}, False
+        for name, errs in exc.error_dict.items():
+            key = "non_field" if name == NON_FIELD_ERRORS else name
+            for err in errs:
+                conflict = conflict or err.code in UNIQUE_CODES
+                fields.setdefault(key, []).extend(err.messages)
+        first = next(iter(fields.values()))[0]
+        raise (Conflict if conflict else Invalid)(first, code="duplicate" if conflict else None, fields=fields) from None

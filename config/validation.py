@@ -1,0 +1,50 @@
+"""Pydantic's validation errors in words a person reads, through gettext (Chinese by default)."""
+
+from django.utils.translation import gettext as _
+
+
+def _limit(ctx: dict, key: str):
+    return {"limit": ctx.get(key)}
+
+
+MESSAGES = {
+    "missing": lambda ctx: _("This field is required."),
+    "string_too_short": lambda ctx: _("Enter at least %(limit)s characters.") % _limit(ctx, "min_length"),
+    "string_too_long": lambda ctx: _("Enter at most %(limit)s characters.") % _limit(ctx, "max_length"),
+    "string_pattern_mismatch": lambda ctx: _("This value is not in the expected format."),
+    "string_type": lambda ctx: _("Enter text."),
+    "int_parsing": lambda ctx: _("Enter a whole number."),
+    "int_type": lambda ctx: _("Enter a whole number."),
+    "int_from_float": lambda ctx: _("Enter a whole number."),
+    "float_parsing": lambda ctx: _("Enter a number."),
+    "decimal_parsing": lambda ctx: _("Enter a number."),
+    "decimal_type": lambda ctx: _("Enter a number."),
+    "decimal_max_places": lambda ctx: _("Use at most %(limit)s decimal places.") % _limit(ctx, "decimal_places"),
+    "decimal_max_digits": lambda ctx: _("Use at most %(limit)s digits.") % _limit(ctx, "max_digits"),
+    "decimal_whole_digits": lambda ctx: _("This number is too large."),
+    "greater_than": lambda ctx: _("Must be greater than %(limit)s.") % _limit(ctx, "gt"),
+    "greater_than_equal": lambda ctx: _("Must be at least %(limit)s.") % _limit(ctx, "ge"),
+    "less_than": lambda ctx: _("Must be less than %(limit)s.") % _limit(ctx, "lt"),
+    "less_than_equal": lambda ctx: _("Must be at most %(limit)s.") % _limit(ctx, "le"),
+    "bool_parsing": lambda ctx: _("Enter true or false."),
+    "bool_type": lambda ctx: _("Enter true or false."),
+    "date_from_datetime_parsing": lambda ctx: _("Enter a date as YYYY-MM-DD."),
+    "date_parsing": lambda ctx: _("Enter a date as YYYY-MM-DD."),
+    "date_type": lambda ctx: _("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
+    "datetime_from_date_parsing": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
+    "datetime_type": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
+    "enum": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
+    "literal_error": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
+    "list_type": lambda ctx: _("Enter a list."),
+    "dict_type": lambda ctx: _("Enter an object."),
+    "model_attributes_type": lambda ctx: _("Enter an object."),
+    "json_invalid": lambda ctx: _("The body is not valid JSON."),
+}
+
+
+def message_for(error: dict) -> str:
+    make = MESSAGES.get(error.get("type", ""))
+    if make is None:
+        return str(error.get("msg", _("Invalid value.")))
+    return make(error.get("ctx") or {})

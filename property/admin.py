@@ -1,0 +1,114 @@
+from django.contrib import admin
+
+from property.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    ManagementPlan,
+    Renovation,
+    RenovationItem,
+    Residency,
+    Resident,
+    ServiceContract,
+    ServiceProvider,
+    Subdistrict,
+)
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "subdistrict", "phone"]
+    list_filter = ["subdistrict"]
+    search_fields = ["name"]
+
+
+class RenovationInline(admin.StackedInline):
+    model = Renovation
+    extra = 0
+    filter_horizontal = ["items"]
+
+
+class ManagementPlanInline(admin.StackedInline):
+    model = ManagementPlan
+    extra = 0
+
+
+class ServiceContractInline(admin.TabularInline):
+    model = ServiceContract
+    extra = 0
+    autocomplete_fields = ["provider"]
+
+
+@admin.register(Compound)
+class CompoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "year_built", "is_old", "management_mode"]
+    list_filter = ["community", "management_mode", "is_old"]
+    search_fields = ["name", "address"]
+    inlines = [RenovationInline, ManagementPlanInline, ServiceContractInline]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["name", "compound", "floors", "entrances"]
+    list_filter = ["compound__community"]
+    search_fields = ["name", "compound__name"]
+    autocomplete_fields = ["compound"]
+
+
+class ResidencyInline(admin.TabularInline):
+    model = Residency
+    extra = 0
+    autocomplete_fields = ["resident", "household"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "floor", "building_area", "area_source"]
+    list_filter = ["building__compound__community", "area_source"]
+    search_fields = ["unit_label", "building__name", "building__compound__name"]
+    autocomplete_fields = ["building"]
+    list_select_related = ["building__compound"]
+    inlines = [ResidencyInline]
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "id_number_masked", "is_party_member"]
+    list_filter = ["is_party_member"]
+    search_fields = ["name", "phone"]
+    readonly_fields = ["id_number_masked", "created_at"]
+    autocomplete_fields = ["user"]
+    inlines = [ResidencyInline]
+
+
+@admin.register(RenovationItem)
+class RenovationItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "code"]
+    list_filter = ["category"]
+
+
+@admin.register(Renovation)
+class RenovationAdmin(admin.ModelAdmin):
+    list_display = ["compound", "year", "funding_government", "funding_residents", "funding_companies"]
+    list_filter = ["year"]
+    filter_horizontal = ["items"]
+    autocomplete_fields = ["compound"]
+
+
+@admin.register(ServiceProvider)
+class ServiceProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "contact_name", "contact_phone"]
+    search_fields = ["name"]
+
+
+@admin.register(ServiceContract)
+class ServiceContractAdmin(admin.ModelAdmin):
+    list_display = ["provider", "compound", "starts_on", "ends_on", "service_standard"]
+    autocomplete_fields = ["provider", "compound"]

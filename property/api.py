@@ -1,0 +1,192 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.permissions import can_manage_community, is_officer_of
+from config.errors import Forbidden, Invalid
+from config.openapi import errors
+from property import selectors, services
+from property.models import Residency, Subdistrict
+from property.permissions import phone_for_viewer
+from property.schemas import (
+    BuildingIn,
+    BuildingOut,
+    CommunityIn,
+    CommunityOut,
+    CompoundDetailOut,
+    CompoundIn,
+    CompoundOut,
+    CompoundPatch,
+    HouseholdDetailOut,
+    HouseholdIn,
+    HouseholdOut,
+    ResidencyEndIn,
+    ResidencyOut,
+    ResidentIn,
+    ResidentOut,
+)
+
+router = Router(tags=["property"])
+LIST_ERRORS = errors(401, 422)
+WRITE_ERRORS = errors(401, 403, 409, 422)
+
+
+def visible_or_invalid(queryset, pk: int, field: str, what: str):
+    """Look up a referenced object among those the user may see; unknown or hidden is bad input."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Invalid(_("No such %(what)s.") % {"what": what}, field=field)
+    return obj
+
+
+def require_manage(user, community):
+    if not can_manage_community(user, community):
+        raise Forbidden(_("Only the community's workers and the subdistrict's officers may change this."))
+
+
+class CompoundFilter(Schema):
+    community: int | None = None
+
+
+class BuildingFilter(Schema):
+    compound: int | None = None
+
+
+class HouseholdFilter(Schema):
+    compound: int | None = None
+    building: int | None = None
+
+
+class ResidentFilter(Schema):
+    household: int | None = None
+
+
+@router.get("/communities", response={200: list[CommunityOut], **LIST_ERRORS})
+@paginate(LimitOffsetPagination)
+def community_list(request):
+    return selectors.communities_visible(request.user).order_by("id")
+
+
+@router.post("/communities", response={201: CommunityOut, **WRITE_ERRORS})
+def community_create(request, payload: CommunityIn):
+    subdistrict = Subdistrict.objects.filter(pk=payload.subdistrict).first()
+    if subdistrict is None or not is_officer_of(request.user, subdistrict):
+        raise Invalid(_("No such subdistrict among those you work for."), field="subdistrict")
+    data = payload.dict(exclude={"subdistrict"})
+    return Status(201, services.community_create(actor=request.user, subdistrict=subdistrict, **data))
+
+
+@router.get("/compounds", response={200: list[CompoundOut], **LIST_ERRORS})
+@paginate(LimitOffsetPagination)
+def compound_list(request, filters: Query[CompoundFilter]):
+    qs = selectors.compounds_visible(request.user)
+    if filters.community is not None:
+        qs = qs.filter(community_id=filters.community)
+    return qs.order_by("id")
+
+
+@router.post("/compounds", response={201: CompoundOut, **WRITE_ERRORS})
+def compound_create(request, payload: CompoundIn):
+    community = visible_or_invalid(selectors.communities_visible(request.user), payload.community, "community", _("community"))
+    require_manage(request.user, community)
+    data = payload.dict(exclude={"community"})
+    return Status(201, services.compound_create(actor=request.user, community=community, **data))
+
+
+@router.get("/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 404)})
+def compound_detail(request, compound_id: int):
+    return get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
+
+
+@router.patch("/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 403, 404, 409, 422)})
+def compound_update(request, compound_id: int, payload: CompoundPatch):
+    compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
+    require_manage(request.user, compound.community)
+    changes = payload.dict(exclude_unset=True)
+    for name in ("name", "is_old", "management_mode", "address"):
+        if name in changes and changes[name] is None:
+            raise Invalid(_("This field cannot be empty."), field=name)
+    services.compound_update(actor=request.user, compound=compound, changes=changes)
+    return selectors.compounds_detailed(request.user).get(pk=compound_id)
+
+
+@router.get("/buildings", response={200: list[BuildingOut], **LIST_ERRORS})
+@paginate(LimitOffsetPagination)
+def building_list(request, filters: Query[BuildingFilter]):
+    qs = selectors.buildings_visible(request.user)
+    if filters.compound is not None:
+        qs = qs.filter(compound_id=filters.compound)
+    return qs.order_by("id")
+
+
+@router.post("/buildings", response={201: BuildingOut, **WRITE_ERRORS})
+def building_create(request, payload: BuildingIn):
+    compound = visible_or_invalid(selectors.compounds_visible(request.user), payload.compound, "compound", _("compound"))
+    require_manage(request.user, compound.community)
+    return Status(201, services.building_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"})))
+
+
+@router.get("/households", response={200: list[HouseholdOut], **LIST_ERRORS})
+@paginate(LimitOffsetPagination)
+def household_list(request, filters: Query[HouseholdFilter]):
+    qs = selectors.households_visible(request.user)
+    if filters.compound is not None:
+        qs = qs.filter(building__compound_id=filters.compound)
+    if filters.building is not None:
+        qs = qs.filter(building_id=filters.building)
+    return qs.order_by("id")
+
+
+@router.post("/households", response={201: HouseholdOut, **WRITE_ERRORS})
+def household_create(request, payload: HouseholdIn):
+    building = visible_or_invalid(selectors.buildings_visible(request.user), payload.building, "building", _("building"))
+    require_manage(request.user, building.compound.community)
+    data = payload.dict(exclude={"building"})
+    return Status(201, services.household_create(actor=request.user, building=building, **data))
+
+
+@router.get("/households/{household_id}", response={200: HouseholdDetailOut, **errors(401, 404)})
+def household_detail(request, household_id: int):
+    household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
+    community = household.building.compound.community
+    household.residents = [
+        {
+            "residency": r.id, "resident": r.resident_id, "name": r.resident.name,
+            "phone": phone_for_viewer(request.user, r.resident, community),
+            "relation": r.relation, "started_on": r.started_on, "ended_on": r.ended_on,
+            "is_party_member": r.resident.is_party_member,
+        }
+        for r in selectors.household_residencies(household)
+    ]
+    return household
+
+
+@router.get("/residents", response={200: list[ResidentOut], **LIST_ERRORS})
+@paginate(LimitOffsetPagination)
+def resident_list(request, filters: Query[ResidentFilter]):
+    qs = selectors.residents_visible(request.user)
+    if filters.household is not None:
+        qs = qs.filter(id__in=Residency.objects.filter(household_id=filters.household).values("resident_id"))
+    return qs.order_by("id")
+
+
+@router.post("/residents", response={201: ResidentOut, **WRITE_ERRORS})
+def resident_create(request, payload: ResidentIn):
+    """Register a resident in a household (owner, family member or tenant) from a date."""
+    household = visible_or_invalid(
+        selectors.households_visible(request.user), payload.household, "household", _("household")
+    )
+    require_manage(request.user, household.building.compound.community)
+    resident = services.resident_create(actor=request.user, **payload.dict(exclude={"household"}), household=household)
+    return Status(201, selectors.residents_visible(request.user).get(pk=resident.pk))
+
+
+@router.post("/residencies/{residency_id}/end", response={200: ResidencyOut, **errors(401, 403, 404, 409, 422)})
+def residency_end(request, residency_id: int, payload: ResidencyEndIn):
+    """End a resident's relation to a household (moved out, sold); the record stays as history."""
+    residency = get_object_or_404(
+        Residency.objects.filter(household__in=selectors.households_visible(request.user)), pk=residency_id
+    )
+    require_manage(request.user, residency.household.building.compound.community)
+    return services.residency_end(actor=request.user, residency=residency, ended_on=payload.ended_on)

@@ -1,0 +1,222 @@
+"""Demo data: one realistic subdistrict after renovation. Deterministic, and idempotent by natural keys."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from accounts.models import Post, Role, User
+from property.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    ManagementMode,
+    ManagementPlan,
+    Relation,
+    Renovation,
+    RenovationItem,
+    Residency,
+    Resident,
+    ServiceContract,
+    ServiceProvider,
+    Subdistrict,
+)
+
+DEMO_PASSWORD = "gongzhi-demo"  # noqa: S105 - demo accounts exist only when seed_demo runs
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华玉兰淑珍凤英志强海燕桂兰秀珍文斌晓东红梅丽娟春梅德明国庆秀云振华宝山金凤永刚"
+
+COMMUNITIES = {
+    "幸福社区": ["纺织厂生活区", "机械厂家属院", "幸福小区", "电力小区", "粮食局宿舍"],
+    "和平社区": ["建工小区", "教师新村", "和平里小区", "供销社家属院", "卫生院宿舍"],
+    "光明社区": ["红旗小区", "铁路生活区", "光明新村", "水泥厂家属院", "邮电小区", "农机公司小区"],
+    "建设社区": ["建设小区", "医院家属院", "物资局宿舍", "市政公司小区", "商业局生活区", "印刷厂家属院"],
+}
+PROVIDERS = [
+    ("安居物业服务有限公司", "91140100MA0K1A2B3C"),
+    ("红色先锋物业服务中心", "52140100MJY123456X"),
+    ("惠民物业管理有限公司", "91140100MA0K7D8E9F"),
+    ("城投物业服务有限公司", "91140100MA0K4G5H6J"),
+]
+PLAN_TEXT = (
+    "一、小区由{mode}负责日常管理，业主委员会（或小区党员自治组织）监督。\n"
+    "二、物业服务费按建筑面积每月每平方米{price}元收取，收支每季度公示。\n"
+    "三、党员联合管理队伍每周开展两次治安巡逻，志愿者参与垃圾分类和停车引导。\n"
+    "四、改造设施由物业建立台账，定期巡查维护，问题限期整改。"
+)
+
+
+@dataclass
+class Estate:
+    subdistrict: Subdistrict
+    communities: list[Community] = field(default_factory=list)
+    compounds: list[Compound] = field(default_factory=list)
+
+    def counts(self) -> str:
+        households = Household.objects.filter(building__compound__community__subdistrict=self.subdistrict).count()
+        return f"{len(self.communities)} communities, {len(self.compounds)} compounds, {households} households"
+
+
+def person_name(rng: random.Random) -> str:
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    return rng.choice(SURNAMES) + given[:2]
+
+
+def phone_number(rng: random.Random) -> str:
+    return rng.choice(["138", "139", "135", "136", "150", "151", "186", "187", "177", "199"]) + f"{rng.randrange(10**8):08d}"
+
+
+def seed_estate() -> Estate:
+    subdistrict, _ = Subdistrict.objects.get_or_create(name="东风街道", defaults={"code": "140105001"})
+    estate = Estate(subdistrict=subdistrict)
+    providers = [ServiceProvider.objects.get_or_create(name=n, defaults={"credit_code": c})[0] for n, c in PROVIDERS]
+    catalogue = list(RenovationItem.objects.all())
+    for c_index, (community_name, compound_names) in enumerate(COMMUNITIES.items()):
+        community, _ = Community.objects.get_or_create(
+            subdistrict=subdistrict, name=community_name,
+            defaults={"address": f"东风路{c_index * 20 + 8}号", "phone": f"0351-60{c_index}1234"},
+        )
+        estate.communities.append(community)
+        for k_index, compound_name in enumerate(compound_names):
+            rng = random.Random(f"{community_name}/{compound_name}")
+            compound, created = Compound.objects.get_or_create(
+                community=community, name=compound_name,
+                defaults={
+                    "address": f"{community_name[:2]}街{k_index * 6 + 3}号",
+                    "year_built": rng.randrange(1982, 2000),
+                    "is_old": True,
+                    "management_mode": rng.choices(
+                        [ManagementMode.PROPERTY_COMPANY, ManagementMode.RED_PROPERTY,
+                         ManagementMode.SELF_MANAGED, ManagementMode.NONE], [5, 3, 2, 1],
+                    )[0],
+                },
+            )
+            estate.compounds.append(compound)
+            if created:
+                _seed_compound(compound, rng, providers, catalogue)
+    return estate
+
+
+def _seed_compound(compound: Compound, rng: random.Random, providers, catalogue) -> None:
+    buildings = Building.objects.bulk_create([
+        Building(compound=compound, name=f"{n}号楼", floors=rng.choice([5, 6, 6, 7]), entrances=rng.choice([2, 2, 3]))
+        for n in range(1, rng.randrange(4, 8) + 1)
+    ])
+    households = []
+    for building in buildings:
+        for entrance in range(1, building.entrances + 1):
+            for floor in range(1, building.floors + 1):
+                for door in (1, 2):
+                    area = Decimal(rng.randrange(4500, 12000)) / 100
+                    households.append(Household(
+                        building=building, unit_label=f"{entrance}-{floor}{door:02d}", floor=floor,
+                        building_area=area, inner_area=(area * Decimal("0.78")).quantize(Decimal("0.01")),
+                        area_source=rng.choices(["register", "survey", "contract"], [8, 1, 1])[0],
+                    ))
+    households = Household.objects.bulk_create(households)
+    _seed_residents(households, rng)
+    _seed_history(compound, rng, providers, catalogue)
+
+
+def _seed_residents(households, rng: random.Random) -> None:
+    residents, links = [], []
+    previous_owner = None
+    for household in households:
+        if rng.random() < 0.07:
+            continue  # vacant unit
+        moved_in = date(rng.randrange(1990, 2024), rng.randrange(1, 13), rng.randrange(1, 28))
+        if previous_owner is not None and rng.random() < 0.02:
+            owner = previous_owner  # one owner holding two units
+        else:
+            owner = Resident(name=person_name(rng), phone=phone_number(rng), is_party_member=rng.random() < 0.09)
+            residents.append(owner)
+        previous_owner = owner
+        links.append((owner, household, Relation.OWNER, moved_in))
+        if rng.random() < 0.12:
+            tenant = Resident(name=person_name(rng), phone=phone_number(rng), is_party_member=rng.random() < 0.05)
+            residents.append(tenant)
+            links.append((tenant, household, Relation.TENANT, date(2024, rng.randrange(1, 13), 1)))
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            member = Resident(name=person_name(rng), phone=phone_number(rng) if rng.random() < 0.7 else "",
+                              is_party_member=rng.random() < 0.06)
+            residents.append(member)
+            links.append((member, household, Relation.FAMILY, moved_in))
+    Resident.objects.bulk_create(residents)
+    Residency.objects.bulk_create([
+        Residency(resident=r, household=h, relation=rel, started_on=start) for r, h, rel, start in links
+    ])
+
+
+def _seed_history(compound: Compound, rng: random.Random, providers, catalogue) -> None:
+    if rng.random() < 0.8:
+        government = Decimal(rng.randrange(80, 400) * 10000)
+        renovation = Renovation.objects.create(
+            compound=compound, year=rng.choice([2020, 2021, 2022]),
+            funding_government=government,
+            funding_residents=Decimal(rng.randrange(0, 30) * 10000),
+            funding_companies=Decimal(rng.randrange(0, 20) * 10000),
+        )
+        renovation.items.set(rng.sample(catalogue, rng.randrange(4, 10)))
+    if rng.random() < 0.75:
+        ManagementPlan.objects.create(
+            compound=compound, adopted_on=date(2021, rng.randrange(1, 13), 15),
+            text=PLAN_TEXT.format(mode=compound.get_management_mode_display(), price=rng.choice(["0.45", "0.50", "0.60"])),
+        )
+    if compound.management_mode in (ManagementMode.PROPERTY_COMPANY, ManagementMode.RED_PROPERTY):
+        ServiceContract.objects.create(
+            provider=rng.choice(providers), compound=compound, starts_on=date(2024, 1, 1), ends_on=date(2027, 1, 1),
+            service_standard=rng.choice(["一级服务标准", "二级服务标准", "三级服务标准"]),
+        )
+
+
+# username, display name, role held, description printed by seed_demo
+ACCOUNTS = [
+    ("officer", "赵建华", Role.SUBDISTRICT_OFFICER, "subdistrict officer, 东风街道"),
+    ("worker", "李秀英", Role.COMMUNITY_WORKER, "community worker, 幸福社区"),
+    ("collector", "孙丽娟", Role.FEE_COLLECTOR, "fee collector, 幸福社区"),
+    ("manager", "周志强", Role.PROPERTY_MANAGER, "property manager, 幸福社区"),
+    ("cleaner", "吴桂兰", Role.CLEANER, "cleaner, 幸福社区"),
+    ("police", "郑国庆", Role.POLICE, "community police, 幸福社区"),
+    ("committee", None, None, "owner in 纺织厂生活区 (owners' committee member)"),
+    ("volunteer", None, None, "resident of 纺织厂生活区 (volunteer)"),
+    ("resident", None, None, "owner in 纺织厂生活区"),
+    ("admin", "系统管理员", None, "back office (superuser)"),
+]
+UNITS = {
+    Role.FEE_COLLECTOR: "安居物业服务有限公司",
+    Role.PROPERTY_MANAGER: "安居物业服务有限公司",
+    Role.CLEANER: "东风环卫保洁公司",
+    Role.POLICE: "东风派出所",
+}
+
+
+def seed_accounts(estate: Estate) -> list[tuple[str, str]]:
+    community = estate.communities[0]
+    first_compound = estate.compounds[0]
+    owners = (
+        Residency.objects.filter(household__building__compound=first_compound, relation=Relation.OWNER,
+                                 resident__user__isnull=True)
+        .select_related("resident").order_by("household__building__name", "household__unit_label")
+    )
+    printed = []
+    for username, name, role, description in ACCOUNTS:
+        user, created = User.objects.get_or_create(username=username, defaults={"name": name or ""})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            if username == "admin":
+                user.is_staff = user.is_superuser = True
+            user.save()
+        if role is not None:
+            scope = {"subdistrict": estate.subdistrict} if role == Role.SUBDISTRICT_OFFICER else {"community": community}
+            Post.objects.get_or_create(
+                user=user, role=role, **scope, defaults={"started_on": date(2023, 1, 1), "unit": UNITS.get(role, "")}
+            )
+        elif username != "admin" and not hasattr(user, "resident"):
+            resident = owners.exclude(resident__user__isnull=False).first().resident
+            resident.user = user
+            resident.save(update_fields=["user"])
+            User.objects.filter(pk=user.pk).update(name=resident.name)
+        printed.append((username, description))
+    return printed

@@ -1,0 +1,329 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Subdistrict(models.Model):
+    """A subdistrict (街道): the top of the estate register."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Community(models.Model):
+    """A community (社区) within a subdistrict."""
+
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, related_name="communities", verbose_name=_("subdistrict")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subdistrict", "name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ManagementMode(models.TextChoices):
+    PROPERTY_COMPANY = "property_company", _("property company")
+    RED_PROPERTY = "red_property", _("red property (party-led)")
+    SELF_MANAGED = "self_managed", _("self-managed")
+    NONE = "none", _("none (no management)")
+
+
+class Compound(models.Model):
+    """A residential compound (小区)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    is_old = models.BooleanField(_("old compound"), default=False, help_text=_("Built before 2000 (老旧小区)."))
+    management_mode = models.CharField(
+        _("management mode"), max_length=20, choices=ManagementMode.choices, default=ManagementMode.NONE
+    )
+
+    class Meta:
+        verbose_name = _("compound")
+        verbose_name_plural = _("compounds")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="%(app_label)s_%(class)s_unique_name"),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_year_built_plausible",
+                condition=Q(year_built__isnull=True) | Q(year_built__gte=1900, year_built__lte=2100),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Building(models.Model):
+    """A residential building in a compound."""
+
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("compound")
+    )
+    name = models.CharField(_("name"), max_length=40, help_text=_("For example 3号楼."))
+    floors = models.PositiveSmallIntegerField(_("floors"))
+    entrances = models.PositiveSmallIntegerField(_("entrances (单元)"), default=1)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["compound", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "name"], name="%(app_label)s_%(class)s_unique_name"),
+            models.CheckConstraint(name="%(app_label)s_%(class)s_floors_positive", condition=Q(floors__gte=1)),
+            models.CheckConstraint(name="%(app_label)s_%(class)s_entrances_positive", condition=Q(entrances__gte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.compound.name} {self.name}"
+
+
+class AreaSource(models.TextChoices):
+    REGISTER = "register", _("property register")
+    SURVEY = "survey", _("survey")
+    CONTRACT = "contract", _("purchase contract")
+
+
+class Household(models.Model):
+    """An exclusive unit (户): a flat in a building, with its building area."""
+
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="households", verbose_name=_("building")
+    )
+    unit_label = models.CharField(_("unit"), max_length=20, help_text=_("For example 2-502."))
+    floor = models.SmallIntegerField(_("floor"))
+    building_area = models.DecimalField(_("building area (m²)"), max_digits=8, decimal_places=2)
+    inner_area = models.DecimalField(_("inner area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    area_source = models.CharField(
+        _("area source"), max_length=10, choices=AreaSource.choices, default=AreaSource.REGISTER
+    )
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["building_id", "unit_label"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "unit_label"], name="%(app_label)s_%(class)s_unique_unit"),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_area_positive", condition=Q(building_area__gt=0)
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_inner_within_building",
+                condition=Q(inner_area__isnull=True) | Q(inner_area__gt=0, inner_area__lte=F("building_area")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.building} {self.unit_label}"
+
+
+class Resident(models.Model):
+    """A person living in or owning a unit. Only a masked ID number and its keyed hash are kept."""
+
+    name = models.CharField(_("name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    id_number_masked = models.CharField(_("ID number (masked)"), max_length=18, blank=True)
+    id_number_digest = models.CharField(_("ID number digest"), max_length=64, blank=True, editable=False)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="resident", verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_digest"], condition=~Q(id_number_digest=""),
+                name="%(app_label)s_%(class)s_unique_id_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Relation(models.TextChoices):
+    OWNER = "owner", _("owner")
+    FAMILY = "family", _("family member")
+    TENANT = "tenant", _("tenant")
+
+
+class Residency(models.Model):
+    """A resident's relation to a household over a period; ended relations are kept as history."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="residencies", verbose_name=_("resident")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="residencies", verbose_name=_("household")
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("residency")
+        verbose_name_plural = _("residencies")
+        ordering = ["household_id", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_ends_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "household"], condition=Q(ended_on__isnull=True),
+                name="%(app_label)s_%(class)s_one_current_per_household",
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "ended_on"], name="property_residency_current")]
+
+    def __str__(self):
+        return f"{self.resident} · {self.get_relation_display()} · {self.household}"
+
+
+class RenovationCategory(models.TextChoices):
+    BASIC = "basic", _("basic")
+    IMPROVEMENT = "improvement", _("improvement")
+    ENHANCEMENT = "enhancement", _("enhancement")
+
+
+class RenovationItem(models.Model):
+    """An entry of the renovation catalogue (basic / improvement / enhancement)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    category = models.CharField(_("category"), max_length=12, choices=RenovationCategory.choices)
+
+    class Meta:
+        verbose_name = _("renovation item")
+        verbose_name_plural = _("renovation catalogue")
+        ordering = ["category", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Renovation(models.Model):
+    """A renovation of a compound in a year: the items done, the investment and who paid."""
+
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="renovations", verbose_name=_("compound")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    items = models.ManyToManyField(RenovationItem, related_name="renovations", verbose_name=_("items done"))
+    funding_government = models.DecimalField(_("government subsidy (yuan)"), max_digits=14, decimal_places=2, default=0)
+    funding_residents = models.DecimalField(_("raised by residents (yuan)"), max_digits=14, decimal_places=2, default=0)
+    funding_companies = models.DecimalField(_("from companies (yuan)"), max_digits=14, decimal_places=2, default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("renovation")
+        verbose_name_plural = _("renovations")
+        ordering = ["compound", "-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_funding_not_negative",
+                condition=Q(funding_government__gte=0, funding_residents__gte=0, funding_companies__gte=0),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_year_plausible", condition=Q(year__gte=1990, year__lte=2100)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.compound} {self.year}"
+
+    @property
+    def investment(self):
+        return self.funding_government + self.funding_residents + self.funding_companies
+
+
+class ManagementPlan(models.Model):
+    """A compound's post-renovation management plan (后期管理方案); the latest adopted is in force."""
+
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="management_plans", verbose_name=_("compound")
+    )
+    adopted_on = models.DateField(_("adopted on"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("management plan")
+        verbose_name_plural = _("management plans")
+        ordering = ["compound", "-adopted_on"]
+        get_latest_by = "adopted_on"
+
+    def __str__(self):
+        return f"{self.compound} {self.adopted_on}"
+
+
+class ServiceProvider(models.Model):
+    """A property service company (物业服务企业) or other provider."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceContract(models.Model):
+    """A provider's contract to serve a compound for a period [starts_on, ends_on)."""
+
+    provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("provider")
+    )
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="service_contracts", verbose_name=_("compound")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    service_standard = models.CharField(_("service standard"), max_length=200)
+
+    class Meta:
+        verbose_name = _("service contract")
+        verbose_name_plural = _("service contracts")
+        ordering = ["compound", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_ends_after_start", condition=Q(ends_on__gt=F("starts_on"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} → {self.compound} ({self.starts_on}–{self.ends_on})"

@@ -1,0 +1,166 @@
+"""Writes to the estate register: each use case validated whole, in one transaction, with history."""
+
+import hashlib
+import hmac
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from config.errors import Conflict, Invalid, validate_model
+from property.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    Relation,
+    Residency,
+    Resident,
+    Subdistrict,
+)
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def id_number_check(raw: str) -> str:
+    """Validate an 18-character resident ID number (GB 11643) and return it normalised."""
+    value = raw.strip().upper()
+    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X":
+        raise Invalid(_("An ID number has 18 characters: 17 digits and a digit or X."), field="id_number")
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
+    if ID_CHECK[total % 11] != value[17]:
+        raise Invalid(_("This ID number's check digit is wrong."), field="id_number")
+    return value
+
+
+def id_number_mask(value: str) -> str:
+    return f"{value[:3]}{'*' * 11}{value[-4:]}"
+
+
+def id_number_digest(value: str) -> str:
+    """A keyed hash: finds the same person twice without keeping the number."""
+    return hmac.new(settings.ID_NUMBER_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def community_create(*, actor, subdistrict: Subdistrict, name: str, address: str = "", phone: str = "") -> Community:
+    community = Community(subdistrict=subdistrict, name=name.strip(), address=address, phone=phone)
+    validate_model(community)
+    community.save()
+    audit_record(actor=actor, action="community.create", obj=community, data={"name": community.name})
+    return community
+
+
+@transaction.atomic
+def compound_create(*, actor, community: Community, **fields) -> Compound:
+    compound = Compound(community=community, **fields)
+    validate_model(compound)
+    compound.save()
+    audit_record(actor=actor, action="compound.create", obj=compound, data={"name": compound.name})
+    return compound
+
+
+@transaction.atomic
+def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
+    compound = Compound.objects.select_for_update().get(pk=compound.pk)
+    before = {name: getattr(compound, name) for name in changes}
+    for name, value in changes.items():
+        setattr(compound, name, value)
+    validate_model(compound)
+    compound.save(update_fields=list(changes))
+    audit_record(
+        actor=actor, action="compound.update", obj=compound,
+        data={"before": _jsonable(before), "after": _jsonable(changes)},
+    )
+    return compound
+
+
+@transaction.atomic
+def building_create(*, actor, compound: Compound, name: str, floors: int, entrances: int = 1) -> Building:
+    building = Building(compound=compound, name=name.strip(), floors=floors, entrances=entrances)
+    validate_model(building)
+    building.save()
+    audit_record(actor=actor, action="building.create", obj=building, data={"name": building.name})
+    return building
+
+
+@transaction.atomic
+def household_create(
+    *, actor, building: Building, unit_label: str, floor: int, building_area: Decimal,
+    inner_area: Decimal | None = None, area_source: str = "register",
+) -> Household:
+    if floor > building.floors or floor == 0 or floor < -3:
+        raise Invalid(
+            _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors}, field="floor"
+        )
+    household = Household(
+        building=building, unit_label=unit_label.strip(), floor=floor, building_area=building_area,
+        inner_area=inner_area, area_source=area_source,
+    )
+    validate_model(household)
+    household.save()
+    audit_record(
+        actor=actor, action="household.create", obj=household,
+        data={"unit": household.unit_label, "area": str(household.building_area)},
+    )
+    return household
+
+
+@transaction.atomic
+def resident_create(
+    *, actor, name: str, phone: str = "", id_number: str = "", is_party_member: bool = False,
+    household: Household | None = None, relation: str | None = None, started_on: date | None = None,
+) -> Resident:
+    resident = Resident(name=name.strip(), phone=phone.strip(), is_party_member=is_party_member)
+    if id_number:
+        value = id_number_check(id_number)
+        resident.id_number_masked = id_number_mask(value)
+        resident.id_number_digest = id_number_digest(value)
+        if Resident.objects.filter(id_number_digest=resident.id_number_digest).exists():
+            raise Conflict(_("A resident with this ID number is already registered."), code="duplicate", field="id_number")
+    validate_model(resident, exclude=["user"])
+    resident.save()
+    audit_record(actor=actor, action="resident.create", obj=resident, data={"name": resident.name})
+    if household is not None:
+        residency_start(
+            actor=actor, resident=resident, household=household,
+            relation=relation or Relation.OWNER, started_on=started_on,
+        )
+    return resident
+
+
+@transaction.atomic
+def residency_start(*, actor, resident: Resident, household: Household, relation: str, started_on: date | None) -> Residency:
+    if started_on is None:
+        raise Invalid(_("Give the date the relation starts."), field="started_on")
+    if Residency.objects.filter(resident=resident, household=household, ended_on__isnull=True).exists():
+        raise Conflict(_("This resident is already registered in this household."), code="duplicate", field="household")
+    residency = Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+    validate_model(residency)
+    residency.save()
+    audit_record(
+        actor=actor, action="residency.start", obj=residency,
+        data={"resident": resident.pk, "household": household.pk, "relation": relation, "from": started_on.isoformat()},
+    )
+    return residency
+
+
+@transaction.atomic
+def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
+    residency = Residency.objects.select_for_update().get(pk=residency.pk)
+    if residency.ended_on is not None:
+        raise Conflict(_("This relation has already ended."), code="already_ended")
+    if ended_on <= residency.started_on:
+        raise Invalid(_("The end must come after the start."), field="ended_on")
+    residency.ended_on = ended_on
+    residency.save(update_fields=["ended_on"])
+    audit_record(actor=actor, action="residency.end", obj=residency, data={"to": ended_on.isoformat()})
+    return residency
+
+
+def _jsonable(values: dict) -> dict:
+    return {k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in values.items()}

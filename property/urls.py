@@ -1,0 +1,14 @@
+from django.urls import path
+
+from property import views
+
+app_name = "property"
+
+urlpatterns = [
+    path("", views.community_list, name="communities"),
+    path("communities/<int:community_id>/", views.community_detail, name="community"),
+    path("compounds/<int:compound_id>/", views.compound_detail, name="compound"),
+    path("compounds/<int:compound_id>/households/", views.household_list, name="households"),
+    path("households/<int:household_id>/", views.household_detail, name="household"),
+    path("households/<int:household_id>/residents/add/", views.resident_add, name="resident_add"),
+]

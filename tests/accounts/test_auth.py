@@ -1,0 +1,163 @@
+import hashlib
+import logging
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import ApiToken, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "pw-test-1234"
+
+
+def post_token(client, username, password):
+    return client.post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
+
+
+def test_token_is_issued_for_the_right_password_and_stored_only_hashed(worker):
+    response = post_token(Client(), "worker", PASSWORD)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user"]["username"] == "worker"
+    stored = ApiToken.objects.get(user=worker)
+    assert stored.key_hash == hashlib.sha256(body["token"].encode()).hexdigest()
+    assert body["token"] not in {stored.key_hash, stored.prefix}
+    assert AuditEvent.objects.filter(action="token.issue", object_id=stored.pk).count() == 1
+
+
+def test_wrong_password_answers_401_with_the_error_shape(worker):
+    response = post_token(Client(), "worker", "nope")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert response.json()["detail"]
+
+
+def test_token_request_without_password_names_the_field(worker):
+    response = Client().post("/api/v1/auth/token", {"username": "worker"}, content_type="application/json")
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["password"]
+
+
+def test_bearer_token_authenticates_me(worker):
+    token = post_token(Client(), "worker", PASSWORD).json()["token"]
+    response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json()["user"]["username"] == "worker"
+
+
+def test_revoked_token_no_longer_authenticates(worker):
+    token = post_token(Client(), "worker", PASSWORD).json()["token"]
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    token_id = client.get("/api/v1/auth/tokens").json()[0]["id"]
+    assert client.delete(f"/api/v1/auth/tokens/{token_id}").status_code == 204
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert AuditEvent.objects.filter(action="token.revoke", object_id=token_id).count() == 1
+
+
+def test_a_user_cannot_revoke_another_users_token(worker, worker_b, api):
+    token_id = ApiToken.objects.create(
+        user=worker, prefix="x", key_hash="0" * 64, expires_at=timezone.now() + timedelta(days=1)
+    ).pk
+    assert api(worker_b).delete(f"/api/v1/auth/tokens/{token_id}").status_code == 404
+    assert ApiToken.objects.get(pk=token_id).revoked_at is None
+
+
+def test_expired_token_is_refused(worker):
+    token = post_token(Client(), "worker", PASSWORD).json()["token"]
+    ApiToken.objects.filter(user=worker).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/me").status_code == 401
+
+
+def test_no_auth_answers_401(db):
+    assert Client().get("/api/v1/me").status_code == 401
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes(worker, caplog):
+    client = Client()
+    caplog.set_level(logging.INFO)
+    statuses = [post_token(client, "worker", f"wrong-{i}").status_code for i in range(5)]
+    assert statuses[:4] == [401, 401, 401, 401]
+    # Locked now: even the right password answers 429.
+    response = post_token(client, "worker", PASSWORD)
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert "wrong-3" not in caplog.text and PASSWORD not in caplog.text
+    assert "worker" in caplog.text  # each failure is logged, with the account but not the password
+
+
+def test_lock_ends_after_the_cool_off(worker):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for i in range(5):
+        post_token(client, "worker", f"wrong-{i}")
+    assert post_token(client, "worker", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert post_token(client, "worker", PASSWORD).status_code == 200
+
+
+def test_lock_is_per_account(worker, worker_b):
+    client = Client()
+    for i in range(5):
+        post_token(client, "worker", f"wrong-{i}")
+    assert post_token(client, "worker_b", PASSWORD).status_code == 200
+
+
+def test_login_page_locks_after_five_failures(worker):
+    client = Client()
+    for i in range(4):
+        response = client.post("/accounts/login/", {"username": "worker", "password": f"wrong-{i}"})
+        assert response.status_code == 200
+    client.post("/accounts/login/", {"username": "worker", "password": "wrong-4"})
+    response = client.post("/accounts/login/", {"username": "worker", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_and_logout_with_the_session(worker):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "worker", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/api/v1/me").json()["user"]["username"] == "worker"
+    client.post("/accounts/logout/")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_session_writes_to_the_api_need_csrf(worker, estate):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    response = client.post(
+        "/api/v1/property/buildings", {"compound": estate.compound_a.pk, "name": "9号楼", "floors": 6},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)
+
+
+def test_me_lists_roles_with_scopes(worker, owner, estate, api):
+    roles = api(worker).get("/api/v1/me").json()["roles"]
+    assert roles == [{
+        "role": "community_worker", "label": "社区工作者",
+        "scope": {"type": "community", "id": estate.community_a.pk, "name": "幸福社区"},
+    }]
+    me = api(owner).get("/api/v1/me").json()
+    assert me["person"]["name"] == "王秀英"
+    assert me["person"]["phone"] == "13812341234"  # the person sees their own number
+    assert [(r["role"], r["scope"]["id"]) for r in me["roles"]] == [("resident", estate.household_a.pk)]
+
+
+def test_prune_deletes_only_long_expired_tokens(worker):
+    from accounts.tasks import api_tokens_prune
+
+    now = timezone.now()
+    old = ApiToken.objects.create(user=worker, prefix="a", key_hash="a" * 64, expires_at=now - timedelta(days=31))
+    fresh = ApiToken.objects.create(user=worker, prefix="b", key_hash="b" * 64, expires_at=now + timedelta(days=1))
+    assert api_tokens_prune.delay().get() == 1
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not ApiToken.objects.filter(pk=old.pk).exists()
