@@ -53,3 +53,18 @@ def env_url(name: str, schemes: set[str]) -> str:
         allowed = ", ".join(sorted(schemes))
         raise ImproperlyConfigured(f"{name} must be a URL with scheme {allowed}, got {raw!r}")
     return raw
+
+
+def embedded_database(path) -> dict:
+    """The SQLite settings of the embedded default."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # Writers take the lock when the transaction starts and wait up to 20 s for it,
+            # so concurrent writers queue instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Post, User
+from property.models import Community, Compound, Household, ManagementPlan, Renovation, Residency, Resident
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = {"officer", "worker", "committee", "volunteer", "cleaner", "manager", "police", "collector", "resident"}
+
+
+def snapshot():
+    return tuple(m.objects.count() for m in (Community, Compound, Household, Resident, Residency, Renovation, ManagementPlan, User, Post))
+
+
+def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothing():
+    call_command("seed_demo", verbosity=0)
+    first = snapshot()
+    assert Community.objects.count() >= 4
+    assert Compound.objects.count() >= 20
+    assert Household.objects.count() >= 2000
+    assert Renovation.objects.exists()
+    assert Compound.objects.filter(management_plans__isnull=True).exists()
+    assert ACCOUNTS <= set(User.objects.values_list("username", flat=True))
+    for username in ACCOUNTS:
+        assert User.objects.get(username=username).check_password("gongzhi-demo")
+    resident = User.objects.get(username="resident")
+    assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == first

@@ -1,0 +1,41 @@
+import pytest
+from django.db import DatabaseError, transaction
+from django.test import Client
+
+from accounts.models import AuditEvent
+from accounts.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_queries_the_database_and_reports_the_broker(settings):
+    body = Client().get("/api/v1/health").json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["broker"] == ("embedded" if settings.BROKER_IS_EMBEDDED else "ok")
+
+
+def test_health_reports_a_broken_broker_as_503(settings, monkeypatch):
+    monkeypatch.setattr("config.health.broker_status", lambda: "error")
+    response = Client().get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+
+
+def test_history_cannot_be_edited(worker):
+    event = audit_record(actor=worker, action="test.thing", obj=worker, data={"a": 1})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.thing"
+
+
+def test_docs_and_schema_are_served(db):
+    assert Client().get("/api/v1/docs").status_code == 200
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/property/households" in schema["paths"]
+
+
+def test_task_round_trip(db):
+    from accounts.tasks import probe
+
+    assert probe.delay().get(timeout=10) == {"database": "ok"}
