@@ -26,7 +26,7 @@ demo: migrate
 # Web server, Celery worker and beat in one command; Ctrl-C (or any of them exiting) stops all three.
 run: demo
 	@echo "Gongzhi on http://127.0.0.1:$(PORT)/  (Ctrl-C stops the web server, the worker and the scheduler)"
-	@trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A config beat --loglevel=INFO & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) & \

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, AuditEvent, Post, User
+from accounts.services import principal_forget
 
 
 class PostInline(admin.TabularInline):
@@ -18,6 +19,10 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "name", "email"]
     inlines = [PostInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        principal_forget(form.instance.pk)
+
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
@@ -25,6 +30,16 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["role", "community"]
     search_fields = ["user__username", "user__name", "unit"]
     autocomplete_fields = ["user", "community", "subdistrict"]
+
+    def save_model(self, request, obj, form, change):
+        previous = Post.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        for user_id in {previous, obj.user_id} - {None}:
+            principal_forget(user_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        principal_forget(obj.user_id)
 
 
 @admin.register(ApiToken)

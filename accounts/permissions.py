@@ -12,38 +12,63 @@ PHONE_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.G
 
 
 def active_posts(user) -> list[Post]:
-    """The user's current posts, read once per request and kept on the user object."""
+    """The user's current posts, read once and kept on the user object.
+
+    For API tokens the user object itself is cached with its posts (accounts.services); any
+    change to a post through the app calls accounts.services.principal_forget().
+    """
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_active_posts", None)
-    if cached is None:
-        today = timezone.localdate()
-        cached = list(
-            Post.objects.filter(user=user, started_on__lte=today)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-            .select_related("community", "subdistrict")
-        )
-        user._active_posts = cached
-    return cached
+    posts = getattr(user, "_active_posts", None)
+    if posts is None:
+        posts = user._active_posts = list(current_posts(user).select_related("community", "subdistrict"))
+    return posts
+
+
+# Loaders that fill a user's scope (posts, homes, ...) before the user is cached with a token.
+# Other apps register theirs in AppConfig.ready(), so that accounts never imports them.
+_scope_loaders = [active_posts]
+
+
+def register_scope_loader(loader) -> None:
+    if loader not in _scope_loaders:
+        _scope_loaders.append(loader)
+
+
+def load_scope(user) -> None:
+    for loader in _scope_loaders:
+        loader(user)
+
+
+def current_posts(user, roles=None):
+    """The user's current posts as a lazy queryset (for subqueries)."""
+    today = timezone.localdate()
+    posts = Post.objects.filter(user_id=user.pk, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    return posts.filter(role__in=roles) if roles is not None else posts
 
 
 def staff_scope(user, community_path: str, roles=None) -> Q:
-    """A filter for objects whose community (reached by `community_path`) is in the user's posts.
+    """A filter for objects whose community (reached by `community_path`) is covered by the user's posts.
 
     `community_path` is the lookup from the filtered model to its Community, e.g.
-    "building__compound__community"; "" when filtering Community itself.
+    "building__compound__community"; "" when filtering Community itself. The ids are literal,
+    which keeps the list queries simple to plan (subqueries OR-ed together cost PostgreSQL more
+    to plan than the posts query they save).
     """
     if user.is_authenticated and user.is_superuser:
         return Q()
+    communities, subdistricts = set(), set()
+    for post in active_posts(user):
+        if roles is None or post.role in roles:
+            (subdistricts.add(post.subdistrict_id) if post.subdistrict_id else communities.add(post.community_id))
     prefix = f"{community_path}__" if community_path else ""
     q = Q(pk__in=[])
-    for post in active_posts(user):
-        if roles is not None and post.role not in roles:
-            continue
-        if post.subdistrict_id:
-            q |= Q(**{f"{prefix}subdistrict_id": post.subdistrict_id})
-        else:
-            q |= Q(**{f"{prefix}id": post.community_id})
+    if communities:
+        q |= Q(**{f"{prefix}id__in": sorted(communities)})
+    if subdistricts:
+        q |= Q(**{f"{prefix}subdistrict_id__in": sorted(subdistricts)})
     return q
 
 

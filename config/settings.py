@@ -89,7 +89,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- redis, cache and celery ------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss"})
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -144,6 +144,10 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2"]
 
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
+# How long a token, with its user and that user's posts and homes, may be served from the cache.
+# Changes made through the app clear the entry at once; this bounds what a change made
+# elsewhere waits.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 
 # --- i18n and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -201,3 +205,4 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 
 # Keyed hash of ID numbers (only the masked form and this hash are stored).
 ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", SECRET_KEY)
+NINJA_PAGINATION_CLASS = "config.pagination.WindowCountPagination"

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.services import principal_forget
+
 from property.models import (
     Building,
     Community,
@@ -68,8 +70,21 @@ class ResidencyInline(admin.TabularInline):
     autocomplete_fields = ["resident", "household"]
 
 
+class ForgetHomesMixin:
+    """Residencies edited here change who may see which household: clear the cached homes."""
+
+    def save_related(self, request, form, formsets, change):
+        users = set(Residency.objects.filter(**{self.residency_owner: form.instance}).values_list("resident__user_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        users |= set(Residency.objects.filter(**{self.residency_owner: form.instance}).values_list("resident__user_id", flat=True))
+        users.add(getattr(form.instance, "user_id", None))
+        for user_id in users - {None}:
+            principal_forget(user_id)
+
+
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ForgetHomesMixin, admin.ModelAdmin):
+    residency_owner = "household"
     list_display = ["__str__", "floor", "building_area", "area_source"]
     list_filter = ["building__compound__community", "area_source"]
     search_fields = ["unit_label", "building__name", "building__compound__name"]
@@ -79,7 +94,8 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(ForgetHomesMixin, admin.ModelAdmin):
+    residency_owner = "resident"
     list_display = ["name", "phone", "id_number_masked", "is_party_member"]
     list_filter = ["is_party_member"]
     search_fields = ["name", "phone"]

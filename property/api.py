@@ -1,13 +1,13 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.permissions import can_manage_community, is_officer_of
 from config.errors import Forbidden, Invalid
 from config.openapi import errors
 from property import selectors, services
-from property.models import Residency, Subdistrict
+from property.models import Household, Residency, Subdistrict
 from property.permissions import phone_for_viewer
 from property.schemas import (
     BuildingIn,
@@ -63,7 +63,7 @@ class ResidentFilter(Schema):
 
 
 @router.get("/communities", response={200: list[CommunityOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def community_list(request):
     return selectors.communities_visible(request.user).order_by("id")
 
@@ -78,7 +78,7 @@ def community_create(request, payload: CommunityIn):
 
 
 @router.get("/compounds", response={200: list[CompoundOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def compound_list(request, filters: Query[CompoundFilter]):
     qs = selectors.compounds_visible(request.user)
     if filters.community is not None:
@@ -112,7 +112,7 @@ def compound_update(request, compound_id: int, payload: CompoundPatch):
 
 
 @router.get("/buildings", response={200: list[BuildingOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def building_list(request, filters: Query[BuildingFilter]):
     qs = selectors.buildings_visible(request.user)
     if filters.compound is not None:
@@ -128,14 +128,14 @@ def building_create(request, payload: BuildingIn):
 
 
 @router.get("/households", response={200: list[HouseholdOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def household_list(request, filters: Query[HouseholdFilter]):
     qs = selectors.households_visible(request.user)
     if filters.compound is not None:
         qs = qs.filter(building__compound_id=filters.compound)
     if filters.building is not None:
         qs = qs.filter(building_id=filters.building)
-    return qs.order_by("id")
+    return selectors.household_rows(qs.order_by("building_id", "unit_label"))
 
 
 @router.post("/households", response={201: HouseholdOut, **WRITE_ERRORS})
@@ -143,14 +143,18 @@ def household_create(request, payload: HouseholdIn):
     building = visible_or_invalid(selectors.buildings_visible(request.user), payload.building, "building", _("building"))
     require_manage(request.user, building.compound.community)
     data = payload.dict(exclude={"building"})
-    return Status(201, services.household_create(actor=request.user, building=building, **data))
+    household = services.household_create(actor=request.user, building=building, **data)
+    return Status(201, selectors.household_rows(Household.objects.filter(pk=household.pk)).get())
 
 
 @router.get("/households/{household_id}", response={200: HouseholdDetailOut, **errors(401, 404)})
 def household_detail(request, household_id: int):
     household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
     community = household.building.compound.community
-    household.residents = [
+    row = selectors.household_rows(Household.objects.filter(pk=household.pk)).values(
+        *selectors.HOUSEHOLD_ROW, "building__compound__name"
+    ).get()
+    row["residents"] = [
         {
             "residency": r.id, "resident": r.resident_id, "name": r.resident.name,
             "phone": phone_for_viewer(request.user, r.resident, community),
@@ -159,11 +163,11 @@ def household_detail(request, household_id: int):
         }
         for r in selectors.household_residencies(household)
     ]
-    return household
+    return row
 
 
 @router.get("/residents", response={200: list[ResidentOut], **LIST_ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate
 def resident_list(request, filters: Query[ResidentFilter]):
     qs = selectors.residents_visible(request.user)
     if filters.household is not None:

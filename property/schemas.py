@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from property.models import AreaSource, ManagementMode, Relation
 
@@ -116,11 +117,13 @@ class HouseholdIn(Schema):
     area_source: AreaSource = AreaSource.REGISTER
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(BaseModel):
+    """Validated from the dicts of selectors.household_rows: no per-object attribute lookups on the hot list."""
+
     id: int
-    building: int = Field(alias="building_id")
-    building_name: str = Field(alias="building.name")
-    compound: int = Field(alias="building.compound_id")
+    building: int = Field(validation_alias="building_id")
+    building_name: str = Field(validation_alias="building__name")
+    compound: int = Field(validation_alias="building__compound_id")
     unit_label: str
     floor: int
     building_area: Decimal
@@ -140,7 +143,7 @@ class HouseholdResidentOut(Schema):
 
 
 class HouseholdDetailOut(HouseholdOut):
-    compound_name: str = Field(alias="building.compound.name")
+    compound_name: str = Field(validation_alias="building__compound__name")
     residents: list[HouseholdResidentOut]
 
 

@@ -22,55 +22,53 @@ def current_residencies():
     return Residency.objects.filter(started_on__lte=today).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
 
 
-def own_homes(user) -> list[tuple[int, int, int, int]]:
-    """(household, building, compound, community) ids of the user's current homes; once per request."""
+def own_households(user) -> list[int]:
+    """The user's current households, read once and kept on the user object (cached with an API
+    token's user; a change to a residency through the app calls accounts.services.principal_forget())."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_own_homes", None)
-    if cached is None:
-        cached = list(
-            current_residencies()
-            .filter(resident__user=user)
-            .values_list(
-                "household_id", "household__building_id", "household__building__compound_id",
-                "household__building__compound__community_id",
-            )
+    homes = getattr(user, "_own_households", None)
+    if homes is None:
+        homes = user._own_households = sorted(
+            current_residencies().filter(resident__user=user).values_list("household_id", flat=True)
         )
-        user._own_homes = cached
-    return cached
+    return homes
+
+
+def _own(user, path: str) -> Q:
+    """Objects at `path` from Household that hold one of the user's homes; nothing when there are none."""
+    own = own_households(user)
+    if not own:
+        return Q(pk__in=[])
+    return Q(pk__in=Household.objects.filter(id__in=own).values(path)) if path != "id" else Q(pk__in=own)
 
 
 def communities_visible(user):
-    own = {home[3] for home in own_homes(user)}
-    return Community.objects.filter(staff_scope(user, "") | Q(id__in=own)).select_related("subdistrict")
+    return Community.objects.filter(staff_scope(user, "") | _own(user, "building__compound__community_id")).select_related("subdistrict")
 
 
 def compounds_visible(user):
-    own = {home[2] for home in own_homes(user)}
-    return Compound.objects.filter(staff_scope(user, "community") | Q(id__in=own)).select_related("community")
+    return Compound.objects.filter(staff_scope(user, "community") | _own(user, "building__compound_id")).select_related("community")
 
 
 def buildings_visible(user):
-    own = {home[1] for home in own_homes(user)}
-    return Building.objects.filter(staff_scope(user, "compound__community") | Q(id__in=own)).select_related(
+    return Building.objects.filter(staff_scope(user, "compound__community") | _own(user, "building_id")).select_related(
         "compound"
     )
 
 
 def households_visible(user):
-    own = {home[0] for home in own_homes(user)}
     return Household.objects.filter(
-        staff_scope(user, "building__compound__community") | Q(id__in=own)
+        staff_scope(user, "building__compound__community") | _own(user, "id")
     ).select_related("building__compound__community")
 
 
 def residents_visible(user):
     in_scope = Residency.objects.filter(staff_scope(user, "household__building__compound__community"))
-    own = {home[0] for home in own_homes(user)}
     return Resident.objects.filter(
         Q(id__in=in_scope.values("resident_id"))
-        | Q(id__in=Residency.objects.filter(household_id__in=own).values("resident_id"))
-        | Q(user=user)
+        | Q(id__in=Residency.objects.filter(household_id__in=own_households(user)).values("resident_id"))
+        | Q(user=user.pk if user.is_authenticated else None)
     ).prefetch_related(
         Prefetch(
             "residencies",
@@ -98,3 +96,14 @@ def compounds_detailed(user):
         Prefetch("management_plans", queryset=ManagementPlan.objects.order_by("-adopted_on")),
         Prefetch("service_contracts", queryset=ServiceContract.objects.select_related("provider").order_by("-starts_on")),
     )
+
+
+HOUSEHOLD_ROW = (
+    "id", "building_id", "building__name", "building__compound_id", "unit_label", "floor",
+    "building_area", "inner_area", "area_source",
+)
+
+
+def household_rows(queryset):
+    """Households as plain rows for HouseholdOut: one query, no model instances."""
+    return queryset.values(*HOUSEHOLD_ROW)

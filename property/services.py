@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from accounts.services import audit_record, principal_forget
 from config.errors import Conflict, Invalid, validate_model
 from property.models import (
     Building,
@@ -142,6 +142,7 @@ def residency_start(*, actor, resident: Resident, household: Household, relation
     residency = Residency(resident=resident, household=household, relation=relation, started_on=started_on)
     validate_model(residency)
     residency.save()
+    principal_forget(resident.user_id)
     audit_record(
         actor=actor, action="residency.start", obj=residency,
         data={"resident": resident.pk, "household": household.pk, "relation": relation, "from": started_on.isoformat()},
@@ -158,6 +159,7 @@ def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
         raise Invalid(_("The end must come after the start."), field="ended_on")
     residency.ended_on = ended_on
     residency.save(update_fields=["ended_on"])
+    principal_forget(residency.resident.user_id)
     audit_record(actor=actor, action="residency.end", obj=residency, data={"to": ended_on.isoformat()})
     return residency
 

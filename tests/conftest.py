@@ -27,6 +27,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Ids repeat across tests (rolled-back transactions); cached scopes must not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

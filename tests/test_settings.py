@@ -68,12 +68,12 @@ def test_postgres_and_redis_urls_are_used(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "True", "django.db.backends.postgresql", "redis://cache.example:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.RedisCache",
     ]
 
 
 def test_deploy_check_passes_with_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         GONGZHI_VAR_DIR=str(tmp_path), DEBUG="0", SECRET_KEY="k" * 20 + "-Very-Random-7f3a9c2e1b5d8f4a6c0e2b9d1f3a5c7e",
         ALLOWED_HOSTS="gongzhi.example.org",

@@ -161,3 +161,26 @@ def test_prune_deletes_only_long_expired_tokens(worker):
     assert api_tokens_prune.delay().get() == 1
     assert list(ApiToken.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not ApiToken.objects.filter(pk=old.pk).exists()
+
+
+def test_a_cached_token_stops_working_once_revoked_in_the_database(worker, api):
+    client = api(worker)
+    assert client.get("/api/v1/me").status_code == 200  # now cached
+    token = ApiToken.objects.get(user=worker)
+    from accounts.services import token_revoke
+
+    token_revoke(token=token, actor=worker)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_post_changed_in_the_back_office_takes_effect_at_once(worker, estate, api):
+    from accounts.admin import PostAdmin
+    from accounts.models import Post
+
+    client = api(worker)
+    assert client.get(f"/api/v1/property/households/{estate.household_b.pk}").status_code == 404  # cached scope
+    post = Post.objects.get(user=worker)
+    post.community = estate.community_b
+    admin = PostAdmin(Post, None)
+    admin.save_model(request=None, obj=post, form=None, change=True)
+    assert client.get(f"/api/v1/property/households/{estate.household_b.pk}").status_code == 200
