@@ -18,5 +18,5 @@ class ResidentForm(forms.Form):
     is_party_member = forms.BooleanField(label=_("party member"), required=False)
     relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices, initial=Relation.OWNER)
     started_on = forms.DateField(
-        label=_("from"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

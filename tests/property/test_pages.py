@@ -103,3 +103,10 @@ def test_collected_static_files_are_served_by_the_app_server(db, settings, tmp_p
     response = Client().get("/static/css/site.css")
     assert response.status_code == 200
     assert b"--accent" in b"".join(response.streaming_content)
+
+
+def test_the_date_field_is_prefilled_in_the_format_date_inputs_accept(worker, estate):
+    from django.utils import timezone
+
+    page = signed_in(worker).get(f"/property/households/{estate.household_a2.pk}/residents/add/").content.decode()
+    assert f'type="date" name="started_on" value="{timezone.localdate().isoformat()}"' in page
