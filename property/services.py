@@ -46,22 +46,24 @@ def id_number_digest(value: str) -> str:
     return hmac.new(settings.ID_NUMBER_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def _insert(obj, *, actor, action: str, data: dict):
+    """Validate a new row whole (fields and constraints), save it and record who made it."""
+    validate_model(obj)
+    obj.save()
+    audit_record(actor=actor, action=action, obj=obj, data=data)
+    return obj
+
+
 @transaction.atomic
 def community_create(*, actor, subdistrict: Subdistrict, name: str, address: str = "", phone: str = "") -> Community:
     community = Community(subdistrict=subdistrict, name=name.strip(), address=address, phone=phone)
-    validate_model(community)
-    community.save()
-    audit_record(actor=actor, action="community.create", obj=community, data={"name": community.name})
-    return community
+    return _insert(community, actor=actor, action="community.create", data={"name": community.name})
 
 
 @transaction.atomic
 def compound_create(*, actor, community: Community, **fields) -> Compound:
     compound = Compound(community=community, **fields)
-    validate_model(compound)
-    compound.save()
-    audit_record(actor=actor, action="compound.create", obj=compound, data={"name": compound.name})
-    return compound
+    return _insert(compound, actor=actor, action="compound.create", data={"name": compound.name})
 
 
 @transaction.atomic
@@ -82,10 +84,7 @@ def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
 @transaction.atomic
 def building_create(*, actor, compound: Compound, name: str, floors: int, entrances: int = 1) -> Building:
     building = Building(compound=compound, name=name.strip(), floors=floors, entrances=entrances)
-    validate_model(building)
-    building.save()
-    audit_record(actor=actor, action="building.create", obj=building, data={"name": building.name})
-    return building
+    return _insert(building, actor=actor, action="building.create", data={"name": building.name})
 
 
 @transaction.atomic
@@ -101,13 +100,10 @@ def household_create(
         building=building, unit_label=unit_label.strip(), floor=floor, building_area=building_area,
         inner_area=inner_area, area_source=area_source,
     )
-    validate_model(household)
-    household.save()
-    audit_record(
-        actor=actor, action="household.create", obj=household,
+    return _insert(
+        household, actor=actor, action="household.create",
         data={"unit": household.unit_label, "area": str(household.building_area)},
     )
-    return household
 
 
 @transaction.atomic
@@ -140,13 +136,11 @@ def residency_start(*, actor, resident: Resident, household: Household, relation
     if Residency.objects.filter(resident=resident, household=household, ended_on__isnull=True).exists():
         raise Conflict(_("This resident is already registered in this household."), code="duplicate", field="household")
     residency = Residency(resident=resident, household=household, relation=relation, started_on=started_on)
-    validate_model(residency)
-    residency.save()
-    principal_forget(resident.user_id)
-    audit_record(
-        actor=actor, action="residency.start", obj=residency,
+    _insert(
+        residency, actor=actor, action="residency.start",
         data={"resident": resident.pk, "household": household.pk, "relation": relation, "from": started_on.isoformat()},
     )
+    principal_forget(resident.user_id)
     return residency
 
 
