@@ -42,7 +42,7 @@ def token_list(request):
     return ApiToken.objects.filter(user=request.user).order_by("-created_at")
 
 
-@router.delete("/auth/tokens/{token_id}", response={204: None, **errors(401, 404)})
+@router.delete("/auth/tokens/{token_id}", response={204: None, **errors(401, 404, 422)})
 def token_revoke(request, token_id: int):
     """Revoke one of the caller's tokens; a revoked token no longer authenticates."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)

@@ -1,6 +1,6 @@
 """The one NinjaAPI at /api/v1/: auth, error shape and the routers of every app."""
 
-from django.db import IntegrityError, connection
+from django.db import DataError, IntegrityError, connection
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
@@ -56,6 +56,13 @@ def on_domain_error(request, exc: DomainError):
 def on_integrity_error(request, exc):
     # A concurrent write won the race for a unique value; the service's own check saw none.
     return error(request, 409, _("This conflicts with a record that already exists."), "conflict")
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def on_out_of_range(request, exc):
+    # An id or number beyond what the database stores (PostgreSQL: DataError, SQLite: OverflowError).
+    return error(request, 422, _("A number in the request is out of range."), "invalid")
 
 
 @api.exception_handler(Http404)

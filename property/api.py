@@ -94,7 +94,7 @@ def compound_create(request, payload: CompoundIn):
     return Status(201, services.compound_create(actor=request.user, community=community, **data))
 
 
-@router.get("/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 404)})
+@router.get("/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 404, 422)})
 def compound_detail(request, compound_id: int):
     return get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
 
@@ -147,7 +147,7 @@ def household_create(request, payload: HouseholdIn):
     return Status(201, selectors.household_rows(Household.objects.filter(pk=household.pk)).get())
 
 
-@router.get("/households/{household_id}", response={200: HouseholdDetailOut, **errors(401, 404)})
+@router.get("/households/{household_id}", response={200: HouseholdDetailOut, **errors(401, 404, 422)})
 def household_detail(request, household_id: int):
     household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
     community = household.building.compound.community
