@@ -17,10 +17,16 @@ from django.utils.translation.template import templatize
 
 SOURCE_DIRS = ["config", "accounts", "property", "volunteers", "grid", "governance", "templates"]
 KEYWORDS = {
-    "_": None, "gettext": None, "gettext_lazy": None, "gettext_noop": None,
-    "ngettext": (1, 2), "ngettext_lazy": (1, 2),
-    "pgettext": ((1, "c"), 2), "pgettext_lazy": ((1, "c"), 2),
-    "npgettext": ((1, "c"), 2, 3), "npgettext_lazy": ((1, "c"), 2, 3),
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "npgettext_lazy": ((1, "c"), 2, 3),
 }
 LOCALE = "zh_Hans"
 PO_PATH = Path(settings.BASE_DIR) / "locale" / LOCALE / "LC_MESSAGES" / "django.po"
@@ -41,7 +47,9 @@ def _messages_in(path: Path):
         if "{% load i18n" not in text:
             return
         text = templatize(text, origin=str(path))
-    found = babel_extract("python", io.BytesIO(text.encode()), keywords=KEYWORDS, options={"encoding": "utf-8"})
+    found = babel_extract(
+        "python", io.BytesIO(text.encode()), keywords=KEYWORDS, options={"encoding": "utf-8"}
+    )
     for lineno, message, _comments, context in found:
         yield lineno, message, context
 
@@ -54,7 +62,9 @@ def extract() -> Catalog:
         for lineno, message, context in _messages_in(path):
             if not message:
                 continue
-            flags = ("python-format",) if "%(" in (message if isinstance(message, str) else message[0]) else ()
+            flags = (
+                ("python-format",) if "%(" in (message if isinstance(message, str) else message[0]) else ()
+            )
             template.add(message, None, [(str(path.relative_to(base)), lineno)], flags=flags, context=context)
     return template
 

@@ -41,15 +41,25 @@ class Post(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     subdistrict = models.ForeignKey(
-        "property.Subdistrict", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="posts", verbose_name=_("subdistrict"),
+        "property.Subdistrict",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("subdistrict"),
     )
     community = models.ForeignKey(
-        "property.Community", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="posts", verbose_name=_("community"),
+        "property.Community",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("community"),
     )
     unit = models.CharField(
-        _("unit"), max_length=100, blank=True,
+        _("unit"),
+        max_length=100,
+        blank=True,
         help_text=_("The employer: a company, a police station, a squad."),
     )
     started_on = models.DateField(_("started on"))
@@ -103,8 +113,12 @@ class AuditEvent(models.Model):
     """One state change with consequences: who did what to which object, when. Append-only."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=64)

@@ -8,7 +8,9 @@ from accounts.models import Post, Role
 # Roles whose holders manage the estate register of their community (or, for officers, subdistrict).
 MANAGING_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER})
 # Staff who may see residents' full phone numbers within their scope.
-PHONE_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PROPERTY_MANAGER})
+PHONE_ROLES = frozenset(
+    {Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PROPERTY_MANAGER}
+)
 
 
 def active_posts(user) -> list[Post]:
@@ -40,13 +42,12 @@ def load_scope(user) -> None:
         loader(user)
 
 
-def current_posts(user, roles=None):
-    """The user's current posts as a lazy queryset (for subqueries)."""
+def current_posts(user):
+    """The user's posts in force today (started, not ended)."""
     today = timezone.localdate()
-    posts = Post.objects.filter(user_id=user.pk, started_on__lte=today).filter(
+    return Post.objects.filter(user_id=user.pk, started_on__lte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     )
-    return posts.filter(role__in=roles) if roles is not None else posts
 
 
 def staff_scope(user, community_path: str, roles=None) -> Q:
@@ -61,8 +62,12 @@ def staff_scope(user, community_path: str, roles=None) -> Q:
         return Q()
     communities, subdistricts = set(), set()
     for post in active_posts(user):
-        if roles is None or post.role in roles:
-            (subdistricts.add(post.subdistrict_id) if post.subdistrict_id else communities.add(post.community_id))
+        if roles is not None and post.role not in roles:
+            continue
+        if post.subdistrict_id:
+            subdistricts.add(post.subdistrict_id)
+        else:
+            communities.add(post.community_id)
     prefix = f"{community_path}__" if community_path else ""
     q = Q(pk__in=[])
     if communities:

@@ -22,11 +22,17 @@ def post_roles(user) -> list[dict]:
     roles = []
     for post in active_posts(user):
         place = post.subdistrict or post.community
-        roles.append({
-            "role": post.role,
-            "label": str(post.get_role_display()),
-            "scope": {"type": "subdistrict" if post.subdistrict_id else "community", "id": place.id, "name": place.name},
-        })
+        roles.append(
+            {
+                "role": post.role,
+                "label": str(post.get_role_display()),
+                "scope": {
+                    "type": "subdistrict" if post.subdistrict_id else "community",
+                    "id": place.id,
+                    "name": place.name,
+                },
+            }
+        )
     return roles
 
 

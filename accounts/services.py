@@ -95,7 +95,9 @@ def principal_forget(user_id: int | None) -> None:
     """The user's posts or homes changed: drop the cached tokens that carry the old scope."""
     if user_id is None:
         return
-    digests = ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).values_list("key_hash", flat=True)
+    digests = ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).values_list(
+        "key_hash", flat=True
+    )
     keys = [_auth_cache_key(d) for d in digests]
     # Now, and again after commit in case a concurrent request cached the old scope in between.
     cache.delete_many(keys)

@@ -22,8 +22,12 @@ def bench_env(**extra) -> dict:
     env.setdefault("DATABASE_URL", DEFAULT_DB)
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
     env.update(
-        DEBUG="0", SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", LOG_LEVEL="WARNING",
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="config.settings",
         GONGZHI_VAR_DIR=env.get("GONGZHI_VAR_DIR", tempfile.mkdtemp(prefix="gongzhi-bench-")),
     )
@@ -62,9 +66,18 @@ def ensure_database(env) -> None:
 @contextmanager
 def gunicorn(env, workers: int = 2, port: int = 8791):
     proc = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -110,7 +123,9 @@ def load(port: int, path: str, headers: dict, *, clients: int = 4, seconds: floa
     latencies = sorted(x for lat, _ in results for x in lat)
     errors = sum(e for _, e in results)
     return {
-        "requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
@@ -118,8 +133,12 @@ def load(port: int, path: str, headers: dict, *, clients: int = 4, seconds: floa
 
 def token_for(port: int, username: str, password: str = "gongzhi-demo") -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("POST", "/api/v1/auth/token", body=json.dumps({"username": username, "password": password}),
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/v1/auth/token",
+        body=json.dumps({"username": username, "password": password}),
+        headers={"Content-Type": "application/json"},
+    )
     response = conn.getresponse()
     body = json.loads(response.read())
     if response.status != 200:

@@ -51,11 +51,15 @@ def run(seconds: float = 10.0, clients: int = 4, rounds: int = 3) -> dict:
             list_runs.append(load(port, list_url, auth, clients=clients, seconds=seconds))
     health, households = _median_run(health_runs), _median_run(list_runs)
     ratio = households["rps"] / health["rps"]
-    print("households list vs health — gunicorn, 2 workers, PostgreSQL, "
-          f"{clients} client processes, {rounds} alternating rounds of {seconds:.0f} s, median round")
+    print(
+        "households list vs health — gunicorn, 2 workers, PostgreSQL, "
+        f"{clients} client processes, {rounds} alternating rounds of {seconds:.0f} s, median round"
+    )
     for name, r in (("GET /api/v1/health", health), ("GET /api/v1/property/households?limit=50", households)):
-        print(f"  {name:<44} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p99 {r['p99_ms']:6.1f} ms"
-              f"   ({r['requests']} requests, {r['errors']} errors)")
+        print(
+            f"  {name:<44} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p99 {r['p99_ms']:6.1f} ms"
+            f"   ({r['requests']} requests, {r['errors']} errors)"
+        )
     print(f"  throughput ratio list/health: {ratio:.0%} (goal >= 50%)")
     print(f"  queries per list request by page size: {info['counts']} (goal: constant)")
     return {"health": health, "households": households, "ratio": ratio, "queries": info["counts"]}

@@ -7,11 +7,11 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
-from accounts.api import BearerAuth, router as accounts_router
+from accounts.api import BearerAuth
+from accounts.api import router as accounts_router
 from config.errors import DomainError
 from config.validation import message_for
 from property.api import router as property_router
-
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -72,14 +72,18 @@ def on_not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return error(request, 401, _("Sign in first: send a Bearer token or a session cookie."), "unauthenticated")
+    return error(
+        request, 401, _("Sign in first: send a Bearer token or a session cookie."), "unauthenticated"
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     if exc.status_code == 400:  # the body could not be parsed at all: still invalid input, 422
-        return error(request, 422, _("Invalid input."), "invalid", {"body": [_("The body is not valid JSON.")]})
-    codes = { 401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "throttled"}
+        return error(
+            request, 422, _("Invalid input."), "invalid", {"body": [_("The body is not valid JSON.")]}
+        )
+    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 429: "throttled"}
     return error(request, exc.status_code, str(exc), codes.get(exc.status_code, "error"))
 
 
@@ -103,7 +107,9 @@ def health(request):
         database = "error"
     broker = broker_status()
     ok = database == "ok" and broker in {"ok", "embedded"}
-    return Status(200 if ok else 503, {"status": "ok" if ok else "error", "database": database, "broker": broker})
+    return Status(
+        200 if ok else 503, {"status": "ok" if ok else "error", "database": database, "broker": broker}
+    )
 
 
 api.add_router("/", accounts_router)

@@ -59,4 +59,6 @@ def validate_model(obj, *, exclude=None) -> None:
                 conflict = conflict or err.code in UNIQUE_CODES
                 fields.setdefault(key, []).extend(err.messages)
         first = next(iter(fields.values()))[0]
-        raise (Conflict if conflict else Invalid)(first, code="duplicate" if conflict else None, fields=fields) from None
+        raise (Conflict if conflict else Invalid)(
+            first, code="duplicate" if conflict else None, fields=fields
+        ) from None

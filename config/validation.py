@@ -19,7 +19,9 @@ MESSAGES = {
     "float_parsing": lambda ctx: _("Enter a number."),
     "decimal_parsing": lambda ctx: _("Enter a number."),
     "decimal_type": lambda ctx: _("Enter a number."),
-    "decimal_max_places": lambda ctx: _("Use at most %(limit)s decimal places.") % _limit(ctx, "decimal_places"),
+    "decimal_max_places": lambda ctx: (
+        _("Use at most %(limit)s decimal places.") % _limit(ctx, "decimal_places")
+    ),
     "decimal_max_digits": lambda ctx: _("Use at most %(limit)s digits.") % _limit(ctx, "max_digits"),
     "decimal_whole_digits": lambda ctx: _("This number is too large."),
     "greater_than": lambda ctx: _("Must be greater than %(limit)s.") % _limit(ctx, "gt"),

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from accounts.services import principal_forget
-
 from property.models import (
     Building,
     Community,
@@ -74,9 +73,17 @@ class ForgetHomesMixin:
     """Residencies edited here change who may see which household: clear the cached homes."""
 
     def save_related(self, request, form, formsets, change):
-        users = set(Residency.objects.filter(**{self.residency_owner: form.instance}).values_list("resident__user_id", flat=True))
+        users = set(
+            Residency.objects.filter(**{self.residency_owner: form.instance}).values_list(
+                "resident__user_id", flat=True
+            )
+        )
         super().save_related(request, form, formsets, change)
-        users |= set(Residency.objects.filter(**{self.residency_owner: form.instance}).values_list("resident__user_id", flat=True))
+        users |= set(
+            Residency.objects.filter(**{self.residency_owner: form.instance}).values_list(
+                "resident__user_id", flat=True
+            )
+        )
         users.add(getattr(form.instance, "user_id", None))
         for user_id in users - {None}:
             principal_forget(user_id)

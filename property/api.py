@@ -88,7 +88,9 @@ def compound_list(request, filters: Query[CompoundFilter]):
 
 @router.post("/compounds", response={201: CompoundOut, **WRITE_ERRORS})
 def compound_create(request, payload: CompoundIn):
-    community = visible_or_invalid(selectors.communities_visible(request.user), payload.community, "community", _("community"))
+    community = visible_or_invalid(
+        selectors.communities_visible(request.user), payload.community, "community", _("community")
+    )
     require_manage(request.user, community)
     data = payload.dict(exclude={"community"})
     return Status(201, services.compound_create(actor=request.user, community=community, **data))
@@ -99,7 +101,9 @@ def compound_detail(request, compound_id: int):
     return get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
 
 
-@router.patch("/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 403, 404, 409, 422)})
+@router.patch(
+    "/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 403, 404, 409, 422)}
+)
 def compound_update(request, compound_id: int, payload: CompoundPatch):
     compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
     require_manage(request.user, compound.community)
@@ -122,9 +126,14 @@ def building_list(request, filters: Query[BuildingFilter]):
 
 @router.post("/buildings", response={201: BuildingOut, **WRITE_ERRORS})
 def building_create(request, payload: BuildingIn):
-    compound = visible_or_invalid(selectors.compounds_visible(request.user), payload.compound, "compound", _("compound"))
+    compound = visible_or_invalid(
+        selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
+    )
     require_manage(request.user, compound.community)
-    return Status(201, services.building_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"})))
+    return Status(
+        201,
+        services.building_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"})),
+    )
 
 
 @router.get("/households", response={200: list[HouseholdOut], **LIST_ERRORS})
@@ -140,7 +149,9 @@ def household_list(request, filters: Query[HouseholdFilter]):
 
 @router.post("/households", response={201: HouseholdOut, **WRITE_ERRORS})
 def household_create(request, payload: HouseholdIn):
-    building = visible_or_invalid(selectors.buildings_visible(request.user), payload.building, "building", _("building"))
+    building = visible_or_invalid(
+        selectors.buildings_visible(request.user), payload.building, "building", _("building")
+    )
     require_manage(request.user, building.compound.community)
     data = payload.dict(exclude={"building"})
     household = services.household_create(actor=request.user, building=building, **data)
@@ -151,14 +162,20 @@ def household_create(request, payload: HouseholdIn):
 def household_detail(request, household_id: int):
     household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
     community = household.building.compound.community
-    row = selectors.household_rows(Household.objects.filter(pk=household.pk)).values(
-        *selectors.HOUSEHOLD_ROW, "building__compound__name"
-    ).get()
+    row = (
+        selectors.household_rows(Household.objects.filter(pk=household.pk))
+        .values(*selectors.HOUSEHOLD_ROW, "building__compound__name")
+        .get()
+    )
     row["residents"] = [
         {
-            "residency": r.id, "resident": r.resident_id, "name": r.resident.name,
+            "residency": r.id,
+            "resident": r.resident_id,
+            "name": r.resident.name,
             "phone": phone_for_viewer(request.user, r.resident, community),
-            "relation": r.relation, "started_on": r.started_on, "ended_on": r.ended_on,
+            "relation": r.relation,
+            "started_on": r.started_on,
+            "ended_on": r.ended_on,
             "is_party_member": r.resident.is_party_member,
         }
         for r in selectors.household_residencies(household)
@@ -182,11 +199,15 @@ def resident_create(request, payload: ResidentIn):
         selectors.households_visible(request.user), payload.household, "household", _("household")
     )
     require_manage(request.user, household.building.compound.community)
-    resident = services.resident_create(actor=request.user, **payload.dict(exclude={"household"}), household=household)
+    resident = services.resident_create(
+        actor=request.user, **payload.dict(exclude={"household"}), household=household
+    )
     return Status(201, selectors.residents_visible(request.user).get(pk=resident.pk))
 
 
-@router.post("/residencies/{residency_id}/end", response={200: ResidencyOut, **errors(401, 403, 404, 409, 422)})
+@router.post(
+    "/residencies/{residency_id}/end", response={200: ResidencyOut, **errors(401, 403, 404, 409, 422)}
+)
 def residency_end(request, residency_id: int, payload: ResidencyEndIn):
     """End a resident's relation to a household (moved out, sold); the record stays as history."""
     residency = get_object_or_404(

@@ -55,8 +55,12 @@ class Estate:
     compounds: list[Compound] = field(default_factory=list)
 
     def counts(self) -> str:
-        households = Household.objects.filter(building__compound__community__subdistrict=self.subdistrict).count()
-        return f"{len(self.communities)} communities, {len(self.compounds)} compounds, {households} households"
+        households = Household.objects.filter(
+            building__compound__community__subdistrict=self.subdistrict
+        ).count()
+        return (
+            f"{len(self.communities)} communities, {len(self.compounds)} compounds, {households} households"
+        )
 
 
 def person_name(rng: random.Random) -> str:
@@ -65,31 +69,43 @@ def person_name(rng: random.Random) -> str:
 
 
 def phone_number(rng: random.Random) -> str:
-    return rng.choice(["138", "139", "135", "136", "150", "151", "186", "187", "177", "199"]) + f"{rng.randrange(10**8):08d}"
+    return (
+        rng.choice(["138", "139", "135", "136", "150", "151", "186", "187", "177", "199"])
+        + f"{rng.randrange(10**8):08d}"
+    )
 
 
 def seed_estate() -> Estate:
     subdistrict, _ = Subdistrict.objects.get_or_create(name="东风街道", defaults={"code": "140105001"})
     estate = Estate(subdistrict=subdistrict)
-    providers = [ServiceProvider.objects.get_or_create(name=n, defaults={"credit_code": c})[0] for n, c in PROVIDERS]
+    providers = [
+        ServiceProvider.objects.get_or_create(name=n, defaults={"credit_code": c})[0] for n, c in PROVIDERS
+    ]
     catalogue = list(RenovationItem.objects.all())
     for c_index, (community_name, compound_names) in enumerate(COMMUNITIES.items()):
         community, _ = Community.objects.get_or_create(
-            subdistrict=subdistrict, name=community_name,
+            subdistrict=subdistrict,
+            name=community_name,
             defaults={"address": f"东风路{c_index * 20 + 8}号", "phone": f"0351-60{c_index}1234"},
         )
         estate.communities.append(community)
         for k_index, compound_name in enumerate(compound_names):
             rng = random.Random(f"{community_name}/{compound_name}")
             compound, created = Compound.objects.get_or_create(
-                community=community, name=compound_name,
+                community=community,
+                name=compound_name,
                 defaults={
                     "address": f"{community_name[:2]}街{k_index * 6 + 3}号",
                     "year_built": rng.randrange(1982, 2000),
                     "is_old": True,
                     "management_mode": rng.choices(
-                        [ManagementMode.PROPERTY_COMPANY, ManagementMode.RED_PROPERTY,
-                         ManagementMode.SELF_MANAGED, ManagementMode.NONE], [5, 3, 2, 1],
+                        [
+                            ManagementMode.PROPERTY_COMPANY,
+                            ManagementMode.RED_PROPERTY,
+                            ManagementMode.SELF_MANAGED,
+                            ManagementMode.NONE,
+                        ],
+                        [5, 3, 2, 1],
                     )[0],
                 },
             )
@@ -100,21 +116,33 @@ def seed_estate() -> Estate:
 
 
 def _seed_compound(compound: Compound, rng: random.Random, providers, catalogue) -> None:
-    buildings = Building.objects.bulk_create([
-        Building(compound=compound, name=f"{n}号楼", floors=rng.choice([5, 6, 6, 7]), entrances=rng.choice([2, 2, 3]))
-        for n in range(1, rng.randrange(4, 8) + 1)
-    ])
+    buildings = Building.objects.bulk_create(
+        [
+            Building(
+                compound=compound,
+                name=f"{n}号楼",
+                floors=rng.choice([5, 6, 6, 7]),
+                entrances=rng.choice([2, 2, 3]),
+            )
+            for n in range(1, rng.randrange(4, 8) + 1)
+        ]
+    )
     households = []
     for building in buildings:
         for entrance in range(1, building.entrances + 1):
             for floor in range(1, building.floors + 1):
                 for door in (1, 2):
                     area = Decimal(rng.randrange(4500, 12000)) / 100
-                    households.append(Household(
-                        building=building, unit_label=f"{entrance}-{floor}{door:02d}", floor=floor,
-                        building_area=area, inner_area=(area * Decimal("0.78")).quantize(Decimal("0.01")),
-                        area_source=rng.choices(["register", "survey", "contract"], [8, 1, 1])[0],
-                    ))
+                    households.append(
+                        Household(
+                            building=building,
+                            unit_label=f"{entrance}-{floor}{door:02d}",
+                            floor=floor,
+                            building_area=area,
+                            inner_area=(area * Decimal("0.78")).quantize(Decimal("0.01")),
+                            area_source=rng.choices(["register", "survey", "contract"], [8, 1, 1])[0],
+                        )
+                    )
     households = Household.objects.bulk_create(households)
     _seed_residents(households, rng)
     _seed_history(compound, rng, providers, catalogue)
@@ -130,30 +158,38 @@ def _seed_residents(households, rng: random.Random) -> None:
         if previous_owner is not None and rng.random() < 0.02:
             owner = previous_owner  # one owner holding two units
         else:
-            owner = Resident(name=person_name(rng), phone=phone_number(rng), is_party_member=rng.random() < 0.09)
+            owner = Resident(
+                name=person_name(rng), phone=phone_number(rng), is_party_member=rng.random() < 0.09
+            )
             residents.append(owner)
         previous_owner = owner
         links.append((owner, household, Relation.OWNER, moved_in))
         if rng.random() < 0.12:
-            tenant = Resident(name=person_name(rng), phone=phone_number(rng), is_party_member=rng.random() < 0.05)
+            tenant = Resident(
+                name=person_name(rng), phone=phone_number(rng), is_party_member=rng.random() < 0.05
+            )
             residents.append(tenant)
             links.append((tenant, household, Relation.TENANT, date(2024, rng.randrange(1, 13), 1)))
         for _ in range(rng.choice([0, 1, 1, 2])):
-            member = Resident(name=person_name(rng), phone=phone_number(rng) if rng.random() < 0.7 else "",
-                              is_party_member=rng.random() < 0.06)
+            member = Resident(
+                name=person_name(rng),
+                phone=phone_number(rng) if rng.random() < 0.7 else "",
+                is_party_member=rng.random() < 0.06,
+            )
             residents.append(member)
             links.append((member, household, Relation.FAMILY, moved_in))
     Resident.objects.bulk_create(residents)
-    Residency.objects.bulk_create([
-        Residency(resident=r, household=h, relation=rel, started_on=start) for r, h, rel, start in links
-    ])
+    Residency.objects.bulk_create(
+        [Residency(resident=r, household=h, relation=rel, started_on=start) for r, h, rel, start in links]
+    )
 
 
 def _seed_history(compound: Compound, rng: random.Random, providers, catalogue) -> None:
     if rng.random() < 0.8:
         government = Decimal(rng.randrange(80, 400) * 10000)
         renovation = Renovation.objects.create(
-            compound=compound, year=rng.choice([2020, 2021, 2022]),
+            compound=compound,
+            year=rng.choice([2020, 2021, 2022]),
             funding_government=government,
             funding_residents=Decimal(rng.randrange(0, 30) * 10000),
             funding_companies=Decimal(rng.randrange(0, 20) * 10000),
@@ -161,12 +197,18 @@ def _seed_history(compound: Compound, rng: random.Random, providers, catalogue) 
         renovation.items.set(rng.sample(catalogue, rng.randrange(4, 10)))
     if rng.random() < 0.75:
         ManagementPlan.objects.create(
-            compound=compound, adopted_on=date(2021, rng.randrange(1, 13), 15),
-            text=PLAN_TEXT.format(mode=compound.get_management_mode_display(), price=rng.choice(["0.45", "0.50", "0.60"])),
+            compound=compound,
+            adopted_on=date(2021, rng.randrange(1, 13), 15),
+            text=PLAN_TEXT.format(
+                mode=compound.get_management_mode_display(), price=rng.choice(["0.45", "0.50", "0.60"])
+            ),
         )
     if compound.management_mode in (ManagementMode.PROPERTY_COMPANY, ManagementMode.RED_PROPERTY):
         ServiceContract.objects.create(
-            provider=rng.choice(providers), compound=compound, starts_on=date(2024, 1, 1), ends_on=date(2027, 1, 1),
+            provider=rng.choice(providers),
+            compound=compound,
+            starts_on=date(2024, 1, 1),
+            ends_on=date(2027, 1, 1),
             service_standard=rng.choice(["一级服务标准", "二级服务标准", "三级服务标准"]),
         )
 
@@ -196,9 +238,11 @@ def seed_accounts(estate: Estate) -> list[tuple[str, str]]:
     community = estate.communities[0]
     first_compound = estate.compounds[0]
     owners = (
-        Residency.objects.filter(household__building__compound=first_compound, relation=Relation.OWNER,
-                                 resident__user__isnull=True)
-        .select_related("resident").order_by("household__building__name", "household__unit_label")
+        Residency.objects.filter(
+            household__building__compound=first_compound, relation=Relation.OWNER, resident__user__isnull=True
+        )
+        .select_related("resident")
+        .order_by("household__building__name", "household__unit_label")
     )
     printed = []
     for username, name, role, description in ACCOUNTS:
@@ -209,9 +253,16 @@ def seed_accounts(estate: Estate) -> list[tuple[str, str]]:
                 user.is_staff = user.is_superuser = True
             user.save()
         if role is not None:
-            scope = {"subdistrict": estate.subdistrict} if role == Role.SUBDISTRICT_OFFICER else {"community": community}
+            scope = (
+                {"subdistrict": estate.subdistrict}
+                if role == Role.SUBDISTRICT_OFFICER
+                else {"community": community}
+            )
             Post.objects.get_or_create(
-                user=user, role=role, **scope, defaults={"started_on": date(2023, 1, 1), "unit": UNITS.get(role, "")}
+                user=user,
+                role=role,
+                **scope,
+                defaults={"started_on": date(2023, 1, 1), "unit": UNITS.get(role, "")},
             )
         elif username != "admin" and not hasattr(user, "resident"):
             resident = owners.exclude(resident__user__isnull=False).first().resident

@@ -34,7 +34,9 @@ class Community(models.Model):
         verbose_name_plural = _("communities")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["subdistrict", "name"], name="%(app_label)s_%(class)s_unique_name"),
+            models.UniqueConstraint(
+                fields=["subdistrict", "name"], name="%(app_label)s_%(class)s_unique_name"
+            ),
         ]
 
     def __str__(self):
@@ -57,7 +59,9 @@ class Compound(models.Model):
     name = models.CharField(_("name"), max_length=80)
     address = models.CharField(_("address"), max_length=200, blank=True)
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
-    is_old = models.BooleanField(_("old compound"), default=False, help_text=_("Built before 2000 (老旧小区)."))
+    is_old = models.BooleanField(
+        _("old compound"), default=False, help_text=_("Built before 2000 (老旧小区).")
+    )
     management_mode = models.CharField(
         _("management mode"), max_length=20, choices=ManagementMode.choices, default=ManagementMode.NONE
     )
@@ -94,8 +98,12 @@ class Building(models.Model):
         ordering = ["compound", "name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "name"], name="%(app_label)s_%(class)s_unique_name"),
-            models.CheckConstraint(name="%(app_label)s_%(class)s_floors_positive", condition=Q(floors__gte=1)),
-            models.CheckConstraint(name="%(app_label)s_%(class)s_entrances_positive", condition=Q(entrances__gte=1)),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_floors_positive", condition=Q(floors__gte=1)
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_entrances_positive", condition=Q(entrances__gte=1)
+            ),
         ]
 
     def __str__(self):
@@ -117,7 +125,9 @@ class Household(models.Model):
     unit_label = models.CharField(_("unit"), max_length=20, help_text=_("For example 2-502."))
     floor = models.SmallIntegerField(_("floor"))
     building_area = models.DecimalField(_("building area (m²)"), max_digits=8, decimal_places=2)
-    inner_area = models.DecimalField(_("inner area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    inner_area = models.DecimalField(
+        _("inner area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     area_source = models.CharField(
         _("area source"), max_length=10, choices=AreaSource.choices, default=AreaSource.REGISTER
     )
@@ -127,13 +137,16 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         ordering = ["building_id", "unit_label"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "unit_label"], name="%(app_label)s_%(class)s_unique_unit"),
+            models.UniqueConstraint(
+                fields=["building", "unit_label"], name="%(app_label)s_%(class)s_unique_unit"
+            ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_area_positive", condition=Q(building_area__gt=0)
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_inner_within_building",
-                condition=Q(inner_area__isnull=True) | Q(inner_area__gt=0, inner_area__lte=F("building_area")),
+                condition=Q(inner_area__isnull=True)
+                | Q(inner_area__gt=0, inner_area__lte=F("building_area")),
             ),
         ]
 
@@ -150,8 +163,12 @@ class Resident(models.Model):
     id_number_digest = models.CharField(_("ID number digest"), max_length=64, blank=True, editable=False)
     is_party_member = models.BooleanField(_("party member"), default=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="resident", verbose_name=_("account"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident",
+        verbose_name=_("account"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -161,7 +178,8 @@ class Resident(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number_digest"], condition=~Q(id_number_digest=""),
+                fields=["id_number_digest"],
+                condition=~Q(id_number_digest=""),
                 name="%(app_label)s_%(class)s_unique_id_number",
             ),
         ]
@@ -199,7 +217,8 @@ class Residency(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),
             ),
             models.UniqueConstraint(
-                fields=["resident", "household"], condition=Q(ended_on__isnull=True),
+                fields=["resident", "household"],
+                condition=Q(ended_on__isnull=True),
                 name="%(app_label)s_%(class)s_one_current_per_household",
             ),
         ]
@@ -239,9 +258,15 @@ class Renovation(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     items = models.ManyToManyField(RenovationItem, related_name="renovations", verbose_name=_("items done"))
-    funding_government = models.DecimalField(_("government subsidy (yuan)"), max_digits=14, decimal_places=2, default=0)
-    funding_residents = models.DecimalField(_("raised by residents (yuan)"), max_digits=14, decimal_places=2, default=0)
-    funding_companies = models.DecimalField(_("from companies (yuan)"), max_digits=14, decimal_places=2, default=0)
+    funding_government = models.DecimalField(
+        _("government subsidy (yuan)"), max_digits=14, decimal_places=2, default=0
+    )
+    funding_residents = models.DecimalField(
+        _("raised by residents (yuan)"), max_digits=14, decimal_places=2, default=0
+    )
+    funding_companies = models.DecimalField(
+        _("from companies (yuan)"), max_digits=14, decimal_places=2, default=0
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

@@ -8,7 +8,9 @@ from property.selectors import current_residencies
 def resident_roles(user) -> list[dict]:
     if not user.is_authenticated:
         return []
-    residencies = current_residencies().filter(resident__user=user).select_related("household__building__compound")
+    residencies = (
+        current_residencies().filter(resident__user=user).select_related("household__building__compound")
+    )
     return [
         {
             "role": "resident",

@@ -149,8 +149,12 @@ class HouseholdDetailOut(HouseholdOut):
 
 class ResidentIn(Schema):
     name: str = Field(min_length=1, max_length=60)
-    phone: str = Field("", pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})?$", description="A mobile or landline number.")
-    id_number: str = Field("", max_length=18, description="Checked, then stored only masked and as a keyed hash.")
+    phone: str = Field(
+        "", pattern=r"^(1\d{10}|0\d{2,3}-?\d{7,8})?$", description="A mobile or landline number."
+    )
+    id_number: str = Field(
+        "", max_length=18, description="Checked, then stored only masked and as a keyed hash."
+    )
     is_party_member: bool = False
     household: int
     relation: Relation = Relation.OWNER

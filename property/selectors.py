@@ -19,7 +19,9 @@ from property.models import (
 
 def current_residencies():
     today = timezone.localdate()
-    return Residency.objects.filter(started_on__lte=today).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    return Residency.objects.filter(started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
 
 
 def own_households(user) -> list[int]:
@@ -44,17 +46,18 @@ def _own(user, path: str) -> Q:
 
 
 def communities_visible(user):
-    return Community.objects.filter(staff_scope(user, "") | _own(user, "building__compound__community_id")).select_related("subdistrict")
+    scope = staff_scope(user, "") | _own(user, "building__compound__community_id")
+    return Community.objects.filter(scope).select_related("subdistrict")
 
 
 def compounds_visible(user):
-    return Compound.objects.filter(staff_scope(user, "community") | _own(user, "building__compound_id")).select_related("community")
+    scope = staff_scope(user, "community") | _own(user, "building__compound_id")
+    return Compound.objects.filter(scope).select_related("community")
 
 
 def buildings_visible(user):
-    return Building.objects.filter(staff_scope(user, "compound__community") | _own(user, "building_id")).select_related(
-        "compound"
-    )
+    scope = staff_scope(user, "compound__community") | _own(user, "building_id")
+    return Building.objects.filter(scope).select_related("compound")
 
 
 def households_visible(user):
@@ -65,11 +68,12 @@ def households_visible(user):
 
 def residents_visible(user):
     in_scope = Residency.objects.filter(staff_scope(user, "household__building__compound__community"))
-    return Resident.objects.filter(
-        Q(id__in=in_scope.values("resident_id"))
-        | Q(id__in=Residency.objects.filter(household_id__in=own_households(user)).values("resident_id"))
-        | Q(user=user.pk if user.is_authenticated else None)
-    ).prefetch_related(
+    scope = Q(id__in=in_scope.values("resident_id")) | Q(
+        id__in=Residency.objects.filter(household_id__in=own_households(user)).values("resident_id")
+    )
+    if user.is_authenticated:
+        scope |= Q(user_id=user.pk)  # the person themself, even with no current home
+    return Resident.objects.filter(scope).prefetch_related(
         Prefetch(
             "residencies",
             queryset=Residency.objects.select_related("household__building__compound__community"),
@@ -88,19 +92,33 @@ def household_residencies(household: Household):
 
 def compounds_detailed(user):
     """Visible compounds with their counts, renovations, plans and contracts, for detail views."""
-    return compounds_visible(user).annotate(
-        building_count=Count("buildings", distinct=True),
-        household_count=Count("buildings__households", distinct=True),
-    ).prefetch_related(
-        Prefetch("renovations", queryset=Renovation.objects.prefetch_related("items").order_by("-year")),
-        Prefetch("management_plans", queryset=ManagementPlan.objects.order_by("-adopted_on")),
-        Prefetch("service_contracts", queryset=ServiceContract.objects.select_related("provider").order_by("-starts_on")),
+    return (
+        compounds_visible(user)
+        .annotate(
+            building_count=Count("buildings", distinct=True),
+            household_count=Count("buildings__households", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("renovations", queryset=Renovation.objects.prefetch_related("items").order_by("-year")),
+            Prefetch("management_plans", queryset=ManagementPlan.objects.order_by("-adopted_on")),
+            Prefetch(
+                "service_contracts",
+                queryset=ServiceContract.objects.select_related("provider").order_by("-starts_on"),
+            ),
+        )
     )
 
 
 HOUSEHOLD_ROW = (
-    "id", "building_id", "building__name", "building__compound_id", "unit_label", "floor",
-    "building_area", "inner_area", "area_source",
+    "id",
+    "building_id",
+    "building__name",
+    "building__compound_id",
+    "unit_label",
+    "floor",
+    "building_area",
+    "inner_area",
+    "area_source",
 )
 
 

@@ -55,7 +55,9 @@ def _insert(obj, *, actor, action: str, data: dict):
 
 
 @transaction.atomic
-def community_create(*, actor, subdistrict: Subdistrict, name: str, address: str = "", phone: str = "") -> Community:
+def community_create(
+    *, actor, subdistrict: Subdistrict, name: str, address: str = "", phone: str = ""
+) -> Community:
     community = Community(subdistrict=subdistrict, name=name.strip(), address=address, phone=phone)
     return _insert(community, actor=actor, action="community.create", data={"name": community.name})
 
@@ -75,7 +77,9 @@ def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
     validate_model(compound)
     compound.save(update_fields=list(changes))
     audit_record(
-        actor=actor, action="compound.update", obj=compound,
+        actor=actor,
+        action="compound.update",
+        obj=compound,
         data={"before": _jsonable(before), "after": _jsonable(changes)},
     )
     return compound
@@ -89,27 +93,47 @@ def building_create(*, actor, compound: Compound, name: str, floors: int, entran
 
 @transaction.atomic
 def household_create(
-    *, actor, building: Building, unit_label: str, floor: int, building_area: Decimal,
-    inner_area: Decimal | None = None, area_source: str = "register",
+    *,
+    actor,
+    building: Building,
+    unit_label: str,
+    floor: int,
+    building_area: Decimal,
+    inner_area: Decimal | None = None,
+    area_source: str = "register",
 ) -> Household:
     if floor > building.floors or floor == 0 or floor < -3:
         raise Invalid(
-            _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors}, field="floor"
+            _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors},
+            field="floor",
         )
     household = Household(
-        building=building, unit_label=unit_label.strip(), floor=floor, building_area=building_area,
-        inner_area=inner_area, area_source=area_source,
+        building=building,
+        unit_label=unit_label.strip(),
+        floor=floor,
+        building_area=building_area,
+        inner_area=inner_area,
+        area_source=area_source,
     )
     return _insert(
-        household, actor=actor, action="household.create",
+        household,
+        actor=actor,
+        action="household.create",
         data={"unit": household.unit_label, "area": str(household.building_area)},
     )
 
 
 @transaction.atomic
 def resident_create(
-    *, actor, name: str, phone: str = "", id_number: str = "", is_party_member: bool = False,
-    household: Household | None = None, relation: str | None = None, started_on: date | None = None,
+    *,
+    actor,
+    name: str,
+    phone: str = "",
+    id_number: str = "",
+    is_party_member: bool = False,
+    household: Household | None = None,
+    relation: str | None = None,
+    started_on: date | None = None,
 ) -> Resident:
     resident = Resident(name=name.strip(), phone=phone.strip(), is_party_member=is_party_member)
     if id_number:
@@ -117,28 +141,46 @@ def resident_create(
         resident.id_number_masked = id_number_mask(value)
         resident.id_number_digest = id_number_digest(value)
         if Resident.objects.filter(id_number_digest=resident.id_number_digest).exists():
-            raise Conflict(_("A resident with this ID number is already registered."), code="duplicate", field="id_number")
+            raise Conflict(
+                _("A resident with this ID number is already registered."),
+                code="duplicate",
+                field="id_number",
+            )
     validate_model(resident, exclude=["user"])
     resident.save()
     audit_record(actor=actor, action="resident.create", obj=resident, data={"name": resident.name})
     if household is not None:
         residency_start(
-            actor=actor, resident=resident, household=household,
-            relation=relation or Relation.OWNER, started_on=started_on,
+            actor=actor,
+            resident=resident,
+            household=household,
+            relation=relation or Relation.OWNER,
+            started_on=started_on,
         )
     return resident
 
 
 @transaction.atomic
-def residency_start(*, actor, resident: Resident, household: Household, relation: str, started_on: date | None) -> Residency:
+def residency_start(
+    *, actor, resident: Resident, household: Household, relation: str, started_on: date | None
+) -> Residency:
     if started_on is None:
         raise Invalid(_("Give the date the relation starts."), field="started_on")
     if Residency.objects.filter(resident=resident, household=household, ended_on__isnull=True).exists():
-        raise Conflict(_("This resident is already registered in this household."), code="duplicate", field="household")
+        raise Conflict(
+            _("This resident is already registered in this household."), code="duplicate", field="household"
+        )
     residency = Residency(resident=resident, household=household, relation=relation, started_on=started_on)
     _insert(
-        residency, actor=actor, action="residency.start",
-        data={"resident": resident.pk, "household": household.pk, "relation": relation, "from": started_on.isoformat()},
+        residency,
+        actor=actor,
+        action="residency.start",
+        data={
+            "resident": resident.pk,
+            "household": household.pk,
+            "relation": relation,
+            "from": started_on.isoformat(),
+        },
     )
     principal_forget(resident.user_id)
     return residency

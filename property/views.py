@@ -34,7 +34,8 @@ def compound_detail(request, compound_id: int):
     buildings = compound.buildings.annotate(household_count=Count("households")).order_by("name")
     plans = list(compound.management_plans.all())
     return render(
-        request, "property/compound_detail.html",
+        request,
+        "property/compound_detail.html",
         {"compound": compound, "buildings": buildings, "plan": plans[0] if plans else None},
     )
 
@@ -49,9 +50,14 @@ def household_list(request, compound_id: int):
     query = request.GET.get("q", "").strip()
     if query:
         households = households.filter(unit_label__icontains=query)
-    page = Paginator(households.order_by("building__name", "unit_label"), 50).get_page(request.GET.get("page"))
+    page = Paginator(households.order_by("building__name", "unit_label"), 50).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "compound": compound, "page": page, "query": query, "building_id": building_id,
+        "compound": compound,
+        "page": page,
+        "query": query,
+        "building_id": building_id,
         "buildings": compound.buildings.order_by("name"),
     }
     template = "property/_household_rows.html" if request.htmx else "property/household_list.html"
@@ -66,8 +72,13 @@ def household_detail(request, household_id: int):
     for residency in residencies:
         residency.phone_shown = phone_for_viewer(request.user, residency.resident, community)
     return render(
-        request, "property/household_detail.html",
-        {"household": household, "residencies": residencies, "can_manage": can_manage_household(request.user, household)},
+        request,
+        "property/household_detail.html",
+        {
+            "household": household,
+            "residencies": residencies,
+            "can_manage": can_manage_household(request.user, household),
+        },
     )
 
 

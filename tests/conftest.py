@@ -68,8 +68,13 @@ def estate(db):
     building_a = BuildingFactory(compound=compound_a, name="1号楼")
     building_b = BuildingFactory(compound=compound_b, name="1号楼")
     return Estate(
-        subdistrict=subdistrict, community_a=community_a, community_b=community_b,
-        compound_a=compound_a, compound_b=compound_b, building_a=building_a, building_b=building_b,
+        subdistrict=subdistrict,
+        community_a=community_a,
+        community_b=community_b,
+        compound_a=compound_a,
+        compound_b=compound_b,
+        building_a=building_a,
+        building_b=building_b,
         household_a=HouseholdFactory(building=building_a, unit_label="1-101"),
         household_a2=HouseholdFactory(building=building_a, unit_label="1-102"),
         household_b=HouseholdFactory(building=building_b, unit_label="1-101"),

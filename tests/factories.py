@@ -4,7 +4,16 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Post, Role, User
-from property.models import Building, Community, Compound, Household, Relation, Residency, Resident, Subdistrict
+from property.models import (
+    Building,
+    Community,
+    Compound,
+    Household,
+    Relation,
+    Residency,
+    Resident,
+    Subdistrict,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

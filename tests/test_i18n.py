@@ -17,7 +17,9 @@ def test_the_extractor_finds_template_and_code_strings():
 
 def test_a_new_untranslated_string_is_reported(tmp_path, monkeypatch, settings):
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "x.html").write_text('{% load i18n %}{% translate "A string nobody translated" %}')
+    (tmp_path / "templates" / "x.html").write_text(
+        '{% load i18n %}{% translate "A string nobody translated" %}'
+    )
     monkeypatch.setattr(i18n, "SOURCE_DIRS", ["templates"])
     settings.BASE_DIR = tmp_path
     assert i18n.missing() == ["not in the .po: 'A string nobody translated' (templates/x.html)"]

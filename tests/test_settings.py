@@ -14,7 +14,11 @@ BASE = Path(__file__).resolve().parent.parent
 
 
 def load_settings(tmp_path, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    }
     clean.update(GONGZHI_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings", **env)
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
@@ -48,7 +52,9 @@ def test_an_empty_host_in_the_list_stops_the_start(tmp_path):
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-@pytest.mark.parametrize("name,value", [("DATABASE_URL", "mysql://root@localhost/x"), ("REDIS_URL", "localhost:6379")])
+@pytest.mark.parametrize(
+    "name,value", [("DATABASE_URL", "mysql://root@localhost/x"), ("REDIS_URL", "localhost:6379")]
+)
 def test_a_url_with_an_unsupported_scheme_stops_the_start(tmp_path, name, value):
     result = load_settings(tmp_path, **{name: value})
     assert result.returncode != 0
@@ -59,28 +65,44 @@ def test_defaults_are_the_embedded_setup(tmp_path):
     result = load_settings(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "django.db.backends.sqlite3", "filesystem://", "django.core.cache.backends.locmem.LocMemCache"
+        "True",
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.cache.backends.locmem.LocMemCache",
     ]
 
 
 def test_postgres_and_redis_urls_are_used(tmp_path):
-    result = load_settings(tmp_path, DATABASE_URL="postgres://u@db.example/gz", REDIS_URL="redis://cache.example:6379/0")
+    result = load_settings(
+        tmp_path, DATABASE_URL="postgres://u@db.example/gz", REDIS_URL="redis://cache.example:6379/0"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "django.db.backends.postgresql", "redis://cache.example:6379/0",
+        "True",
+        "django.db.backends.postgresql",
+        "redis://cache.example:6379/0",
         "config.cache.RedisCache",
     ]
 
 
 def test_deploy_check_passes_with_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
-        GONGZHI_VAR_DIR=str(tmp_path), DEBUG="0", SECRET_KEY="k" * 20 + "-Very-Random-7f3a9c2e1b5d8f4a6c0e2b9d1f3a5c7e",
+        GONGZHI_VAR_DIR=str(tmp_path),
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-Very-Random-7f3a9c2e1b5d8f4a6c0e2b9d1f3a5c7e",
         ALLOWED_HOSTS="gongzhi.example.org",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE, env=env, capture_output=True, text=True,
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -97,8 +119,14 @@ def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path, django_
     from config.env import embedded_database
 
     config = embedded_database(str(tmp_path / "w.sqlite3"))
-    config.update( TEST={}, TIME_ZONE=None, CONN_MAX_AGE=0,
-                  CONN_HEALTH_CHECKS=False, AUTOCOMMIT=True, ATOMIC_REQUESTS=False)
+    config.update(
+        TEST={},
+        TIME_ZONE=None,
+        CONN_MAX_AGE=0,
+        CONN_HEALTH_CHECKS=False,
+        AUTOCOMMIT=True,
+        ATOMIC_REQUESTS=False,
+    )
     config["OPTIONS"] = {**config["OPTIONS"], "timeout": 10}
     with django_db_blocker.unblock():
         count = _two_concurrent_writers(DatabaseWrapper, config)

@@ -134,7 +134,8 @@ def test_session_writes_to_the_api_need_csrf(worker, estate):
     client = Client(enforce_csrf_checks=True)
     client.force_login(worker)
     response = client.post(
-        "/api/v1/property/buildings", {"compound": estate.compound_a.pk, "name": "9号楼", "floors": 6},
+        "/api/v1/property/buildings",
+        {"compound": estate.compound_a.pk, "name": "9号楼", "floors": 6},
         content_type="application/json",
     )
     assert response.status_code in (401, 403)
@@ -142,10 +143,13 @@ def test_session_writes_to_the_api_need_csrf(worker, estate):
 
 def test_me_lists_roles_with_scopes(worker, owner, estate, api):
     roles = api(worker).get("/api/v1/me").json()["roles"]
-    assert roles == [{
-        "role": "community_worker", "label": "社区工作者",
-        "scope": {"type": "community", "id": estate.community_a.pk, "name": "幸福社区"},
-    }]
+    assert roles == [
+        {
+            "role": "community_worker",
+            "label": "社区工作者",
+            "scope": {"type": "community", "id": estate.community_a.pk, "name": "幸福社区"},
+        }
+    ]
     me = api(owner).get("/api/v1/me").json()
     assert me["person"]["name"] == "王秀英"
     assert me["person"]["phone"] == "13812341234"  # the person sees their own number
@@ -156,8 +160,12 @@ def test_prune_deletes_only_long_expired_tokens(worker):
     from accounts.tasks import api_tokens_prune
 
     now = timezone.now()
-    old = ApiToken.objects.create(user=worker, prefix="a", key_hash="a" * 64, expires_at=now - timedelta(days=31))
-    fresh = ApiToken.objects.create(user=worker, prefix="b", key_hash="b" * 64, expires_at=now + timedelta(days=1))
+    old = ApiToken.objects.create(
+        user=worker, prefix="a", key_hash="a" * 64, expires_at=now - timedelta(days=31)
+    )
+    fresh = ApiToken.objects.create(
+        user=worker, prefix="b", key_hash="b" * 64, expires_at=now + timedelta(days=1)
+    )
     assert api_tokens_prune.delay().get() == 1
     assert list(ApiToken.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not ApiToken.objects.filter(pk=old.pk).exists()
@@ -178,7 +186,9 @@ def test_a_post_changed_in_the_back_office_takes_effect_at_once(worker, estate, 
     from accounts.models import Post
 
     client = api(worker)
-    assert client.get(f"/api/v1/property/households/{estate.household_b.pk}").status_code == 404  # cached scope
+    assert (
+        client.get(f"/api/v1/property/households/{estate.household_b.pk}").status_code == 404
+    )  # cached scope
     post = Post.objects.get(user=worker)
     post.community = estate.community_b
     admin = PostAdmin(Post, None)

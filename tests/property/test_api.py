@@ -42,10 +42,14 @@ def test_resident_sees_only_their_own_household(owner, estate, api):
     client = api(owner)
     assert client.get(f"/api/v1/property/households/{estate.household_a.pk}").status_code == 200
     assert client.get(f"/api/v1/property/households/{estate.household_a2.pk}").status_code == 404
-    assert [h["id"] for h in client.get("/api/v1/property/households").json()["items"]] == [estate.household_a.pk]
+    assert [h["id"] for h in client.get("/api/v1/property/households").json()["items"]] == [
+        estate.household_a.pk
+    ]
 
 
-def test_phone_is_masked_except_for_the_person_and_community_staff(owner, worker, worker_b, collector, officer, estate, api):
+def test_phone_is_masked_except_for_the_person_and_community_staff(
+    owner, worker, worker_b, collector, officer, estate, api
+):
     family = ResidentFactory(name="王小明", phone="13900002222")
     ResidencyFactory(resident=family, household=estate.household_a, relation="family")
 
@@ -99,8 +103,14 @@ def test_area_with_three_decimals_is_refused(worker, estate, api):
 def test_worker_creates_a_household_with_exact_area_and_history(worker, estate, api):
     response = api(worker).post(
         "/api/v1/property/households",
-        {"building": estate.building_a.pk, "unit_label": "2-301", "floor": 3, "building_area": "76.35",
-         "inner_area": "60.10", "area_source": "survey"},
+        {
+            "building": estate.building_a.pk,
+            "unit_label": "2-301",
+            "floor": 3,
+            "building_area": "76.35",
+            "inner_area": "60.10",
+            "area_source": "survey",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -147,7 +157,8 @@ def test_collector_may_read_but_not_register(collector, estate, api):
     client = api(collector)
     assert client.get(f"/api/v1/property/households/{estate.household_a.pk}").status_code == 200
     response = client.post(
-        "/api/v1/property/buildings", {"compound": estate.compound_a.pk, "name": "8号楼", "floors": 6},
+        "/api/v1/property/buildings",
+        {"compound": estate.compound_a.pk, "name": "8号楼", "floors": 6},
         content_type="application/json",
     )
     assert response.status_code == 403
@@ -158,8 +169,13 @@ def test_resident_with_a_bad_id_number_writes_nothing(worker, estate, api):
     before = (Resident.objects.count(), Residency.objects.count())
     response = api(worker).post(
         "/api/v1/property/residents",
-        {"name": "张伟", "phone": "13511112222", "id_number": "110105194912310021",
-         "household": estate.household_a.pk, "started_on": "2024-05-01"},
+        {
+            "name": "张伟",
+            "phone": "13511112222",
+            "id_number": "110105194912310021",
+            "household": estate.household_a.pk,
+            "started_on": "2024-05-01",
+        },
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -170,8 +186,15 @@ def test_resident_with_a_bad_id_number_writes_nothing(worker, estate, api):
 def test_resident_is_registered_with_a_masked_id_and_a_residency(worker, estate, api):
     response = api(worker).post(
         "/api/v1/property/residents",
-        {"name": "张伟", "phone": "13511112222", "id_number": VALID_ID.lower(), "is_party_member": True,
-         "household": estate.household_a.pk, "relation": "tenant", "started_on": "2024-05-01"},
+        {
+            "name": "张伟",
+            "phone": "13511112222",
+            "id_number": VALID_ID.lower(),
+            "is_party_member": True,
+            "household": estate.household_a.pk,
+            "relation": "tenant",
+            "started_on": "2024-05-01",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -179,12 +202,22 @@ def test_resident_is_registered_with_a_masked_id_and_a_residency(worker, estate,
     assert resident.id_number_masked == "110***********002X"
     assert VALID_ID not in {resident.id_number_masked, resident.id_number_digest}
     assert response.json()["residencies"] == [
-        {"id": resident.residencies.get().pk, "household": estate.household_a.pk, "relation": "tenant",
-         "started_on": "2024-05-01", "ended_on": None}
+        {
+            "id": resident.residencies.get().pk,
+            "household": estate.household_a.pk,
+            "relation": "tenant",
+            "started_on": "2024-05-01",
+            "ended_on": None,
+        }
     ]
     again = api(worker).post(
         "/api/v1/property/residents",
-        {"name": "张伟", "id_number": VALID_ID, "household": estate.household_a2.pk, "started_on": "2024-05-01"},
+        {
+            "name": "张伟",
+            "id_number": VALID_ID,
+            "household": estate.household_a2.pk,
+            "started_on": "2024-05-01",
+        },
         content_type="application/json",
     )
     assert again.status_code == 409
@@ -195,12 +228,16 @@ def test_ending_a_residency_keeps_it_as_history(worker, owner, estate, api):
     residency = Residency.objects.get(resident__user=owner)
     client = api(worker)
     response = client.post(
-        f"/api/v1/property/residencies/{residency.pk}/end", {"ended_on": "2025-06-30"}, content_type="application/json"
+        f"/api/v1/property/residencies/{residency.pk}/end",
+        {"ended_on": "2025-06-30"},
+        content_type="application/json",
     )
     assert response.status_code == 200
     assert response.json()["ended_on"] == "2025-06-30"
     repeat = client.post(
-        f"/api/v1/property/residencies/{residency.pk}/end", {"ended_on": "2025-07-30"}, content_type="application/json"
+        f"/api/v1/property/residencies/{residency.pk}/end",
+        {"ended_on": "2025-07-30"},
+        content_type="application/json",
     )
     assert repeat.status_code == 409
     detail = client.get(f"/api/v1/property/households/{estate.household_a.pk}").json()
@@ -211,7 +248,8 @@ def test_ending_a_residency_keeps_it_as_history(worker, owner, estate, api):
 
 def test_compound_patch_by_worker_is_recorded(worker, estate, api):
     response = api(worker).patch(
-        f"/api/v1/property/compounds/{estate.compound_a.pk}", {"management_mode": "red_property"},
+        f"/api/v1/property/compounds/{estate.compound_a.pk}",
+        {"management_mode": "red_property"},
         content_type="application/json",
     )
     assert response.status_code == 200
@@ -222,7 +260,8 @@ def test_compound_patch_by_worker_is_recorded(worker, estate, api):
 
 def test_compound_patch_with_an_unknown_mode_names_the_field(worker, estate, api):
     response = api(worker).patch(
-        f"/api/v1/property/compounds/{estate.compound_a.pk}", {"management_mode": "magic"},
+        f"/api/v1/property/compounds/{estate.compound_a.pk}",
+        {"management_mode": "magic"},
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -232,7 +271,9 @@ def test_compound_patch_with_an_unknown_mode_names_the_field(worker, estate, api
 
 def test_compound_patch_by_worker_of_another_community_is_404(worker_b, estate, api):
     response = api(worker_b).patch(
-        f"/api/v1/property/compounds/{estate.compound_a.pk}", {"name": "改名"}, content_type="application/json"
+        f"/api/v1/property/compounds/{estate.compound_a.pk}",
+        {"name": "改名"},
+        content_type="application/json",
     )
     assert response.status_code == 404
 
@@ -243,7 +284,9 @@ def test_compound_detail_has_counts(worker, estate, api):
     assert body["management_plan"] is None
 
 
-def test_household_list_query_count_does_not_grow_with_the_page(worker, estate, api, django_assert_num_queries):
+def test_household_list_query_count_does_not_grow_with_the_page(
+    worker, estate, api, django_assert_num_queries
+):
     for n in range(60):
         HouseholdFactory(building=estate.building_a, unit_label=f"3-{n:03d}")
     client = api(worker)
@@ -294,12 +337,15 @@ def test_count_is_right_on_every_page_and_past_the_end(worker, estate, api):
     assert len(set(ids)) == 9
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/property/households/99999999999999999999",
-    "/api/v1/property/households?compound=99999999999999999999",
-    "/api/v1/property/households?compound=abc",
-    "/api/v1/property/compounds/abc",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/property/households/99999999999999999999",
+        "/api/v1/property/households?compound=99999999999999999999",
+        "/api/v1/property/households?compound=abc",
+        "/api/v1/property/compounds/abc",
+    ],
+)
 def test_odd_ids_get_a_4xx_answer_never_a_500(worker, api, path):
     response = api(worker).get(path)
     if response.status_code == 200:  # PostgreSQL: Django answers an out-of-range filter with no rows

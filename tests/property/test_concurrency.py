@@ -28,7 +28,12 @@ def test_eight_concurrent_creates_of_one_unit_make_one_household_and_seven_409s(
         try:
             response = client.post(
                 "/api/v1/property/households",
-                {"building": estate.building_a.pk, "unit_label": "7-701", "floor": 6, "building_area": "66.00"},
+                {
+                    "building": estate.building_a.pk,
+                    "unit_label": "7-701",
+                    "floor": 6,
+                    "building_area": "66.00",
+                },
                 content_type="application/json",
             )
             statuses.append(response.status_code)

@@ -16,15 +16,18 @@ def busy_estate(estate):
     return estate
 
 
-@pytest.mark.parametrize("url,queries", [
-    # each: the page with its count (COUNT(*) OVER ()) ...
-    ("/api/v1/property/communities", 1),
-    ("/api/v1/property/compounds", 1),
-    ("/api/v1/property/buildings", 1),
-    ("/api/v1/property/households", 1),
-    # ... and for residents one more: their residencies with households, compounds, communities.
-    ("/api/v1/property/residents", 2),
-])
+@pytest.mark.parametrize(
+    "url,queries",
+    [
+        # each: the page with its count (COUNT(*) OVER ()) ...
+        ("/api/v1/property/communities", 1),
+        ("/api/v1/property/compounds", 1),
+        ("/api/v1/property/buildings", 1),
+        ("/api/v1/property/households", 1),
+        # ... and for residents one more: their residencies with households, compounds, communities.
+        ("/api/v1/property/residents", 2),
+    ],
+)
 def test_list_query_count_is_fixed(busy_estate, worker, api, django_assert_num_queries, url, queries):
     client = api(worker)
     client.get(url)  # the first request reads the token, its user, posts and homes, then caches them

@@ -23,7 +23,7 @@ def test_home_shows_each_role_what_it_can_do(worker, owner, estate):
     assert "社区工作者" in worker_home and "/property/" in worker_home
     owner_home = signed_in(owner).get("/").content.decode()
     assert f"/property/households/{estate.household_a.pk}/" in owner_home
-    assert "/property/\"" not in owner_home
+    assert '/property/"' not in owner_home
 
 
 def test_worker_browses_from_community_to_household(worker, owner, estate):
@@ -108,5 +108,9 @@ def test_collected_static_files_are_served_by_the_app_server(db, settings, tmp_p
 def test_the_date_field_is_prefilled_in_the_format_date_inputs_accept(worker, estate):
     from django.utils import timezone
 
-    page = signed_in(worker).get(f"/property/households/{estate.household_a2.pk}/residents/add/").content.decode()
+    page = (
+        signed_in(worker)
+        .get(f"/property/households/{estate.household_a2.pk}/residents/add/")
+        .content.decode()
+    )
     assert f'type="date" name="started_on" value="{timezone.localdate().isoformat()}"' in page

@@ -2,15 +2,36 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Post, User
-from property.models import Community, Compound, Household, ManagementPlan, Renovation, Residency, Resident
+from property.models import (
+    Community,
+    Compound,
+    Household,
+    ManagementPlan,
+    Renovation,
+    Residency,
+    Resident,
+)
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNTS = {"officer", "worker", "committee", "volunteer", "cleaner", "manager", "police", "collector", "resident"}
+ACCOUNTS = {
+    "officer",
+    "worker",
+    "committee",
+    "volunteer",
+    "cleaner",
+    "manager",
+    "police",
+    "collector",
+    "resident",
+}
 
 
 def snapshot():
-    return tuple(m.objects.count() for m in (Community, Compound, Household, Resident, Residency, Renovation, ManagementPlan, User, Post))
+    return tuple(
+        m.objects.count()
+        for m in (Community, Compound, Household, Resident, Residency, Renovation, ManagementPlan, User, Post)
+    )
 
 
 def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothing():

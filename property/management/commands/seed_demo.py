@@ -13,9 +13,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             estate = seed_estate()
             accounts = seed_accounts(estate)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
+        )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, description in accounts:
             self.stdout.write(f"  {username:<10} {description}")
