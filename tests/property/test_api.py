@@ -358,3 +358,45 @@ def test_odd_ids_get_a_4xx_answer_never_a_500(worker, api, path):
 def test_a_json_list_instead_of_an_object_is_422(worker, api):
     response = api(worker).post("/api/v1/property/buildings", [1, 2], content_type="application/json")
     assert response.status_code == 422
+
+
+def test_officer_registers_a_community_and_a_worker_may_not(officer, worker, estate, api):
+    payload = {"subdistrict": estate.subdistrict.pk, "name": "文化社区"}
+    refused = api(worker).post("/api/v1/property/communities", payload, content_type="application/json")
+    assert refused.status_code == 422
+    assert list(refused.json()["fields"]) == ["subdistrict"]
+    created = api(officer).post("/api/v1/property/communities", payload, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["subdistrict_name"] == "东风街道"
+    again = api(officer).post("/api/v1/property/communities", payload, content_type="application/json")
+    assert again.status_code == 409
+
+
+def test_worker_registers_a_compound_and_a_building_in_their_community(worker, estate, api):
+    client = api(worker)
+    compound = client.post(
+        "/api/v1/property/compounds",
+        {
+            "community": estate.community_a.pk,
+            "name": "粮食局宿舍",
+            "year_built": 1992,
+            "is_old": True,
+            "management_mode": "self_managed",
+        },
+        content_type="application/json",
+    )
+    assert compound.status_code == 201
+    building = client.post(
+        "/api/v1/property/buildings",
+        {"compound": compound.json()["id"], "name": "2号楼", "floors": 6},
+        content_type="application/json",
+    )
+    assert building.status_code == 201
+    assert building.json()["compound"] == compound.json()["id"]
+    elsewhere = client.post(
+        "/api/v1/property/compounds",
+        {"community": estate.community_b.pk, "name": "别处"},
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 422
+    assert list(elsewhere.json()["fields"]) == ["community"]
