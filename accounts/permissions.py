@@ -7,6 +7,8 @@ from accounts.models import Post, Role
 
 # Roles whose holders manage the estate register of their community (or, for officers, subdistrict).
 MANAGING_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER})
+# Roles that set fee standards, issue bills and record payments in their community.
+FEE_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.FEE_COLLECTOR})
 # Staff who may see residents' full phone numbers within their scope.
 PHONE_ROLES = frozenset(
     {Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PROPERTY_MANAGER}
@@ -100,6 +102,11 @@ def is_officer_of(user, subdistrict) -> bool:
 def can_manage_community(user, community) -> bool:
     """Register compounds, buildings, households and residents in the community."""
     return is_staff_of(user, community, roles=MANAGING_ROLES)
+
+
+def can_manage_fees(user, community) -> bool:
+    """Set fee items, run billing and record payments in the community."""
+    return is_staff_of(user, community, roles=FEE_ROLES)
 
 
 def can_see_full_phones(user, community) -> bool:

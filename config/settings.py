@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "api-tokens-prune": {"task": "accounts.tasks.api_tokens_prune", "schedule": 24 * 3600},
+    "billing-runs-monthly": {
+        "task": "property.tasks.billing_runs_monthly",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1),
+    },
 }
 
 # --- auth -------------------------------------------------------------------------------

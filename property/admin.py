@@ -2,11 +2,15 @@ from django.contrib import admin
 
 from accounts.services import principal_forget
 from property.models import (
+    Bill,
+    BillingRun,
     Building,
     Community,
     Compound,
+    FeeItem,
     Household,
     ManagementPlan,
+    ParkingSpace,
     Renovation,
     RenovationItem,
     Residency,
@@ -135,3 +139,63 @@ class ServiceProviderAdmin(admin.ModelAdmin):
 class ServiceContractAdmin(admin.ModelAdmin):
     list_display = ["provider", "compound", "starts_on", "ends_on", "service_standard"]
     autocomplete_fields = ["provider", "compound"]
+
+
+@admin.register(FeeItem)
+class FeeItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "compound",
+        "kind",
+        "unit_price",
+        "cycle_months",
+        "effective_from",
+        "effective_to",
+    ]
+    list_filter = ["kind", "compound__community"]
+    search_fields = ["name", "compound__name"]
+    autocomplete_fields = ["compound"]
+
+
+@admin.register(ParkingSpace)
+class ParkingSpaceAdmin(admin.ModelAdmin):
+    list_display = ["code", "compound", "household"]
+    search_fields = ["code", "compound__name"]
+    autocomplete_fields = ["compound", "household"]
+
+
+@admin.register(BillingRun)
+class BillingRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "households",
+        "issued",
+        "already_issued",
+        "requested_by",
+        "requested_at",
+    ]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in BillingRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # runs are requested through the API or beat, which enqueue them
+
+
+@admin.register(Bill)
+class BillAdmin(admin.ModelAdmin):
+    """Bills are never edited once issued: corrections are adjustments."""
+
+    list_display = ["household", "fee_item", "period_start", "amount", "status", "due_on"]
+    list_filter = ["status", "period_start"]
+    search_fields = ["household__unit_label", "household__building__compound__name"]
+    list_select_related = ["household__building__compound", "fee_item"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,15 +1,19 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.permissions import can_manage_community, is_officer_of
+from accounts.permissions import can_manage_community, can_manage_fees, is_officer_of
 from config.errors import Forbidden, Invalid
 from config.openapi import errors
-from property import selectors, services
-from property.models import Household, Residency, Subdistrict
+from property import billing, selectors, services
+from property.models import BillingRun, BillStatus, FeeItem, Household, Residency, Subdistrict
 from property.permissions import phone_for_viewer
 from property.schemas import (
+    BillingRunIn,
+    BillingRunOut,
+    BillOut,
     BuildingIn,
     BuildingOut,
     CommunityIn,
@@ -18,6 +22,8 @@ from property.schemas import (
     CompoundIn,
     CompoundOut,
     CompoundPatch,
+    FeeItemIn,
+    FeeItemOut,
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdOut,
@@ -215,3 +221,89 @@ def residency_end(request, residency_id: int, payload: ResidencyEndIn):
     )
     require_manage(request.user, residency.household.building.compound.community)
     return services.residency_end(actor=request.user, residency=residency, ended_on=payload.ended_on)
+
+
+# --- fees ------------------------------------------------------------------------------
+
+
+class FeeItemFilter(Schema):
+    compound: int | None = None
+
+
+class BillFilter(Schema):
+    household: int | None = None
+    compound: int | None = None
+    period: str | None = Field(None, description="YYYY-MM")
+    status: BillStatus | None = None
+
+
+def require_fees(user, community):
+    if not can_manage_fees(user, community):
+        raise Forbidden(_("Only the community's workers and fee collectors may do this."))
+
+
+@router.get("/fee-items", response={200: list[FeeItemOut], **LIST_ERRORS})
+@paginate
+def fee_item_list(request, filters: Query[FeeItemFilter]):
+    qs = selectors.fee_items_visible(request.user)
+    if filters.compound is not None:
+        qs = qs.filter(compound_id=filters.compound)
+    return qs.order_by("compound_id", "name", "id")
+
+
+@router.post("/fee-items", response={201: FeeItemOut, **WRITE_ERRORS})
+def fee_item_create(request, payload: FeeItemIn):
+    """Publish a fee standard (明码标价) for a compound."""
+    compound = visible_or_invalid(
+        selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
+    )
+    require_fees(request.user, compound.community)
+    item = billing.fee_item_create(
+        actor=request.user, compound=compound, **payload.dict(exclude={"compound"})
+    )
+    return Status(201, FeeItem.objects.get(pk=item.pk))  # as stored: the price with its four places
+
+
+@router.post("/billing-runs", response={202: BillingRunOut, **WRITE_ERRORS})
+def billing_run_create(request, payload: BillingRunIn):
+    """Issue a period's bills for a compound or a whole community; the worker carries it out."""
+    if (payload.compound is None) == (payload.community is None):
+        raise Invalid(_("Give either a compound or a community."), field="compound")
+    period = billing.period_parse(payload.period)
+    if payload.compound is not None:
+        compound = visible_or_invalid(
+            selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
+        )
+        community, scope = compound.community, {"compound": compound}
+    else:
+        community = visible_or_invalid(
+            selectors.communities_visible(request.user), payload.community, "community", _("community")
+        )
+        scope = {"community": community}
+    require_fees(request.user, community)
+    run = billing.billing_run_request(actor=request.user, period=period, months=payload.months, **scope)
+    return Status(202, run)
+
+
+@router.get("/billing-runs/{run_id}", response={200: BillingRunOut, **errors(401, 404, 422)})
+def billing_run_detail(request, run_id: int):
+    visible = BillingRun.objects.filter(
+        Q(compound__in=selectors.compounds_visible(request.user).values("id"))
+        | Q(community__in=selectors.communities_visible(request.user).values("id"))
+    )
+    return get_object_or_404(visible, pk=run_id)
+
+
+@router.get("/bills", response={200: list[BillOut], **LIST_ERRORS})
+@paginate
+def bill_list(request, filters: Query[BillFilter]):
+    qs = selectors.bills_visible(request.user)
+    if filters.household is not None:
+        qs = qs.filter(household_id=filters.household)
+    if filters.compound is not None:
+        qs = qs.filter(household__building__compound_id=filters.compound)
+    if filters.period is not None:
+        qs = qs.filter(period_start=billing.period_parse(filters.period))
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    return selectors.bill_rows(qs.order_by("household_id", "period_start", "id"))

@@ -124,7 +124,17 @@ class Household(models.Model):
     )
     unit_label = models.CharField(_("unit"), max_length=20, help_text=_("For example 2-502."))
     floor = models.SmallIntegerField(_("floor"))
-    building_area = models.DecimalField(_("building area (m²)"), max_digits=8, decimal_places=2)
+    building_area = models.DecimalField(
+        _("building area (m²)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty while unknown: such a unit gets no per-area bill, and billing lists it."),
+    )
+    is_vacant = models.BooleanField(
+        _("vacant"), default=False, help_text=_("Nobody lives here; per-item vacancy discounts apply.")
+    )
     inner_area = models.DecimalField(
         _("inner area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
@@ -141,11 +151,13 @@ class Household(models.Model):
                 fields=["building", "unit_label"], name="%(app_label)s_%(class)s_unique_unit"
             ),
             models.CheckConstraint(
-                name="%(app_label)s_%(class)s_area_positive", condition=Q(building_area__gt=0)
+                name="%(app_label)s_%(class)s_area_positive",
+                condition=Q(building_area__isnull=True) | Q(building_area__gt=0),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_inner_within_building",
                 condition=Q(inner_area__isnull=True)
+                | Q(inner_area__gt=0, building_area__isnull=True)
                 | Q(inner_area__gt=0, inner_area__lte=F("building_area")),
             ),
         ]
@@ -352,3 +364,208 @@ class ServiceContract(models.Model):
 
     def __str__(self):
         return f"{self.provider} → {self.compound} ({self.starts_on}–{self.ends_on})"
+
+
+# --- fees ------------------------------------------------------------------------------
+
+
+class FeeKind(models.TextChoices):
+    PER_AREA = "per_area", _("per m² of building area per month")
+    PER_HOUSEHOLD = "per_household", _("per household per month")
+    PER_SPACE = "per_space", _("per parking space per month")
+    FIXED = "fixed", _("fixed amount per cycle")
+
+
+class FeeItem(models.Model):
+    """A fee a compound charges, with its published standard (明码标价)."""
+
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="fee_items", verbose_name=_("compound")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=16, choices=FeeKind.choices)
+    unit_price = models.DecimalField(_("unit price (yuan)"), max_digits=10, decimal_places=4)
+    cycle_months = models.PositiveSmallIntegerField(_("billing cycle (months)"), default=1)
+    effective_from = models.DateField(_("effective from"), help_text=_("The first day of a month."))
+    effective_to = models.DateField(_("effective until"), null=True, blank=True)
+    vacancy_discount = models.DecimalField(
+        _("vacancy discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_("Percent taken off for a vacant unit; 100 means vacant units are not billed."),
+    )
+    due_days = models.PositiveSmallIntegerField(_("days to pay"), default=30)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fee item")
+        verbose_name_plural = _("fee items")
+        ordering = ["compound", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_price_positive", condition=Q(unit_price__gt=0)
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_cycle_divides_year",
+                condition=Q(cycle_months__in=[1, 2, 3, 4, 6, 12]),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_discount_is_a_percent",
+                condition=Q(vacancy_discount__gte=0, vacancy_discount__lte=100),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_ends_after_start",
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.compound.name} {self.name}"
+
+
+class ParkingSpace(models.Model):
+    """A parking space of a compound, held by a household (for per-space fees)."""
+
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="parking_spaces", verbose_name=_("compound")
+    )
+    code = models.CharField(_("number"), max_length=20)
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parking_spaces",
+        verbose_name=_("held by"),
+    )
+
+    class Meta:
+        verbose_name = _("parking space")
+        verbose_name_plural = _("parking spaces")
+        ordering = ["compound", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "code"], name="%(app_label)s_%(class)s_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.compound.name} {self.code}"
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class BillingRun(models.Model):
+    """One issue of bills for a compound or a whole community, for the months [period, period+months)."""
+
+    compound = models.ForeignKey(
+        Compound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="billing_runs",
+        verbose_name=_("compound"),
+    )
+    community = models.ForeignKey(
+        Community,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="billing_runs",
+        verbose_name=_("community"),
+    )
+    period_start = models.DateField(_("first month"))
+    months = models.PositiveSmallIntegerField(_("months"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    issued = models.PositiveIntegerField(_("bills issued"), default=0)
+    already_issued = models.PositiveIntegerField(_("bills issued before"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("billing run")
+        verbose_name_plural = _("billing runs")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_one_scope",
+                condition=Q(compound__isnull=False, community__isnull=True)
+                | Q(compound__isnull=True, community__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_months_in_a_year", condition=Q(months__gte=1, months__lte=12)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.compound or self.community} {self.period_start:%Y-%m} ×{self.months}"
+
+
+class BillStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    PARTLY_PAID = "partly_paid", _("partly paid")
+    PAID = "paid", _("paid")
+    WAIVED = "waived", _("waived")
+
+
+class Bill(models.Model):
+    """What a household owes for one fee item and one cycle. The amount never changes once issued."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="bills", verbose_name=_("household")
+    )
+    fee_item = models.ForeignKey(
+        FeeItem, on_delete=models.PROTECT, related_name="bills", verbose_name=_("fee item")
+    )
+    run = models.ForeignKey(
+        BillingRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bills",
+        verbose_name=_("run"),
+    )
+    period_start = models.DateField(_("first month"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    amount = models.DecimalField(_("amount due (yuan)"), max_digits=12, decimal_places=2)
+    basis = models.CharField(_("calculation"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=12, choices=BillStatus.choices, default=BillStatus.OPEN)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        ordering = ["household_id", "period_start", "id"]
+        constraints = [
+            # A second run for the same months issues nothing: the database refuses the duplicate.
+            models.UniqueConstraint(
+                fields=["household", "fee_item", "period_start"],
+                name="%(app_label)s_%(class)s_once_per_cycle",
+            ),
+            models.CheckConstraint(name="%(app_label)s_%(class)s_amount_positive", condition=Q(amount__gt=0)),
+        ]
+        indexes = [
+            models.Index(fields=["period_start", "status"], name="property_bill_period_status"),
+            models.Index(fields=["household", "status", "period_start"], name="property_bill_household_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.fee_item.name} {self.period_start:%Y-%m}"

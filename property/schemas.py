@@ -1,13 +1,13 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
-from property.models import AreaSource, ManagementMode, Relation
+from property.models import AreaSource, BillStatus, FeeKind, ManagementMode, Relation, RunStatus
 
 Money = Decimal
-Area = Field(gt=0, max_digits=8, decimal_places=2)
 
 
 class CommunityIn(Schema):
@@ -112,9 +112,12 @@ class HouseholdIn(Schema):
     building: int
     unit_label: str = Field(min_length=1, max_length=20)
     floor: int
-    building_area: Decimal = Area
+    building_area: Decimal | None = Field(
+        None, gt=0, max_digits=8, decimal_places=2, description="m²; leave out while unknown."
+    )
     inner_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
     area_source: AreaSource = AreaSource.REGISTER
+    is_vacant: bool = False
 
 
 class HouseholdOut(BaseModel):
@@ -126,9 +129,10 @@ class HouseholdOut(BaseModel):
     compound: int = Field(validation_alias="building__compound_id")
     unit_label: str
     floor: int
-    building_area: Decimal
+    building_area: Decimal | None
     inner_area: Decimal | None
     area_source: AreaSource
+    is_vacant: bool
 
 
 class HouseholdResidentOut(Schema):
@@ -190,3 +194,79 @@ class ResidentOut(Schema):
 
 class ResidencyEndIn(Schema):
     ended_on: date
+
+
+# --- fees ------------------------------------------------------------------------------
+
+
+class FeeItemIn(Schema):
+    compound: int
+    name: str = Field(min_length=1, max_length=60)
+    kind: FeeKind
+    unit_price: Decimal = Field(gt=0, max_digits=10, decimal_places=4)
+    cycle_months: Literal[1, 2, 3, 4, 6, 12] = Field(1, description="Months per bill; divides a year.")
+    effective_from: date
+    effective_to: date | None = None
+    vacancy_discount: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2)
+    due_days: int = Field(30, ge=0, le=365)
+
+
+class FeeItemOut(Schema):
+    id: int
+    compound: int = Field(alias="compound_id")
+    name: str
+    kind: FeeKind
+    unit_price: Decimal
+    cycle_months: int
+    effective_from: date
+    effective_to: date | None
+    vacancy_discount: Decimal
+    due_days: int
+
+
+class BillingRunIn(Schema):
+    compound: int | None = Field(None, description="Give a compound or a community.")
+    community: int | None = None
+    period: str = Field(description="The first month, YYYY-MM.", examples=["2026-01"])
+    months: int = Field(1, ge=1, le=12)
+
+
+class BillingRunOut(Schema):
+    id: int
+    compound: int | None = Field(alias="compound_id")
+    community: int | None = Field(alias="community_id")
+    period: str
+    months: int
+    status: RunStatus
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    households: int
+    issued: int
+    already_issued: int
+    warnings: list[dict]
+    error: str
+
+    @staticmethod
+    def resolve_period(obj):
+        return f"{obj.period_start:%Y-%m}"
+
+
+class BillOut(BaseModel):
+    """Validated from the dicts of selectors.bill_rows."""
+
+    id: int
+    household: int = Field(validation_alias="household_id")
+    fee_item: int = Field(validation_alias="fee_item_id")
+    fee_item_name: str = Field(validation_alias="fee_item__name")
+    period: str = Field(validation_alias="period_start", description="YYYY-MM")
+    months: int
+    amount: Decimal
+    basis: str
+    due_on: date
+    status: BillStatus
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _as_period(cls, value):
+        return f"{value:%Y-%m}" if isinstance(value, date) else value

@@ -5,9 +5,11 @@ from django.utils import timezone
 
 from accounts.permissions import staff_scope
 from property.models import (
+    Bill,
     Building,
     Community,
     Compound,
+    FeeItem,
     Household,
     ManagementPlan,
     Renovation,
@@ -119,9 +121,42 @@ HOUSEHOLD_ROW = (
     "building_area",
     "inner_area",
     "area_source",
+    "is_vacant",
 )
 
 
 def household_rows(queryset):
     """Households as plain rows for HouseholdOut: one query, no model instances."""
     return queryset.values(*HOUSEHOLD_ROW)
+
+
+def fee_items_visible(user):
+    return FeeItem.objects.filter(compound__in=compounds_visible(user).values("id"))
+
+
+def bills_visible(user):
+    """Bills of the households the user may see (staff of the community; residents their own)."""
+    return Bill.objects.filter(
+        staff_scope(user, "household__building__compound__community") | _own_bills(user)
+    )
+
+
+def _own_bills(user) -> Q:
+    own = own_households(user)
+    return Q(household_id__in=own) if own else Q(pk__in=[])
+
+
+def bill_rows(queryset):
+    """Bills as plain rows for BillOut: one query, no model instances."""
+    return queryset.values(
+        "id",
+        "household_id",
+        "fee_item_id",
+        "fee_item__name",
+        "period_start",
+        "months",
+        "amount",
+        "basis",
+        "due_on",
+        "status",
+    )

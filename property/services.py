@@ -98,9 +98,10 @@ def household_create(
     building: Building,
     unit_label: str,
     floor: int,
-    building_area: Decimal,
+    building_area: Decimal | None,
     inner_area: Decimal | None = None,
     area_source: str = "register",
+    is_vacant: bool = False,
 ) -> Household:
     if floor > building.floors or floor == 0 or floor < -3:
         raise Invalid(
@@ -114,12 +115,13 @@ def household_create(
         building_area=building_area,
         inner_area=inner_area,
         area_source=area_source,
+        is_vacant=is_vacant,
     )
     return _insert(
         household,
         actor=actor,
         action="household.create",
-        data={"unit": household.unit_label, "area": str(household.building_area)},
+        data={"unit": household.unit_label, "area": str(household.building_area or "")},
     )
 
 

@@ -1,0 +1,280 @@
+"""Fee items, parking spaces and billing runs: every write about issuing bills.
+
+A run covers the months [period, period + months). For each fee item in force, every start of
+the item's cycle (counted from its first month) that falls in those months gets one bill per
+household, covering the whole cycle. The unique constraint (household, item, first month)
+makes a second run for the same months issue nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from config.errors import Invalid, validate_model
+from property.models import (
+    Bill,
+    BillingRun,
+    Community,
+    Compound,
+    FeeItem,
+    FeeKind,
+    Household,
+    ParkingSpace,
+    RunStatus,
+)
+
+FEN = Decimal("0.01")
+HUNDRED = Decimal(100)
+BATCH = 5000
+
+
+def period_parse(value: str, *, field: str = "period") -> date:
+    """'2026-01' -> date(2026, 1, 1); anything else is invalid input naming the field."""
+    try:
+        year, month = value.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise Invalid(_("Give the period as YYYY-MM, e.g. 2026-01."), field=field) from None
+
+
+def add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def round_fen(amount: Decimal) -> Decimal:
+    """Half up at the fen, only where a bill is issued."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def fee_item_create(*, actor, compound: Compound, **fields) -> FeeItem:
+    item = FeeItem(compound=compound, **fields)
+    if item.effective_from and item.effective_from.day != 1:
+        raise Invalid(_("A fee item starts on the first day of a month."), field="effective_from")
+    validate_model(item)
+    item.save()
+    audit_record(
+        actor=actor,
+        action="fee_item.create",
+        obj=item,
+        data={
+            "name": item.name,
+            "kind": item.kind,
+            "unit_price": str(item.unit_price),
+            "cycle": item.cycle_months,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def parking_space_assign(*, actor, space: ParkingSpace, household: Household | None) -> ParkingSpace:
+    if household is not None and household.building.compound_id != space.compound_id:
+        raise Invalid(_("The household is not in this parking space's compound."), field="household")
+    space.household = household
+    space.save(update_fields=["household"])
+    audit_record(
+        actor=actor,
+        action="parking_space.assign",
+        obj=space,
+        data={"household": getattr(household, "pk", None)},
+    )
+    return space
+
+
+@transaction.atomic
+def billing_run_request(
+    *,
+    actor,
+    period: date,
+    months: int = 1,
+    compound: Compound | None = None,
+    community: Community | None = None,
+) -> BillingRun:
+    """Record a run; it is carried out by the worker (tasks.billing_run_execute) after commit."""
+    from property.tasks import billing_run_execute
+
+    run = BillingRun(
+        compound=compound, community=community, period_start=period, months=months, requested_by=actor
+    )
+    validate_model(run, exclude=["requested_by"])
+    run.save()
+    audit_record(
+        actor=actor,
+        action="billing_run.request",
+        obj=run,
+        data={
+            "compound": getattr(compound, "pk", None),
+            "community": getattr(community, "pk", None),
+            "period": f"{period:%Y-%m}",
+            "months": months,
+        },
+    )
+    transaction.on_commit(lambda: billing_run_execute.delay(run.pk))
+    return run
+
+
+@dataclass(frozen=True)
+class Charge:
+    amount: Decimal
+    basis: str
+
+
+def _plain(value: Decimal) -> str:
+    """1.2000 -> '1.2', 30.00 -> '30' (normalize alone would give '3E+1')."""
+    return format(value.normalize(), "f")
+
+
+def charge_for(item: FeeItem, *, area: Decimal | None, vacant: bool, spaces: int) -> Charge | str:
+    """The bill for one household and one cycle of the item, or the reason there is none."""
+    months = item.cycle_months
+    price = _plain(item.unit_price)
+    if item.kind == FeeKind.PER_AREA:
+        if area is None:
+            return "no_area"
+        amount, basis = item.unit_price * area * months, f"{area} m² × {price} × {months}"
+    elif item.kind == FeeKind.PER_HOUSEHOLD:
+        amount, basis = item.unit_price * months, f"{price} × {months}"
+    elif item.kind == FeeKind.PER_SPACE:
+        if not spaces:
+            return "no_space"
+        amount, basis = item.unit_price * spaces * months, f"{spaces} × {price} × {months}"
+    else:
+        amount, basis = item.unit_price, f"{price}"
+    if vacant and item.vacancy_discount:
+        amount = amount * (HUNDRED - item.vacancy_discount) / HUNDRED
+        basis += f" × (1 − {_plain(item.vacancy_discount)}%)"
+    amount = round_fen(amount)
+    return Charge(amount, basis) if amount > 0 else "exempt"
+
+
+def cycle_starts(item: FeeItem, first: date, end: date) -> list[date]:
+    """The starts of the item's cycles that fall in [first, end) while the item is in force."""
+    starts = []
+    month = max(first, item.effective_from)
+    while month < end and (item.effective_to is None or month < item.effective_to):
+        if months_between(item.effective_from, month) % item.cycle_months == 0:
+            starts.append(month)
+        month = add_months(month, 1)
+    return starts
+
+
+def billing_run_execute(run_id: int) -> BillingRun:
+    """Issue the run's bills. Idempotent: a finished run is left alone; rerunning issues nothing twice."""
+    with transaction.atomic():
+        run = BillingRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.DONE:
+            return run
+        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+        _issue(run)
+        run.status, run.finished_at = RunStatus.DONE, timezone.now()
+        run.save(
+            update_fields=["status", "finished_at", "households", "issued", "already_issued", "warnings"]
+        )
+        audit_record(
+            actor=run.requested_by,
+            action="billing_run.done",
+            obj=run,
+            data={"issued": run.issued, "already_issued": run.already_issued, "warnings": len(run.warnings)},
+        )
+    return run
+
+
+def billing_run_fail(run_id: int, error: str) -> None:
+    BillingRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _issue(run: BillingRun) -> None:
+    compounds = (
+        [run.compound_id]
+        if run.compound_id
+        else list(Compound.objects.filter(community_id=run.community_id).values_list("id", flat=True))
+    )
+    end = add_months(run.period_start, run.months)
+    items = FeeItem.objects.filter(compound_id__in=compounds, effective_from__lt=end).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gt=run.period_start)
+    )
+    households = list(
+        Household.objects.filter(building__compound_id__in=compounds).values_list(
+            "id", "building__compound_id", "building_area", "is_vacant"
+        )
+    )
+    spaces = dict(
+        ParkingSpace.objects.filter(compound_id__in=compounds, household__isnull=False)
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values_list("household_id", "n")
+    )
+    run.households, run.warnings, before = len(households), [], 0
+    pending = []
+    for item in items:
+        for start in cycle_starts(item, run.period_start, end):
+            issued = set(
+                Bill.objects.filter(fee_item=item, period_start=start).values_list("household_id", flat=True)
+            )
+            before += len(issued)
+            due_on = start + timedelta(days=item.due_days)
+            for household_id, compound_id, area, vacant in households:
+                if compound_id != item.compound_id or household_id in issued:
+                    continue
+                charge = charge_for(item, area=area, vacant=vacant, spaces=spaces.get(household_id, 0))
+                if isinstance(charge, str):
+                    if charge == "no_area":
+                        run.warnings.append(
+                            {"household": household_id, "fee_item": item.pk, "reason": charge}
+                        )
+                    continue
+                pending.append(
+                    Bill(
+                        household_id=household_id,
+                        fee_item=item,
+                        run=run,
+                        period_start=start,
+                        months=item.cycle_months,
+                        amount=charge.amount,
+                        basis=charge.basis,
+                        due_on=due_on,
+                    )
+                )
+                if len(pending) >= BATCH:
+                    _insert(pending)
+    _insert(pending)
+    run.already_issued = before
+    run.issued = Bill.objects.filter(run=run).count()
+
+
+def _insert(bills: list[Bill]) -> None:
+    # A concurrent run may have issued some of these meanwhile: the constraint keeps the first.
+    Bill.objects.bulk_create(bills, batch_size=BATCH, ignore_conflicts=True)
+    bills.clear()
+
+
+def billing_runs_for_month(first: date) -> int:
+    """Request this month's run for every compound with fee items in force (none twice)."""
+    compounds = (
+        Compound.objects.filter(fee_items__effective_from__lte=first)
+        .filter(Q(fee_items__effective_to__isnull=True) | Q(fee_items__effective_to__gt=first))
+        .exclude(billing_runs__period_start=first, billing_runs__months=1)
+        .distinct()
+    )
+    count = 0
+    for compound in compounds:
+        billing_run_request(actor=None, period=first, months=1, compound=compound)
+        count += 1
+    return count

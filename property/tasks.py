@@ -1,0 +1,22 @@
+from celery import shared_task
+from django.utils import timezone
+
+from property import billing
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def billing_run_execute(self, run_id: int) -> dict:
+    """Issue a run's bills; safe to retry (a done run is skipped, bills are unique per cycle)."""
+    try:
+        run = billing.billing_run_execute(run_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            billing.billing_run_fail(run_id, repr(exc))
+        raise
+    return {"run": run.pk, "issued": run.issued, "already_issued": run.already_issued}
+
+
+@shared_task
+def billing_runs_monthly() -> int:
+    """On the first of each month: a run for every compound that has fee items, for this month."""
+    return billing.billing_runs_for_month(timezone.localdate().replace(day=1))
