@@ -135,3 +135,26 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a write sent with an Idempotency-Key, replayed for the same key and body."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=100)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True)
+    response = models.JSONField(_("response"), null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="%(app_label)s_%(class)s_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.key}"

@@ -6,6 +6,8 @@ from ninja.pagination import paginate
 
 from accounts.permissions import can_manage_community, can_manage_fees, is_officer_of
 from config.errors import Forbidden, Invalid
+from config.idempotency import HEADER as IDEMPOTENCY_HEADER
+from config.idempotency import idempotent
 from config.openapi import errors
 from property import billing, selectors, services
 from property.models import BillingRun, BillStatus, FeeItem, Household, Residency, Subdistrict
@@ -27,6 +29,8 @@ from property.schemas import (
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdOut,
+    PaymentIn,
+    PaymentOut,
     ResidencyEndIn,
     ResidencyOut,
     ResidentIn,
@@ -307,3 +311,55 @@ def bill_list(request, filters: Query[BillFilter]):
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     return selectors.bill_rows(qs.order_by("household_id", "period_start", "id"))
+
+
+class PaymentFilter(Schema):
+    household: int | None = None
+    compound: int | None = None
+
+
+@router.post(
+    "/payments",
+    response={201: PaymentOut, **errors(401, 403, 404, 409, 422)},
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": IDEMPOTENCY_HEADER,
+                "required": True,
+                "schema": {"type": "string", "maxLength": 100},
+                "description": "The same key and body replay the first answer; another body with the key is 409.",
+            }
+        ]
+    },
+)
+def payment_create(request, payload: PaymentIn):
+    """Record money received from a household; the oldest bills are settled first."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
+    require_fees(request.user, household.building.compound.community)
+
+    def write():
+        payment = billing.payment_record(
+            actor=request.user, household=household, **payload.dict(exclude={"household"})
+        )
+        payment = selectors.payments_visible(request.user).get(pk=payment.pk)
+        return 201, PaymentOut.from_orm(payment).model_dump(mode="json")
+
+    status, body = idempotent(request, payload.dict(), write)
+    return Status(status, body)
+
+
+@router.get("/payments", response={200: list[PaymentOut], **LIST_ERRORS})
+@paginate
+def payment_list(request, filters: Query[PaymentFilter]):
+    qs = selectors.payments_visible(request.user)
+    if filters.household is not None:
+        qs = qs.filter(household_id=filters.household)
+    if filters.compound is not None:
+        qs = qs.filter(compound_id=filters.compound)
+    return qs.order_by("-received_at", "-id")
+
+
+@router.get("/payments/{payment_id}", response={200: PaymentOut, **errors(401, 404, 422)})
+def payment_detail(request, payment_id: int):
+    return get_object_or_404(selectors.payments_visible(request.user), pk=payment_id)

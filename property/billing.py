@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,15 @@ from config.errors import Invalid, validate_model
 from property.models import (
     Bill,
     BillingRun,
+    BillStatus,
     Community,
     Compound,
     FeeItem,
     FeeKind,
     Household,
     ParkingSpace,
+    Payment,
+    PaymentAllocation,
     RunStatus,
 )
 
@@ -278,3 +281,76 @@ def billing_runs_for_month(first: date) -> int:
         billing_run_request(actor=None, period=first, months=1, compound=compound)
         count += 1
     return count
+
+
+# --- payments ---------------------------------------------------------------------------
+
+
+def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, Decimal]]:
+    """The household's unsettled bills, oldest first, each with what is still owed on it."""
+    bills = Bill.objects.filter(
+        household_id=household_id, status__in=[BillStatus.OPEN, BillStatus.PARTLY_PAID]
+    )
+    if lock:
+        bills = bills.select_for_update()
+    bills = list(bills.order_by("period_start", "id"))
+    settled = dict(
+        PaymentAllocation.objects.filter(bill__in=[b.pk for b in bills])
+        .values("bill_id")
+        .annotate(total=Sum("amount"))
+        .values_list("bill_id", "total")
+    )
+    return [(bill, bill.amount - settled.get(bill.pk, Decimal(0))) for bill in bills]
+
+
+@transaction.atomic
+def payment_record(
+    *, actor, household: Household, amount: Decimal, method: str, prepay: bool = False, note: str = ""
+) -> Payment:
+    """Record money received and settle the oldest bills first; the rest is a prepayment only if asked."""
+    if amount <= 0:
+        raise Invalid(_("The amount must be more than zero."), field="amount")
+    # The compound's row is the lock that makes receipt numbers gapless and unique.
+    compound = Compound.objects.select_for_update().get(pk=household.building.compound_id)
+    balances = open_balances(household.pk, lock=True)
+    owed = sum((due for _bill, due in balances), Decimal(0))
+    if amount > owed and not prepay:
+        raise Invalid(
+            _("This is more than the %(owed)s yuan owed; record the rest as a prepayment if intended.")
+            % {"owed": owed},
+            field="amount",
+        )
+    last = Payment.objects.filter(compound=compound).aggregate(last=Max("receipt_seq"))["last"] or 0
+    payment = Payment.objects.create(
+        household=household,
+        compound=compound,
+        receipt_seq=last + 1,
+        amount=amount,
+        credit=max(amount - owed, Decimal(0)),
+        method=method,
+        note=note,
+        received_by=actor,
+    )
+    allocations, left = [], amount
+    for bill, due in balances:
+        if left <= 0:
+            break
+        part = min(due, left)
+        allocations.append(PaymentAllocation(payment=payment, bill=bill, amount=part))
+        bill.status = BillStatus.PAID if part == due else BillStatus.PARTLY_PAID
+        left -= part
+    PaymentAllocation.objects.bulk_create(allocations)
+    Bill.objects.bulk_update([a.bill for a in allocations], ["status"])
+    audit_record(
+        actor=actor,
+        action="payment.record",
+        obj=payment,
+        data={
+            "receipt": payment.receipt_no,
+            "amount": str(amount),
+            "method": method,
+            "bills": {a.bill_id: str(a.amount) for a in allocations},
+            "credit": str(payment.credit),
+        },
+    )
+    return payment

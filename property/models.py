@@ -569,3 +569,82 @@ class Bill(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.fee_item.name} {self.period_start:%Y-%m}"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("cash")
+    WECHAT = "wechat", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    BANK_TRANSFER = "bank_transfer", _("bank transfer")
+
+
+class Payment(models.Model):
+    """Money a collector received from a household, with its receipt number (sequential per compound)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="payments", verbose_name=_("household")
+    )
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="payments", verbose_name=_("compound")
+    )
+    receipt_seq = models.PositiveIntegerField(_("receipt sequence"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    credit = models.DecimalField(
+        _("prepaid credit (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text=_("The part of the payment beyond what was owed, kept as a prepayment."),
+    )
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compound", "receipt_seq"], name="%(app_label)s_%(class)s_unique_receipt"
+            ),
+            models.CheckConstraint(name="%(app_label)s_%(class)s_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_credit_within_amount",
+                condition=Q(credit__gte=0, credit__lte=F("amount")),
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "received_at"], name="property_payment_household")]
+
+    def __str__(self):
+        return self.receipt_no
+
+    @property
+    def receipt_no(self) -> str:
+        return f"{self.compound_id:04d}-{self.receipt_seq:06d}"
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that settles one bill (oldest bills first)."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("payment")
+    )
+    bill = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("bill")
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "bill"], name="%(app_label)s_%(class)s_once_per_bill"),
+            models.CheckConstraint(name="%(app_label)s_%(class)s_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.payment} → {self.bill}: {self.amount}"

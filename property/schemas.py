@@ -3,9 +3,17 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from property.models import AreaSource, BillStatus, FeeKind, ManagementMode, Relation, RunStatus
+from property.models import (
+    AreaSource,
+    BillStatus,
+    FeeKind,
+    ManagementMode,
+    PaymentMethod,
+    Relation,
+    RunStatus,
+)
 
 Money = Decimal
 
@@ -270,3 +278,33 @@ class BillOut(BaseModel):
     @classmethod
     def _as_period(cls, value):
         return f"{value:%Y-%m}" if isinstance(value, date) else value
+
+
+class PaymentIn(Schema):
+    household: int
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    method: PaymentMethod
+    prepay: bool = Field(False, description="Keep what exceeds the debt as a prepayment credit.")
+    note: str = Field("", max_length=200)
+
+
+class AllocationOut(Schema):
+    # populate_by_name: a replayed answer (Idempotency-Key) is validated from its stored JSON.
+    model_config = ConfigDict(populate_by_name=True)
+
+    bill: int = Field(alias="bill_id")
+    amount: Decimal
+
+
+class PaymentOut(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: int
+    receipt_no: str
+    household: int = Field(alias="household_id")
+    amount: Decimal
+    credit: Decimal
+    method: PaymentMethod
+    received_at: datetime
+    received_by: str = Field(alias="received_by.display_name")
+    allocations: list[AllocationOut]

@@ -12,6 +12,7 @@ from property.models import (
     FeeItem,
     Household,
     ManagementPlan,
+    Payment,
     Renovation,
     Residency,
     Resident,
@@ -137,11 +138,12 @@ def fee_items_visible(user):
 def bills_visible(user):
     """Bills of the households the user may see (staff of the community; residents their own)."""
     return Bill.objects.filter(
-        staff_scope(user, "household__building__compound__community") | _own_bills(user)
+        staff_scope(user, "household__building__compound__community") | _own_household_rows(user)
     )
 
 
-def _own_bills(user) -> Q:
+def _own_household_rows(user) -> Q:
+    """Rows with a household_id among the user's homes."""
     own = own_households(user)
     return Q(household_id__in=own) if own else Q(pk__in=[])
 
@@ -159,4 +161,13 @@ def bill_rows(queryset):
         "basis",
         "due_on",
         "status",
+    )
+
+
+def payments_visible(user):
+    """Payments of the households the user may see, with their allocations and collector."""
+    return (
+        Payment.objects.filter(staff_scope(user, "compound__community") | _own_household_rows(user))
+        .select_related("received_by")
+        .prefetch_related("allocations")
     )

@@ -47,3 +47,89 @@ def test_eight_concurrent_creates_of_one_unit_make_one_household_and_seven_409s(
         thread.join()
     assert sorted(statuses) == [201] + [409] * 7
     assert Household.objects.filter(building=estate.building_a, unit_label="7-701").count() == 1
+
+
+def _race(n, request):
+    """Run request(i) in n threads released together; return their responses."""
+    barrier, responses = threading.Barrier(n), [None] * n
+
+    def run(i):
+        barrier.wait()
+        try:
+            responses[i] = request(i)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def _bills(household, count, amount="10.00"):
+    from datetime import date
+    from decimal import Decimal
+
+    from property.models import Bill, FeeItem
+
+    item = FeeItem.objects.create(
+        compound=household.building.compound,
+        name=f"费{household.pk}",
+        kind="per_household",
+        unit_price=Decimal("1"),
+        effective_from=date(2025, 1, 1),
+    )
+    for month in range(1, count + 1):
+        Bill.objects.create(
+            household=household,
+            fee_item=item,
+            period_start=date(2025, month, 1),
+            months=1,
+            amount=Decimal(amount),
+            basis="test",
+            due_on=date(2025, month, 28),
+        )
+
+
+def test_ten_concurrent_requests_with_one_key_make_exactly_one_payment(collector, estate):
+    from property.models import Payment
+
+    _bills(estate.household_a, 3)
+    _token, raw = token_issue(user=collector, name="race")
+
+    def request(_i):
+        return Client(headers={"Authorization": f"Bearer {raw}"}).post(
+            "/api/v1/property/payments",
+            {"household": estate.household_a.pk, "amount": "10.00", "method": "cash"},
+            content_type="application/json",
+            headers={"Idempotency-Key": "one-key"},
+        )
+
+    responses = _race(10, request)
+    assert [r.status_code for r in responses] == [201] * 10
+    assert len({r.content for r in responses}) == 1  # every answer is the first one
+    assert Payment.objects.count() == 1
+
+
+def test_concurrent_payments_in_one_compound_get_gapless_unique_receipt_numbers(collector, estate):
+    from property.models import Payment
+    from tests.factories import HouseholdFactory
+
+    households = [HouseholdFactory(building=estate.building_a, unit_label=f"8-{i:03d}") for i in range(10)]
+    for household in households:
+        _bills(household, 1)
+    _token, raw = token_issue(user=collector, name="race")
+
+    def request(i):
+        return Client(headers={"Authorization": f"Bearer {raw}"}).post(
+            "/api/v1/property/payments",
+            {"household": households[i].pk, "amount": "10.00", "method": "cash"},
+            content_type="application/json",
+            headers={"Idempotency-Key": f"key-{i}"},
+        )
+
+    responses = _race(10, request)
+    assert [r.status_code for r in responses] == [201] * 10
+    assert sorted(Payment.objects.values_list("receipt_seq", flat=True)) == list(range(1, 11))
