@@ -14,7 +14,7 @@ class WindowCountPagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         offset = pagination.offset
         limit = min(pagination.limit, self.max_limit)
-        page = list(queryset.annotate(_total=Window(Count("pk")))[offset : offset + limit])
+        page = list(queryset.annotate(_total=Window(Count("*")))[offset : offset + limit])
         if page:
             first = page[0]
             count = first["_total"] if isinstance(first, dict) else first._total

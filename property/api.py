@@ -1,5 +1,6 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -13,11 +14,13 @@ from property import billing, selectors, services
 from property.models import BillingRun, BillStatus, FeeItem, Household, Residency, Subdistrict
 from property.permissions import phone_for_viewer
 from property.schemas import (
+    ArrearsOut,
     BillingRunIn,
     BillingRunOut,
     BillOut,
     BuildingIn,
     BuildingOut,
+    CollectionRateOut,
     CommunityIn,
     CommunityOut,
     CompoundDetailOut,
@@ -363,3 +366,37 @@ def payment_list(request, filters: Query[PaymentFilter]):
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **errors(401, 404, 422)})
 def payment_detail(request, payment_id: int):
     return get_object_or_404(selectors.payments_visible(request.user), pk=payment_id)
+
+
+class ArrearsFilter(Schema):
+    compound: int | None = None
+    community: int | None = None
+
+
+class CollectionFilter(ArrearsFilter):
+    period: str | None = Field(None, description="YYYY-MM; all periods when left out")
+
+
+def _bills_in(request, filters):
+    qs = selectors.bills_visible(request.user)
+    if filters.compound is not None:
+        qs = qs.filter(household__building__compound_id=filters.compound)
+    if filters.community is not None:
+        qs = qs.filter(household__building__compound__community_id=filters.community)
+    return qs
+
+
+@router.get("/arrears", response={200: list[ArrearsOut], **LIST_ERRORS})
+@paginate
+def arrears_list(request, filters: Query[ArrearsFilter]):
+    """Per household: owed on bills past due, oldest unpaid period, aging in months overdue."""
+    return selectors.arrears(_bills_in(request, filters), timezone.localdate())
+
+
+@router.get("/collection-rate", response={200: CollectionRateOut, **LIST_ERRORS})
+def collection_rate(request, filters: Query[CollectionFilter]):
+    """By household (fully paid / billed) and by amount (paid / billed)."""
+    bills = _bills_in(request, filters)
+    if filters.period is not None:
+        bills = bills.filter(period_start=billing.period_parse(filters.period))
+    return {"period": filters.period, **selectors.collection_rate(bills)}

@@ -308,3 +308,36 @@ class PaymentOut(Schema):
     received_at: datetime
     received_by: str = Field(alias="received_by.display_name")
     allocations: list[AllocationOut]
+
+
+class ArrearsOut(BaseModel):
+    """Validated from the rows of selectors.arrears."""
+
+    household: int = Field(validation_alias="household_id")
+    owed: Decimal
+    oldest_period: str = Field(validation_alias="oldest_period", description="YYYY-MM")
+    bills: int
+    months_0_3: Decimal
+    months_3_6: Decimal
+    months_6_12: Decimal
+    months_over_12: Decimal
+
+    @field_validator("oldest_period", mode="before")
+    @classmethod
+    def _as_period(cls, value):
+        return f"{value:%Y-%m}" if isinstance(value, date) else value
+
+    @field_validator("owed", "months_0_3", "months_3_6", "months_6_12", "months_over_12", mode="after")
+    @classmethod
+    def _fen(cls, value):
+        return value.quantize(Decimal("0.01"))
+
+
+class CollectionRateOut(Schema):
+    period: str | None
+    households_billed: int
+    households_paid: int
+    household_rate: Decimal = Field(description="households fully paid / households billed")
+    amount_billed: Decimal
+    amount_paid: Decimal
+    amount_rate: Decimal = Field(description="paid / billed")

@@ -1,6 +1,23 @@
 """Read queries scoped to what the user may see, already joined for the pages and the API."""
 
-from django.db.models import Count, F, Prefetch, Q
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import staff_scope
@@ -13,11 +30,15 @@ from property.models import (
     Household,
     ManagementPlan,
     Payment,
+    PaymentAllocation,
     Renovation,
     Residency,
     Resident,
     ServiceContract,
 )
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+FEN = Decimal("0.01")
 
 
 def current_residencies():
@@ -171,3 +192,82 @@ def payments_visible(user):
         .select_related("received_by")
         .prefetch_related("allocations")
     )
+
+
+# --- arrears and collection ----------------------------------------------------------------
+
+UNSETTLED = ("open", "partly_paid")
+
+
+def months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _settled_amount():
+    """What payments settled on the outer bill (0 when none)."""
+    paid = (
+        PaymentAllocation.objects.filter(bill=OuterRef("pk"))
+        .values("bill")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(paid), Value(Decimal(0)), output_field=MONEY)
+
+
+def arrears(bills, today: date):
+    """Per household: owed on bills past due, the oldest unpaid period and aging by months overdue.
+
+    Computed from bills and payments every time, never stored.
+    """
+    cut3, cut6, cut12 = (months_before(today, n) for n in (3, 6, 12))
+    overdue = bills.filter(status__in=UNSETTLED, due_on__lt=today).annotate(
+        balance=ExpressionWrapper(F("amount") - _settled_amount(), output_field=MONEY)
+    )
+
+    def bucket(condition):
+        return Coalesce(Sum("balance", filter=condition), Value(Decimal(0)), output_field=MONEY)
+
+    return (
+        overdue.values("household_id")
+        .annotate(
+            owed=Sum("balance"),
+            oldest_period=Min("period_start"),
+            bills=Count("id"),
+            months_0_3=bucket(Q(due_on__gte=cut3)),
+            months_3_6=bucket(Q(due_on__lt=cut3, due_on__gte=cut6)),
+            months_6_12=bucket(Q(due_on__lt=cut6, due_on__gte=cut12)),
+            months_over_12=bucket(Q(due_on__lt=cut12)),
+        )
+        .filter(owed__gt=0)
+        .order_by("-owed", "household_id")
+    )
+
+
+def collection_rate(bills) -> dict:
+    """Of the given bills (usually one period): households fully paid / billed, and paid / billed amounts."""
+    totals = bills.aggregate(
+        households_billed=Count("household_id", distinct=True),
+        households_owing=Count("household_id", distinct=True, filter=Q(status__in=UNSETTLED)),
+        amount_billed=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=MONEY),
+    )
+    paid = PaymentAllocation.objects.filter(bill__in=bills.values("id")).aggregate(
+        total=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=MONEY)
+    )["total"]
+    billed_households = totals["households_billed"]
+    paid_households = billed_households - totals["households_owing"]
+    return {
+        "households_billed": billed_households,
+        "households_paid": paid_households,
+        "household_rate": _ratio(paid_households, billed_households),
+        "amount_billed": totals["amount_billed"].quantize(FEN),
+        "amount_paid": paid.quantize(FEN),
+        "amount_rate": _ratio(paid, totals["amount_billed"]),
+    }
+
+
+def _ratio(part, whole) -> Decimal:
+    if not whole:
+        return Decimal(0)
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
