@@ -23,8 +23,11 @@ def request_digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def idempotent(request, payload: dict, write: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
-    key = request.headers.get(HEADER, "").strip()
+def idempotent(
+    request, payload: dict, write: Callable[[], tuple[int, dict]], *, key: str | None = None
+) -> tuple[int, dict]:
+    """Run write() once per key; `key` defaults to the Idempotency-Key header (pages pass a form field)."""
+    key = (request.headers.get(HEADER, "") if key is None else key).strip()
     if not key or len(key) > 100:
         raise Invalid(_("Send an Idempotency-Key header (at most 100 characters)."), field=HEADER)
     digest = request_digest(payload)

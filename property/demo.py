@@ -194,7 +194,7 @@ def _seed_history(compound: Compound, rng: random.Random, providers, catalogue) 
             funding_residents=Decimal(rng.randrange(0, 30) * 10000),
             funding_companies=Decimal(rng.randrange(0, 20) * 10000),
         )
-        renovation.items.set(rng.sample(catalogue, rng.randrange(4, 10)))
+        renovation.items.set(rng.sample(catalogue, min(len(catalogue), rng.randrange(4, 10))))
     if rng.random() < 0.75:
         ManagementPlan.objects.create(
             compound=compound,
@@ -271,3 +271,116 @@ def seed_accounts(estate: Estate) -> list[tuple[str, str]]:
             User.objects.filter(pk=user.pk).update(name=resident.name)
         printed.append((username, description))
     return printed
+
+
+# --- fees: a year of monthly bills with realistic payments ----------------------------------
+
+
+def seed_fees(estate: Estate, today: date) -> None:
+    """Fee standards, a year of bills up to this month, and payments collecting about 85%."""
+    from property import billing
+    from property.models import (
+        Bill,
+        BillingRun,
+        BillStatus,
+        FeeItem,
+        ParkingSpace,
+        Payment,
+        PaymentAllocation,
+    )
+
+    current = today.replace(day=1)
+    first = billing.add_months(current, -11)
+    collector = User.objects.get(username="collector")
+    for compound in estate.compounds:
+        if (
+            compound.management_mode == ManagementMode.NONE
+            or FeeItem.objects.filter(compound=compound).exists()
+        ):
+            continue
+        rng = random.Random(f"fees/{compound.pk}")
+        FeeItem.objects.create(
+            compound=compound,
+            name="物业服务费",
+            kind="per_area",
+            effective_from=first,
+            unit_price=Decimal(rng.choice(["0.45", "0.50", "0.60"])),
+            vacancy_discount=Decimal("50"),
+        )
+        if rng.random() < 0.5:
+            homes = list(Household.objects.filter(building__compound=compound).values_list("id", flat=True))
+            ParkingSpace.objects.bulk_create(
+                [
+                    ParkingSpace(
+                        compound=compound,
+                        code=f"P{n:03d}",
+                        household_id=rng.choice(homes) if rng.random() < 0.7 else None,
+                    )
+                    for n in range(1, 31)
+                ]
+            )
+            FeeItem.objects.create(
+                compound=compound,
+                name="停车管理费",
+                kind="per_space",
+                unit_price=Decimal("60"),
+                cycle_months=3,
+                effective_from=first,
+            )
+        run = BillingRun.objects.create(compound=compound, period_start=first, months=12)
+        billing.billing_run_execute(run.pk)
+        _seed_payments(compound, rng, collector, today, Bill, BillStatus, Payment, PaymentAllocation)
+
+
+def _seed_payments(compound, rng, collector, today, Bill, BillStatus, Payment, PaymentAllocation):
+    """Most households pay every quarter; some fell behind months ago; a few pay nothing."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    by_household: dict[int, list] = {}
+    for bill in Bill.objects.filter(household__building__compound=compound).order_by("period_start", "id"):
+        by_household.setdefault(bill.household_id, []).append(bill)
+    payments, plans, paid_bills, seq = [], [], [], 0
+    for household_id, bills in by_household.items():
+        luck = rng.random()
+        due = [b for b in bills if b.due_on < today]
+        if luck < 0.78:
+            settle = due  # pays up to date
+        elif luck < 0.90:
+            settle = due[: max(0, len(due) - rng.randint(3, 6))]  # a few months behind
+        elif luck < 0.96:
+            settle = due[: rng.randint(0, 2)]  # long arrears
+        else:
+            settle = []  # pays nothing
+        for start in range(0, len(settle), 3):
+            group = settle[start : start + 3]
+            seq += 1
+            paid_on = min(group[-1].due_on - timedelta(days=rng.randint(0, 20)), today)
+            received = timezone.make_aware(
+                datetime.combine(paid_on, time(rng.randint(8, 19), rng.randint(0, 59)))
+            )
+            payments.append(
+                Payment(
+                    household_id=household_id,
+                    compound=compound,
+                    receipt_seq=seq,
+                    amount=sum(b.amount for b in group),
+                    method=rng.choice(["wechat", "wechat", "alipay", "cash", "bank_transfer"]),
+                    received_by=collector,
+                    received_at=received,
+                )
+            )
+            plans.append(group)
+            paid_bills.extend(group)
+    Payment.objects.bulk_create(payments)
+    PaymentAllocation.objects.bulk_create(
+        [
+            PaymentAllocation(payment=payment, bill=bill, amount=bill.amount)
+            for payment, group in zip(payments, plans, strict=True)
+            for bill in group
+        ]
+    )
+    ids = [bill.pk for bill in paid_bills]
+    for start in range(0, len(ids), 900):
+        Bill.objects.filter(pk__in=ids[start : start + 900]).update(status=BillStatus.PAID)

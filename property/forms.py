@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from property.models import Relation
+from property.models import PaymentMethod, Relation
 
 
 class ResidentForm(forms.Form):
@@ -26,3 +28,14 @@ class ResidentForm(forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices, initial=PaymentMethod.WECHAT)
+    prepay = forms.BooleanField(label=_("keep any excess as a prepayment"), required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    # One key per form shown: a double tap or a resent form records the payment once.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=100)

@@ -11,4 +11,7 @@ urlpatterns = [
     path("compounds/<int:compound_id>/households/", views.household_list, name="households"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("households/<int:household_id>/residents/add/", views.resident_add, name="resident_add"),
+    path("households/<int:household_id>/fees/", views.household_fees, name="household_fees"),
+    path("payments/<int:payment_id>/receipt/", views.receipt, name="receipt"),
+    path("collect/", views.collect, name="collect"),
 ]

@@ -1,13 +1,18 @@
+import uuid
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_manage_fees
 from config.errors import DomainError
-from property import selectors, services
-from property.forms import ResidentForm
+from config.idempotency import idempotent
+from property import billing, selectors, services
+from property.forms import PaymentForm, ResidentForm
 from property.permissions import can_manage_household, phone_for_viewer
 
 
@@ -99,3 +104,87 @@ def resident_add(request, household_id: int):
             messages.success(request, _("Resident %(name)s added.") % {"name": form.cleaned_data["name"]})
             return redirect("property:household", household_id=household.pk)
     return render(request, "property/resident_form.html", {"household": household, "form": form})
+
+
+@login_required
+def household_fees(request, household_id: int):
+    """A household's bills, what is owed, its receipts; collectors record a payment here."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
+    can_collect = can_manage_fees(request.user, household.building.compound.community)
+    form = PaymentForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    if request.method == "POST":
+        if not can_collect:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            data = form.cleaned_data
+            payload = {
+                "household": household.pk,
+                **{k: data[k] for k in ("amount", "method", "prepay", "note")},
+            }
+
+            def write():
+                fields = {k: v for k, v in payload.items() if k != "household"}
+                payment = billing.payment_record(actor=request.user, household=household, **fields)
+                return 201, {"id": payment.pk}
+
+            try:
+                _status, body = idempotent(request, payload, write, key=data["key"])
+            except DomainError as exc:
+                for field, errs in exc.fields.items():
+                    for err in errs:
+                        form.add_error(field if field in form.fields else None, err)
+            else:
+                return redirect("property:receipt", payment_id=body["id"])
+    balances = billing.open_balances(household.pk)
+    owed = sum((due for _bill, due in balances), Decimal(0))
+    if not form.is_bound:
+        form.initial["amount"] = owed if owed > 0 else None
+    context = {
+        "household": household,
+        "balances": balances,
+        "owed": owed,
+        "can_collect": can_collect,
+        "form": form,
+        "settled": selectors.bills_visible(request.user)
+        .filter(household=household)
+        .exclude(status__in=selectors.UNSETTLED)
+        .select_related("fee_item")
+        .order_by("-period_start")[:24],
+        "payments": selectors.payments_visible(request.user).filter(household=household)[:20],
+    }
+    return render(request, "property/household_fees.html", context)
+
+
+@login_required
+def receipt(request, payment_id: int):
+    payment = get_object_or_404(
+        selectors.payments_visible(request.user).select_related("household__building__compound"),
+        pk=payment_id,
+    )
+    allocations = payment.allocations.select_related("bill__fee_item").order_by("bill__period_start")
+    return render(request, "property/receipt.html", {"payment": payment, "allocations": allocations})
+
+
+@login_required
+def collect(request):
+    """The collector's start: pick a compound, type a unit, open the household."""
+    compounds = [
+        c for c in selectors.compounds_visible(request.user) if can_manage_fees(request.user, c.community)
+    ]
+    compound_id = request.GET.get("compound", "")
+    query = request.GET.get("q", "").strip()
+    households = []
+    if compound_id.isdigit() and query:
+        households = (
+            selectors.households_visible(request.user)
+            .filter(building__compound_id=int(compound_id))
+            .filter(
+                Q(unit_label__icontains=query)
+                | Q(residencies__resident__name__icontains=query, residencies__ended_on__isnull=True)
+            )
+            .distinct()
+            .order_by("building__name", "unit_label")[:30]
+        )
+    context = {"compounds": compounds, "compound_id": compound_id, "query": query, "households": households}
+    template = "property/_collect_rows.html" if request.htmx else "property/collect.html"
+    return render(request, template, context)

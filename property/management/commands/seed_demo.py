@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate
+from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate, seed_fees
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             estate = seed_estate()
             accounts = seed_accounts(estate)
+            seed_fees(estate, timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
         )

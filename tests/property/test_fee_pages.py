@@ -1,0 +1,95 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from property.models import Bill, FeeItem, Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def bills(estate):
+    item = FeeItem.objects.create(
+        compound=estate.compound_a,
+        name="物业服务费",
+        kind="per_household",
+        unit_price=Decimal("1"),
+        effective_from=date(2026, 1, 1),
+    )
+    return [
+        Bill.objects.create(
+            household=estate.household_a,
+            fee_item=item,
+            period_start=date(2026, m, 1),
+            months=1,
+            amount=Decimal("45.50"),
+            basis="t",
+            due_on=date(2026, m, 28),
+        )
+        for m in (1, 2)
+    ]
+
+
+def test_collector_records_a_payment_once_even_if_the_form_is_sent_twice(collector, estate, bills):
+    client = signed_in(collector)
+    page = client.get(f"/property/households/{estate.household_a.pk}/fees/")
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.initial["amount"] == Decimal("91.00")
+    data = {"amount": "91.00", "method": "cash", "key": form.initial["key"]}
+    first = client.post(f"/property/households/{estate.household_a.pk}/fees/", data)
+    again = client.post(f"/property/households/{estate.household_a.pk}/fees/", data)
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    assert Payment.objects.count() == 1
+    receipt = client.get(first["Location"]).content.decode()
+    assert Payment.objects.get().receipt_no in receipt and "91.00" in receipt
+
+
+def test_overpaying_on_the_page_shows_the_error_on_the_amount(collector, estate, bills):
+    client = signed_in(collector)
+    response = client.post(
+        f"/property/households/{estate.household_a.pk}/fees/", {"amount": "500", "method": "cash", "key": "k"}
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["amount"]
+    assert not Payment.objects.exists()
+
+
+def test_resident_sees_their_bills_but_no_payment_form(owner, estate, bills):
+    page = signed_in(owner).get(f"/property/households/{estate.household_a.pk}/fees/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "¥91.00" in body and 'data-testid="payment-form"' not in body
+    refused = signed_in(owner).post(
+        f"/property/households/{estate.household_a.pk}/fees/", {"amount": "91", "method": "cash", "key": "k"}
+    )
+    assert refused.status_code == 403
+    assert signed_in(owner).get(f"/property/households/{estate.household_a2.pk}/fees/").status_code == 404
+
+
+def test_collect_search_finds_households_by_unit_or_name(collector, owner, estate):
+    client = signed_in(collector)
+    by_unit = client.get(
+        f"/property/collect/?compound={estate.compound_a.pk}&q=102", headers={"HX-Request": "true"}
+    )
+    assert "1-102" in by_unit.content.decode() and "1-101" not in by_unit.content.decode()
+    by_name = client.get(f"/property/collect/?compound={estate.compound_a.pk}&q=王秀英").content.decode()
+    assert f"/property/households/{estate.household_a.pk}/fees/" in by_name
+
+
+def test_receipts_of_other_communities_are_404(worker_b, collector, estate, bills):
+    from property import billing
+
+    payment = billing.payment_record(
+        actor=collector, household=estate.household_a, amount=Decimal("45.50"), method="cash"
+    )
+    assert signed_in(worker_b).get(f"/property/payments/{payment.pk}/receipt/").status_code == 404
