@@ -11,9 +11,21 @@ from config.idempotency import HEADER as IDEMPOTENCY_HEADER
 from config.idempotency import idempotent
 from config.openapi import errors
 from property import billing, selectors, services
-from property.models import BillingRun, BillStatus, FeeItem, Household, Residency, Subdistrict
+from property.models import (
+    AdjustmentStatus,
+    Bill,
+    BillingRun,
+    BillStatus,
+    FeeItem,
+    Household,
+    Payment,
+    Residency,
+    Subdistrict,
+)
 from property.permissions import phone_for_viewer
 from property.schemas import (
+    AdjustmentIn,
+    AdjustmentOut,
     ArrearsOut,
     BillingRunIn,
     BillingRunOut,
@@ -27,6 +39,7 @@ from property.schemas import (
     CompoundIn,
     CompoundOut,
     CompoundPatch,
+    DecisionIn,
     FeeItemIn,
     FeeItemOut,
     HouseholdDetailOut,
@@ -400,3 +413,62 @@ def collection_rate(request, filters: Query[CollectionFilter]):
     if filters.period is not None:
         bills = bills.filter(period_start=billing.period_parse(filters.period))
     return {"period": filters.period, **selectors.collection_rate(bills)}
+
+
+class AdjustmentFilter(Schema):
+    household: int | None = None
+    status: AdjustmentStatus | None = None
+
+
+@router.post("/adjustments", response={201: AdjustmentOut, **errors(401, 403, 404, 409, 422)})
+def adjustment_create(request, payload: AdjustmentIn):
+    """A waiver or credit takes effect at once; a write-off or refund waits for a second person."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
+    require_fees(request.user, household.building.compound.community)
+    bill = Bill.objects.filter(pk=payload.bill, household=household).first() if payload.bill else None
+    payment = (
+        Payment.objects.filter(pk=payload.payment, household=household).first() if payload.payment else None
+    )
+    adjustment = billing.adjustment_request(
+        actor=request.user,
+        household=household,
+        kind=payload.kind,
+        amount=payload.amount,
+        reason=payload.reason,
+        bill=bill,
+        payment=payment,
+    )
+    return Status(201, selectors.adjustments_visible(request.user).get(pk=adjustment.pk))
+
+
+@router.get("/adjustments", response={200: list[AdjustmentOut], **LIST_ERRORS})
+@paginate
+def adjustment_list(request, filters: Query[AdjustmentFilter]):
+    qs = selectors.adjustments_visible(request.user)
+    if filters.household is not None:
+        qs = qs.filter(household_id=filters.household)
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("-requested_at", "-id")
+
+
+def _decide(request, adjustment_id: int, decide, payload: DecisionIn):
+    adjustment = get_object_or_404(selectors.adjustments_visible(request.user), pk=adjustment_id)
+    require_fees(request.user, adjustment.household.building.compound.community)
+    decide(actor=request.user, adjustment=adjustment, note=payload.note)
+    return selectors.adjustments_visible(request.user).get(pk=adjustment_id)
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/approve", response={200: AdjustmentOut, **errors(401, 403, 404, 409, 422)}
+)
+def adjustment_approve(request, adjustment_id: int, payload: DecisionIn):
+    """A second person (not the requester) puts a write-off or refund into effect."""
+    return _decide(request, adjustment_id, billing.adjustment_approve, payload)
+
+
+@router.post(
+    "/adjustments/{adjustment_id}/reject", response={200: AdjustmentOut, **errors(401, 403, 404, 409, 422)}
+)
+def adjustment_reject(request, adjustment_id: int, payload: DecisionIn):
+    return _decide(request, adjustment_id, billing.adjustment_reject, payload)

@@ -16,8 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from config.errors import Invalid, validate_model
+from config.errors import Conflict, Invalid, validate_model
 from property.models import (
+    Adjustment,
+    AdjustmentKind,
+    AdjustmentStatus,
     Bill,
     BillingRun,
     BillStatus,
@@ -286,6 +289,20 @@ def billing_runs_for_month(first: date) -> int:
 # --- payments ---------------------------------------------------------------------------
 
 
+def settled_on(bill_ids) -> dict[int, Decimal]:
+    """Per bill: what payments and adjustments in effect have settled."""
+    settled: dict[int, Decimal] = {}
+    paid = PaymentAllocation.objects.filter(bill__in=bill_ids).values("bill_id").annotate(total=Sum("amount"))
+    adjusted = (
+        Adjustment.objects.filter(bill__in=bill_ids, status=AdjustmentStatus.APPROVED)
+        .values("bill_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in [*paid, *adjusted]:
+        settled[row["bill_id"]] = settled.get(row["bill_id"], Decimal(0)) + row["total"]
+    return settled
+
+
 def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, Decimal]]:
     """The household's unsettled bills, oldest first, each with what is still owed on it."""
     bills = Bill.objects.filter(
@@ -294,12 +311,7 @@ def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, 
     if lock:
         bills = bills.select_for_update()
     bills = list(bills.order_by("period_start", "id"))
-    settled = dict(
-        PaymentAllocation.objects.filter(bill__in=[b.pk for b in bills])
-        .values("bill_id")
-        .annotate(total=Sum("amount"))
-        .values_list("bill_id", "total")
-    )
+    settled = settled_on([b.pk for b in bills])
     return [(bill, bill.amount - settled.get(bill.pk, Decimal(0))) for bill in bills]
 
 
@@ -354,3 +366,115 @@ def payment_record(
         },
     )
     return payment
+
+
+# --- adjustments ------------------------------------------------------------------------
+
+NEEDS_APPROVAL = {AdjustmentKind.WRITE_OFF, AdjustmentKind.REFUND}
+
+
+@transaction.atomic
+def adjustment_request(
+    *,
+    actor,
+    household: Household,
+    kind: str,
+    amount: Decimal,
+    reason: str,
+    bill: Bill | None = None,
+    payment: Payment | None = None,
+) -> Adjustment:
+    """A waiver or credit takes effect now; a write-off or refund waits for a second person."""
+    if not reason.strip():
+        raise Invalid(_("Give the reason."), field="reason")
+    if amount <= 0:
+        raise Invalid(_("The amount must be more than zero."), field="amount")
+    adjustment = Adjustment(
+        household=household,
+        kind=kind,
+        amount=amount,
+        reason=reason.strip(),
+        bill=bill,
+        payment=payment,
+        requested_by=actor,
+    )
+    _check_room(adjustment)
+    validate_model(adjustment, exclude=["requested_by"])
+    adjustment.save()
+    audit_record(
+        actor=actor,
+        action="adjustment.request",
+        obj=adjustment,
+        data={
+            "kind": kind,
+            "amount": str(amount),
+            "reason": adjustment.reason,
+            "bill": getattr(bill, "pk", None),
+            "payment": getattr(payment, "pk", None),
+        },
+    )
+    if kind not in NEEDS_APPROVAL:
+        _decide(adjustment, actor=actor, status=AdjustmentStatus.APPROVED)
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_approve(*, actor, adjustment: Adjustment, note: str = "") -> Adjustment:
+    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    _require_pending(adjustment)
+    if adjustment.requested_by_id == actor.pk:
+        raise Conflict(_("A second person must approve what you requested."), code="same_person")
+    _check_room(adjustment)
+    return _decide(adjustment, actor=actor, status=AdjustmentStatus.APPROVED, note=note)
+
+
+@transaction.atomic
+def adjustment_reject(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
+    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    _require_pending(adjustment)
+    if not note.strip():
+        raise Invalid(_("Give the reason."), field="note")
+    return _decide(adjustment, actor=actor, status=AdjustmentStatus.REJECTED, note=note)
+
+
+def _require_pending(adjustment: Adjustment) -> None:
+    if adjustment.status != AdjustmentStatus.PENDING:
+        raise Conflict(_("This adjustment has already been decided."), code="decided")
+
+
+def _check_room(adjustment: Adjustment) -> None:
+    """A bill cannot be reduced below zero, nor a prepayment refunded twice."""
+    if adjustment.kind == AdjustmentKind.REFUND:
+        payment = adjustment.payment
+        if payment is None or payment.household_id != adjustment.household_id:
+            raise Invalid(_("Name a payment of this household."), field="payment")
+        refunded = Adjustment.objects.filter(payment=payment, status=AdjustmentStatus.APPROVED).exclude(
+            pk=adjustment.pk
+        ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        room = payment.credit - refunded
+    else:
+        bill = adjustment.bill
+        if bill is None or bill.household_id != adjustment.household_id:
+            raise Invalid(_("Name a bill of this household."), field="bill")
+        bill = Bill.objects.select_for_update().get(pk=bill.pk)
+        room = bill.amount - settled_on([bill.pk]).get(bill.pk, Decimal(0))
+    if adjustment.amount > room:
+        raise Invalid(_("At most %(room)s yuan can be adjusted here.") % {"room": room}, field="amount")
+
+
+def _decide(adjustment: Adjustment, *, actor, status: str, note: str = "") -> Adjustment:
+    adjustment.status, adjustment.decided_by, adjustment.decided_at = status, actor, timezone.now()
+    adjustment.decision_note = note
+    adjustment.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if status == AdjustmentStatus.APPROVED and adjustment.bill_id:
+        bill = adjustment.bill
+        owed = bill.amount - settled_on([bill.pk]).get(bill.pk, Decimal(0))
+        bill.status = BillStatus.WAIVED if owed == 0 else BillStatus.PARTLY_PAID
+        bill.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=f"adjustment.{status}",
+        obj=adjustment,
+        data={"kind": adjustment.kind, "amount": str(adjustment.amount), "note": note},
+    )
+    return adjustment

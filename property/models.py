@@ -649,3 +649,81 @@ class PaymentAllocation(models.Model):
 
     def __str__(self):
         return f"{self.payment} → {self.bill}: {self.amount}"
+
+
+class AdjustmentKind(models.TextChoices):
+    WAIVER = "waiver", _("waiver")
+    CREDIT = "credit", _("credit")
+    WRITE_OFF = "write_off", _("write-off")
+    REFUND = "refund", _("refund of prepayment")
+
+
+class AdjustmentStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("in effect")
+    REJECTED = "rejected", _("rejected")
+
+
+class Adjustment(models.Model):
+    """A correction instead of an edit: a waiver, credit or write-off of a bill, or a refund of a
+    prepayment. Write-offs and refunds take effect only when a second person approves them."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("household")
+    )
+    bill = models.ForeignKey(
+        Bill,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+        verbose_name=_("bill"),
+    )
+    payment = models.ForeignKey(
+        Payment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("payment"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AdjustmentKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AdjustmentStatus.choices, default=AdjustmentStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="%(app_label)s_%(class)s_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_target_fits_kind",
+                condition=Q(kind="refund", payment__isnull=False, bill__isnull=True)
+                | (~Q(kind="refund") & Q(bill__isnull=False, payment__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_reason_given",
+                condition=~Q(reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} {self.household}"

@@ -6,6 +6,8 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from property.models import (
+    AdjustmentKind,
+    AdjustmentStatus,
     AreaSource,
     BillStatus,
     FeeKind,
@@ -341,3 +343,36 @@ class CollectionRateOut(Schema):
     amount_billed: Decimal
     amount_paid: Decimal
     amount_rate: Decimal = Field(description="paid / billed")
+
+
+class AdjustmentIn(Schema):
+    household: int
+    kind: AdjustmentKind
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    reason: str = Field(min_length=1, max_length=200, description="Why, e.g. 低保户减免.")
+    bill: int | None = Field(None, description="For a waiver, credit or write-off.")
+    payment: int | None = Field(None, description="For a refund of that payment's prepaid credit.")
+
+
+class AdjustmentOut(Schema):
+    id: int
+    household: int = Field(alias="household_id")
+    bill: int | None = Field(alias="bill_id")
+    payment: int | None = Field(alias="payment_id")
+    kind: AdjustmentKind
+    amount: Decimal
+    reason: str
+    status: AdjustmentStatus
+    requested_by: str = Field(alias="requested_by.display_name")
+    requested_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_decided_by(obj):
+        return obj.decided_by.display_name if obj.decided_by_id else None
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=200)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.permissions import staff_scope
 from property.models import (
+    Adjustment,
     Bill,
     Building,
     Community,
@@ -206,14 +207,15 @@ def months_before(day: date, months: int) -> date:
 
 
 def _settled_amount():
-    """What payments settled on the outer bill (0 when none)."""
-    paid = (
-        PaymentAllocation.objects.filter(bill=OuterRef("pk"))
-        .values("bill")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(paid), Value(Decimal(0)), output_field=MONEY)
+    """What payments and adjustments in effect settled on the outer bill (0 when none)."""
+
+    def total(queryset):
+        summed = (
+            queryset.filter(bill=OuterRef("pk")).values("bill").annotate(total=Sum("amount")).values("total")
+        )
+        return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=MONEY)
+
+    return total(PaymentAllocation.objects.all()) + total(Adjustment.objects.filter(status="approved"))
 
 
 def arrears(bills, today: date):
@@ -271,3 +273,9 @@ def _ratio(part, whole) -> Decimal:
     if not whole:
         return Decimal(0)
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def adjustments_visible(user):
+    return Adjustment.objects.filter(
+        staff_scope(user, "household__building__compound__community") | _own_household_rows(user)
+    ).select_related("requested_by", "decided_by", "household__building__compound__community")
