@@ -1,3 +1,5 @@
+from typing import Literal
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,7 +12,7 @@ from config.errors import Forbidden, Invalid
 from config.idempotency import HEADER as IDEMPOTENCY_HEADER
 from config.idempotency import idempotent
 from config.openapi import errors
-from property import billing, selectors, services
+from property import billing, ledgers, selectors, services
 from property.models import (
     AdjustmentStatus,
     Bill,
@@ -472,3 +474,38 @@ def adjustment_approve(request, adjustment_id: int, payload: DecisionIn):
 )
 def adjustment_reject(request, adjustment_id: int, payload: DecisionIn):
     return _decide(request, adjustment_id, billing.adjustment_reject, payload)
+
+
+class LedgerFilter(ArrearsFilter):
+    format: Literal["csv", "xlsx"] = "csv"
+    period: str | None = Field(None, description="YYYY-MM (bills)")
+
+
+LEDGER_RESPONSES = {
+    200: {
+        "description": "The ledger as CSV (UTF-8 with BOM) or .xlsx, streamed.",
+        "content": {"text/csv": {}, ledgers.XLSX: {}},
+    },
+}
+
+
+@router.get("/ledgers/bills", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
+def ledger_bills(request, filters: Query[LedgerFilter]):
+    """Bills with what is settled on each (台账), for a compound, community or everything in scope."""
+    bills = _bills_in(request, filters)
+    if filters.period is not None:
+        bills = bills.filter(period_start=billing.period_parse(filters.period))
+    render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
+    return render("bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
+
+
+@router.get("/ledgers/payments", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
+def ledger_payments(request, filters: Query[LedgerFilter]):
+    """Payments with their receipt numbers (台账)."""
+    payments = selectors.payments_visible(request.user)
+    if filters.compound is not None:
+        payments = payments.filter(compound_id=filters.compound)
+    if filters.community is not None:
+        payments = payments.filter(compound__community_id=filters.community)
+    render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
+    return render("payments", ledgers.payment_columns(), ledgers.payment_rows(payments))

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Subdistrict(models.Model):
@@ -123,7 +124,9 @@ class Household(models.Model):
     building = models.ForeignKey(
         Building, on_delete=models.PROTECT, related_name="households", verbose_name=_("building")
     )
-    unit_label = models.CharField(_("unit"), max_length=20, help_text=_("For example 2-502."))
+    unit_label = models.CharField(
+        pgettext_lazy("household", "unit"), max_length=20, help_text=_("For example 2-502.")
+    )
     floor = models.SmallIntegerField(_("floor"))
     building_area = models.DecimalField(
         _("building area (m²)"),

@@ -206,7 +206,7 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _settled_amount():
+def settled_amount():
     """What payments and adjustments in effect settled on the outer bill (0 when none)."""
 
     def total(queryset):
@@ -225,7 +225,7 @@ def arrears(bills, today: date):
     """
     cut3, cut6, cut12 = (months_before(today, n) for n in (3, 6, 12))
     overdue = bills.filter(status__in=UNSETTLED, due_on__lt=today).annotate(
-        balance=ExpressionWrapper(F("amount") - _settled_amount(), output_field=MONEY)
+        balance=ExpressionWrapper(F("amount") - settled_amount(), output_field=MONEY)
     )
 
     def bucket(condition):
