@@ -3,7 +3,7 @@
 import argparse
 import importlib
 
-BENCHMARKS = ["households_list"]
+BENCHMARKS = ["households_list", "billing"]
 
 
 def main():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,6 +206,18 @@ def billing_run_fail(run_id: int, error: str) -> None:
     )
 
 
+BILL_COLUMNS = (
+    "household_id",
+    "fee_item_id",
+    "run_id",
+    "period_start",
+    "months",
+    "amount",
+    "basis",
+    "due_on",
+)
+
+
 def _issue(run: BillingRun) -> None:
     compounds = (
         [run.compound_id]
@@ -216,59 +228,79 @@ def _issue(run: BillingRun) -> None:
     items = FeeItem.objects.filter(compound_id__in=compounds, effective_from__lt=end).filter(
         Q(effective_to__isnull=True) | Q(effective_to__gt=run.period_start)
     )
-    households = list(
-        Household.objects.filter(building__compound_id__in=compounds).values_list(
-            "id", "building__compound_id", "building_area", "is_vacant"
-        )
-    )
+    by_compound: dict[int, list[tuple]] = {}
+    for household_id, compound_id, area, vacant in Household.objects.filter(
+        building__compound_id__in=compounds
+    ).values_list("id", "building__compound_id", "building_area", "is_vacant"):
+        by_compound.setdefault(compound_id, []).append((household_id, area, vacant))
     spaces = dict(
         ParkingSpace.objects.filter(compound_id__in=compounds, household__isnull=False)
         .values("household_id")
         .annotate(n=Count("id"))
         .values_list("household_id", "n")
     )
-    run.households, run.warnings, before = len(households), [], 0
-    pending = []
+    run.households = sum(len(rows) for rows in by_compound.values())
+    run.warnings, run.already_issued, pending = [], 0, []
     for item in items:
         for start in cycle_starts(item, run.period_start, end):
             issued = set(
                 Bill.objects.filter(fee_item=item, period_start=start).values_list("household_id", flat=True)
             )
-            before += len(issued)
+            run.already_issued += len(issued)
             due_on = start + timedelta(days=item.due_days)
-            for household_id, compound_id, area, vacant in households:
-                if compound_id != item.compound_id or household_id in issued:
+            for household_id, area, vacant in by_compound.get(item.compound_id, ()):
+                if household_id in issued:
                     continue
                 charge = charge_for(item, area=area, vacant=vacant, spaces=spaces.get(household_id, 0))
-                if isinstance(charge, str):
-                    if charge == "no_area":
-                        run.warnings.append(
-                            {"household": household_id, "fee_item": item.pk, "reason": charge}
+                if isinstance(charge, Charge):
+                    pending.append(
+                        (
+                            household_id,
+                            item.pk,
+                            run.pk,
+                            start,
+                            item.cycle_months,
+                            charge.amount,
+                            charge.basis,
+                            due_on,
                         )
-                    continue
-                pending.append(
-                    Bill(
-                        household_id=household_id,
-                        fee_item=item,
-                        run=run,
-                        period_start=start,
-                        months=item.cycle_months,
-                        amount=charge.amount,
-                        basis=charge.basis,
-                        due_on=due_on,
                     )
-                )
-                if len(pending) >= BATCH:
-                    _insert(pending)
-    _insert(pending)
-    run.already_issued = before
+                elif charge == "no_area":
+                    run.warnings.append({"household": household_id, "fee_item": item.pk, "reason": charge})
+    _write_bills(pending)
     run.issued = Bill.objects.filter(run=run).count()
 
 
-def _insert(bills: list[Bill]) -> None:
-    # A concurrent run may have issued some of these meanwhile: the constraint keeps the first.
-    Bill.objects.bulk_create(bills, batch_size=BATCH, ignore_conflicts=True)
-    bills.clear()
+def _write_bills(rows: list[tuple]) -> None:
+    """Insert bills; one a concurrent run issued meanwhile is skipped (the unique constraint keeps it).
+
+    On PostgreSQL the rows go in with COPY through a temporary table (several times faster than
+    INSERT for a whole community); elsewhere with bulk_create.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Bill.objects.bulk_create(
+            [Bill(**dict(zip(BILL_COLUMNS, row, strict=True))) for row in rows],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        return
+    columns = ", ".join(BILL_COLUMNS)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE billing_new ON COMMIT DROP AS SELECT {columns} FROM property_bill WITH NO DATA"
+        )
+        with cursor.connection.cursor().copy(f"COPY billing_new ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO property_bill ({columns}, status, issued_at) "
+            f"SELECT {columns}, %s, %s FROM billing_new ON CONFLICT DO NOTHING",
+            [BillStatus.OPEN, now],
+        )
+        cursor.execute("DROP TABLE billing_new")
 
 
 def billing_runs_for_month(first: date) -> int:
