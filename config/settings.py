@@ -208,6 +208,9 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 
+# Fee collection: how many reminders come before escalating a debt to the community.
+FEE_REMINDERS_BEFORE_ESCALATION = env_int("FEE_REMINDERS_BEFORE_ESCALATION", 3)
+
 # Keyed hash of ID numbers (only the masked form and this hash are stored).
 ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", SECRET_KEY)
 NINJA_PAGINATION_CLASS = "config.pagination.WindowCountPagination"

@@ -21,6 +21,7 @@ from property.models import (
     FeeItem,
     Household,
     Payment,
+    Reminder,
     Residency,
     Subdistrict,
 )
@@ -49,6 +50,8 @@ from property.schemas import (
     HouseholdOut,
     PaymentIn,
     PaymentOut,
+    ReminderIn,
+    ReminderOut,
     ResidencyEndIn,
     ResidencyOut,
     ResidentIn,
@@ -509,3 +512,27 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
         payments = payments.filter(compound__community_id=filters.community)
     render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
     return render("payments", ledgers.payment_columns(), ledgers.payment_rows(payments))
+
+
+@router.post("/reminders", response={201: ReminderOut, **errors(401, 403, 404, 409, 422)})
+def reminder_create(request, payload: ReminderIn):
+    """Record a reminder (notice, phone, visit, letter) or, after repeated ones, the escalation."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
+    require_fees(request.user, household.building.compound.community)
+    reminder = billing.reminder_record(
+        actor=request.user, household=household, channel=payload.channel, outcome=payload.outcome
+    )
+    return Status(201, reminder)
+
+
+class ReminderFilter(Schema):
+    household: int | None = None
+
+
+@router.get("/reminders", response={200: list[ReminderOut], **LIST_ERRORS})
+@paginate
+def reminder_list(request, filters: Query[ReminderFilter]):
+    qs = Reminder.objects.filter(household__in=selectors.households_visible(request.user).values("id"))
+    if filters.household is not None:
+        qs = qs.filter(household_id=filters.household)
+    return qs.select_related("by").order_by("-at", "-id")

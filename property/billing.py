@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -32,6 +33,8 @@ from property.models import (
     ParkingSpace,
     Payment,
     PaymentAllocation,
+    Reminder,
+    ReminderChannel,
     RunStatus,
 )
 
@@ -510,3 +513,37 @@ def _decide(adjustment: Adjustment, *, actor, status: str, note: str = "") -> Ad
         data={"kind": adjustment.kind, "amount": str(adjustment.amount), "note": note},
     )
     return adjustment
+
+
+# --- reminders --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminder_record(*, actor, household: Household, channel: str, outcome: str = "") -> Reminder:
+    """Record a reminder; escalation is the step after settings.FEE_REMINDERS_BEFORE_ESCALATION of them."""
+    balances = open_balances(household.pk)
+    owed = sum((due for bill, due in balances if bill.due_on < timezone.localdate()), Decimal(0))
+    if owed <= 0:
+        raise Conflict(_("Nothing is overdue for this household."), code="nothing_owed")
+    if channel == ReminderChannel.ESCALATION:
+        oldest = min(bill.period_start for bill, due in balances if due > 0)
+        done = Reminder.objects.filter(household=household, at__date__gte=oldest).exclude(
+            channel=ReminderChannel.ESCALATION
+        )
+        if done.count() < settings.FEE_REMINDERS_BEFORE_ESCALATION:
+            raise Conflict(
+                _("Escalate after %(n)s reminders since the debt began.")
+                % {"n": settings.FEE_REMINDERS_BEFORE_ESCALATION},
+                code="too_early",
+                field="channel",
+            )
+    reminder = Reminder.objects.create(
+        household=household, channel=channel, outcome=outcome, owed=owed, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="reminder.record",
+        obj=reminder,
+        data={"channel": channel, "owed": str(owed), "outcome": outcome},
+    )
+    return reminder

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from property.models import PaymentMethod, Relation
+from property.models import PaymentMethod, Relation, ReminderChannel
 
 
 class ResidentForm(forms.Form):
@@ -39,3 +39,8 @@ class PaymentForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
     # One key per form shown: a double tap or a resent form records the payment once.
     key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+class ReminderForm(forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=ReminderChannel.choices)
+    outcome = forms.CharField(label=_("outcome"), max_length=200, required=False)

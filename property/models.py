@@ -730,3 +730,36 @@ class Adjustment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.household}"
+
+
+class ReminderChannel(models.TextChoices):
+    NOTICE = "notice", _("notice")
+    PHONE = "phone", _("phone call")
+    VISIT = "visit", _("home visit")
+    LETTER = "letter", _("letter")
+    ESCALATION = "escalation", _("escalated to the community for mediation")
+
+
+class Reminder(models.Model):
+    """A reminder to pay, and its outcome. Reminders are the only means of collection: nothing
+    here cuts off water, power, gas or heat (Civil Code Article 944)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("household")
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=ReminderChannel.choices)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    owed = models.DecimalField(_("owed then (yuan)"), max_digits=12, decimal_places=2)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "at"], name="property_reminder_household")]
+
+    def __str__(self):
+        return f"{self.household} {self.get_channel_display()} {self.at:%Y-%m-%d}"

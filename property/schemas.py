@@ -14,6 +14,7 @@ from property.models import (
     ManagementMode,
     PaymentMethod,
     Relation,
+    ReminderChannel,
     RunStatus,
 )
 
@@ -376,3 +377,19 @@ class AdjustmentOut(Schema):
 
 class DecisionIn(Schema):
     note: str = Field("", max_length=200)
+
+
+class ReminderIn(Schema):
+    household: int
+    channel: ReminderChannel
+    outcome: str = Field("", max_length=200)
+
+
+class ReminderOut(Schema):
+    id: int
+    household: int = Field(alias="household_id")
+    channel: ReminderChannel
+    outcome: str
+    owed: Decimal
+    by: str = Field(alias="by.display_name")
+    at: datetime

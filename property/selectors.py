@@ -218,10 +218,11 @@ def settled_amount():
     return total(PaymentAllocation.objects.all()) + total(Adjustment.objects.filter(status="approved"))
 
 
-def arrears(bills, today: date):
-    """Per household: owed on bills past due, the oldest unpaid period and aging by months overdue.
+def arrears(bills, today: date, by: str = "household_id"):
+    """Per household (or per `by`, e.g. compound): owed on bills past due, the oldest unpaid
+    period, how many households owe and aging by months overdue.
 
-    Computed from bills and payments every time, never stored.
+    Computed from bills, payments and adjustments every time, never stored.
     """
     cut3, cut6, cut12 = (months_before(today, n) for n in (3, 6, 12))
     overdue = bills.filter(status__in=UNSETTLED, due_on__lt=today).annotate(
@@ -232,18 +233,19 @@ def arrears(bills, today: date):
         return Coalesce(Sum("balance", filter=condition), Value(Decimal(0)), output_field=MONEY)
 
     return (
-        overdue.values("household_id")
+        overdue.values(by)
         .annotate(
             owed=Sum("balance"),
             oldest_period=Min("period_start"),
             bills=Count("id"),
+            households=Count("household_id", distinct=True),
             months_0_3=bucket(Q(due_on__gte=cut3)),
             months_3_6=bucket(Q(due_on__lt=cut3, due_on__gte=cut6)),
             months_6_12=bucket(Q(due_on__lt=cut6, due_on__gte=cut12)),
             months_over_12=bucket(Q(due_on__lt=cut12)),
         )
         .filter(owed__gt=0)
-        .order_by("-owed", "household_id")
+        .order_by("-owed", by)
     )
 
 
@@ -279,3 +281,12 @@ def adjustments_visible(user):
     return Adjustment.objects.filter(
         staff_scope(user, "household__building__compound__community") | _own_household_rows(user)
     ).select_related("requested_by", "decided_by", "household__building__compound__community")
+
+
+def fee_standards(compound_id: int, today: date):
+    """The compound's fee items in force today: the published standard (明码标价)."""
+    return (
+        FeeItem.objects.filter(compound_id=compound_id, effective_from__lte=today)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=today))
+        .order_by("name")
+    )

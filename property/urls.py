@@ -14,4 +14,7 @@ urlpatterns = [
     path("households/<int:household_id>/fees/", views.household_fees, name="household_fees"),
     path("payments/<int:payment_id>/receipt/", views.receipt, name="receipt"),
     path("collect/", views.collect, name="collect"),
+    path("households/<int:household_id>/reminders/", views.reminder_add, name="reminder_add"),
+    path("arrears/", views.arrears_overview, name="arrears"),
+    path("compounds/<int:compound_id>/fees/", views.compound_fees, name="compound_fees"),
 ]

@@ -6,13 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_fees
 from config.errors import DomainError
 from config.idempotency import idempotent
 from property import billing, selectors, services
-from property.forms import PaymentForm, ResidentForm
+from property.forms import PaymentForm, ReminderForm, ResidentForm
+from property.models import Bill
 from property.permissions import can_manage_household, phone_for_viewer
 
 
@@ -137,6 +140,7 @@ def household_fees(request, household_id: int):
                 return redirect("property:receipt", payment_id=body["id"])
     balances = billing.open_balances(household.pk)
     owed = sum((due for _bill, due in balances), Decimal(0))
+    today = timezone.localdate()
     if not form.is_bound:
         form.initial["amount"] = owed if owed > 0 else None
     context = {
@@ -151,6 +155,9 @@ def household_fees(request, household_id: int):
         .select_related("fee_item")
         .order_by("-period_start")[:24],
         "payments": selectors.payments_visible(request.user).filter(household=household)[:20],
+        "reminder_form": ReminderForm(),
+        "reminders": household.reminders.select_related("by")[:20],
+        "standards": selectors.fee_standards(household.building.compound_id, today),
     }
     return render(request, "property/household_fees.html", context)
 
@@ -188,3 +195,58 @@ def collect(request):
     context = {"compounds": compounds, "compound_id": compound_id, "query": query, "households": households}
     template = "property/_collect_rows.html" if request.htmx else "property/collect.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def reminder_add(request, household_id: int):
+    household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
+    if not can_manage_fees(request.user, household.building.compound.community):
+        return render(request, "403.html", status=403)
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        try:
+            billing.reminder_record(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Reminder recorded."))
+    else:
+        messages.error(request, _("Choose how the household was reminded."))
+    return redirect("property:household_fees", household_id=household.pk)
+
+
+@login_required
+def arrears_overview(request):
+    """Arrears by compound for the staff of the communities in scope."""
+    bills = selectors.bills_visible(request.user)
+    rows = list(selectors.arrears(bills, timezone.localdate(), by="household__building__compound_id"))
+    names = dict(
+        selectors.compounds_visible(request.user)
+        .filter(id__in=[r["household__building__compound_id"] for r in rows])
+        .values_list("id", "name")
+    )
+    for row in rows:
+        row["compound_name"] = names.get(row["household__building__compound_id"], "")
+    return render(request, "property/arrears_overview.html", {"rows": rows})
+
+
+@login_required
+def compound_fees(request, compound_id: int):
+    """The compound's collection and arrears totals: aggregates only, no household's data (共享)."""
+    compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
+    bills = Bill.objects.filter(household__building__compound=compound)
+    today = timezone.localdate()
+    months = [billing.add_months(today.replace(day=1), -n) for n in range(5, -1, -1)]
+    rates = [{"period": m, **selectors.collection_rate(bills.filter(period_start=m))} for m in months]
+    totals = list(selectors.arrears(bills, today, by="household__building__compound_id"))
+    context = {
+        "compound": compound,
+        "rates": rates,
+        "arrears": totals[0] if totals else None,
+        "can_see_households": can_manage_fees(request.user, compound.community),
+        "households": selectors.arrears(bills, today)[:50]
+        if can_manage_fees(request.user, compound.community)
+        else [],
+    }
+    return render(request, "property/compound_fees.html", context)

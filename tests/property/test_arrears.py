@@ -50,6 +50,7 @@ def test_arrears_are_aged_by_months_past_due(estate, collector):
             "owed": Decimal("125.00"),
             "oldest_period": date(2026, 3, 1),
             "bills": 4,
+            "households": 1,
             "months_0_3": Decimal("60.00"),
             "months_3_6": Decimal("30.00"),
             "months_6_12": Decimal("35.00"),

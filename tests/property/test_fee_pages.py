@@ -93,3 +93,33 @@ def test_receipts_of_other_communities_are_404(worker_b, collector, estate, bill
         actor=collector, household=estate.household_a, amount=Decimal("45.50"), method="cash"
     )
     assert signed_in(worker_b).get(f"/property/payments/{payment.pk}/receipt/").status_code == 404
+
+
+def test_household_page_shows_the_fee_standard_and_records_a_reminder(collector, estate, bills):
+    client = signed_in(collector)
+    page = client.get(f"/property/households/{estate.household_a.pk}/fees/").content.decode()
+    assert 'data-testid="standards"' in page and "物业服务费" in page
+    response = client.post(
+        f"/property/households/{estate.household_a.pk}/reminders/", {"channel": "phone", "outcome": "已接通"}
+    )
+    assert response.status_code == 302
+    assert estate.household_a.reminders.get().outcome == "已接通"
+    assert "已接通" in client.get(response["Location"]).content.decode()
+
+
+def test_arrears_overview_lists_compounds_with_totals(worker, estate, bills):
+    page = signed_in(worker).get("/property/arrears/")
+    rows = list(page.context["rows"])
+    assert [(r["compound_name"], r["owed"], r["households"]) for r in rows] == [
+        ("纺织厂生活区", Decimal("91.00"), 1)
+    ]
+
+
+def test_a_resident_sees_compound_aggregates_but_no_households(volunteer, collector, estate, bills):
+    resident_page = signed_in(volunteer).get(f"/property/compounds/{estate.compound_a.pk}/fees/")
+    assert resident_page.status_code == 200
+    assert resident_page.context["arrears"]["owed"] == Decimal("91.00")
+    assert list(resident_page.context["households"]) == []
+    assert f"/property/households/{estate.household_a.pk}/fees/" not in resident_page.content.decode()
+    staff_page = signed_in(collector).get(f"/property/compounds/{estate.compound_a.pk}/fees/")
+    assert f"/property/households/{estate.household_a.pk}/fees/" in staff_page.content.decode()
