@@ -9,7 +9,7 @@ from accounts.services import principal_forget
 class PostInline(admin.TabularInline):
     model = Post
     extra = 0
-    autocomplete_fields = ["community", "subdistrict"]
+    autocomplete_fields = ["community", "subdistrict", "compounds"]
 
 
 @admin.register(User)
@@ -29,7 +29,7 @@ class PostAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "subdistrict", "community", "unit", "started_on", "ended_on"]
     list_filter = ["role", "community"]
     search_fields = ["user__username", "user__name", "unit"]
-    autocomplete_fields = ["user", "community", "subdistrict"]
+    autocomplete_fields = ["user", "community", "subdistrict", "compounds"]
 
     def save_model(self, request, obj, form, change):
         previous = Post.objects.filter(pk=obj.pk).values_list("user_id", flat=True).first()

@@ -62,6 +62,13 @@ class Post(models.Model):
         blank=True,
         help_text=_("The employer: a company, a police station, a squad."),
     )
+    compounds = models.ManyToManyField(
+        "property.Compound",
+        blank=True,
+        related_name="served_by_posts",
+        verbose_name=_("compounds served"),
+        help_text=_("For fee collectors and property managers: the compounds they serve; none means all."),
+    )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 

@@ -25,7 +25,9 @@ def active_posts(user) -> list[Post]:
         return []
     posts = getattr(user, "_active_posts", None)
     if posts is None:
-        posts = user._active_posts = list(current_posts(user).select_related("community", "subdistrict"))
+        posts = user._active_posts = list(
+            current_posts(user).select_related("community", "subdistrict").prefetch_related("compounds")
+        )
     return posts
 
 
@@ -104,9 +106,24 @@ def can_manage_community(user, community) -> bool:
     return is_staff_of(user, community, roles=MANAGING_ROLES)
 
 
-def can_manage_fees(user, community) -> bool:
-    """Set fee items, run billing and record payments in the community."""
-    return is_staff_of(user, community, roles=FEE_ROLES)
+def can_manage_fees(user, place) -> bool:
+    """Set fee items, run billing, record payments and reminders in `place`.
+
+    `place` is a Compound or a Community. A collector whose post names the compounds they serve
+    acts only there, so never for a whole community.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return True
+    community = getattr(place, "community", place)
+    for post in active_posts(user):
+        if post.role not in FEE_ROLES:
+            continue
+        if post.community_id != community.id and post.subdistrict_id != community.subdistrict_id:
+            continue
+        served = {c.id for c in post.compounds.all()}
+        if not served or (place is not community and place.id in served):
+            return True
+    return False
 
 
 def can_see_full_phones(user, community) -> bool:

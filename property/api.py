@@ -262,8 +262,8 @@ class BillFilter(Schema):
     status: BillStatus | None = None
 
 
-def require_fees(user, community):
-    if not can_manage_fees(user, community):
+def require_fees(user, place):
+    if not can_manage_fees(user, place):
         raise Forbidden(_("Only the community's workers and fee collectors may do this."))
 
 
@@ -282,7 +282,7 @@ def fee_item_create(request, payload: FeeItemIn):
     compound = visible_or_invalid(
         selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
     )
-    require_fees(request.user, compound.community)
+    require_fees(request.user, compound)
     item = billing.fee_item_create(
         actor=request.user, compound=compound, **payload.dict(exclude={"compound"})
     )
@@ -299,13 +299,13 @@ def billing_run_create(request, payload: BillingRunIn):
         compound = visible_or_invalid(
             selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
         )
-        community, scope = compound.community, {"compound": compound}
+        place, scope = compound, {"compound": compound}
     else:
-        community = visible_or_invalid(
+        place = visible_or_invalid(
             selectors.communities_visible(request.user), payload.community, "community", _("community")
         )
-        scope = {"community": community}
-    require_fees(request.user, community)
+        scope = {"community": place}
+    require_fees(request.user, place)
     run = billing.billing_run_request(actor=request.user, period=period, months=payload.months, **scope)
     return Status(202, run)
 
@@ -357,7 +357,7 @@ class PaymentFilter(Schema):
 def payment_create(request, payload: PaymentIn):
     """Record money received from a household; the oldest bills are settled first."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
-    require_fees(request.user, household.building.compound.community)
+    require_fees(request.user, household.building.compound)
 
     def write():
         payment = billing.payment_record(
@@ -429,7 +429,7 @@ class AdjustmentFilter(Schema):
 def adjustment_create(request, payload: AdjustmentIn):
     """A waiver or credit takes effect at once; a write-off or refund waits for a second person."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
-    require_fees(request.user, household.building.compound.community)
+    require_fees(request.user, household.building.compound)
     bill = Bill.objects.filter(pk=payload.bill, household=household).first() if payload.bill else None
     payment = (
         Payment.objects.filter(pk=payload.payment, household=household).first() if payload.payment else None
@@ -459,7 +459,7 @@ def adjustment_list(request, filters: Query[AdjustmentFilter]):
 
 def _decide(request, adjustment_id: int, decide, payload: DecisionIn):
     adjustment = get_object_or_404(selectors.adjustments_visible(request.user), pk=adjustment_id)
-    require_fees(request.user, adjustment.household.building.compound.community)
+    require_fees(request.user, adjustment.household.building.compound)
     decide(actor=request.user, adjustment=adjustment, note=payload.note)
     return selectors.adjustments_visible(request.user).get(pk=adjustment_id)
 
@@ -518,7 +518,7 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
 def reminder_create(request, payload: ReminderIn):
     """Record a reminder (notice, phone, visit, letter) or, after repeated ones, the escalation."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
-    require_fees(request.user, household.building.compound.community)
+    require_fees(request.user, household.building.compound)
     reminder = billing.reminder_record(
         actor=request.user, household=household, channel=payload.channel, outcome=payload.outcome
     )

@@ -113,7 +113,7 @@ def resident_add(request, household_id: int):
 def household_fees(request, household_id: int):
     """A household's bills, what is owed, its receipts; collectors record a payment here."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
-    can_collect = can_manage_fees(request.user, household.building.compound.community)
+    can_collect = can_manage_fees(request.user, household.building.compound)
     form = PaymentForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     if request.method == "POST":
         if not can_collect:
@@ -175,9 +175,7 @@ def receipt(request, payment_id: int):
 @login_required
 def collect(request):
     """The collector's start: pick a compound, type a unit, open the household."""
-    compounds = [
-        c for c in selectors.compounds_visible(request.user) if can_manage_fees(request.user, c.community)
-    ]
+    compounds = [c for c in selectors.compounds_visible(request.user) if can_manage_fees(request.user, c)]
     compound_id = request.GET.get("compound", "")
     query = request.GET.get("q", "").strip()
     households = []
@@ -201,7 +199,7 @@ def collect(request):
 @require_POST
 def reminder_add(request, household_id: int):
     household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
-    if not can_manage_fees(request.user, household.building.compound.community):
+    if not can_manage_fees(request.user, household.building.compound):
         return render(request, "403.html", status=403)
     form = ReminderForm(request.POST)
     if form.is_valid():
@@ -244,9 +242,7 @@ def compound_fees(request, compound_id: int):
         "compound": compound,
         "rates": rates,
         "arrears": totals[0] if totals else None,
-        "can_see_households": can_manage_fees(request.user, compound.community),
-        "households": selectors.arrears(bills, today)[:50]
-        if can_manage_fees(request.user, compound.community)
-        else [],
+        "can_see_households": can_manage_fees(request.user, compound),
+        "households": selectors.arrears(bills, today)[:50] if can_manage_fees(request.user, compound) else [],
     }
     return render(request, "property/compound_fees.html", context)

@@ -154,3 +154,24 @@ def test_residents_see_their_own_payments_only(collector, owner, estate, api):
     mine = api(owner).get("/api/v1/property/payments").json()
     assert [p["household"] for p in mine["items"]] == [estate.household_a.pk]
     assert api(collector).get("/api/v1/property/payments").json()["count"] == 2
+
+
+def test_a_collector_serving_named_compounds_acts_only_there(estate, api):
+    from accounts.models import Role
+    from tests.factories import BuildingFactory, CompoundFactory, HouseholdFactory, PostFactory, UserFactory
+
+    other = HouseholdFactory(building=BuildingFactory(compound=CompoundFactory(community=estate.community_a)))
+    make_bills(estate.household_a, ["10.00"])
+    make_bills(other, ["10.00"])
+    user = UserFactory(username="collector_a")
+    post = PostFactory(user=user, role=Role.FEE_COLLECTOR, community=estate.community_a)
+    post.compounds.set([estate.compound_a])
+    client = api(user)
+    assert pay(client, estate.household_a, "10.00", key="a").status_code == 201
+    assert pay(client, other, "10.00", key="b").status_code == 403
+    community_run = client.post(
+        "/api/v1/property/billing-runs",
+        {"community": estate.community_a.pk, "period": "2026-01"},
+        content_type="application/json",
+    )
+    assert community_run.status_code == 403
