@@ -338,13 +338,31 @@ def _seed_payments(compound, rng, collector, today, Bill, BillStatus, Payment, P
 
     from django.utils import timezone
 
+    from property.models import Adjustment
+
     by_household: dict[int, list] = {}
     for bill in Bill.objects.filter(household__building__compound=compound).order_by("period_start", "id"):
         by_household.setdefault(bill.household_id, []).append(bill)
-    payments, plans, paid_bills, seq = [], [], [], 0
+    payments, plans, paid_bills, waivers, seq = [], [], [], [], 0
     for household_id, bills in by_household.items():
         luck = rng.random()
         due = [b for b in bills if b.due_on < today]
+        if luck < 0.015:  # a low-income household (低保户): its fees are waived
+            waivers.extend(
+                Adjustment(
+                    household_id=household_id,
+                    bill=b,
+                    kind="waiver",
+                    amount=b.amount,
+                    reason="低保户减免",
+                    status="approved",
+                    requested_by=collector,
+                    decided_by=collector,
+                    decided_at=timezone.now(),
+                )
+                for b in bills
+            )
+            continue
         if luck < 0.78:
             settle = due  # pays up to date
         elif luck < 0.90:
@@ -381,6 +399,8 @@ def _seed_payments(compound, rng, collector, today, Bill, BillStatus, Payment, P
             for bill in group
         ]
     )
+    Adjustment.objects.bulk_create(waivers)
+    Bill.objects.filter(pk__in=[w.bill_id for w in waivers]).update(status=BillStatus.WAIVED)
     ids = [bill.pk for bill in paid_bills]
     for start in range(0, len(ids), 900):
         Bill.objects.filter(pk__in=ids[start : start + 900]).update(status=BillStatus.PAID)
