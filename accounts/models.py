@@ -165,3 +165,36 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.key}"
+
+
+class Notification(models.Model):
+    """A message to a user, shown on the site; other channels go through accounts.notify."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A reminder task that runs twice sends once: the second insert finds the key taken.
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="%(app_label)s_%(class)s_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.title}"

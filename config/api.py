@@ -12,6 +12,7 @@ from accounts.api import router as accounts_router
 from config.errors import DomainError
 from config.validation import message_for
 from property.api import router as property_router
+from volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="Gongzhi API",
@@ -114,3 +115,4 @@ def health(request):
 
 api.add_router("/", accounts_router)
 api.add_router("/property/", property_router)
+api.add_router("/volunteers/", volunteers_router)

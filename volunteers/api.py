@@ -1,0 +1,152 @@
+from datetime import datetime
+
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from config.errors import Forbidden, Invalid
+from config.openapi import errors
+from property.models import Community
+from property.selectors import communities_visible, compounds_visible
+from volunteers import selectors, services
+from volunteers.models import RegistrationStatus
+from volunteers.permissions import can_organise
+from volunteers.schemas import (
+    DecisionIn,
+    RegistrationIn,
+    RegistrationOut,
+    ServiceTypeOut,
+    ShiftIn,
+    ShiftOut,
+    SignupOut,
+)
+
+router = Router(tags=["volunteers"])
+WRITE_ERRORS = errors(401, 403, 404, 409, 422)
+
+
+def me_as_volunteer(request):
+    volunteer = selectors.volunteer_of(request.user)
+    if volunteer is None:
+        raise Forbidden(_("Register as a volunteer first."), code="not_a_volunteer")
+    return volunteer
+
+
+@router.get("/service-types", response={200: list[ServiceTypeOut], **errors(401)})
+def service_type_list(request):
+    communities = list(communities_visible(request.user).values_list("id", flat=True))
+    return selectors.service_types_for(communities).order_by("id")
+
+
+@router.post("/registrations", response={201: RegistrationOut, **WRITE_ERRORS})
+def registration_create(request, payload: RegistrationIn):
+    """A resident registers as a volunteer in the community they live in."""
+    resident = getattr(request.user, "resident", None)
+    if resident is None:
+        raise Forbidden(_("Only registered residents may volunteer."), code="not_a_resident")
+    if payload.community not in selectors.home_communities(request.user):
+        raise Invalid(_("Register in the community you live in."), field="community")
+    types = list(selectors.service_types_for([payload.community]).filter(id__in=payload.service_types))
+    if len(types) != len(set(payload.service_types)):
+        raise Invalid(_("Unknown service type."), field="service_types")
+    volunteer = services.registration_create(
+        resident=resident,
+        community=Community.objects.get(pk=payload.community),
+        skills=payload.skills,
+        availability=payload.availability,
+        service_types=types,
+    )
+    return Status(201, selectors.volunteers_visible(request.user).get(pk=volunteer.pk))
+
+
+def _decide(request, registration_id: int, status: str, reason: str = ""):
+    volunteer = get_object_or_404(selectors.volunteers_visible(request.user), pk=registration_id)
+    if not can_organise(request.user, volunteer.community):
+        raise Forbidden(_("Only the community's workers decide on registrations."))
+    services.registration_decide(actor=request.user, volunteer=volunteer, status=status, reason=reason)
+    return selectors.volunteers_visible(request.user).get(pk=registration_id)
+
+
+@router.post("/registrations/{registration_id}/approve", response={200: RegistrationOut, **WRITE_ERRORS})
+def registration_approve(request, registration_id: int):
+    return _decide(request, registration_id, RegistrationStatus.APPROVED)
+
+
+@router.post("/registrations/{registration_id}/decline", response={200: RegistrationOut, **WRITE_ERRORS})
+def registration_decline(request, registration_id: int, payload: DecisionIn):
+    return _decide(request, registration_id, RegistrationStatus.DECLINED, payload.reason)
+
+
+@router.post("/registrations/{registration_id}/suspend", response={200: RegistrationOut, **WRITE_ERRORS})
+def registration_suspend(request, registration_id: int, payload: DecisionIn):
+    return _decide(request, registration_id, RegistrationStatus.SUSPENDED, payload.reason)
+
+
+class ShiftFilter(Schema):
+    compound: int | None = None
+    service_type: int | None = None
+    starts_from: datetime | None = Field(None, alias="from")
+    to: datetime | None = None
+    open: bool = False
+
+
+@router.get("/shifts", response={200: list[ShiftOut], **errors(401, 422)})
+@paginate
+def shift_list(request, filters: Query[ShiftFilter]):
+    qs = selectors.shifts_visible(request.user)
+    if filters.compound is not None:
+        qs = qs.filter(compound_id=filters.compound)
+    if filters.service_type is not None:
+        qs = qs.filter(service_type_id=filters.service_type)
+    if filters.starts_from is not None:
+        qs = qs.filter(starts_at__gte=filters.starts_from)
+    if filters.to is not None:
+        qs = qs.filter(starts_at__lt=filters.to)
+    if filters.open:
+        qs = qs.filter(status="scheduled", starts_at__gt=timezone.now(), taken__lt=F("capacity"))
+    return qs.order_by("starts_at", "id")
+
+
+@router.post("/shifts", response={201: ShiftOut, **WRITE_ERRORS})
+def shift_create(request, payload: ShiftIn):
+    community = communities_visible(request.user).filter(pk=payload.community).first()
+    if community is None:
+        raise Invalid(_("No such community among those you work for."), field="community")
+    if not can_organise(request.user, community):
+        raise Forbidden(_("Only the community's workers organise shifts."))
+    compound = None
+    if payload.compound is not None:
+        compound = compounds_visible(request.user).filter(pk=payload.compound, community=community).first()
+        if compound is None:
+            raise Invalid(_("No such compound in this community."), field="compound")
+    service_type = selectors.service_types_for([community.pk]).filter(pk=payload.service_type).first()
+    if service_type is None:
+        raise Invalid(_("Unknown service type."), field="service_type")
+    shift = services.shift_create(
+        actor=request.user,
+        community=community,
+        compound=compound,
+        service_type=service_type,
+        **payload.dict(exclude={"community", "compound", "service_type"}),
+    )
+    return Status(201, selectors.shifts_visible(request.user).get(pk=shift.pk))
+
+
+@router.post("/shifts/{shift_id}/signup", response={201: SignupOut, **WRITE_ERRORS})
+def signup_create(request, shift_id: int):
+    """Sign up: confirmed while places are free, else waitlisted (first come, first served)."""
+    volunteer = me_as_volunteer(request)
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    return Status(201, services.signup_create(volunteer=volunteer, shift=shift))
+
+
+@router.delete("/shifts/{shift_id}/signup", response={204: None, **WRITE_ERRORS})
+def signup_cancel(request, shift_id: int):
+    """Cancel before the start; the first on the waitlist moves up."""
+    volunteer = me_as_volunteer(request)
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    services.signup_cancel(volunteer=volunteer, shift=shift)
+    return Status(204, None)

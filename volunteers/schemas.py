@@ -1,0 +1,68 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from volunteers.models import RegistrationStatus, ShiftStatus, SignupStatus
+
+
+class ServiceTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    community: int | None = Field(alias="community_id")
+
+
+class RegistrationIn(Schema):
+    community: int
+    skills: str = Field("", max_length=200)
+    availability: str = Field("", max_length=200, description="e.g. 工作日晚上、周末")
+    service_types: list[int] = []
+
+
+class RegistrationOut(Schema):
+    id: int
+    name: str = Field(alias="resident.name")
+    community: int = Field(alias="community_id")
+    skills: str
+    availability: str
+    status: RegistrationStatus
+    is_party_member: bool = Field(alias="resident.is_party_member")
+    registered_at: datetime
+    decision_reason: str
+
+
+class DecisionIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class ShiftIn(Schema):
+    community: int
+    compound: int | None = None
+    service_type: int
+    starts_at: datetime
+    ends_at: datetime
+    meeting_point: str = Field(min_length=1, max_length=120)
+    capacity: int = Field(ge=1, le=500)
+    members_only: bool = True
+
+
+class ShiftOut(Schema):
+    id: int
+    community: int = Field(alias="community_id")
+    compound: int | None = Field(alias="compound_id")
+    service_type: int = Field(alias="service_type_id")
+    service_type_name: str = Field(alias="service_type.name")
+    starts_at: datetime
+    ends_at: datetime
+    meeting_point: str
+    capacity: int
+    taken: int
+    waitlisted: int
+    members_only: bool
+    status: ShiftStatus
+
+
+class SignupOut(Schema):
+    shift: int = Field(alias="shift_id")
+    status: SignupStatus
+    queued_at: datetime

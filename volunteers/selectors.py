@@ -1,0 +1,45 @@
+"""Reads about volunteers, scoped and counted in the query."""
+
+from django.db.models import Count, Q
+
+from accounts.permissions import staff_scope
+from property.models import Household
+from property.selectors import own_households
+from volunteers.models import ServiceType, Shift, SignupStatus, Volunteer
+
+
+def volunteer_of(user) -> Volunteer | None:
+    """The user's own volunteer registration, if any."""
+    if not user.is_authenticated:
+        return None
+    return Volunteer.objects.filter(resident__user=user).select_related("resident", "community").first()
+
+
+def home_communities(user) -> list[int]:
+    return list(
+        Household.objects.filter(id__in=own_households(user)).values_list(
+            "building__compound__community_id", flat=True
+        )
+    )
+
+
+def shifts_visible(user):
+    """Shifts of the communities the user works for or lives in, with places taken and waitlisted."""
+    return (
+        Shift.objects.filter(staff_scope(user, "community") | Q(community_id__in=home_communities(user)))
+        .select_related("service_type", "compound", "community")
+        .annotate(
+            taken=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
+            waitlisted=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+        )
+    )
+
+
+def volunteers_visible(user):
+    return Volunteer.objects.filter(
+        staff_scope(user, "community") | Q(resident__user_id=user.pk)
+    ).select_related("resident", "community")
+
+
+def service_types_for(community_ids):
+    return ServiceType.objects.filter(Q(community__isnull=True) | Q(community_id__in=community_ids))

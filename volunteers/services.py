@@ -1,0 +1,151 @@
+"""Every write with rules about volunteers: registration, shifts, sign-ups and the waitlist."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.notify import notify
+from accounts.services import audit_record
+from config.errors import Conflict, Forbidden, Invalid, validate_model
+from volunteers.models import RegistrationStatus, Shift, ShiftStatus, Signup, SignupStatus, Volunteer
+
+ACTIVE = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
+
+
+@transaction.atomic
+def registration_create(
+    *, resident, community, skills: str = "", availability: str = "", service_types=()
+) -> Volunteer:
+    if Volunteer.objects.filter(resident=resident).exists():
+        raise Conflict(_("You have registered already."), code="duplicate")
+    volunteer = Volunteer(resident=resident, community=community, skills=skills, availability=availability)
+    validate_model(volunteer)
+    volunteer.save()
+    volunteer.service_types.set(service_types)
+    audit_record(
+        actor=resident.user, action="volunteer.register", obj=volunteer, data={"community": community.pk}
+    )
+    return volunteer
+
+
+@transaction.atomic
+def registration_decide(*, actor, volunteer: Volunteer, status: str, reason: str = "") -> Volunteer:
+    """Approve, decline (with a reason), suspend (with a reason) or reinstate a volunteer."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    allowed = {
+        RegistrationStatus.APPROVED: {RegistrationStatus.PENDING, RegistrationStatus.SUSPENDED},
+        RegistrationStatus.DECLINED: {RegistrationStatus.PENDING},
+        RegistrationStatus.SUSPENDED: {RegistrationStatus.APPROVED},
+    }
+    if volunteer.status not in allowed[status]:
+        raise Conflict(
+            _("This registration cannot go from %(old)s to %(new)s.")
+            % {
+                "old": volunteer.get_status_display(),
+                "new": RegistrationStatus(status).label,
+            },
+            code="wrong_state",
+        )
+    if status != RegistrationStatus.APPROVED and not reason.strip():
+        raise Invalid(_("Give the reason."), field="reason")
+    volunteer.status, volunteer.decided_by, volunteer.decided_at = status, actor, timezone.now()
+    volunteer.decision_reason = reason.strip()
+    volunteer.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit_record(
+        actor=actor, action=f"volunteer.{status}", obj=volunteer, data={"reason": volunteer.decision_reason}
+    )
+    if volunteer.resident.user_id:
+        notify(
+            volunteer.resident.user,
+            _("Your volunteer registration: %(status)s") % {"status": volunteer.get_status_display()},
+            volunteer.decision_reason,
+        )
+    return volunteer
+
+
+@transaction.atomic
+def shift_create(*, actor, **fields) -> Shift:
+    shift = Shift(created_by=actor, **fields)
+    if shift.compound_id and shift.compound.community_id != shift.community_id:
+        raise Invalid(_("The compound is not in this community."), field="compound")
+    validate_model(shift, exclude=["created_by"])
+    shift.save()
+    audit_record(actor=actor, action="shift.create", obj=shift, data={"capacity": shift.capacity})
+    return shift
+
+
+@transaction.atomic
+def signup_create(*, volunteer: Volunteer, shift: Shift) -> Signup:
+    """A place if one is free, else the end of the waitlist; the shift's row lock decides."""
+    volunteer = Volunteer.objects.select_for_update().get(
+        pk=volunteer.pk
+    )  # one sign-up at a time per volunteer
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)  # one sign-up at a time per shift
+    if volunteer.status != RegistrationStatus.APPROVED:
+        raise Forbidden(_("Only approved volunteers may sign up."), code="not_approved")
+    if shift.members_only and shift.community_id != volunteer.community_id:
+        raise Forbidden(_("This shift is for the volunteers of its community."), code="members_only")
+    if shift.status != ShiftStatus.SCHEDULED:
+        raise Conflict(_("This shift was cancelled."), code="cancelled")
+    if shift.starts_at <= timezone.now():
+        raise Conflict(_("This shift has started."), code="started")
+    signup = Signup.objects.filter(shift=shift, volunteer=volunteer).first()
+    if signup and signup.status in ACTIVE:
+        raise Conflict(_("You are signed up for this shift already."), code="duplicate")
+    clash = Signup.objects.filter(
+        volunteer=volunteer,
+        status__in=ACTIVE,
+        shift__status=ShiftStatus.SCHEDULED,
+        shift__starts_at__lt=shift.ends_at,
+        shift__ends_at__gt=shift.starts_at,
+    ).exclude(shift=shift)
+    if clash.exists():
+        raise Conflict(_("This shift overlaps another of your shifts."), code="overlap")
+    taken = Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).count()
+    status = SignupStatus.CONFIRMED if taken < shift.capacity else SignupStatus.WAITLISTED
+    if signup is None:
+        signup = Signup.objects.create(shift=shift, volunteer=volunteer, status=status)
+    else:  # signed up again after cancelling: back to the end of the queue
+        signup.status, signup.queued_at, signup.cancelled_at = status, timezone.now(), None
+        signup.save(update_fields=["status", "queued_at", "cancelled_at"])
+    audit_record(actor=volunteer.resident.user, action="signup.create", obj=signup, data={"status": status})
+    return signup
+
+
+@transaction.atomic
+def signup_cancel(*, volunteer: Volunteer, shift: Shift) -> Signup:
+    """Give up a place or a waitlist position; the first on the waitlist moves up and is told."""
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    signup = Signup.objects.filter(shift=shift, volunteer=volunteer, status__in=ACTIVE).first()
+    if signup is None:
+        raise Conflict(_("You are not signed up for this shift."), code="not_signed_up")
+    if shift.starts_at <= timezone.now():
+        raise Conflict(_("This shift has started: it can no longer be cancelled."), code="started")
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status, signup.cancelled_at = SignupStatus.CANCELLED, timezone.now()
+    signup.save(update_fields=["status", "cancelled_at"])
+    audit_record(actor=volunteer.resident.user, action="signup.cancel", obj=signup, data={})
+    if was_confirmed:
+        _promote(shift, places=1)
+    return signup
+
+
+def _promote(shift: Shift, places: int) -> list[Signup]:
+    """Move the first `places` on the waitlist up, first come first served, and tell them."""
+    promoted = list(
+        Signup.objects.filter(shift=shift, status=SignupStatus.WAITLISTED)
+        .select_related("volunteer__resident__user")
+        .order_by("queued_at", "id")[:places]
+    )
+    for signup in promoted:
+        signup.status = SignupStatus.CONFIRMED
+        signup.save(update_fields=["status"])
+        audit_record(actor=None, action="signup.promote", obj=signup, data={})
+        user = signup.volunteer.resident.user
+        if user:
+            notify(
+                user,
+                _("A place freed up: you are confirmed for %(shift)s") % {"shift": shift},
+                link=f"/volunteers/shifts/{shift.pk}/",
+            )
+    return promoted
