@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from volunteers.models import Shift, Signup
 from tests.volunteers.conftest import make_volunteer
+from volunteers.models import Shift, Signup
 
 pytestmark = pytest.mark.django_db
 
