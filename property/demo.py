@@ -1,4 +1,6 @@
-"""Demo data: one realistic subdistrict after renovation. Deterministic, and idempotent by natural keys."""
+"""Demo data of the estate register and fees. Deterministic, and idempotent by natural keys.
+
+The seed_demo command (governance) runs this and every other app's demo data."""
 
 import random
 from dataclasses import dataclass, field

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers")
+
+    def ready(self):
+        from accounts.roles import register_role_provider
+        from volunteers.roles import volunteer_roles
+
+        register_role_provider(volunteer_roles)

@@ -45,6 +45,12 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert ACCOUNTS <= set(User.objects.values_list("username", flat=True))
     for username in ACCOUNTS:
         assert User.objects.get(username=username).check_password("gongzhi-demo")
+    assert User.objects.get(username="volunteer60").check_password("gongzhi-demo")
+    from volunteers.models import Signup, Volunteer
+
+    assert Volunteer.objects.filter(status="approved").count() >= 61
+    assert Volunteer.objects.filter(resident__is_party_member=True).count() >= 20
+    assert Signup.objects.filter(status="waitlisted").exists()
     resident = User.objects.get(username="resident")
     assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
     call_command("seed_demo", verbosity=0)

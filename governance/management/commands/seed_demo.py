@@ -1,23 +1,29 @@
-"""Build the demo subdistrict and its accounts. Running it again changes nothing."""
+"""Build the demo subdistrict and its accounts. Running it again changes nothing.
+
+It lives in governance, the app that may read all the others: each app seeds its own part.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate, seed_fees
+from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
-    help = "Create the demo subdistrict (communities, compounds, households, residents) and demo accounts."
+    help = "Create the demo subdistrict (communities, compounds, households, fees, volunteers) and demo accounts."
 
     def handle(self, *args, **options):
+        today = timezone.localdate()
         with transaction.atomic():
             estate = seed_estate()
             accounts = seed_accounts(estate)
-            seed_fees(estate, timezone.localdate())
+            seed_fees(estate, today)
+            accounts += seed_volunteers(estate, timezone.now())
         self.stdout.write(
             self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
         )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, description in accounts:
-            self.stdout.write(f"  {username:<10} {description}")
+            self.stdout.write(f"  {username:<12} {description}")

@@ -1,0 +1,99 @@
+"""Demo volunteers: 60 approved volunteers, a month of past and future shifts, some full."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from accounts.models import User
+from property.demo import DEMO_PASSWORD, Estate, person_name, phone_number
+from property.models import Household, Relation, Residency, Resident
+from volunteers.models import RegistrationStatus, ServiceType, Shift, Signup, SignupStatus, Volunteer
+
+SLOTS = [
+    ("patrol", time(19, 0), 2, "东门岗亭"),
+    ("garbage-sorting", time(7, 0), 2, "3号楼垃圾分类亭"),
+    ("parking", time(17, 30), 2, "北门停车场"),
+]
+TYPE_NAMES = {"patrol": "治安巡逻", "garbage-sorting": "垃圾分类引导", "parking": "停车引导"}
+
+
+def seed_volunteers(estate: Estate, now: datetime) -> list[tuple[str, str]]:
+    community = estate.communities[0]
+    compound = estate.compounds[0]
+    if Volunteer.objects.filter(community=community).exists():
+        return _printed()
+    rng = random.Random("volunteers")
+    homes = list(Household.objects.filter(building__compound__community=community).order_by("id"))
+    volunteers = []
+    demo_user = User.objects.get(username="volunteer")
+    password = make_password(DEMO_PASSWORD)  # hashed once: 60 demo accounts share it
+    volunteers.append(
+        Volunteer.objects.create(
+            resident=demo_user.resident,
+            community=community,
+            status=RegistrationStatus.APPROVED,
+            skills="急救",
+            availability="晚上",
+            decided_at=now,
+        )
+    )
+    for n in range(1, 61):
+        resident = Resident.objects.create(
+            name=person_name(rng), phone=phone_number(rng), is_party_member=n % 3 == 0
+        )
+        Residency.objects.create(
+            resident=resident,
+            household=rng.choice(homes),
+            relation=Relation.FAMILY,
+            started_on=(now - timedelta(days=3000)).date(),
+        )
+        user = User.objects.create(username=f"volunteer{n:02d}", name=resident.name, password=password)
+        resident.user = user
+        resident.save(update_fields=["user"])
+        volunteers.append(
+            Volunteer.objects.create(
+                resident=resident,
+                community=community,
+                status=RegistrationStatus.APPROVED,
+                decided_at=now,
+            )
+        )
+    # The data migration creates these; get_or_create keeps the demo whole where a test flushed them.
+    types = {
+        code: ServiceType.objects.get_or_create(code=code, community=None, defaults={"name": name})[0]
+        for code, name in TYPE_NAMES.items()
+    }
+    today = timezone.localtime(now).date()
+    for day in range(-14, 15):
+        for code, start, hours, point in SLOTS:
+            if (day + len(code)) % 2:
+                continue
+            starts = timezone.make_aware(datetime.combine(today + timedelta(days=day), start))
+            shift = Shift.objects.create(
+                community=community,
+                compound=compound,
+                service_type=types[code],
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=hours),
+                meeting_point=point,
+                capacity=rng.choice([4, 6, 8]),
+            )
+            wanted = rng.randint(2, shift.capacity + 3)  # some shifts full, with a waitlist
+            chosen = rng.sample(volunteers[1:], wanted)
+            Signup.objects.bulk_create(
+                [
+                    Signup(
+                        shift=shift,
+                        volunteer=v,
+                        status=SignupStatus.CONFIRMED if i < shift.capacity else SignupStatus.WAITLISTED,
+                    )
+                    for i, v in enumerate(chosen)
+                ]
+            )
+    return _printed()
+
+
+def _printed():
+    return [("volunteer01", "… volunteer60: approved volunteers of 幸福社区 (about a third party members)")]

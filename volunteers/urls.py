@@ -1,0 +1,13 @@
+from django.urls import path
+
+from volunteers import views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("", views.shift_list, name="shifts"),
+    path("mine/", views.my_shifts, name="mine"),
+    path("register/", views.register, name="register"),
+    path("shifts/<int:shift_id>/signup/", views.signup, name="signup"),
+    path("shifts/<int:shift_id>/cancel/", views.cancel, name="cancel"),
+]
