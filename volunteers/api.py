@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import F
 from django.shortcuts import get_object_or_404
@@ -15,12 +16,17 @@ from volunteers import selectors, services
 from volunteers.models import RegistrationStatus
 from volunteers.permissions import can_organise
 from volunteers.schemas import (
+    CheckIn,
+    CheckOut,
     DecisionIn,
+    HoursOut,
     RegistrationIn,
     RegistrationOut,
     ServiceTypeOut,
+    ShiftCancelIn,
     ShiftIn,
     ShiftOut,
+    ShiftPatch,
     SignupOut,
 )
 
@@ -150,3 +156,69 @@ def signup_cancel(request, shift_id: int):
     shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
     services.signup_cancel(volunteer=volunteer, shift=shift)
     return Status(204, None)
+
+
+def _group_member(request, shift, payload_volunteer: int | None):
+    if payload_volunteer is None:
+        return None
+    member = selectors.volunteers_visible_to_leader(shift).filter(pk=payload_volunteer).first()
+    if member is None:
+        raise Invalid(_("No such volunteer on this shift."), field="volunteer")
+    return member
+
+
+@router.post("/shifts/{shift_id}/check-in", response={200: CheckOut, **WRITE_ERRORS})
+def check_in(request, shift_id: int, payload: CheckIn):
+    """On the spot by the volunteer, or by the leader for someone in the group."""
+    me = me_as_volunteer(request)
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    member = _group_member(request, shift, payload.volunteer)
+    return services.signup_check_in(by=me, shift=shift, volunteer=member)
+
+
+@router.post("/shifts/{shift_id}/check-out", response={200: CheckOut, **WRITE_ERRORS})
+def check_out(request, shift_id: int, payload: CheckIn):
+    me = me_as_volunteer(request)
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    member = _group_member(request, shift, payload.volunteer)
+    return services.signup_check_out(by=me, shift=shift, volunteer=member)
+
+
+@router.patch("/shifts/{shift_id}", response={200: ShiftOut, **WRITE_ERRORS})
+def shift_update(request, shift_id: int, payload: ShiftPatch):
+    """Change a shift; everyone on it is told. Fewer places move the latest to the head of the waitlist."""
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    if not can_organise(request.user, shift.community):
+        raise Forbidden(_("Only the community's workers organise shifts."))
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.shift_update(actor=request.user, shift=shift, changes=changes)
+    return selectors.shifts_visible(request.user).get(pk=shift_id)
+
+
+@router.post("/shifts/{shift_id}/cancel", response={200: ShiftOut, **WRITE_ERRORS})
+def shift_cancel(request, shift_id: int, payload: ShiftCancelIn):
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    if not can_organise(request.user, shift.community):
+        raise Forbidden(_("Only the community's workers organise shifts."))
+    services.shift_cancel(actor=request.user, shift=shift, reason=payload.reason)
+    return selectors.shifts_visible(request.user).get(pk=shift_id)
+
+
+@router.get("/me/hours", response={200: HoursOut, **errors(401, 403)})
+def my_hours(request):
+    """Hours credited from actual check-in and check-out (capped at each shift), and points."""
+    volunteer = me_as_volunteer(request)
+    rows = []
+    for signup in selectors.served(volunteer):
+        hours = services.credited_hours(signup)
+        rows.append(
+            {
+                "shift": signup.shift_id,
+                "service_type": signup.shift.service_type.name,
+                "starts_at": signup.shift.starts_at,
+                "hours": hours,
+                "points": services.points_for(hours),
+            }
+        )
+    total = sum((r["hours"] for r in rows), Decimal(0))
+    return {"hours": total, "points": services.points_for(total), "shifts": rows}

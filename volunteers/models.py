@@ -144,6 +144,7 @@ class SignupStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     WAITLISTED = "waitlisted", _("on the waitlist")
     CANCELLED = "cancelled", _("cancelled")
+    NO_SHOW = "no_show", _("did not come")
 
 
 class Signup(models.Model):

@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -66,3 +67,38 @@ class SignupOut(Schema):
     shift: int = Field(alias="shift_id")
     status: SignupStatus
     queued_at: datetime
+
+
+class CheckIn(Schema):
+    volunteer: int | None = Field(None, description="Someone in the group; only the shift's leader may.")
+
+
+class CheckOut(Schema):
+    shift: int = Field(alias="shift_id")
+    checked_in_at: datetime | None
+    checked_out_at: datetime | None
+
+
+class ShiftPatch(Schema):
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    meeting_point: str | None = Field(None, min_length=1, max_length=120)
+    capacity: int | None = Field(None, ge=1, le=500)
+
+
+class ShiftCancelIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class HoursRow(Schema):
+    shift: int
+    service_type: str
+    starts_at: datetime
+    hours: Decimal
+    points: int
+
+
+class HoursOut(Schema):
+    hours: Decimal
+    points: int
+    shifts: list[HoursRow]

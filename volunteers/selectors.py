@@ -43,3 +43,17 @@ def volunteers_visible(user):
 
 def service_types_for(community_ids):
     return ServiceType.objects.filter(Q(community__isnull=True) | Q(community_id__in=community_ids))
+
+
+def volunteers_visible_to_leader(shift):
+    """The volunteers with a place on the shift (whom its leader may check in)."""
+    return Volunteer.objects.filter(signups__shift=shift, signups__status=SignupStatus.CONFIRMED)
+
+
+def served(volunteer):
+    """The volunteer's shifts with a check-in, newest first."""
+    return (
+        volunteer.signups.filter(checked_in_at__isnull=False)
+        .select_related("shift__service_type")
+        .order_by("-shift__starts_at")
+    )

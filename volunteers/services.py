@@ -1,5 +1,9 @@
 """Every write with rules about volunteers: registration, shifts, sign-ups and the waitlist."""
 
+from datetime import timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,3 +153,159 @@ def _promote(shift: Shift, places: int) -> list[Signup]:
                 link=f"/volunteers/shifts/{shift.pk}/",
             )
     return promoted
+
+
+# --- on the day: check-in, check-out, hours -------------------------------------------------
+
+CHECK_IN_EARLY = timedelta(minutes=30)
+
+
+@transaction.atomic
+def signup_check_in(*, by: Volunteer, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
+    """On the spot, by the volunteer, or by the shift's leader for someone in the group."""
+    return _stamp(by=by, shift=shift, volunteer=volunteer or by, field="checked_in_at")
+
+
+@transaction.atomic
+def signup_check_out(*, by: Volunteer, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
+    return _stamp(by=by, shift=shift, volunteer=volunteer or by, field="checked_out_at")
+
+
+def _stamp(*, by: Volunteer, shift: Shift, volunteer: Volunteer, field: str) -> Signup:
+    if volunteer.pk != by.pk and shift.leader_id != by.pk:
+        raise Forbidden(_("Only the shift's leader may check in someone else."), code="not_leader")
+    signup = (
+        Signup.objects.select_for_update()
+        .filter(shift=shift, volunteer=volunteer, status=SignupStatus.CONFIRMED)
+        .first()
+    )
+    if signup is None:
+        raise Conflict(_("There is no confirmed place on this shift to check in."), code="not_confirmed")
+    now = timezone.now()
+    if not shift.starts_at - CHECK_IN_EARLY <= now <= shift.ends_at + CHECK_IN_EARLY:
+        raise Conflict(_("Check in and out on the day, around the shift's hours."), code="not_now")
+    if field == "checked_out_at" and signup.checked_in_at is None:
+        raise Conflict(_("Check in first."), code="not_checked_in")
+    if getattr(signup, field) is not None:
+        raise Conflict(_("Done already."), code="duplicate")
+    setattr(signup, field, now)
+    signup.save(update_fields=[field])
+    audit_record(
+        actor=by.resident.user, action=f"signup.{field}", obj=signup, data={"volunteer": volunteer.pk}
+    )
+    return signup
+
+
+def credited_hours(signup: Signup) -> Decimal:
+    """Hours from the actual check-in and check-out, capped at the shift's own hours."""
+    if signup.checked_in_at is None or signup.checked_out_at is None:
+        return Decimal(0)
+    start = max(signup.checked_in_at, signup.shift.starts_at)
+    end = min(signup.checked_out_at, signup.shift.ends_at)
+    seconds = max((end - start).total_seconds(), 0)
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def points_for(hours: Decimal) -> int:
+    return int(hours * settings.VOLUNTEER_POINTS_PER_HOUR)
+
+
+# --- beat: no-shows and reminders ----------------------------------------------------------
+
+
+def shifts_mark_no_shows(now) -> int:
+    """Confirmed places of ended shifts with no check-in become no-shows. Idempotent."""
+    return Signup.objects.filter(
+        status=SignupStatus.CONFIRMED,
+        checked_in_at__isnull=True,
+        shift__ends_at__lte=now,
+        shift__status=ShiftStatus.SCHEDULED,
+    ).update(status=SignupStatus.NO_SHOW)
+
+
+REMINDERS = (("day", timedelta(hours=24)), ("hour", timedelta(hours=1)))
+
+
+def shift_reminders_send(now) -> int:
+    """The day before and an hour before: each reminder once per shift time, none for a cancelled shift.
+
+    The key carries the shift's start, so a moved shift is reminded again for its new time.
+    """
+    sent = 0
+    for label, ahead in REMINDERS:
+        signups = Signup.objects.filter(
+            status=SignupStatus.CONFIRMED,
+            shift__status=ShiftStatus.SCHEDULED,
+            shift__starts_at__gt=now,
+            shift__starts_at__lte=now + ahead,
+        ).select_related("shift__service_type", "volunteer__resident__user")
+        for signup in signups:
+            user, shift = signup.volunteer.resident.user, signup.shift
+            if user is None:
+                continue
+            key = f"shift-reminder:{shift.pk}:{label}:{shift.starts_at.isoformat()}"
+            title = _("Reminder: %(shift)s at %(place)s") % {"shift": shift, "place": shift.meeting_point}
+            if notify(user, title, link="/volunteers/mine/", dedupe_key=key):
+                sent += 1
+    return sent
+
+
+# --- organisers: change or cancel a shift ---------------------------------------------------
+
+
+@transaction.atomic
+def shift_update(*, actor, shift: Shift, changes: dict) -> Shift:
+    """Change a shift and tell everyone on it; fewer places send the latest confirmed to the waitlist's head."""
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.status != ShiftStatus.SCHEDULED:
+        raise Conflict(_("This shift was cancelled."), code="cancelled")
+    for name, value in changes.items():
+        setattr(shift, name, value)
+    validate_model(shift, exclude=["created_by"])
+    shift.save(update_fields=list(changes))
+    confirmed = list(
+        Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).order_by("queued_at", "id")
+    )
+    demoted = confirmed[shift.capacity :]
+    for signup in demoted:
+        # Their queue time is earlier than anyone waiting, so they head the waitlist.
+        signup.status = SignupStatus.WAITLISTED
+        signup.save(update_fields=["status"])
+    if len(confirmed) < shift.capacity:
+        _promote(shift, places=shift.capacity - len(confirmed))
+    audit_record(
+        actor=actor,
+        action="shift.update",
+        obj=shift,
+        data={k: str(v) for k, v in changes.items()} | {"moved_to_waitlist": [s.pk for s in demoted]},
+    )
+    _tell_everyone(shift, _("Shift changed: %(shift)s") % {"shift": shift}, demoted)
+    return shift
+
+
+@transaction.atomic
+def shift_cancel(*, actor, shift: Shift, reason: str) -> Shift:
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.status == ShiftStatus.CANCELLED:
+        raise Conflict(_("This shift was cancelled."), code="cancelled")
+    if not reason.strip():
+        raise Invalid(_("Give the reason."), field="reason")
+    shift.status = ShiftStatus.CANCELLED
+    shift.save(update_fields=["status"])
+    audit_record(actor=actor, action="shift.cancel", obj=shift, data={"reason": reason})
+    _tell_everyone(shift, _("Shift cancelled: %(shift)s") % {"shift": shift}, [], body=reason)
+    return shift
+
+
+def _tell_everyone(shift: Shift, title: str, demoted, body: str = "") -> None:
+    demoted_ids = {s.pk for s in demoted}
+    for signup in Signup.objects.filter(shift=shift, status__in=ACTIVE).select_related(
+        "volunteer__resident__user"
+    ):
+        user = signup.volunteer.resident.user
+        if user is None:
+            continue
+        text = (
+            _("The shift has fewer places now: you head its waitlist.") if signup.pk in demoted_ids else body
+        )
+        notify(user, title, text, link="/volunteers/mine/")
