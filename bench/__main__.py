@@ -3,7 +3,7 @@
 import argparse
 import importlib
 
-BENCHMARKS = ["households_list", "billing"]
+BENCHMARKS = ["households_list", "billing", "signups"]
 
 
 def main():
