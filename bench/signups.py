@@ -22,7 +22,11 @@ from accounts.models import User
 from accounts.services import token_issue
 from property.models import Community, Household, Relation, Residency, Resident
 from volunteers.models import Volunteer
+from django.db import connection
 community = Community.objects.order_by("id").first()
+with connection.cursor() as cursor:  # forget the sign-ups and shifts of earlier runs
+    cursor.execute("DELETE FROM volunteers_signup WHERE shift_id IN (SELECT id FROM volunteers_shift WHERE meeting_point = '基准')")
+    cursor.execute("DELETE FROM volunteers_shift WHERE meeting_point = '基准'")
 home = Household.objects.filter(building__compound__community=community).order_by("id").first()
 tokens = []
 for n in range(%(n)d):
@@ -116,7 +120,7 @@ def run(seconds: float = 0, **_ignored) -> dict:
                 env,
                 SHIFTS_SQL % {"places": PLACES, "shifts": SHIFTS},
                 setup["community"],
-                (int(time.time()) // 60) % 20000 + repetition,
+                repetition,
             )
             wall, latencies, statuses = _sign_up_all(port, setup["tokens"], shift_ids, rng)
             counts = _python(env, COUNT, json.dumps(shift_ids))

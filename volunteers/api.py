@@ -145,16 +145,16 @@ def shift_create(request, payload: ShiftIn):
 def signup_create(request, shift_id: int):
     """Sign up: confirmed while places are free, else waitlisted (first come, first served)."""
     volunteer = me_as_volunteer(request)
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
-    return Status(201, services.signup_create(volunteer=volunteer, shift=shift))
+    shift = get_object_or_404(selectors.shifts_scoped(request.user), pk=shift_id)
+    return Status(201, services.signup_create(volunteer=volunteer, shift=shift, actor=request.user))
 
 
 @router.delete("/shifts/{shift_id}/signup", response={204: None, **WRITE_ERRORS})
 def signup_cancel(request, shift_id: int):
     """Cancel before the start; the first on the waitlist moves up."""
     volunteer = me_as_volunteer(request)
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
-    services.signup_cancel(volunteer=volunteer, shift=shift)
+    shift = get_object_or_404(selectors.shifts_scoped(request.user), pk=shift_id)
+    services.signup_cancel(volunteer=volunteer, shift=shift, actor=request.user)
     return Status(204, None)
 
 

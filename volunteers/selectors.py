@@ -23,10 +23,15 @@ def home_communities(user) -> list[int]:
     )
 
 
+def shifts_scoped(user):
+    """Shifts of the communities the user works for or lives in (for looking one up)."""
+    return Shift.objects.filter(staff_scope(user, "community") | Q(community_id__in=home_communities(user)))
+
+
 def shifts_visible(user):
-    """Shifts of the communities the user works for or lives in, with places taken and waitlisted."""
+    """Shifts in scope with places taken and waitlisted, for lists and answers."""
     return (
-        Shift.objects.filter(staff_scope(user, "community") | Q(community_id__in=home_communities(user)))
+        shifts_scoped(user)
         .select_related("service_type", "compound", "community")
         .annotate(
             taken=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),

@@ -79,7 +79,7 @@ def shift_create(*, actor, **fields) -> Shift:
 
 
 @transaction.atomic
-def signup_create(*, volunteer: Volunteer, shift: Shift) -> Signup:
+def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
     """A place if one is free, else the end of the waitlist; the shift's row lock decides."""
     volunteer = Volunteer.objects.select_for_update().get(
         pk=volunteer.pk
@@ -112,12 +112,14 @@ def signup_create(*, volunteer: Volunteer, shift: Shift) -> Signup:
     else:  # signed up again after cancelling: back to the end of the queue
         signup.status, signup.queued_at, signup.cancelled_at = status, timezone.now(), None
         signup.save(update_fields=["status", "queued_at", "cancelled_at"])
-    audit_record(actor=volunteer.resident.user, action="signup.create", obj=signup, data={"status": status})
+    audit_record(
+        actor=actor or volunteer.resident.user, action="signup.create", obj=signup, data={"status": status}
+    )
     return signup
 
 
 @transaction.atomic
-def signup_cancel(*, volunteer: Volunteer, shift: Shift) -> Signup:
+def signup_cancel(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
     """Give up a place or a waitlist position; the first on the waitlist moves up and is told."""
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     signup = Signup.objects.filter(shift=shift, volunteer=volunteer, status__in=ACTIVE).first()
@@ -128,7 +130,7 @@ def signup_cancel(*, volunteer: Volunteer, shift: Shift) -> Signup:
     was_confirmed = signup.status == SignupStatus.CONFIRMED
     signup.status, signup.cancelled_at = SignupStatus.CANCELLED, timezone.now()
     signup.save(update_fields=["status", "cancelled_at"])
-    audit_record(actor=volunteer.resident.user, action="signup.cancel", obj=signup, data={})
+    audit_record(actor=actor or volunteer.resident.user, action="signup.cancel", obj=signup, data={})
     if was_confirmed:
         _promote(shift, places=1)
     return signup
