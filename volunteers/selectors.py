@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from accounts.permissions import staff_scope
 from property.models import Household
 from property.selectors import own_households
-from volunteers.models import ServiceType, Shift, SignupStatus, Volunteer
+from volunteers.models import ServiceType, Shift, Signup, SignupStatus, Volunteer
 
 
 def volunteer_of(user) -> Volunteer | None:
@@ -62,3 +62,17 @@ def served(volunteer):
         .select_related("shift__service_type")
         .order_by("-shift__starts_at")
     )
+
+
+def leaderboard(community_id: int, month_start, month_end, compound_id: int | None = None):
+    """Volunteers by hours served in a month (from check-in to check-out, capped at the shift)."""
+    signups = Signup.objects.filter(
+        shift__community_id=community_id,
+        shift__starts_at__gte=month_start,
+        shift__starts_at__lt=month_end,
+        checked_in_at__isnull=False,
+        checked_out_at__isnull=False,
+    ).select_related("shift", "volunteer__resident")
+    if compound_id is not None:
+        signups = signups.filter(shift__compound_id=compound_id)
+    return signups

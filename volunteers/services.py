@@ -311,3 +311,25 @@ def _tell_everyone(shift: Shift, title: str, demoted, body: str = "") -> None:
             _("The shift has fewer places now: you head its waitlist.") if signup.pk in demoted_ids else body
         )
         notify(user, title, text, link="/volunteers/mine/")
+
+
+def leaderboard_rows(signups) -> list[dict]:
+    """Sum credited hours and points per volunteer, most hours first."""
+    totals: dict[int, dict] = {}
+    for signup in signups:
+        row = totals.setdefault(
+            signup.volunteer_id,
+            {
+                "volunteer": signup.volunteer_id,
+                "name": signup.volunteer.resident.name,
+                "is_party_member": signup.volunteer.resident.is_party_member,
+                "hours": Decimal(0),
+                "shifts": 0,
+            },
+        )
+        row["hours"] += credited_hours(signup)
+        row["shifts"] += 1
+    rows = sorted(totals.values(), key=lambda r: (-r["hours"], r["name"]))
+    for row in rows:
+        row["points"] = points_for(row["hours"])
+    return rows

@@ -10,4 +10,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("shifts/<int:shift_id>/signup/", views.signup, name="signup"),
     path("shifts/<int:shift_id>/cancel/", views.cancel, name="cancel"),
+    path("shifts/<int:shift_id>/", views.shift_detail, name="shift"),
+    path("shifts/<int:shift_id>/check-<str:action>/", views.check, name="check"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
+    path("certificate/", views.certificate, name="certificate"),
 ]

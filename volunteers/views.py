@@ -1,17 +1,24 @@
+from datetime import datetime, time
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
+from property.billing import add_months
+from property.billing import period_parse as billing_period
 from property.models import Household
-from property.selectors import own_households
+from property.selectors import communities_visible, own_households
 from volunteers import selectors, services
 from volunteers.forms import RegistrationForm
 from volunteers.models import Signup, SignupStatus
+from volunteers.permissions import can_organise
 
 
 @login_required
@@ -59,7 +66,9 @@ def my_shifts(request):
             .select_related("shift__service_type", "shift__compound")
             .order_by("shift__starts_at")
         )
-    return render(request, "volunteers/my_shifts.html", {"signups": signups, "volunteer": volunteer})
+    now = timezone.now()
+    context = {"signups": signups, "volunteer": volunteer, "now": now, "soon": now + services.CHECK_IN_EARLY}
+    return render(request, "volunteers/my_shifts.html", context)
 
 
 @login_required
@@ -110,3 +119,95 @@ def register(request):
             messages.success(request, _("Registered: a community worker will confirm it soon."))
             return redirect("volunteers:shifts")
     return render(request, "volunteers/register.html", {"form": form, "existing": existing})
+
+
+@login_required
+@require_POST
+def check(request, shift_id: int, action: str):
+    """Check in or out on the spot (the leader may do it for someone in the group)."""
+    if action not in ("in", "out"):
+        raise Http404
+    volunteer = selectors.volunteer_of(request.user)
+    shift = get_object_or_404(selectors.shifts_scoped(request.user), pk=shift_id)
+    member = None
+    if request.POST.get("volunteer"):
+        member = get_object_or_404(
+            selectors.volunteers_visible_to_leader(shift), pk=request.POST["volunteer"]
+        )
+    stamp = services.signup_check_in if action == "in" else services.signup_check_out
+    try:
+        if volunteer is None:
+            raise DomainError(_("Register as a volunteer first."))
+        stamp(by=volunteer, shift=shift, volunteer=member)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Checked in.") if action == "in" else _("Checked out: thank you!"))
+    return redirect(request.POST.get("next") or "volunteers:mine")
+
+
+@login_required
+def shift_detail(request, shift_id: int):
+    """The organiser's (and the leader's) view: who signed up, who is waiting, who came."""
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    volunteer = selectors.volunteer_of(request.user)
+    may_see = can_organise(request.user, shift.community) or (volunteer and shift.leader_id == volunteer.pk)
+    if not may_see:
+        return render(request, "403.html", status=403)
+    signups = (
+        shift.signups.exclude(status=SignupStatus.CANCELLED)
+        .select_related("volunteer__resident")
+        .order_by("status", "queued_at", "id")
+    )
+    for signup in signups:
+        signup.hours = services.credited_hours(signup)
+    return render(
+        request,
+        "volunteers/shift_detail.html",
+        {"shift": shift, "signups": signups, "is_leader": volunteer and shift.leader_id == volunteer.pk},
+    )
+
+
+def _month(request):
+    today = timezone.localdate()
+    value = request.GET.get("month", f"{today:%Y-%m}")
+    try:
+        first = billing_period(value)
+    except DomainError:
+        first = today.replace(day=1)
+    return first, add_months(first, 1)
+
+
+@login_required
+def leaderboard(request):
+    volunteer = selectors.volunteer_of(request.user)
+    communities = selectors.home_communities(request.user) or list(
+        communities_visible(request.user).values_list("id", flat=True)
+    )
+    community_id = volunteer.community_id if volunteer else (communities[0] if communities else None)
+    first, end = _month(request)
+    rows = []
+    if community_id:
+        start, stop = (timezone.make_aware(datetime.combine(d, time.min)) for d in (first, end))
+        rows = services.leaderboard_rows(selectors.leaderboard(community_id, start, stop))
+    return render(request, "volunteers/leaderboard.html", {"rows": rows, "month": first})
+
+
+@login_required
+def certificate(request):
+    volunteer = selectors.volunteer_of(request.user)
+    if volunteer is None:
+        return redirect("volunteers:register")
+    served = [(s, services.credited_hours(s)) for s in selectors.served(volunteer)]
+    total = sum((h for _s, h in served), Decimal(0))
+    return render(
+        request,
+        "volunteers/certificate.html",
+        {
+            "volunteer": volunteer,
+            "served": served,
+            "total": total,
+            "points": services.points_for(total),
+            "today": timezone.localdate(),
+        },
+    )
