@@ -64,6 +64,15 @@ class Volunteer(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    calendar_token = models.CharField(
+        _("calendar token"),
+        max_length=43,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The secret in the volunteer's calendar feed URL."),
+    )
 
     class Meta:
         verbose_name = _("volunteer")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("shifts/<int:shift_id>/check-<str:action>/", views.check, name="check"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("certificate/", views.certificate, name="certificate"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
 ]

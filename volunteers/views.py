@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from property.billing import add_months
 from property.billing import period_parse as billing_period
 from property.models import Household
 from property.selectors import communities_visible, own_households
-from volunteers import selectors, services
+from volunteers import calendar, selectors, services
 from volunteers.forms import RegistrationForm
-from volunteers.models import Signup, SignupStatus
+from volunteers.models import Signup, SignupStatus, Volunteer
 from volunteers.permissions import can_organise
 
 
@@ -68,6 +68,10 @@ def my_shifts(request):
         )
     now = timezone.now()
     context = {"signups": signups, "volunteer": volunteer, "now": now, "soon": now + services.CHECK_IN_EARLY}
+    if volunteer:
+        context["calendar_url"] = request.build_absolute_uri(
+            f"/volunteers/calendar/{calendar.calendar_token(volunteer)}.ics"
+        )
     return render(request, "volunteers/my_shifts.html", context)
 
 
@@ -211,3 +215,13 @@ def certificate(request):
             "today": timezone.localdate(),
         },
     )
+
+
+def calendar_feed(request, token: str):
+    """No sign-in: the secret token in the URL is the key (phone calendars cannot sign in)."""
+    volunteer = get_object_or_404(Volunteer.objects.select_related("resident"), calendar_token=token)
+    response = HttpResponse(
+        calendar.feed(volunteer, request.get_host()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="shifts.ics"'
+    return response

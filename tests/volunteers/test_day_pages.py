@@ -49,3 +49,20 @@ def test_an_unknown_check_action_is_404(volunteers, shift):
     assert (
         signed_in(a.resident.user).post(f"/volunteers/shifts/{shift.pk}/check-sideways/").status_code == 404
     )
+
+
+def test_the_calendar_feed_lists_my_shifts_by_a_secret_url(volunteers, shift):
+    from icalendar import Calendar
+
+    a, b = volunteers(2)
+    services.signup_create(volunteer=a, shift=shift)
+    page = signed_in(a.resident.user).get("/volunteers/mine/")
+    url = page.context["calendar_url"]
+    response = Client().get(url.replace("http://testserver", ""))  # a phone calendar: no session
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(e["location"]) for e in events] == ["纺织厂生活区 东门岗亭"]
+    assert events[0].decoded("dtstart") == shift.starts_at.replace(microsecond=0)  # iCalendar keeps seconds
+    services.signup_cancel(volunteer=a, shift=shift)
+    assert Calendar.from_ical(Client().get(url.replace("http://testserver", "")).content).walk("VEVENT") == []
+    assert Client().get("/volunteers/calendar/not-a-token.ics").status_code == 404
