@@ -116,6 +116,10 @@ CELERY_BEAT_SCHEDULE = {
     "api-tokens-prune": {"task": "accounts.tasks.api_tokens_prune", "schedule": 24 * 3600},
     "volunteer-reminders": {"task": "volunteers.tasks.shift_reminders_send", "schedule": 5 * 60},
     "volunteer-no-shows": {"task": "volunteers.tasks.shifts_mark_no_shows", "schedule": 15 * 60},
+    "volunteer-repeating-shifts": {
+        "task": "volunteers.tasks.shift_templates_materialise",
+        "schedule": 6 * 3600,
+    },
     "billing-runs-monthly": {
         "task": "property.tasks.billing_runs_monthly",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),

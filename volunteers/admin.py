@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from volunteers.models import ServiceType, Shift, Signup, Volunteer
+from volunteers.models import ServiceType, Shift, ShiftTemplate, Signup, Volunteer
 
 
 @admin.register(ServiceType)
@@ -30,3 +30,9 @@ class ShiftAdmin(admin.ModelAdmin):
     list_display = ["__str__", "community", "compound", "capacity", "status"]
     list_filter = ["status", "service_type", "community"]
     inlines = [SignupInline]
+
+
+@admin.register(ShiftTemplate)
+class ShiftTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "community", "compound", "capacity", "active"]
+    list_filter = ["active", "community"]

@@ -1,6 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,8 +28,11 @@ from volunteers.schemas import (
     ShiftIn,
     ShiftOut,
     ShiftPatch,
+    ShiftTemplateIn,
+    ShiftTemplateOut,
     SignupOut,
 )
+from volunteers.tasks import shift_templates_materialise
 
 router = Router(tags=["volunteers"])
 WRITE_ERRORS = errors(401, 403, 404, 409, 422)
@@ -116,8 +120,8 @@ def shift_list(request, filters: Query[ShiftFilter]):
     return qs.order_by("starts_at", "id")
 
 
-@router.post("/shifts", response={201: ShiftOut, **WRITE_ERRORS})
-def shift_create(request, payload: ShiftIn):
+def _where_and_what(request, payload):
+    """The community (which the organiser serves), optional compound and service type of a shift."""
     community = communities_visible(request.user).filter(pk=payload.community).first()
     if community is None:
         raise Invalid(_("No such community among those you work for."), field="community")
@@ -131,6 +135,12 @@ def shift_create(request, payload: ShiftIn):
     service_type = selectors.service_types_for([community.pk]).filter(pk=payload.service_type).first()
     if service_type is None:
         raise Invalid(_("Unknown service type."), field="service_type")
+    return community, compound, service_type
+
+
+@router.post("/shifts", response={201: ShiftOut, **WRITE_ERRORS})
+def shift_create(request, payload: ShiftIn):
+    community, compound, service_type = _where_and_what(request, payload)
     shift = services.shift_create(
         actor=request.user,
         community=community,
@@ -222,3 +232,18 @@ def my_hours(request):
         )
     total = sum((r["hours"] for r in rows), Decimal(0))
     return {"hours": total, "points": services.points_for(total), "shifts": rows}
+
+
+@router.post("/shift-templates", response={201: ShiftTemplateOut, **WRITE_ERRORS})
+def shift_template_create(request, payload: ShiftTemplateIn):
+    """A repeating schedule (every Tuesday 19:00-21:00); its shifts are created four weeks ahead."""
+    community, compound, service_type = _where_and_what(request, payload)
+    template = services.shift_template_create(
+        actor=request.user,
+        community=community,
+        compound=compound,
+        service_type=service_type,
+        **payload.dict(exclude={"community", "compound", "service_type"}),
+    )
+    transaction.on_commit(lambda: shift_templates_materialise.delay())
+    return Status(201, template)

@@ -83,6 +83,62 @@ class Volunteer(models.Model):
         return str(self.resident)
 
 
+class ShiftTemplate(models.Model):
+    """A repeating schedule, e.g. patrol every Tuesday 19:00-21:00; Celery creates its shifts ahead."""
+
+    community = models.ForeignKey(
+        "property.Community",
+        on_delete=models.PROTECT,
+        related_name="shift_templates",
+        verbose_name=_("community"),
+    )
+    compound = models.ForeignKey(
+        "property.Compound",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("compound"),
+    )
+    service_type = models.ForeignKey(
+        ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("service type")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("0 is Monday, 6 is Sunday."))
+    start_time = models.TimeField(_("start time"))
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
+    meeting_point = models.CharField(_("meeting point"), max_length=120)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    members_only = models.BooleanField(_("community members only"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organiser"),
+    )
+
+    class Meta:
+        verbose_name = _("repeating shift")
+        verbose_name_plural = _("repeating shifts")
+        constraints = [
+            models.CheckConstraint(name="%(app_label)s_%(class)s_weekday", condition=Q(weekday__lte=6)),
+            models.CheckConstraint(name="%(app_label)s_%(class)s_has_places", condition=Q(capacity__gte=1)),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_length", condition=Q(minutes__gte=15, minutes__lte=24 * 60)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_type} {self.get_weekday_display()} {self.start_time:%H:%M}"
+
+    def get_weekday_display(self):
+        return WEEKDAYS[self.weekday]
+
+
+WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
+
 class ShiftStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
     CANCELLED = "cancelled", _("cancelled")
@@ -132,6 +188,14 @@ class Shift(models.Model):
         related_name="+",
         verbose_name=_("organiser"),
     )
+    template = models.ForeignKey(
+        ShiftTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shifts",
+        verbose_name=_("repeating shift"),
+    )
 
     class Meta:
         verbose_name = _("shift")
@@ -142,6 +206,12 @@ class Shift(models.Model):
                 name="%(app_label)s_%(class)s_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
             ),
             models.CheckConstraint(name="%(app_label)s_%(class)s_has_places", condition=Q(capacity__gte=1)),
+            # The daily task may run twice: a template makes one shift per start.
+            models.UniqueConstraint(
+                fields=["template", "starts_at"],
+                condition=Q(template__isnull=False),
+                name="%(app_label)s_%(class)s_once_per_template_start",
+            ),
         ]
         indexes = [models.Index(fields=["community", "starts_at"], name="volunteers_shift_when")]
 

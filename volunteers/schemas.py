@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -102,3 +102,28 @@ class HoursOut(Schema):
     hours: Decimal
     points: int
     shifts: list[HoursRow]
+
+
+class ShiftTemplateIn(Schema):
+    community: int
+    compound: int | None = None
+    service_type: int
+    weekday: int = Field(ge=0, le=6, description="0 is Monday")
+    start_time: time
+    minutes: int = Field(ge=15, le=1440)
+    meeting_point: str = Field(min_length=1, max_length=120)
+    capacity: int = Field(ge=1, le=500)
+    members_only: bool = True
+
+
+class ShiftTemplateOut(Schema):
+    id: int
+    community: int = Field(alias="community_id")
+    compound: int | None = Field(alias="compound_id")
+    service_type: int = Field(alias="service_type_id")
+    weekday: int
+    start_time: time
+    minutes: int
+    meeting_point: str
+    capacity: int
+    active: bool

@@ -1,6 +1,6 @@
 """Every write with rules about volunteers: registration, shifts, sign-ups and the waitlist."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from accounts.notify import notify
 from accounts.services import audit_record
 from config.errors import Conflict, Forbidden, Invalid, validate_model
-from volunteers.models import RegistrationStatus, Shift, ShiftStatus, Signup, SignupStatus, Volunteer
+from volunteers.models import (
+    RegistrationStatus,
+    Shift,
+    ShiftStatus,
+    ShiftTemplate,
+    Signup,
+    SignupStatus,
+    Volunteer,
+)
 
 ACTIVE = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
 
@@ -333,3 +341,48 @@ def leaderboard_rows(signups) -> list[dict]:
     for row in rows:
         row["points"] = points_for(row["hours"])
     return rows
+
+
+# --- repeating shifts --------------------------------------------------------------------
+
+
+@transaction.atomic
+def shift_template_create(*, actor, **fields) -> ShiftTemplate:
+    template = ShiftTemplate(created_by=actor, **fields)
+    if template.compound_id and template.compound.community_id != template.community_id:
+        raise Invalid(_("The compound is not in this community."), field="compound")
+    validate_model(template, exclude=["created_by"])
+    template.save()
+    audit_record(
+        actor=actor, action="shift_template.create", obj=template, data={"weekday": template.weekday}
+    )
+    return template
+
+
+def shift_templates_materialise(today, weeks: int = 4) -> int:
+    """Create the shifts of every active template for the coming weeks; running twice adds none."""
+    created = 0
+    for template in ShiftTemplate.objects.filter(active=True):
+        for offset in range(weeks * 7):
+            day = today + timedelta(days=offset)
+            if day.weekday() != template.weekday:
+                continue
+            starts = timezone.make_aware(datetime.combine(day, template.start_time))
+            if starts <= timezone.now():
+                continue
+            _shift, made = Shift.objects.get_or_create(
+                template=template,
+                starts_at=starts,
+                defaults={
+                    "community_id": template.community_id,
+                    "compound_id": template.compound_id,
+                    "service_type_id": template.service_type_id,
+                    "ends_at": starts + timedelta(minutes=template.minutes),
+                    "meeting_point": template.meeting_point,
+                    "capacity": template.capacity,
+                    "members_only": template.members_only,
+                    "created_by_id": template.created_by_id,
+                },
+            )
+            created += made
+    return created

@@ -150,3 +150,34 @@ def test_hours_need_a_check_out(volunteers, shift):
     (a,) = volunteers(1)
     signup = services.signup_create(volunteer=a, shift=shift)
     assert services.credited_hours(signup) == Decimal(0)
+
+
+def test_a_repeating_shift_makes_its_shifts_ahead_once(
+    worker, estate, patrol, api, django_capture_on_commit_callbacks
+):
+    payload = {
+        "community": estate.community_a.pk,
+        "compound": estate.compound_a.pk,
+        "service_type": patrol.pk,
+        "weekday": 1,
+        "start_time": "19:00",
+        "minutes": 120,
+        "meeting_point": "东门",
+        "capacity": 6,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(worker).post(
+            "/api/v1/volunteers/shift-templates", payload, content_type="application/json"
+        )
+    assert response.status_code == 201
+    shifts = list(Shift.objects.filter(template_id=response.json()["id"]).order_by("starts_at"))
+    assert 3 <= len(shifts) <= 4  # the Tuesdays of the next four weeks
+    for shift in shifts:
+        local = timezone.localtime(shift.starts_at)
+        assert (local.weekday(), local.hour, local.minute) == (1, 19, 0)
+        assert shift.ends_at - shift.starts_at == timedelta(hours=2)
+    assert services.shift_templates_materialise(timezone.localdate()) == 0
+    bad = api(worker).post(
+        "/api/v1/volunteers/shift-templates", {**payload, "weekday": 7}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and list(bad.json()["fields"]) == ["weekday"]
