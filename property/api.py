@@ -1,10 +1,10 @@
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import can_manage_community, can_manage_fees, is_officer_of
@@ -76,17 +76,17 @@ def require_manage(user, community):
         raise Forbidden(_("Only the community's workers and the subdistrict's officers may change this."))
 
 
-class CompoundFilter(Schema):
-    community: int | None = None
+class CompoundFilter(FilterSchema):
+    community: Annotated[int | None, FilterLookup("community_id")] = None
 
 
-class BuildingFilter(Schema):
-    compound: int | None = None
+class BuildingFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
 
 
-class HouseholdFilter(Schema):
-    compound: int | None = None
-    building: int | None = None
+class HouseholdFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("building__compound_id")] = None
+    building: Annotated[int | None, FilterLookup("building_id")] = None
 
 
 class ResidentFilter(Schema):
@@ -111,10 +111,7 @@ def community_create(request, payload: CommunityIn):
 @router.get("/compounds", response={200: list[CompoundOut], **LIST_ERRORS})
 @paginate
 def compound_list(request, filters: Query[CompoundFilter]):
-    qs = selectors.compounds_visible(request.user)
-    if filters.community is not None:
-        qs = qs.filter(community_id=filters.community)
-    return qs.order_by("id")
+    return filters.filter(selectors.compounds_visible(request.user)).order_by("id")
 
 
 @router.post("/compounds", response={201: CompoundOut, **WRITE_ERRORS})
@@ -149,10 +146,7 @@ def compound_update(request, compound_id: int, payload: CompoundPatch):
 @router.get("/buildings", response={200: list[BuildingOut], **LIST_ERRORS})
 @paginate
 def building_list(request, filters: Query[BuildingFilter]):
-    qs = selectors.buildings_visible(request.user)
-    if filters.compound is not None:
-        qs = qs.filter(compound_id=filters.compound)
-    return qs.order_by("id")
+    return filters.filter(selectors.buildings_visible(request.user)).order_by("id")
 
 
 @router.post("/buildings", response={201: BuildingOut, **WRITE_ERRORS})
@@ -170,11 +164,7 @@ def building_create(request, payload: BuildingIn):
 @router.get("/households", response={200: list[HouseholdOut], **LIST_ERRORS})
 @paginate
 def household_list(request, filters: Query[HouseholdFilter]):
-    qs = selectors.households_visible(request.user)
-    if filters.compound is not None:
-        qs = qs.filter(building__compound_id=filters.compound)
-    if filters.building is not None:
-        qs = qs.filter(building_id=filters.building)
+    qs = filters.filter(selectors.households_visible(request.user))
     return selectors.household_rows(qs.order_by("building_id", "unit_label"))
 
 
@@ -251,8 +241,8 @@ def residency_end(request, residency_id: int, payload: ResidencyEndIn):
 # --- fees ------------------------------------------------------------------------------
 
 
-class FeeItemFilter(Schema):
-    compound: int | None = None
+class FeeItemFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
 
 
 class BillFilter(Schema):
@@ -270,10 +260,7 @@ def require_fees(user, place):
 @router.get("/fee-items", response={200: list[FeeItemOut], **LIST_ERRORS})
 @paginate
 def fee_item_list(request, filters: Query[FeeItemFilter]):
-    qs = selectors.fee_items_visible(request.user)
-    if filters.compound is not None:
-        qs = qs.filter(compound_id=filters.compound)
-    return qs.order_by("compound_id", "name", "id")
+    return filters.filter(selectors.fee_items_visible(request.user)).order_by("compound_id", "name", "id")
 
 
 @router.post("/fee-items", response={201: FeeItemOut, **WRITE_ERRORS})
@@ -334,9 +321,9 @@ def bill_list(request, filters: Query[BillFilter]):
     return selectors.bill_rows(qs.order_by("household_id", "period_start", "id"))
 
 
-class PaymentFilter(Schema):
-    household: int | None = None
-    compound: int | None = None
+class PaymentFilter(FilterSchema):
+    household: Annotated[int | None, FilterLookup("household_id")] = None
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
 
 
 @router.post(
@@ -373,12 +360,7 @@ def payment_create(request, payload: PaymentIn):
 @router.get("/payments", response={200: list[PaymentOut], **LIST_ERRORS})
 @paginate
 def payment_list(request, filters: Query[PaymentFilter]):
-    qs = selectors.payments_visible(request.user)
-    if filters.household is not None:
-        qs = qs.filter(household_id=filters.household)
-    if filters.compound is not None:
-        qs = qs.filter(compound_id=filters.compound)
-    return qs.order_by("-received_at", "-id")
+    return filters.filter(selectors.payments_visible(request.user)).order_by("-received_at", "-id")
 
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **errors(401, 404, 422)})
@@ -420,9 +402,9 @@ def collection_rate(request, filters: Query[CollectionFilter]):
     return {"period": filters.period, **selectors.collection_rate(bills)}
 
 
-class AdjustmentFilter(Schema):
-    household: int | None = None
-    status: AdjustmentStatus | None = None
+class AdjustmentFilter(FilterSchema):
+    household: Annotated[int | None, FilterLookup("household_id")] = None
+    status: Annotated[AdjustmentStatus | None, FilterLookup("status")] = None
 
 
 @router.post("/adjustments", response={201: AdjustmentOut, **errors(401, 403, 404, 409, 422)})
@@ -449,12 +431,7 @@ def adjustment_create(request, payload: AdjustmentIn):
 @router.get("/adjustments", response={200: list[AdjustmentOut], **LIST_ERRORS})
 @paginate
 def adjustment_list(request, filters: Query[AdjustmentFilter]):
-    qs = selectors.adjustments_visible(request.user)
-    if filters.household is not None:
-        qs = qs.filter(household_id=filters.household)
-    if filters.status is not None:
-        qs = qs.filter(status=filters.status)
-    return qs.order_by("-requested_at", "-id")
+    return filters.filter(selectors.adjustments_visible(request.user)).order_by("-requested_at", "-id")
 
 
 def _decide(request, adjustment_id: int, decide, payload: DecisionIn):
@@ -525,14 +502,12 @@ def reminder_create(request, payload: ReminderIn):
     return Status(201, reminder)
 
 
-class ReminderFilter(Schema):
-    household: int | None = None
+class ReminderFilter(FilterSchema):
+    household: Annotated[int | None, FilterLookup("household_id")] = None
 
 
 @router.get("/reminders", response={200: list[ReminderOut], **LIST_ERRORS})
 @paginate
 def reminder_list(request, filters: Query[ReminderFilter]):
     qs = Reminder.objects.filter(household__in=selectors.households_visible(request.user).values("id"))
-    if filters.household is not None:
-        qs = qs.filter(household_id=filters.household)
-    return qs.select_related("by").order_by("-at", "-id")
+    return filters.filter(qs).select_related("by").order_by("-at", "-id")
