@@ -4,17 +4,28 @@ The seed_demo command (governance) runs this and every other app's demo data."""
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import Post, Role, User
+from property import billing
 from property.models import (
+    Adjustment,
+    Bill,
+    BillingRun,
+    BillStatus,
     Building,
     Community,
     Compound,
+    FeeItem,
     Household,
     ManagementMode,
     ManagementPlan,
+    ParkingSpace,
+    Payment,
+    PaymentAllocation,
     Relation,
     Renovation,
     RenovationItem,
@@ -280,17 +291,6 @@ def seed_accounts(estate: Estate) -> list[tuple[str, str]]:
 
 def seed_fees(estate: Estate, today: date) -> None:
     """Fee standards, a year of bills up to this month, and payments collecting about 85%."""
-    from property import billing
-    from property.models import (
-        Bill,
-        BillingRun,
-        BillStatus,
-        FeeItem,
-        ParkingSpace,
-        Payment,
-        PaymentAllocation,
-    )
-
     current = today.replace(day=1)
     first = billing.add_months(current, -11)
     collector = User.objects.get(username="collector")
@@ -331,16 +331,11 @@ def seed_fees(estate: Estate, today: date) -> None:
             )
         run = BillingRun.objects.create(compound=compound, period_start=first, months=12)
         billing.billing_run_execute(run.pk)
-        _seed_payments(compound, rng, collector, today, Bill, BillStatus, Payment, PaymentAllocation)
+        _seed_payments(compound, rng, collector, today)
 
 
-def _seed_payments(compound, rng, collector, today, Bill, BillStatus, Payment, PaymentAllocation):
+def _seed_payments(compound, rng, collector, today):
     """Most households pay every quarter; some fell behind months ago; a few pay nothing."""
-    from datetime import datetime, time, timedelta
-
-    from django.utils import timezone
-
-    from property.models import Adjustment
 
     by_household: dict[int, list] = {}
     for bill in Bill.objects.filter(household__building__compound=compound).order_by("period_start", "id"):

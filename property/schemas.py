@@ -1,9 +1,9 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 from property.models import (
     AdjustmentKind,
@@ -19,6 +19,8 @@ from property.models import (
 )
 
 Money = Decimal
+# A month as YYYY-MM, from the first day of the month that the database stores.
+Period = Annotated[str, BeforeValidator(lambda value: f"{value:%Y-%m}" if isinstance(value, date) else value)]
 
 
 class CommunityIn(Schema):
@@ -270,17 +272,12 @@ class BillOut(BaseModel):
     household: int = Field(validation_alias="household_id")
     fee_item: int = Field(validation_alias="fee_item_id")
     fee_item_name: str = Field(validation_alias="fee_item__name")
-    period: str = Field(validation_alias="period_start", description="YYYY-MM")
+    period: Period = Field(validation_alias="period_start", description="YYYY-MM")
     months: int
     amount: Decimal
     basis: str
     due_on: date
     status: BillStatus
-
-    @field_validator("period", mode="before")
-    @classmethod
-    def _as_period(cls, value):
-        return f"{value:%Y-%m}" if isinstance(value, date) else value
 
 
 class PaymentIn(Schema):
@@ -318,17 +315,12 @@ class ArrearsOut(BaseModel):
 
     household: int = Field(validation_alias="household_id")
     owed: Decimal
-    oldest_period: str = Field(validation_alias="oldest_period", description="YYYY-MM")
+    oldest_period: Period = Field(description="YYYY-MM")
     bills: int
     months_0_3: Decimal
     months_3_6: Decimal
     months_6_12: Decimal
     months_over_12: Decimal
-
-    @field_validator("oldest_period", mode="before")
-    @classmethod
-    def _as_period(cls, value):
-        return f"{value:%Y-%m}" if isinstance(value, date) else value
 
     @field_validator("owed", "months_0_3", "months_3_6", "months_6_12", "months_over_12", mode="after")
     @classmethod

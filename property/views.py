@@ -238,11 +238,12 @@ def compound_fees(request, compound_id: int):
     months = [billing.add_months(today.replace(day=1), -n) for n in range(5, -1, -1)]
     rates = [{"period": m, **selectors.collection_rate(bills.filter(period_start=m))} for m in months]
     totals = list(selectors.arrears(bills, today, by="household__building__compound_id"))
+    can_see_households = can_manage_fees(request.user, compound)
     context = {
         "compound": compound,
         "rates": rates,
         "arrears": totals[0] if totals else None,
-        "can_see_households": can_manage_fees(request.user, compound),
-        "households": selectors.arrears(bills, today)[:50] if can_manage_fees(request.user, compound) else [],
+        "can_see_households": can_see_households,
+        "households": selectors.arrears(bills, today)[:50] if can_see_households else [],
     }
     return render(request, "property/compound_fees.html", context)
