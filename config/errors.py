@@ -62,3 +62,12 @@ def validate_model(obj, *, exclude=None) -> None:
         raise (Conflict if conflict else Invalid)(
             first, code="duplicate" if conflict else None, fields=fields
         ) from None
+
+
+def add_to_form(form, exc: DomainError) -> None:
+    """Show a domain error on a page's form: on the fields it names, else above the form."""
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for field, errs in exc.fields.items():
+        for err in errs:
+            form.add_error(field if field in form.fields else None, err)

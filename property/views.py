@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_fees
-from config.errors import DomainError
+from config.errors import DomainError, add_to_form
 from config.idempotency import idempotent
 from property import billing, selectors, services
 from property.forms import PaymentForm, ReminderForm, ResidentForm
@@ -100,9 +100,7 @@ def resident_add(request, household_id: int):
         try:
             services.resident_create(actor=request.user, household=household, **form.cleaned_data)
         except DomainError as exc:
-            for field, errs in exc.fields.items():
-                for err in errs:
-                    form.add_error(field if field in form.fields else None, err)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Resident %(name)s added.") % {"name": form.cleaned_data["name"]})
             return redirect("property:household", household_id=household.pk)
@@ -133,9 +131,7 @@ def household_fees(request, household_id: int):
             try:
                 _status, body = idempotent(request, payload, write, key=data["key"])
             except DomainError as exc:
-                for field, errs in exc.fields.items():
-                    for err in errs:
-                        form.add_error(field if field in form.fields else None, err)
+                add_to_form(form, exc)
             else:
                 return redirect("property:receipt", payment_id=body["id"])
     balances = billing.open_balances(household.pk)

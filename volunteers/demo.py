@@ -66,6 +66,7 @@ def seed_volunteers(estate: Estate, now: datetime) -> list[tuple[str, str]]:
         for code, name in TYPE_NAMES.items()
     }
     today = timezone.localtime(now).date()
+    compounds = [c for c in estate.compounds if c.community_id == community.pk] or [compound]
     for day in range(-14, 15):
         for code, start, hours, point in SLOTS:
             if (day + len(code)) % 2:
@@ -73,7 +74,7 @@ def seed_volunteers(estate: Estate, now: datetime) -> list[tuple[str, str]]:
             starts = timezone.make_aware(datetime.combine(today + timedelta(days=day), start))
             shift = Shift.objects.create(
                 community=community,
-                compound=compound,
+                compound=compounds[(day + len(code)) // 2 % len(compounds)],
                 service_type=types[code],
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=hours),
@@ -82,17 +83,25 @@ def seed_volunteers(estate: Estate, now: datetime) -> list[tuple[str, str]]:
             )
             wanted = rng.randint(2, shift.capacity + 3)  # some shifts full, with a waitlist
             chosen = rng.sample(volunteers[1:], wanted)
-            Signup.objects.bulk_create(
-                [
-                    Signup(
-                        shift=shift,
-                        volunteer=v,
-                        status=SignupStatus.CONFIRMED if i < shift.capacity else SignupStatus.WAITLISTED,
-                    )
-                    for i, v in enumerate(chosen)
-                ]
-            )
+            Signup.objects.bulk_create([_signup(shift, v, i, now, rng) for i, v in enumerate(chosen)])
     return _printed()
+
+
+def _signup(shift, volunteer, place, now, rng) -> Signup:
+    """A place on the shift; on a past shift most came (hours served) and about one in eight did not."""
+    if place >= shift.capacity:
+        return Signup(shift=shift, volunteer=volunteer, status=SignupStatus.WAITLISTED)
+    if shift.ends_at > now:
+        return Signup(shift=shift, volunteer=volunteer, status=SignupStatus.CONFIRMED)
+    if rng.random() < 0.125:
+        return Signup(shift=shift, volunteer=volunteer, status=SignupStatus.NO_SHOW)
+    return Signup(
+        shift=shift,
+        volunteer=volunteer,
+        status=SignupStatus.CONFIRMED,
+        checked_in_at=shift.starts_at + timedelta(minutes=rng.randint(-10, 15)),
+        checked_out_at=shift.ends_at - timedelta(minutes=rng.randint(0, 30)),
+    )
 
 
 def _printed():

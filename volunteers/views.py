@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, add_to_form
 from property.billing import add_months
 from property.billing import period_parse as billing_period
-from property.models import Household
+from property.models import Compound, Household
 from property.selectors import communities_visible, own_households
 from volunteers import calendar, selectors, services
-from volunteers.forms import RegistrationForm
-from volunteers.models import Signup, SignupStatus, Volunteer
-from volunteers.permissions import can_organise
+from volunteers.forms import DecisionForm, RegistrationForm, ShiftForm
+from volunteers.models import RegistrationStatus, Signup, SignupStatus, Volunteer
+from volunteers.permissions import can_organise, organised_communities
 
 
 @login_required
@@ -184,17 +184,23 @@ def _month(request):
 
 @login_required
 def leaderboard(request):
+    """A community's volunteers by hours in a month; `?compound=` narrows it to one compound."""
     volunteer = selectors.volunteer_of(request.user)
     communities = selectors.home_communities(request.user) or list(
         communities_visible(request.user).values_list("id", flat=True)
     )
     community_id = volunteer.community_id if volunteer else (communities[0] if communities else None)
+    compounds = list(Compound.objects.filter(community_id=community_id).order_by("name"))
+    compound = next((c for c in compounds if str(c.pk) == request.GET.get("compound")), None)
     first, end = _month(request)
     rows = []
     if community_id:
         start, stop = (timezone.make_aware(datetime.combine(d, time.min)) for d in (first, end))
-        rows = services.leaderboard_rows(selectors.leaderboard(community_id, start, stop))
-    return render(request, "volunteers/leaderboard.html", {"rows": rows, "month": first})
+        rows = services.leaderboard_rows(
+            selectors.leaderboard(community_id, start, stop, compound_id=compound and compound.pk)
+        )
+    context = {"rows": rows, "month": first, "compounds": compounds, "compound": compound}
+    return render(request, "volunteers/leaderboard.html", context)
 
 
 @login_required
@@ -225,3 +231,66 @@ def calendar_feed(request, token: str):
     )
     response["Content-Disposition"] = 'inline; filename="shifts.ics"'
     return response
+
+
+@login_required
+def shift_new(request):
+    """An organiser puts a shift out for volunteers."""
+    communities = list(organised_communities(request.user))
+    if not communities:
+        return render(request, "403.html", status=403)
+    form = ShiftForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shift = services.shift_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The shift is open for sign-ups."))
+            return redirect("volunteers:shift", shift.pk)
+    return render(request, "volunteers/shift_new.html", {"form": form})
+
+
+@login_required
+def registrations(request):
+    """Registrations waiting for a decision, and approved volunteers who may be suspended."""
+    communities = organised_communities(request.user)
+    volunteers = (
+        Volunteer.objects.filter(community__in=communities)
+        .exclude(status=RegistrationStatus.DECLINED)
+        .select_related("resident", "community")
+        .prefetch_related("service_types")
+        .order_by(
+            Case(When(status=RegistrationStatus.PENDING, then=Value(0)), default=Value(1)),
+            "-registered_at",
+        )[:200]
+    )
+    return render(request, "volunteers/registrations.html", {"volunteers": volunteers})
+
+
+@login_required
+@require_POST
+def registration_decide(request, volunteer_id: int, decision: str):
+    if decision not in RegistrationStatus.values or decision == RegistrationStatus.PENDING:
+        raise Http404
+    volunteer = get_object_or_404(
+        Volunteer.objects.filter(community__in=organised_communities(request.user)), pk=volunteer_id
+    )
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.registration_decide(
+            actor=request.user,
+            volunteer=volunteer,
+            status=decision,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s")
+            % {"name": volunteer.resident.name, "status": RegistrationStatus(decision).label},
+        )
+    return redirect("volunteers:registrations")

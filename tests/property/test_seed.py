@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Post, User
 from property.models import (
@@ -51,6 +52,10 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert Volunteer.objects.filter(status="approved").count() >= 61
     assert Volunteer.objects.filter(resident__is_party_member=True).count() >= 20
     assert Signup.objects.filter(status="waitlisted").exists()
+    served = Signup.objects.filter(checked_out_at__isnull=False)
+    assert served.count() >= 20 and not served.filter(shift__ends_at__gt=timezone.now()).exists()
+    assert Signup.objects.filter(status="no_show").exists()
+    assert len(set(Signup.objects.values_list("shift__compound", flat=True))) >= 2
     resident = User.objects.get(username="resident")
     assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
     call_command("seed_demo", verbosity=0)
