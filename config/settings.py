@@ -121,6 +121,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.shift_templates_materialise",
         "schedule": 6 * 3600,
     },
+    "governance-votes": {"task": "governance.tasks.votes_advance", "schedule": 60},
+    "governance-actions-due": {
+        "task": "governance.tasks.actions_remind",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    "governance-terms-ending": {
+        "task": "governance.tasks.terms_warn",
+        "schedule": crontab(minute=30, hour=8),
+    },
     "billing-runs-monthly": {
         "task": "property.tasks.billing_runs_monthly",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
@@ -226,3 +235,8 @@ NINJA_PAGINATION_CLASS = "config.pagination.WindowCountPagination"
 NOTIFICATION_SENDER = env_str("NOTIFICATION_SENDER", "accounts.notify.LogSender")
 # Volunteers: points per hour served.
 VOLUNTEER_POINTS_PER_HOUR = env_int("VOLUNTEER_POINTS_PER_HOUR", 1)
+# Owners' committees: local rules differ, so size and term bounds are settings.
+COMMITTEE_MIN_MEMBERS = env_int("COMMITTEE_MIN_MEMBERS", 5)
+COMMITTEE_MAX_MEMBERS = env_int("COMMITTEE_MAX_MEMBERS", 11)
+COMMITTEE_MAX_TERM_YEARS = env_int("COMMITTEE_MAX_TERM_YEARS", 5)
+COMMITTEE_TERM_WARNING_DAYS = env_int("COMMITTEE_TERM_WARNING_DAYS", 90)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Governance")
+
+    def ready(self):
+        from accounts.roles import register_role_provider
+        from governance.roles import seat_roles
+
+        register_role_provider(seat_roles)

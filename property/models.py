@@ -145,6 +145,11 @@ class Household(models.Model):
     area_source = models.CharField(
         _("area source"), max_length=10, choices=AreaSource.choices, default=AreaSource.REGISTER
     )
+    held_by_developer = models.BooleanField(
+        _("unsold (held by the developer)"),
+        default=False,
+        help_text=_("Unsold or undelivered units count together as one owner in owners' votes."),
+    )
 
     class Meta:
         verbose_name = _("household")

@@ -1,0 +1,379 @@
+from typing import Annotated
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from config.errors import Invalid
+from config.openapi import errors
+from governance import selectors, services
+from governance.models import SPECIAL_MATTERS, Evaluation, Member, NoticeKind, Solicitation
+from governance.schemas import (
+    ActionCloseIn,
+    ActionOut,
+    BallotIn,
+    BallotOut,
+    BodyIn,
+    BodyOut,
+    EvaluationIn,
+    EvaluationOut,
+    GapOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingSummaryOut,
+    MemberEndIn,
+    MemberIn,
+    MemberOut,
+    NoticeIn,
+    NoticeOut,
+    RatingIn,
+    RatingOut,
+    ResponseIn,
+    ResponseOut,
+    ResultOut,
+    SolicitationIn,
+    SolicitationOut,
+    VoteIn,
+    VoteOut,
+)
+from property.models import Compound, Household
+from property.selectors import communities_visible, compounds_visible, households_visible, residents_visible
+
+router = Router(tags=["governance"])
+LIST_ERRORS = errors(401, 422)
+READ_ERRORS = errors(401, 404, 422)
+WRITE_ERRORS = errors(401, 403, 404, 409, 422)
+
+
+def _pick(queryset, pk: int | None, field: str):
+    """A referenced object the user may see, or 422 naming the field (404 is for the URL's object)."""
+    obj = queryset.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise Invalid(_("Unknown or not visible to you."), field=field)
+    return obj
+
+
+# --- bodies ---------------------------------------------------------------------------------
+
+
+class BodyFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
+    community: Annotated[int | None, FilterLookup("community_id")] = None
+    kind: str | None = None
+
+
+def _bodies(user):
+    today = timezone.localdate()
+    current = Q(members__started_on__lte=today) & (
+        Q(members__ended_on__isnull=True) | Q(members__ended_on__gt=today)
+    )
+    return selectors.bodies_visible(user).annotate(seated=Count("members", filter=current))
+
+
+@router.get("/bodies", response={200: list[BodyOut], **LIST_ERRORS})
+@paginate
+def body_list(request, filters: Query[BodyFilter]):
+    # 1 query: the bodies in scope with their sitting members counted (and the page's total).
+    return filters.filter(_bodies(request.user)).order_by("community_id", "compound_id", "kind", "id")
+
+
+@router.post("/bodies", response={201: BodyOut, **WRITE_ERRORS})
+def body_create(request, payload: BodyIn):
+    data = payload.dict(exclude={"compound", "community", "led_by"})
+    if payload.compound is not None:
+        data["compound"] = _pick(compounds_visible(request.user), payload.compound, "compound")
+        data["community"] = data["compound"].community
+    elif payload.community is not None:
+        data["community"] = _pick(communities_visible(request.user), payload.community, "community")
+    else:
+        raise Invalid(
+            _("Name the compound (or, for a party branch or team, the community)."), field="compound"
+        )
+    if payload.led_by is not None:
+        data["led_by"] = _pick(selectors.bodies_visible(request.user), payload.led_by, "led_by")
+    body = services.body_create(actor=request.user, **data)
+    return Status(201, _bodies(request.user).get(pk=body.pk))
+
+
+@router.get("/bodies/{body_id}", response={200: BodyOut, **READ_ERRORS})
+def body_detail(request, body_id: int):
+    return get_object_or_404(_bodies(request.user), pk=body_id)
+
+
+@router.get("/bodies/{body_id}/members", response={200: list[MemberOut], **READ_ERRORS})
+def member_list(request, body_id: int):
+    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    return Member.objects.filter(body=body).select_related("resident").order_by("ended_on", "role", "id")
+
+
+@router.post("/bodies/{body_id}/members", response={201: MemberOut, **WRITE_ERRORS})
+def member_add(request, body_id: int, payload: MemberIn):
+    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    resident = _pick(residents_visible(request.user), payload.resident, "resident")
+    member = services.member_add(
+        actor=request.user, body=body, resident=resident, role=payload.role, started_on=payload.started_on
+    )
+    return Status(201, member)
+
+
+@router.post("/members/{member_id}/end", response={200: MemberOut, **WRITE_ERRORS})
+def member_end(request, member_id: int, payload: MemberEndIn):
+    bodies = selectors.bodies_visible(request.user)
+    member = get_object_or_404(
+        Member.objects.filter(body__in=bodies).select_related("body", "resident"), pk=member_id
+    )
+    return services.member_end(actor=request.user, member=member, ended_on=payload.ended_on)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+class MeetingFilter(FilterSchema):
+    body: Annotated[int | None, FilterLookup("body_id")] = None
+
+
+@router.get("/meetings", response={200: list[MeetingSummaryOut], **LIST_ERRORS})
+@paginate
+def meeting_list(request, filters: Query[MeetingFilter]):
+    # 1 query: the meetings the user may read (all of their bodies, published ones of their compound).
+    return filters.filter(selectors.meetings_visible(request.user)).order_by("-held_at", "-id")
+
+
+def _meeting_out(meeting) -> dict:
+    present, members, met = services.quorum(meeting.attendance.all())
+    meeting.quorum = {"present": present, "members": members, "met": met}
+    return meeting
+
+
+@router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
+def meeting_record(request, payload: MeetingIn):
+    """A whole meeting in one request: attendance of every member, minutes, resolutions, actions."""
+    body = _pick(selectors.bodies_visible(request.user), payload.body, "body")
+    data = payload.dict(exclude={"body"})
+    meeting = services.meeting_record(actor=request.user, body=body, **data)
+    detailed = selectors.meeting_detailed(selectors.meetings_visible(request.user))
+    return Status(201, _meeting_out(detailed.get(pk=meeting.pk)))
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
+def meeting_detail(request, meeting_id: int):
+    detailed = selectors.meeting_detailed(selectors.meetings_visible(request.user))
+    return _meeting_out(get_object_or_404(detailed, pk=meeting_id))
+
+
+class ActionFilter(Schema):
+    overdue: bool = False
+
+
+@router.get("/actions", response={200: list[ActionOut], **LIST_ERRORS})
+@paginate
+def action_list(request, filters: Query[ActionFilter]):
+    # 1 query: open actions of the user's bodies with the assignee's name.
+    return selectors.actions_open(request.user, overdue_only=filters.overdue).order_by("due_on", "id")
+
+
+@router.post("/actions/{action_id}/close", response={200: ActionOut, **WRITE_ERRORS})
+def action_close(request, action_id: int, payload: ActionCloseIn):
+    action = get_object_or_404(selectors.actions_open(request.user), pk=action_id)
+    return services.action_close(actor=request.user, action=action, note=payload.note)
+
+
+# --- owners' votes ----------------------------------------------------------------------------
+
+
+class VoteFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
+    status: str | None = None
+
+
+def _with_threshold(vote):
+    vote.threshold = "three_quarters" if vote.matter in SPECIAL_MATTERS else "majority"
+    return vote
+
+
+@router.get("/votes", response={200: list[VoteOut], **LIST_ERRORS})
+@paginate
+def vote_list(request, filters: Query[VoteFilter]):
+    # 1 query: the votes of compounds the user staffs or lives in.
+    return filters.filter(selectors.votes_visible(request.user)).order_by("-opens_at", "-id")
+
+
+@router.post("/votes", response={201: VoteOut, **WRITE_ERRORS})
+def vote_create(request, payload: VoteIn):
+    """Opens now (roll frozen) if `opens_at` has come; otherwise beat opens it on time."""
+    compound = _pick(compounds_visible(request.user), payload.compound, "compound")
+    vote = services.vote_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"}))
+    return Status(201, _with_threshold(vote))
+
+
+@router.get("/votes/{vote_id}", response={200: VoteOut, **READ_ERRORS})
+def vote_detail(request, vote_id: int):
+    return _with_threshold(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
+
+
+@router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **WRITE_ERRORS})
+def ballot_cast(request, vote_id: int, payload: BallotIn):
+    """The owner votes for their unit; a community worker enters a paper ballot. A later ballot of
+    the same owner replaces the earlier one until the vote closes (409 after)."""
+    vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
+    household = _pick(Household.objects.all(), payload.household, "household")
+    return Status(
+        201, services.ballot_cast(actor=request.user, vote=vote, household=household, choice=payload.choice)
+    )
+
+
+@router.get("/votes/{vote_id}/result", response={200: ResultOut, **READ_ERRORS})
+def vote_result(request, vote_id: int):
+    return services.vote_result(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+class NoticeFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
+    kind: str | None = None
+
+
+@router.get("/notices", response={200: list[NoticeOut], **LIST_ERRORS})
+@paginate
+def notice_list(request, filters: Query[NoticeFilter]):
+    # 2 queries: the page of notices (with its total), then the finance lines of that page.
+    return filters.filter(selectors.notices_visible(request.user)).order_by("-published_on", "-id")
+
+
+@router.post("/notices", response={201: NoticeOut, **WRITE_ERRORS})
+def notice_publish(request, payload: NoticeIn):
+    """A fee-standard notice with no text is written from the compound's fee items in force."""
+    compound = _pick(compounds_visible(request.user), payload.compound, "compound")
+    body = payload.body
+    if payload.kind == NoticeKind.FEE_STANDARD and not body.strip():
+        body = services.fee_standard_text(compound)
+    notice = services.notice_publish(
+        actor=request.user,
+        compound=compound,
+        kind=payload.kind,
+        title=payload.title,
+        body=body,
+        lines=[line.dict() for line in payload.lines],
+    )
+    return Status(201, selectors.notices_visible(request.user).get(pk=notice.pk))
+
+
+# --- solicitations and evaluations --------------------------------------------------------------
+
+
+class CompoundFilter(FilterSchema):
+    compound: Annotated[int | None, FilterLookup("compound_id")] = None
+
+
+def _solicitations(user):
+    scope = Q(compound__in=compounds_visible(user))
+    return Solicitation.objects.filter(scope).prefetch_related("questions")
+
+
+@router.get("/solicitations", response={200: list[SolicitationOut], **LIST_ERRORS})
+@paginate
+def solicitation_list(request, filters: Query[CompoundFilter]):
+    # 2 queries: the page (with its total), then the questions of that page.
+    return filters.filter(_solicitations(request.user)).order_by("-opens_on", "-id")
+
+
+@router.post("/solicitations", response={201: SolicitationOut, **WRITE_ERRORS})
+def solicitation_create(request, payload: SolicitationIn):
+    compound = _pick(compounds_visible(request.user), payload.compound, "compound")
+    data = payload.dict(exclude={"compound"})
+    solicitation = services.solicitation_create(actor=request.user, compound=compound, **data)
+    return Status(201, _solicitations(request.user).get(pk=solicitation.pk))
+
+
+@router.get("/solicitations/{solicitation_id}", response={200: SolicitationOut, **READ_ERRORS})
+def solicitation_detail(request, solicitation_id: int):
+    return get_object_or_404(_solicitations(request.user), pk=solicitation_id)
+
+
+@router.post("/solicitations/{solicitation_id}/responses", response={201: ResponseOut, **WRITE_ERRORS})
+def response_record(request, solicitation_id: int, payload: ResponseIn):
+    """The household's resident answers, or a community worker enters answers door to door."""
+    solicitation = get_object_or_404(_solicitations(request.user), pk=solicitation_id)
+    household = _pick(households_visible(request.user), payload.household, "household")
+    response = services.response_record(
+        actor=request.user, solicitation=solicitation, household=household, answers=payload.answers
+    )
+    return Status(201, response)
+
+
+@router.get("/solicitations/{solicitation_id}/summary", response={200: dict, **READ_ERRORS})
+def solicitation_summary(request, solicitation_id: int):
+    return services.solicitation_summary(get_object_or_404(_solicitations(request.user), pk=solicitation_id))
+
+
+class CommunityFilter(FilterSchema):
+    community: Annotated[int | None, FilterLookup("community_id")] = None
+
+
+def _evaluations(user):
+    return Evaluation.objects.filter(community__in=communities_visible(user))
+
+
+@router.get("/evaluations", response={200: list[EvaluationOut], **LIST_ERRORS})
+@paginate
+def evaluation_list(request, filters: Query[CommunityFilter]):
+    # 1 query: rounds of the communities the user works for or lives in.
+    return filters.filter(_evaluations(request.user)).order_by("-opens_on", "-id")
+
+
+@router.post("/evaluations", response={201: EvaluationOut, **WRITE_ERRORS})
+def evaluation_create(request, payload: EvaluationIn):
+    community = _pick(communities_visible(request.user), payload.community, "community")
+    data = payload.dict(exclude={"community"})
+    return Status(201, services.evaluation_create(actor=request.user, community=community, **data))
+
+
+@router.post("/evaluations/{evaluation_id}/ratings", response={201: RatingOut, **WRITE_ERRORS})
+def rating_record(request, evaluation_id: int, payload: RatingIn):
+    evaluation = get_object_or_404(_evaluations(request.user), pk=evaluation_id)
+    household = _pick(households_visible(request.user), payload.household, "household")
+    rating = services.rating_record(
+        actor=request.user,
+        evaluation=evaluation,
+        household=household,
+        score=payload.score,
+        comment=payload.comment,
+    )
+    return Status(201, rating)
+
+
+@router.get("/evaluations/{evaluation_id}/summary", response={200: list[dict], **READ_ERRORS})
+def evaluation_summary(request, evaluation_id: int):
+    """Per compound: households, ratings, response rate (%), average score."""
+    return services.evaluation_summary(get_object_or_404(_evaluations(request.user), pk=evaluation_id))
+
+
+@router.get("/gaps", response={200: list[GapOut], **errors(401)})
+def gap_list(request):
+    """Compounds in the user's scope with no governing body in force."""
+    ungoverned, _ending = selectors.governance_gaps(request.user)
+    return [{"compound": c.pk, "name": c.name, "community": c.community.name} for c in ungoverned]
+
+
+# --- the public compound page (no sign-in) --------------------------------------------------------
+
+
+class PublicCompoundOut(Schema):
+    id: int
+    name: str
+    community: str
+    notices: list[NoticeOut]
+    open_votes: list[VoteOut]
+    open_solicitations: list[SolicitationOut]
+
+
+@router.get("/public/compounds/{compound_id}", auth=None, response={200: PublicCompoundOut, **errors(404, 422)})
+def public_compound(request, compound_id: int):
+    """What a compound publishes: notices, open votes and solicitations. Anyone may read it."""
+    compound = get_object_or_404(Compound.objects.select_related("community"), pk=compound_id)
+    return selectors.public_compound(compound)

@@ -1,0 +1,795 @@
+"""Every write in self-governance that has rules: one function per use case, in a transaction."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Post, Role
+from accounts.notify import notify
+from accounts.permissions import can_manage_community
+from accounts.services import audit_record
+from config.errors import Conflict, Forbidden, Invalid, NotFound, validate_model
+from governance import counting
+from governance.models import (
+    SPECIAL_MATTERS,
+    Action,
+    Attendance,
+    Ballot,
+    Body,
+    BodyKind,
+    Evaluation,
+    FinanceLine,
+    Flow,
+    Meeting,
+    Member,
+    MemberRole,
+    Notice,
+    NoticeKind,
+    Presence,
+    Question,
+    QuestionKind,
+    Rating,
+    Resolution,
+    Response,
+    RollOwner,
+    RollUnit,
+    Solicitation,
+    Vote,
+    VoteStatus,
+)
+from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body
+from property.models import Compound, FeeItem, Household, Relation, Residency
+from property.selectors import own_households
+
+# --- bodies and members -----------------------------------------------------------------------
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def body_create(*, actor, **fields) -> Body:
+    body = Body(**fields)
+    if body.compound_id:
+        body.community_id = body.compound.community_id
+    if not body.community_id:
+        raise Invalid(
+            _("Name the compound (or, for a party branch or team, the community)."), field="compound"
+        )
+    if not can_manage_community(actor, body.community):
+        raise NotFound(_("No such community."))
+    if body.kind == BodyKind.OWNERS_COMMITTEE and body.term_end:
+        longest = _add_years(body.term_start, settings.COMMITTEE_MAX_TERM_YEARS)
+        if body.term_end > longest:
+            raise Invalid(
+                _("A committee's term is at most %(years)s years (until %(day)s).")
+                % {"years": settings.COMMITTEE_MAX_TERM_YEARS, "day": longest},
+                field="term_end",
+            )
+    if body.kind == BodyKind.OWNERS_COMMITTEE and not body.term_end:
+        raise Invalid(_("A committee's term must end."), field="term_end")
+    if body.led_by_id and (
+        body.led_by.kind != BodyKind.PARTY_BRANCH or body.led_by.community_id != body.community_id
+    ):
+        raise Invalid(_("A body is led by the party branch of its own community."), field="led_by")
+    validate_model(body)
+    body.save()
+    audit_record(actor=actor, action="body.create", obj=body, data={"kind": body.kind})
+    return body
+
+
+def _is_owner_in(resident, compound, on: date) -> bool:
+    return Residency.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+        resident=resident,
+        relation=Relation.OWNER,
+        household__building__compound=compound,
+        started_on__lte=on,
+    ).exists()
+
+
+@transaction.atomic
+def member_add(*, actor, body: Body, resident, role: str = MemberRole.MEMBER, started_on: date) -> Member:
+    """Seat a resident on a body, by the body's own rules (owners only, party members only, size)."""
+    body = Body.objects.select_for_update().get(pk=body.pk)  # seats are counted under the lock
+    if not can_manage_body(actor, body):
+        raise NotFound(_("No such body."))
+    if body.dissolved_on:
+        raise Conflict(_("This body has been dissolved."), code="dissolved")
+    if body.kind == BodyKind.OWNERS_COMMITTEE and not _is_owner_in(resident, body.compound, started_on):
+        raise Invalid(_("Only an owner in the compound can sit on its owners' committee."), field="resident")
+    party_only = (BodyKind.PARTY_TEAM, BodyKind.PARTY_BRANCH, BodyKind.PARTY_AUTONOMY)
+    if body.kind in party_only and not resident.is_party_member:
+        raise Invalid(_("Every member of this body must be a party member."), field="resident")
+    sitting = body.members.filter(ended_on__isnull=True)
+    if sitting.filter(resident=resident).exists():
+        raise Conflict(_("This resident already sits on the body."), code="duplicate")
+    if body.kind == BodyKind.OWNERS_COMMITTEE and sitting.count() >= settings.COMMITTEE_MAX_MEMBERS:
+        raise Conflict(
+            _("An owners' committee has at most %(n)s members.") % {"n": settings.COMMITTEE_MAX_MEMBERS},
+            code="too_many",
+        )
+    if role == MemberRole.DIRECTOR and sitting.filter(role=MemberRole.DIRECTOR).exists():
+        raise Conflict(_("The body has a director already."), code="director_taken")
+    member = Member(body=body, resident=resident, role=role, started_on=started_on)
+    validate_model(member)
+    member.save()
+    audit_record(actor=actor, action="member.add", obj=member, data={"body": body.pk, "role": role})
+    return member
+
+
+@transaction.atomic
+def member_end(*, actor, member: Member, ended_on: date) -> Member:
+    if not can_manage_body(actor, member.body):
+        raise NotFound(_("No such member."))
+    if member.ended_on:
+        raise Conflict(_("This seat has ended already."), code="ended")
+    if ended_on <= member.started_on:
+        raise Invalid(_("A seat ends after it starts."), field="ended_on")
+    member.ended_on = ended_on
+    member.save(update_fields=["ended_on"])
+    audit_record(actor=actor, action="member.end", obj=member, data={"ended_on": str(ended_on)})
+    return member
+
+
+def body_problems(body: Body, seated: int, on: date | None = None) -> list[str]:
+    """What keeps a body from meeting its rules today (shown to workers; empty when it is in order)."""
+    on = on or timezone.localdate()
+    problems = []
+    if body.term_end and body.term_end <= on:
+        problems.append(_("The term has ended."))
+    if body.kind != BodyKind.OWNERS_COMMITTEE:
+        return problems
+    n, low, high = seated, settings.COMMITTEE_MIN_MEMBERS, settings.COMMITTEE_MAX_MEMBERS
+    if not low <= n <= high:
+        problems.append(
+            _("%(n)s members: a committee has %(low)s to %(high)s.") % {"n": n, "low": low, "high": high}
+        )
+    if n % 2 == 0:
+        problems.append(_("%(n)s members: a committee has an odd number.") % {"n": n})
+    if not body.filed_on:
+        problems.append(_("Not filed with the subdistrict yet."))
+    return problems
+
+
+def terms_warn(today: date) -> int:
+    """Tell the community's workers once when a committee's term ends within the warning period."""
+    horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
+    sent = 0
+    ending = Body.objects.filter(
+        kind=BodyKind.OWNERS_COMMITTEE, dissolved_on__isnull=True, term_end__gt=today, term_end__lte=horizon
+    ).select_related("community", "compound")
+    for body in ending:
+        workers = Post.objects.filter(role=Role.COMMUNITY_WORKER, community=body.community).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+        )
+        for post in workers.select_related("user"):
+            note = notify(
+                post.user,
+                _("%(body)s: the term ends on %(day)s") % {"body": body.name, "day": body.term_end},
+                _("Prepare the election of the next committee."),
+                dedupe_key=f"term-ending:{body.pk}:{body.term_end}",
+            )
+            sent += note is not None
+    return sent
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def quorum(attendance) -> tuple[int, int, bool]:
+    """(members counted present, members, quorum met): present or by proxy, more than half."""
+    rows = list(attendance)
+    present = sum(a.presence in (Presence.PRESENT, Presence.PROXY) for a in rows)
+    return present, len(rows), present * 2 > len(rows)
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor,
+    body: Body,
+    attendance: list[dict],
+    resolutions: list[dict] = (),
+    actions: list[dict] = (),
+    **fields,
+) -> Meeting:
+    """A whole meeting at once: who came, the minutes, what was decided and who follows up."""
+    if not can_manage_body(actor, body):
+        raise NotFound(_("No such body."))
+    meeting = Meeting(body=body, recorded_by=actor, **fields)
+    validate_model(meeting, exclude=["recorded_by"])
+    on = timezone.localdate(meeting.held_at)
+    seated = {m.pk: m for m in _members_on(body, on)}
+    marks = {}
+    for i, row in enumerate(attendance):
+        member = seated.get(row["member"])
+        if member is None:
+            raise Invalid(
+                _("Not a member of this body on the day of the meeting."), field=f"attendance.{i}.member"
+            )
+        if member.pk in marks:
+            raise Invalid(_("Each member is marked once."), field=f"attendance.{i}.member")
+        if row["presence"] == Presence.PROXY and not row.get("proxy_name", "").strip():
+            raise Invalid(_("Name the proxy."), field=f"attendance.{i}.proxy_name")
+        marks[member.pk] = Attendance(
+            member=member, presence=row["presence"], proxy_name=row.get("proxy_name", "").strip()
+        )
+    missing = [m for pk, m in seated.items() if pk not in marks]
+    if missing:
+        raise Invalid(
+            _("Mark the attendance of every member: %(names)s.")
+            % {"names": "、".join(m.resident.name for m in missing)},
+            field="attendance",
+        )
+    counted, _members, _met = quorum(marks.values())
+    for i, row in enumerate(resolutions):
+        if row["votes_for"] + row["votes_against"] + row["abstentions"] > counted:
+            raise Invalid(
+                _("More votes than members present (%(n)s).") % {"n": counted}, field=f"resolutions.{i}"
+            )
+    for i, row in enumerate(actions):
+        if row["assignee"] not in seated:
+            raise Invalid(_("The assignee must be a member of this body."), field=f"actions.{i}.assignee")
+    meeting.save()
+    for mark in marks.values():
+        mark.meeting = meeting
+    Attendance.objects.bulk_create(marks.values())
+    Resolution.objects.bulk_create(Resolution(meeting=meeting, **row) for row in resolutions)
+    Action.objects.bulk_create(
+        Action(meeting=meeting, title=row["title"], assignee=seated[row["assignee"]], due_on=row["due_on"])
+        for row in actions
+    )
+    audit_record(
+        actor=actor,
+        action="meeting.record",
+        obj=meeting,
+        data={"body": body.pk, "present": counted, "resolutions": len(resolutions), "actions": len(actions)},
+    )
+    return meeting
+
+
+def _members_on(body: Body, on: date):
+    return (
+        Member.objects.filter(body=body, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .select_related("resident")
+    )
+
+
+@transaction.atomic
+def action_close(*, actor, action: Action, note: str) -> Action:
+    action = Action.objects.select_for_update().select_related("meeting__body").get(pk=action.pk)
+    if not can_manage_body(actor, action.meeting.body):
+        raise NotFound(_("No such action."))
+    if action.closed_at:
+        raise Conflict(_("This action is closed already."), code="closed")
+    if not note.strip():
+        raise Invalid(_("Say what was done."), field="note")
+    action.closed_at, action.closing_note = timezone.now(), note.strip()
+    action.save(update_fields=["closed_at", "closing_note"])
+    audit_record(actor=actor, action="action.close", obj=action, data={"note": action.closing_note})
+    return action
+
+
+def actions_remind(today: date) -> int:
+    """Remind the assignee of each open action due today or overdue, once per action and due date."""
+    sent = 0
+    due = Action.objects.filter(
+        closed_at__isnull=True, due_on__lte=today, assignee__resident__user__isnull=False
+    )
+    for action in due.select_related("assignee__resident__user", "meeting"):
+        title = (
+            _("Due today: %(title)s") if action.due_on == today else _("Overdue since %(day)s: %(title)s")
+        ) % {"title": action.title, "day": action.due_on}
+        note = notify(
+            action.assignee.resident.user,
+            title,
+            action.meeting.title,
+            dedupe_key=f"action:{action.pk}:{action.due_on}:{'due' if action.due_on == today else 'overdue'}",
+        )
+        sent += note is not None
+    return sent
+
+
+# --- owners' votes (Civil Code Article 278) -----------------------------------------------------
+
+
+@transaction.atomic
+def vote_create(*, actor, compound, now: datetime | None = None, **fields) -> Vote:
+    now = now or timezone.now()
+    if not can_govern_compound(actor, compound):
+        raise NotFound(_("No such compound."))
+    vote = Vote(compound=compound, created_by=actor, **fields)
+    validate_model(vote, exclude=["created_by"])
+    if vote.closes_at <= now:
+        raise Invalid(_("The vote must close in the future."), field="closes_at")
+    vote.save()
+    audit_record(actor=actor, action="vote.create", obj=vote, data={"matter": vote.matter})
+    if vote.opens_at <= now:
+        _vote_open(vote, now)
+    return vote
+
+
+def _vote_open(vote: Vote, now: datetime) -> None:
+    roll_freeze(vote, timezone.localdate(now))
+    vote.status, vote.roll_frozen_at = VoteStatus.OPEN, now
+    vote.save(update_fields=["status", "roll_frozen_at"])
+    audit_record(actor=None, action="vote.open", obj=vote, data={"owners": vote.roll.count()})
+
+
+def roll_freeze(vote: Vote, on: date) -> None:
+    """Write the roll of owners and areas as it stands on `on`.
+
+    Each unit is one owner, except: the units of one buyer count once (units with the same set of
+    registered owners), and unsold developer units count once together. Co-owners of a unit are
+    that unit's one owner. A unit with no registered owner still counts, as its own unknown owner,
+    so that nobody's share of the total is lost. Area: the registered building area (0 if unknown).
+    """
+    households = list(
+        Household.objects.filter(building__compound=vote.compound)
+        .select_related("building")
+        .order_by("building__name", "unit_label")
+    )
+    owners_of = defaultdict(set)
+    names = {}
+    for r in (
+        Residency.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+            household__building__compound=vote.compound,
+            relation=Relation.OWNER,
+            started_on__lte=on,
+        )
+        .select_related("resident")
+        .order_by("resident_id")
+    ):
+        owners_of[r.household_id].add(r.resident_id)
+        names[r.resident_id] = r.resident.name
+    groups: dict[object, list[Household]] = {}
+    for household in households:
+        if household.held_by_developer:
+            key = "developer"
+        elif owners_of[household.pk]:
+            key = frozenset(owners_of[household.pk])
+        else:
+            key = ("unregistered", household.pk)
+        groups.setdefault(key, []).append(household)
+    owners = []
+    for key, units in groups.items():
+        if key == "developer":
+            name = ""
+        elif isinstance(key, frozenset):
+            name = "、".join(names[r] for r in sorted(key))
+        else:
+            name = f"{units[0].building.name} {units[0].unit_label}"
+        area = sum((u.building_area or Decimal(0) for u in units), Decimal(0))
+        owner = RollOwner(
+            vote=vote,
+            name=name[:200],
+            area=area,
+            is_developer=key == "developer",
+            is_registered=key == "developer" or isinstance(key, frozenset),
+        )
+        owners.append((owner, key, units))
+    RollOwner.objects.bulk_create([o for o, _k, _u in owners])
+    Through = RollOwner.residents.through
+    Through.objects.bulk_create(
+        Through(rollowner_id=o.pk, resident_id=r)
+        for o, key, _u in owners
+        if isinstance(key, frozenset)
+        for r in key
+    )
+    RollUnit.objects.bulk_create(
+        RollUnit(owner=o, vote=vote, household=u, area=u.building_area or Decimal(0))
+        for o, _k, units in owners
+        for u in units
+    )
+
+
+def votes_advance(now: datetime) -> tuple[int, int]:
+    """Open the votes whose time has come and close (and publish) those whose time is up."""
+    opened = closed = 0
+    for vote_id in Vote.objects.filter(status=VoteStatus.SCHEDULED, opens_at__lte=now).values_list(
+        "id", flat=True
+    ):
+        with transaction.atomic():
+            vote = Vote.objects.select_for_update().get(pk=vote_id)
+            if vote.status == VoteStatus.SCHEDULED:  # another run may have got here first
+                _vote_open(vote, now)
+                opened += 1
+    for vote_id in Vote.objects.filter(status=VoteStatus.OPEN, closes_at__lte=now).values_list(
+        "id", flat=True
+    ):
+        closed += vote_close(vote_id=vote_id, now=now)
+    return opened, closed
+
+
+@transaction.atomic
+def vote_close(*, vote_id: int, now: datetime) -> bool:
+    """Count the vote, keep the result on it and publish it as a notice. Idempotent."""
+    vote = Vote.objects.select_for_update().select_related("compound").get(pk=vote_id)
+    if vote.status != VoteStatus.OPEN or vote.closes_at > now:
+        return False
+    vote.result = vote_result(vote)
+    vote.status = VoteStatus.CLOSED
+    vote.save(update_fields=["result", "status"])
+    audit_record(actor=None, action="vote.close", obj=vote, data={"passed": vote.result["passed"]})
+    Notice.objects.create(
+        compound=vote.compound,
+        kind=NoticeKind.VOTE_RESULT,
+        title=_("Result: %(title)s") % {"title": vote.title},
+        body=result_text(vote.result),
+        published_on=timezone.localdate(now),
+        author_name=_("Gongzhi (counted automatically)"),
+        vote=vote,
+    )
+    return True
+
+
+def vote_result(vote: Vote) -> dict:
+    """The count as it stands (or as it closed), with exact fractions."""
+    if vote.result is not None:
+        return vote.result
+    roll = dict(RollOwner.objects.filter(vote=vote).values_list("id", "area"))
+    choices = dict(
+        Ballot.objects.filter(vote=vote, replaced_at__isnull=True).values_list("owner_id", "choice")
+    )
+    t = counting.tally(roll, choices, special=vote.matter in SPECIAL_MATTERS)
+    return {
+        "participation": {
+            "area": str(t.area),
+            "area_total": str(t.area_total),
+            "area_share": counting.fraction_text(t.area_participation),
+            "area_percent": counting.percent(t.area_participation),
+            "headcount": t.headcount,
+            "headcount_total": t.headcount_total,
+            "headcount_share": counting.fraction_text(t.headcount_participation),
+            "headcount_percent": counting.percent(t.headcount_participation),
+            "quorum_met": t.quorum_met,
+        },
+        "approval": {
+            "area_for": str(t.area_for),
+            "headcount_for": t.headcount_for,
+            "area_share": counting.fraction_text(t.area_approval),
+            "area_percent": counting.percent(t.area_approval),
+            "headcount_share": counting.fraction_text(t.headcount_approval),
+            "headcount_percent": counting.percent(t.headcount_approval),
+        },
+        "threshold": "three_quarters" if t.special else "majority",
+        "passed": t.passed,
+        "final": vote.status == VoteStatus.CLOSED,
+    }
+
+
+def result_text(result: dict) -> str:
+    p, a = result["participation"], result["approval"]
+    lines = [
+        _("Taking part: %(area)s of %(total)s m² (%(pct)s%%), %(n)s of %(ntotal)s owners (%(npct)s%%).")
+        % {
+            "area": p["area"],
+            "total": p["area_total"],
+            "pct": p["area_percent"],
+            "n": p["headcount"],
+            "ntotal": p["headcount_total"],
+            "npct": p["headcount_percent"],
+        },
+        _("For: %(area)s m² (%(pct)s%% of the area taking part), %(n)s owners (%(npct)s%%).")
+        % {
+            "area": a["area_for"],
+            "pct": a["area_percent"],
+            "n": a["headcount_for"],
+            "npct": a["headcount_percent"],
+        },
+    ]
+    if not p["quorum_met"]:
+        lines.append(_("Fewer than two thirds took part: the vote does not count."))
+    lines.append(_("Passed.") if result["passed"] else _("Not passed."))
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def ballot_cast(
+    *, actor, vote: Vote, household: Household, choice: str, now: datetime | None = None
+) -> Ballot:
+    """An owner's ballot, or a paper ballot entered by a community worker. A later ballot of the
+    same owner (from any of their units) replaces the standing one; the old one is kept."""
+    now = now or timezone.now()
+    vote = Vote.objects.select_for_update().select_related("compound__community").get(pk=vote.pk)
+    if vote.status != VoteStatus.OPEN or not vote.opens_at <= now < vote.closes_at:
+        raise Conflict(
+            _("This vote is closed.")
+            if vote.status == VoteStatus.CLOSED or now >= vote.closes_at
+            else _("This vote has not opened yet."),
+            code="vote_not_open",
+        )
+    unit = RollUnit.objects.filter(vote=vote, household=household).select_related("owner").first()
+    if unit is None:
+        raise Invalid(_("This unit is not on the vote's roll."), field="household")
+    owner = unit.owner
+    own = actor.is_authenticated and owner.residents.filter(user=actor).exists()
+    if not own and not can_enter_for_households(actor, vote.compound):
+        raise Forbidden(
+            _("Only the unit's owner votes for it (or a worker enters a paper ballot)."), code="not_owner"
+        )
+    replaced = Ballot.objects.filter(vote=vote, owner=owner, replaced_at__isnull=True).update(replaced_at=now)
+    ballot = Ballot.objects.create(
+        vote=vote, owner=owner, household=household, choice=choice, on_paper=not own, cast_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="ballot.cast",
+        obj=ballot,
+        data={
+            "vote": vote.pk,
+            "owner": owner.pk,
+            "choice": choice,
+            "paper": not own,
+            "replaces": bool(replaced),
+        },
+    )
+    return ballot
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_publish(
+    *, actor, compound, kind: str, title: str, body: str = "", lines=(), published_on=None
+) -> Notice:
+    if not can_govern_compound(actor, compound):
+        raise NotFound(_("No such compound."))
+    if kind == NoticeKind.VOTE_RESULT:
+        raise Invalid(_("Vote results are published when the vote closes."), field="kind")
+    lines = list(lines)
+    if kind == NoticeKind.FINANCE and not lines:
+        raise Invalid(_("A finance disclosure lists its income and spending."), field="lines")
+    notice = Notice(
+        compound=compound,
+        kind=kind,
+        title=title,
+        body=body,
+        published_on=published_on or timezone.localdate(),
+        author=actor,
+        author_name=actor.display_name,
+    )
+    validate_model(notice, exclude=["author"])
+    notice.save()
+    for i, row in enumerate(lines):
+        line = FinanceLine(notice=notice, **row)
+        if row["flow"] not in Flow.values:
+            raise Invalid(_("Income or spending."), field=f"lines.{i}.flow")
+        validate_model(line, exclude=["notice"])
+        line.save()
+    audit_record(actor=actor, action="notice.publish", obj=notice, data={"kind": kind})
+    return notice
+
+
+def fee_standard_text(compound) -> str:
+    """The compound's fee items in force today, as a notice text."""
+    today = timezone.localdate()
+    items = FeeItem.objects.filter(compound=compound, effective_from__lte=today).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gt=today)
+    )
+    return "\n".join(
+        _("%(name)s: %(price)s yuan (%(kind)s), billed every %(months)s months, from %(day)s.")
+        % {
+            "name": item.name,
+            "price": item.unit_price.normalize(),
+            "kind": item.get_kind_display(),
+            "months": item.cycle_months,
+            "day": item.effective_from,
+        }
+        for item in items
+    )
+
+
+# --- solicitations and evaluations ----------------------------------------------------------------
+
+
+@transaction.atomic
+def solicitation_create(*, actor, compound, questions: list[dict], **fields) -> Solicitation:
+    if not can_govern_compound(actor, compound):
+        raise NotFound(_("No such compound."))
+    if not questions:
+        raise Invalid(_("Ask at least one question."), field="questions")
+    solicitation = Solicitation(compound=compound, created_by=actor, **fields)
+    validate_model(solicitation, exclude=["created_by"])
+    for i, q in enumerate(questions):
+        options = [o.strip() for o in q.get("options") or [] if o.strip()]
+        if q["kind"] != QuestionKind.TEXT and len(options) < 2:
+            raise Invalid(_("A choice question offers at least two options."), field=f"questions.{i}.options")
+        if len(set(options)) != len(options):
+            raise Invalid(_("Each option once."), field=f"questions.{i}.options")
+    solicitation.save()
+    Question.objects.bulk_create(
+        Question(
+            solicitation=solicitation,
+            position=i + 1,
+            text=q["text"],
+            kind=q["kind"],
+            options=[o.strip() for o in q.get("options") or [] if o.strip()]
+            if q["kind"] != QuestionKind.TEXT
+            else [],
+        )
+        for i, q in enumerate(questions)
+    )
+    audit_record(
+        actor=actor, action="solicitation.create", obj=solicitation, data={"questions": len(questions)}
+    )
+    return solicitation
+
+
+def _answering_for(actor, household, compound) -> bool:
+    """True when the actor answers door to door for the household (a worker); False for its own resident."""
+    if actor.is_authenticated and household.pk in own_households(actor):
+        return False
+    if can_enter_for_households(actor, compound):
+        return True
+    raise Forbidden(
+        _("Only the household's residents answer for it (or a worker door to door)."), code="not_resident"
+    )
+
+
+@transaction.atomic
+def response_record(
+    *, actor, solicitation: Solicitation, household: Household, answers: dict, today=None
+) -> Response:
+    """A household's answers; answering again replaces them while the solicitation is open."""
+    today = today or timezone.localdate()
+    if not solicitation.opens_on <= today <= solicitation.closes_on:
+        raise Conflict(_("This solicitation is not open."), code="not_open")
+    if household.building.compound_id != solicitation.compound_id:
+        raise Invalid(_("The household is not in this compound."), field="household")
+    door = _answering_for(actor, household, solicitation.compound)
+    clean = {}
+    questions = {str(q.position): q for q in solicitation.questions.all()}
+    for key, value in answers.items():
+        q = questions.get(str(key))
+        if q is None:
+            raise Invalid(_("No such question."), field=f"answers.{key}")
+        clean[str(q.position)] = _answer(q, value, f"answers.{key}")
+    if not clean:
+        raise Invalid(_("Answer at least one question."), field="answers")
+    response, created = Response.objects.update_or_create(
+        solicitation=solicitation,
+        household=household,
+        defaults={"answers": clean, "door_to_door": door, "entered_by": actor},
+    )
+    audit_record(
+        actor=actor,
+        action="response.record",
+        obj=response,
+        data={"door_to_door": door, "replaced": not created},
+    )
+    return response
+
+
+def _answer(question: Question, value, field: str):
+    if question.kind == QuestionKind.TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise Invalid(_("Write an answer."), field=field)
+        return value.strip()[:1000]
+    picked = [value] if question.kind == QuestionKind.SINGLE else value
+    if not isinstance(picked, list) or not picked or any(not isinstance(v, str) for v in picked):
+        raise Invalid(_("Choose from the options."), field=field)
+    wrong = [v for v in picked if v not in question.options]
+    if wrong:
+        raise Invalid(_("Not one of the options: %(value)s.") % {"value": "、".join(wrong)}, field=field)
+    return (
+        picked[0] if question.kind == QuestionKind.SINGLE else sorted(set(picked), key=question.options.index)
+    )
+
+
+def solicitation_summary(solicitation: Solicitation) -> dict:
+    """Coverage (households answered / households) and the count of each option, text answers listed."""
+    households = Household.objects.filter(building__compound=solicitation.compound).count()
+    responses = list(solicitation.responses.values_list("answers", "door_to_door"))
+    questions = []
+    for q in solicitation.questions.all():
+        given = [a.get(str(q.position)) for a, _door in responses if a.get(str(q.position)) is not None]
+        if q.kind == QuestionKind.TEXT:
+            questions.append({"position": q.position, "text": q.text, "kind": q.kind, "answers": given})
+            continue
+        counts = dict.fromkeys(q.options, 0)
+        for value in given:
+            for option in [value] if isinstance(value, str) else value:
+                counts[option] = counts.get(option, 0) + 1
+        questions.append(
+            {
+                "position": q.position,
+                "text": q.text,
+                "kind": q.kind,
+                "counts": [{"option": o, "count": n} for o, n in counts.items()],
+            }
+        )
+    return {
+        "households": households,
+        "answered": len(responses),
+        "door_to_door": sum(door for _a, door in responses),
+        "coverage": counting.percent(Fraction(len(responses), households)) if households else "0.00",
+        "questions": questions,
+    }
+
+
+@transaction.atomic
+def evaluation_create(*, actor, community, **fields) -> Evaluation:
+    if not can_manage_community(actor, community):
+        raise NotFound(_("No such community."))
+    evaluation = Evaluation(community=community, created_by=actor, **fields)
+    validate_model(evaluation, exclude=["created_by"])
+    evaluation.save()
+    audit_record(
+        actor=actor, action="evaluation.create", obj=evaluation, data={"subject": evaluation.subject}
+    )
+    return evaluation
+
+
+@transaction.atomic
+def rating_record(
+    *, actor, evaluation: Evaluation, household: Household, score: int, comment: str = "", today=None
+) -> Rating:
+    """One rating per household per round: the database refuses a second (409)."""
+    today = today or timezone.localdate()
+    if not evaluation.opens_on <= today <= evaluation.closes_on:
+        raise Conflict(_("This evaluation is not open."), code="not_open")
+    if household.building.compound.community_id != evaluation.community_id:
+        raise Invalid(_("The household is not in this community."), field="household")
+    if (
+        actor.is_authenticated
+        and household.pk not in own_households(actor)
+        and not can_enter_for_households(actor, household.building.compound)
+    ):
+        raise Forbidden(_("Only the household's residents rate for it."), code="not_resident")
+    if Rating.objects.filter(evaluation=evaluation, household=household).exists():
+        raise Conflict(_("This household has rated already."), code="duplicate")
+    rating = Rating(
+        evaluation=evaluation, household=household, score=score, comment=comment.strip(), rated_by=actor
+    )
+    validate_model(rating, exclude=["rated_by"])
+    rating.save()
+    audit_record(actor=actor, action="rating.record", obj=rating, data={"score": score})
+    return rating
+
+
+def evaluation_summary(evaluation: Evaluation) -> list[dict]:
+    """Per compound of the community: households, ratings, response rate, average score (2 places)."""
+    households = dict(
+        Household.objects.filter(building__compound__community=evaluation.community)
+        .values_list("building__compound_id")
+        .annotate(n=Count("id"))
+    )
+    rated = {
+        row["household__building__compound_id"]: row
+        for row in evaluation.ratings.values("household__building__compound_id").annotate(
+            n=Count("id"), avg=Avg("score")
+        )
+    }
+    rows = []
+    for compound in Compound.objects.filter(community=evaluation.community).order_by("name"):
+        total = households.get(compound.pk, 0)
+        got = rated.get(compound.pk, {"n": 0, "avg": None})
+        rows.append(
+            {
+                "compound": compound.pk,
+                "name": compound.name,
+                "households": total,
+                "ratings": got["n"],
+                "response_rate": counting.percent(Fraction(got["n"], total)) if total else "0.00",
+                "average": str(Decimal(str(got["avg"])).quantize(Decimal("0.01")))
+                if got["avg"] is not None
+                else None,
+            }
+        )
+    return rows
