@@ -15,7 +15,7 @@ from accounts.models import Post, Role
 from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
-from config.errors import Conflict, Forbidden, Invalid, NotFound, validate_model
+from config.errors import Conflict, Forbidden, Invalid, validate_model
 from governance import counting
 from governance.models import (
     SPECIAL_MATTERS,
@@ -68,7 +68,7 @@ def body_create(*, actor, **fields) -> Body:
             _("Name the compound (or, for a party branch or team, the community)."), field="compound"
         )
     if not can_manage_community(actor, body.community):
-        raise NotFound(_("No such community."))
+        raise Forbidden(_("Only the community's workers may do this."))
     if body.kind == BodyKind.OWNERS_COMMITTEE and body.term_end:
         longest = _add_years(body.term_start, settings.COMMITTEE_MAX_TERM_YEARS)
         if body.term_end > longest:
@@ -104,7 +104,7 @@ def member_add(*, actor, body: Body, resident, role: str = MemberRole.MEMBER, st
     """Seat a resident on a body, by the body's own rules (owners only, party members only, size)."""
     body = Body.objects.select_for_update().get(pk=body.pk)  # seats are counted under the lock
     if not can_manage_body(actor, body):
-        raise NotFound(_("No such body."))
+        raise Forbidden(_("Only the body's members and the community's workers may do this."))
     if body.dissolved_on:
         raise Conflict(_("This body has been dissolved."), code="dissolved")
     if body.kind == BodyKind.OWNERS_COMMITTEE and not _is_owner_in(resident, body.compound, started_on):
@@ -132,7 +132,7 @@ def member_add(*, actor, body: Body, resident, role: str = MemberRole.MEMBER, st
 @transaction.atomic
 def member_end(*, actor, member: Member, ended_on: date) -> Member:
     if not can_manage_body(actor, member.body):
-        raise NotFound(_("No such member."))
+        raise Forbidden(_("Only the body's members and the community's workers may do this."))
     if member.ended_on:
         raise Conflict(_("This seat has ended already."), code="ended")
     if ended_on <= member.started_on:
@@ -207,7 +207,7 @@ def meeting_record(
 ) -> Meeting:
     """A whole meeting at once: who came, the minutes, what was decided and who follows up."""
     if not can_manage_body(actor, body):
-        raise NotFound(_("No such body."))
+        raise Forbidden(_("Only the body's members and the community's workers may do this."))
     meeting = Meeting(body=body, recorded_by=actor, **fields)
     validate_model(meeting, exclude=["recorded_by"])
     on = timezone.localdate(meeting.held_at)
@@ -272,7 +272,7 @@ def _members_on(body: Body, on: date):
 def action_close(*, actor, action: Action, note: str) -> Action:
     action = Action.objects.select_for_update().select_related("meeting__body").get(pk=action.pk)
     if not can_manage_body(actor, action.meeting.body):
-        raise NotFound(_("No such action."))
+        raise Forbidden(_("Only the body's members and the community's workers may do this."))
     if action.closed_at:
         raise Conflict(_("This action is closed already."), code="closed")
     if not note.strip():
@@ -310,7 +310,7 @@ def actions_remind(today: date) -> int:
 def vote_create(*, actor, compound, now: datetime | None = None, **fields) -> Vote:
     now = now or timezone.now()
     if not can_govern_compound(actor, compound):
-        raise NotFound(_("No such compound."))
+        raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
     vote = Vote(compound=compound, created_by=actor, **fields)
     validate_model(vote, exclude=["created_by"])
     if vote.closes_at <= now:
@@ -549,7 +549,7 @@ def notice_publish(
     *, actor, compound, kind: str, title: str, body: str = "", lines=(), published_on=None
 ) -> Notice:
     if not can_govern_compound(actor, compound):
-        raise NotFound(_("No such compound."))
+        raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
     if kind == NoticeKind.VOTE_RESULT:
         raise Invalid(_("Vote results are published when the vote closes."), field="kind")
     lines = list(lines)
@@ -601,7 +601,7 @@ def fee_standard_text(compound) -> str:
 @transaction.atomic
 def solicitation_create(*, actor, compound, questions: list[dict], **fields) -> Solicitation:
     if not can_govern_compound(actor, compound):
-        raise NotFound(_("No such compound."))
+        raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
     if not questions:
         raise Invalid(_("Ask at least one question."), field="questions")
     solicitation = Solicitation(compound=compound, created_by=actor, **fields)
@@ -726,7 +726,7 @@ def solicitation_summary(solicitation: Solicitation) -> dict:
 @transaction.atomic
 def evaluation_create(*, actor, community, **fields) -> Evaluation:
     if not can_manage_community(actor, community):
-        raise NotFound(_("No such community."))
+        raise Forbidden(_("Only the community's workers may do this."))
     evaluation = Evaluation(community=community, created_by=actor, **fields)
     validate_model(evaluation, exclude=["created_by"])
     evaluation.save()
