@@ -372,7 +372,9 @@ class PublicCompoundOut(Schema):
     open_solicitations: list[SolicitationOut]
 
 
-@router.get("/public/compounds/{compound_id}", auth=None, response={200: PublicCompoundOut, **errors(404, 422)})
+@router.get(
+    "/public/compounds/{compound_id}", auth=None, response={200: PublicCompoundOut, **errors(404, 422)}
+)
 def public_compound(request, compound_id: int):
     """What a compound publishes: notices, open votes and solicitations. Anyone may read it."""
     compound = get_object_or_404(Compound.objects.select_related("community"), pk=compound_id)

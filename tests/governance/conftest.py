@@ -36,7 +36,11 @@ def committee(estate, worker, owners, committee_member):
         filed_on=date(2024, 1, 15),
     )
     services.member_add(
-        actor=worker, body=body, resident=committee_member.resident, role="director", started_on=date(2024, 1, 1)
+        actor=worker,
+        body=body,
+        resident=committee_member.resident,
+        role="director",
+        started_on=date(2024, 1, 1),
     )
     for resident in owners(4):
         services.member_add(actor=worker, body=body, resident=resident, started_on=date(2024, 1, 1))

@@ -30,8 +30,18 @@ def test_a_committee_has_at_most_the_configured_number_of_members(api, committee
     settings.COMMITTEE_MAX_MEMBERS = 7
     extra = owners(3, prefix="x")
     for resident in extra[:2]:
-        assert post(api, worker, f"bodies/{committee.pk}/members", {"resident": resident.pk, "started_on": "2024-02-01"}).status_code == 201
-    refused = post(api, worker, f"bodies/{committee.pk}/members", {"resident": extra[2].pk, "started_on": "2024-02-01"})
+        assert (
+            post(
+                api,
+                worker,
+                f"bodies/{committee.pk}/members",
+                {"resident": resident.pk, "started_on": "2024-02-01"},
+            ).status_code
+            == 201
+        )
+    refused = post(
+        api, worker, f"bodies/{committee.pk}/members", {"resident": extra[2].pk, "started_on": "2024-02-01"}
+    )
     assert (refused.status_code, refused.json()["code"]) == (409, "too_many")
     assert Member.objects.filter(body=committee).count() == 7
 
@@ -71,7 +81,12 @@ def test_only_owners_sit_on_a_committee(api, committee, worker, volunteer):
     from property.models import Residency
 
     Residency.objects.filter(resident=volunteer.resident).update(relation="family")
-    answer = post(api, worker, f"bodies/{committee.pk}/members", {"resident": volunteer.resident.pk, "started_on": "2024-02-01"})
+    answer = post(
+        api,
+        worker,
+        f"bodies/{committee.pk}/members",
+        {"resident": volunteer.resident.pk, "started_on": "2024-02-01"},
+    )
     assert answer.status_code == 422 and "resident" in answer.json()["fields"]
 
 
@@ -80,13 +95,25 @@ def test_every_member_of_a_party_team_is_a_party_member(api, worker, estate, vol
         api,
         worker,
         "bodies",
-        {"kind": "party_team", "name": "幸福社区党员联合管理队伍", "community": estate.community_a.pk, "term_start": "2025-01-01"},
+        {
+            "kind": "party_team",
+            "name": "幸福社区党员联合管理队伍",
+            "community": estate.community_a.pk,
+            "term_start": "2025-01-01",
+        },
     )
     assert team.status_code == 201
     team_id = team.json()["id"]
-    ok = post(api, worker, f"bodies/{team_id}/members", {"resident": volunteer.resident.pk, "started_on": "2025-01-01"})
+    ok = post(
+        api,
+        worker,
+        f"bodies/{team_id}/members",
+        {"resident": volunteer.resident.pk, "started_on": "2025-01-01"},
+    )
     assert ok.status_code == 201  # 李强 is a party member
-    refused = post(api, worker, f"bodies/{team_id}/members", {"resident": owner.resident.pk, "started_on": "2025-01-01"})
+    refused = post(
+        api, worker, f"bodies/{team_id}/members", {"resident": owner.resident.pk, "started_on": "2025-01-01"}
+    )
     assert refused.status_code == 422 and "resident" in refused.json()["fields"]
     assert Member.objects.filter(body_id=team_id).count() == 1
 
@@ -101,7 +128,9 @@ def test_a_compound_with_no_governing_body_is_a_gap_until_one_is_formed(api, wor
         compound=estate.compound_a,
         term_start=date(2025, 1, 1),
     )
-    assert estate.compound_a.name not in [g["name"] for g in api(worker).get("/api/v1/governance/gaps").json()]
+    assert estate.compound_a.name not in [
+        g["name"] for g in api(worker).get("/api/v1/governance/gaps").json()
+    ]
 
 
 def test_the_worker_is_warned_once_when_a_term_ends_within_ninety_days(committee, worker):
@@ -116,9 +145,13 @@ def test_the_worker_is_warned_once_when_a_term_ends_within_ninety_days(committee
     assert services.terms_warn(today) == 0
 
 
-def test_a_resident_cannot_add_members_and_an_outsider_cannot_see_the_body(api, committee, volunteer, outsider):
+def test_a_resident_cannot_add_members_and_an_outsider_cannot_see_the_body(
+    api, committee, volunteer, outsider
+):
     me = volunteer.resident.pk  # a resident of the compound may see the committee, not seat themself
-    refused = post(api, volunteer, f"bodies/{committee.pk}/members", {"resident": me, "started_on": "2024-02-01"})
+    refused = post(
+        api, volunteer, f"bodies/{committee.pk}/members", {"resident": me, "started_on": "2024-02-01"}
+    )
     assert refused.status_code == 403
     assert not Member.objects.filter(resident_id=me).exists()
     assert api(outsider).get(f"/api/v1/governance/bodies/{committee.pk}").status_code == 404

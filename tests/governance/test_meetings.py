@@ -26,8 +26,16 @@ def meeting_payload(body, marks=None, **extra):
             {"member": m.pk, "presence": mark, "proxy_name": "张三" if mark == "proxy" else ""}
             for m, mark in zip(members, marks)
         ],
-        "resolutions": [{"text": "同意申请使用维修资金", "votes_for": 3, "votes_against": 0, "abstentions": 1}],
-        "actions": [{"title": "联系施工单位报价", "assignee": members[-1].pk, "due_on": str(timezone.localdate() + timedelta(days=7))}],
+        "resolutions": [
+            {"text": "同意申请使用维修资金", "votes_for": 3, "votes_against": 0, "abstentions": 1}
+        ],
+        "actions": [
+            {
+                "title": "联系施工单位报价",
+                "assignee": members[-1].pk,
+                "due_on": str(timezone.localdate() + timedelta(days=7)),
+            }
+        ],
     }
     data.update(extra)
     return data
@@ -38,7 +46,12 @@ def post_meeting(api, user, data):
 
 
 def written():
-    return (Meeting.objects.count(), Attendance.objects.count(), Resolution.objects.count(), Action.objects.count())
+    return (
+        Meeting.objects.count(),
+        Attendance.objects.count(),
+        Resolution.objects.count(),
+        Action.objects.count(),
+    )
 
 
 def test_a_committee_member_logs_a_whole_meeting_and_the_quorum_is_shown(api, committee, committee_member):
@@ -53,8 +66,14 @@ def test_a_committee_member_logs_a_whole_meeting_and_the_quorum_is_shown(api, co
 
 
 def test_without_a_quorum_the_meeting_says_so(api, committee, committee_member):
-    data = meeting_payload(committee, marks=["present", "present", "absent", "excused", "absent"], resolutions=[])
-    assert post_meeting(api, committee_member, data).json()["quorum"] == {"present": 2, "members": 5, "met": False}
+    data = meeting_payload(
+        committee, marks=["present", "present", "absent", "excused", "absent"], resolutions=[]
+    )
+    assert post_meeting(api, committee_member, data).json()["quorum"] == {
+        "present": 2,
+        "members": 5,
+        "met": False,
+    }
 
 
 def test_a_meeting_without_a_body_is_422_and_nothing_is_written(api, committee, committee_member):
@@ -74,7 +93,9 @@ def test_every_member_must_be_marked_and_nothing_is_half_written(api, committee,
 
 
 def test_more_votes_than_members_present_is_422(api, committee, committee_member):
-    data = meeting_payload(committee, resolutions=[{"text": "x", "votes_for": 5, "votes_against": 0, "abstentions": 0}])
+    data = meeting_payload(
+        committee, resolutions=[{"text": "x", "votes_for": 5, "votes_against": 0, "abstentions": 0}]
+    )
     answer = post_meeting(api, committee_member, data)
     assert answer.status_code == 422 and "resolutions.0" in answer.json()["fields"]
     assert written() == (0, 0, 0, 0)
@@ -93,9 +114,15 @@ def test_residents_cannot_log_meetings(api, committee, volunteer):
     assert written() == (0, 0, 0, 0)
 
 
-def test_a_committee_member_of_compound_a_gets_404_on_a_meeting_of_compound_b(api, committee, committee_member, estate, worker_b):
+def test_a_committee_member_of_compound_a_gets_404_on_a_meeting_of_compound_b(
+    api, committee, committee_member, estate, worker_b
+):
     body_b = services.body_create(
-        actor=worker_b, kind="residents_council", name="教师新村居民议事会", compound=estate.compound_b, term_start=date(2024, 1, 1)
+        actor=worker_b,
+        kind="residents_council",
+        name="教师新村居民议事会",
+        compound=estate.compound_b,
+        term_start=date(2024, 1, 1),
     )
     member_b = ResidentFactory(user=UserFactory(username="b-member"))
     ResidencyFactory(resident=member_b, household=estate.household_b)
@@ -108,20 +135,28 @@ def test_a_committee_member_of_compound_a_gets_404_on_a_meeting_of_compound_b(ap
     # Not even when it is published: it is not their compound.
     Meeting.objects.filter(pk=meeting_id).update(public=True)
     assert api(committee_member).get(f"/api/v1/governance/meetings/{meeting_id}").status_code == 404
-    refused = post_meeting(api, committee_member, meeting_payload(body_b, marks=["present"], resolutions=[], actions=[]))
+    refused = post_meeting(
+        api, committee_member, meeting_payload(body_b, marks=["present"], resolutions=[], actions=[])
+    )
     assert refused.status_code == 422 and "body" in refused.json()["fields"]
 
 
-def test_residents_read_published_meetings_of_their_compound_only(api, committee, committee_member, volunteer):
+def test_residents_read_published_meetings_of_their_compound_only(
+    api, committee, committee_member, volunteer
+):
     internal = post_meeting(api, committee_member, meeting_payload(committee)).json()["id"]
-    public = post_meeting(api, committee_member, meeting_payload(committee, public=True, title="公开例会")).json()["id"]
+    public = post_meeting(
+        api, committee_member, meeting_payload(committee, public=True, title="公开例会")
+    ).json()["id"]
     seen = [m["id"] for m in api(volunteer).get("/api/v1/governance/meetings").json()["items"]]
     assert seen == [public]  # the internal one is hidden
     assert internal not in seen
     assert api(volunteer).get(f"/api/v1/governance/meetings/{internal}").status_code == 404
 
 
-def test_actions_are_reminded_once_listed_when_overdue_and_closed_with_a_note(api, committee, committee_member):
+def test_actions_are_reminded_once_listed_when_overdue_and_closed_with_a_note(
+    api, committee, committee_member
+):
     post_meeting(api, committee_member, meeting_payload(committee))
     action = Action.objects.get()
     assignee = action.assignee.resident.user
@@ -134,10 +169,14 @@ def test_actions_are_reminded_once_listed_when_overdue_and_closed_with_a_note(ap
     Action.objects.filter(pk=action.pk).update(due_on=today - timedelta(days=1))
     overdue = api(committee_member).get("/api/v1/governance/actions?overdue=true").json()
     assert [a["id"] for a in overdue["items"]] == [action.pk]
-    empty_note = api(committee_member).post(f"/api/v1/governance/actions/{action.pk}/close", {"note": ""}, content_type="application/json")
+    empty_note = api(committee_member).post(
+        f"/api/v1/governance/actions/{action.pk}/close", {"note": ""}, content_type="application/json"
+    )
     assert empty_note.status_code == 422
     closed = api(committee_member).post(
-        f"/api/v1/governance/actions/{action.pk}/close", {"note": "已收到三家报价"}, content_type="application/json"
+        f"/api/v1/governance/actions/{action.pk}/close",
+        {"note": "已收到三家报价"},
+        content_type="application/json",
     )
     assert closed.status_code == 200 and closed.json()["closing_note"] == "已收到三家报价"
     assert api(committee_member).get("/api/v1/governance/actions?overdue=true").json()["count"] == 0
