@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from config.errors import Invalid
 from config.openapi import errors
 from governance import selectors, services
-from governance.models import SPECIAL_MATTERS, Evaluation, Member, NoticeKind, Solicitation
+from governance.models import Evaluation, Member, NoticeKind, Solicitation
 from governance.schemas import (
     ActionCloseIn,
     ActionOut,
@@ -189,11 +189,6 @@ class VoteFilter(FilterSchema):
     status: str | None = None
 
 
-def _with_threshold(vote):
-    vote.threshold = "three_quarters" if vote.matter in SPECIAL_MATTERS else "majority"
-    return vote
-
-
 @router.get("/votes", response={200: list[VoteOut], **LIST_ERRORS})
 @paginate
 def vote_list(request, filters: Query[VoteFilter]):
@@ -206,12 +201,12 @@ def vote_create(request, payload: VoteIn):
     """Opens now (roll frozen) if `opens_at` has come; otherwise beat opens it on time."""
     compound = _pick(compounds_visible(request.user), payload.compound, "compound")
     vote = services.vote_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"}))
-    return Status(201, _with_threshold(vote))
+    return Status(201, vote)
 
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **READ_ERRORS})
 def vote_detail(request, vote_id: int):
-    return _with_threshold(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
+    return get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **WRITE_ERRORS})

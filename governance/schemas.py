@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from governance.models import (
+    SPECIAL_MATTERS,
     BodyKind,
     Choice,
     Flow,
@@ -179,6 +180,10 @@ class VoteOut(Schema):
     closes_at: datetime
     status: VoteStatus
     roll_frozen_at: datetime | None
+
+    @staticmethod
+    def resolve_threshold(vote) -> str:
+        return "three_quarters" if vote.matter in SPECIAL_MATTERS else "majority"
 
 
 class BallotIn(Schema):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from accounts.permissions import staff_scope
 from governance.models import (
     GOVERNING_KINDS,
-    SPECIAL_MATTERS,
     Action,
     Attendance,
     Body,
@@ -145,8 +144,6 @@ def public_compound(compound) -> dict:
     """What a compound publishes to anyone: its notices, its open votes and open solicitations."""
     today = timezone.localdate()
     votes = list(Vote.objects.filter(compound=compound, status=VoteStatus.OPEN).order_by("closes_at"))
-    for vote in votes:
-        vote.threshold = "three_quarters" if vote.matter in SPECIAL_MATTERS else "majority"
     return {
         "id": compound.pk,
         "name": compound.name,

@@ -24,7 +24,7 @@ def meeting_payload(body, marks=None, **extra):
         "minutes": "讨论了屋面防水维修方案。",
         "attendance": [
             {"member": m.pk, "presence": mark, "proxy_name": "张三" if mark == "proxy" else ""}
-            for m, mark in zip(members, marks)
+            for m, mark in zip(members, marks, strict=False)
         ],
         "resolutions": [
             {"text": "同意申请使用维修资金", "votes_for": 3, "votes_against": 0, "abstentions": 1}
