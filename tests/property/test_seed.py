@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Post, User
+from governance.models import Body
 from property.models import (
     Community,
     Compound,
@@ -31,7 +32,18 @@ ACCOUNTS = {
 def snapshot():
     return tuple(
         m.objects.count()
-        for m in (Community, Compound, Household, Resident, Residency, Renovation, ManagementPlan, User, Post)
+        for m in (
+            Community,
+            Compound,
+            Household,
+            Resident,
+            Residency,
+            Renovation,
+            ManagementPlan,
+            User,
+            Post,
+            Body,
+        )
     )
 
 
@@ -56,6 +68,19 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert served.count() >= 20 and not served.filter(shift__ends_at__gt=timezone.now()).exists()
     assert Signup.objects.filter(status="no_show").exists()
     assert len(set(Signup.objects.values_list("shift__compound", flat=True))) >= 2
+    from governance.models import Meeting, Notice, Rating, Response, Vote
+    from governance.selectors import governance_gaps
+
+    committees = Body.objects.filter(kind="owners_committee")
+    assert committees.count() >= Compound.objects.count() // 2
+    assert Body.objects.filter(kind="party_team").count() == Community.objects.count()
+    ungoverned, ending = governance_gaps(User.objects.get(username="worker"))
+    assert ungoverned.exists() and ending.exists()
+    assert User.objects.get(username="committee").resident.seats.filter(role="director").exists()
+    assert Meeting.objects.filter(actions__isnull=False).exists()
+    assert set(Vote.objects.values_list("status", flat=True)) == {"open", "closed"}
+    assert Notice.objects.filter(kind="vote_result").count() == 1
+    assert Response.objects.exists() and Rating.objects.exists()
     resident = User.objects.get(username="resident")
     assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
     call_command("seed_demo", verbosity=0)

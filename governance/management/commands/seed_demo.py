@@ -7,12 +7,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from governance.demo import seed_governance
 from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate, seed_fees
 from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
-    help = "Create the demo subdistrict (communities, compounds, households, fees, volunteers) and demo accounts."
+    help = "Create the demo subdistrict (estate, fees, volunteers, self-governance) and demo accounts."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             accounts = seed_accounts(estate)
             seed_fees(estate, today)
             accounts += seed_volunteers(estate, timezone.now())
+            accounts += seed_governance(estate, timezone.now())
         self.stdout.write(
             self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
         )
