@@ -49,7 +49,9 @@ class MeetingForm(forms.Form):
                     label=_(part), required=False, min_value=0, max_value=1000
                 )
         for i in range(ACTION_ROWS):
-            self.fields[f"act_{i}_title"] = forms.CharField(label=_("action"), required=False, max_length=200)
+            self.fields[f"act_{i}_title"] = forms.CharField(
+                label=_("what is to be done"), required=False, max_length=200
+            )
             self.fields[f"act_{i}_assignee"] = forms.TypedChoiceField(
                 label=_("assignee"), choices=people, required=False, coerce=int, empty_value=None
             )

@@ -207,7 +207,7 @@ class Action(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="actions", verbose_name=_("meeting")
     )
-    title = models.CharField(_("action"), max_length=200)
+    title = models.CharField(_("what is to be done"), max_length=200)
     assignee = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="actions", verbose_name=_("assignee")
     )
@@ -244,9 +244,9 @@ SPECIAL_MATTERS = frozenset({Matter.RAISE_MAINTENANCE_FUND, Matter.REBUILD, Matt
 
 
 class VoteStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("scheduled")
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    SCHEDULED = "scheduled", pgettext_lazy("vote", "scheduled")
+    OPEN = "open", pgettext_lazy("vote", "open")
+    CLOSED = "closed", pgettext_lazy("vote", "closed")
 
 
 class Vote(models.Model):

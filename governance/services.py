@@ -8,7 +8,7 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Post, Role
@@ -425,15 +425,16 @@ def vote_close(*, vote_id: int, now: datetime) -> bool:
     vote.status = VoteStatus.CLOSED
     vote.save(update_fields=["result", "status"])
     audit_record(actor=None, action="vote.close", obj=vote, data={"passed": vote.result["passed"]})
-    Notice.objects.create(
-        compound=vote.compound,
-        kind=NoticeKind.VOTE_RESULT,
-        title=_("Result: %(title)s") % {"title": vote.title},
-        body=result_text(vote.result),
-        published_on=timezone.localdate(now),
-        author_name=_("Gongzhi (counted automatically)"),
-        vote=vote,
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the notice is for residents, whoever closes it
+        Notice.objects.create(
+            compound=vote.compound,
+            kind=NoticeKind.VOTE_RESULT,
+            title=_("Result: %(title)s") % {"title": vote.title},
+            body=result_text(vote.result),
+            published_on=timezone.localdate(now),
+            author_name=_("Gongzhi (counted automatically)"),
+            vote=vote,
+        )
     return True
 
 
@@ -576,8 +577,9 @@ def notice_publish(
     return notice
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def fee_standard_text(compound) -> str:
-    """The compound's fee items in force today, as a notice text."""
+    """The compound's fee items in force today, as a notice text (in the residents' language)."""
     today = timezone.localdate()
     items = FeeItem.objects.filter(compound=compound, effective_from__lte=today).filter(
         Q(effective_to__isnull=True) | Q(effective_to__gt=today)
@@ -586,7 +588,7 @@ def fee_standard_text(compound) -> str:
         _("%(name)s: %(price)s yuan (%(kind)s), billed every %(months)s months, from %(day)s.")
         % {
             "name": item.name,
-            "price": item.unit_price.normalize(),
+            "price": f"{item.unit_price.normalize():f}",
             "kind": item.get_kind_display(),
             "months": item.cycle_months,
             "day": item.effective_from,

@@ -318,9 +318,10 @@ def public_qr(request, compound_id: int, fmt: str):
         raise Http404
     compound = get_object_or_404(Compound, pk=compound_id)
     qr = segno.make(request.build_absolute_uri(reverse("public_compound", args=[compound.pk])), error="m")
-    if fmt == "svg":
-        return HttpResponse(qr.svg_inline(scale=8), content_type="image/svg+xml")
     out = BytesIO()
+    if fmt == "svg":
+        qr.save(out, kind="svg", scale=8, border=2, xmldecl=True)
+        return HttpResponse(out.getvalue(), content_type="image/svg+xml")
     qr.save(out, kind="png", scale=10, border=2)
     return HttpResponse(out.getvalue(), content_type="image/png")
 

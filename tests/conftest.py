@@ -1,6 +1,7 @@
 """Shared fixtures: a small estate with two communities, and one user for each role."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -8,6 +9,8 @@ from django.test import Client
 from accounts.models import Role
 from accounts.services import token_issue
 from config.celery import app as celery_app
+from governance import services as governance_services
+from governance.models import BodyKind
 from tests.factories import (
     BuildingFactory,
     CommunityFactory,
@@ -151,3 +154,45 @@ def api():
         return Client(headers={"Authorization": f"Bearer {raw}"})
 
     return make
+
+
+@pytest.fixture
+def owners(estate):
+    """owners(n): n owners of compound A, each with a unit and an account."""
+
+    def make(n, prefix="o"):
+        made = []
+        for i in range(n):
+            household = HouseholdFactory(building=estate.building_a, unit_label=f"{prefix}-{i:03d}")
+            resident = ResidentFactory(user=UserFactory(username=f"{prefix}{i:03d}"))
+            ResidencyFactory(resident=resident, household=household)
+            made.append(resident)
+        return made
+
+    return make
+
+
+@pytest.fixture
+def committee(estate, worker, owners, committee_member):
+    """A filed owners' committee of compound A with 5 members; the `committee_member` is its director."""
+    body = governance_services.body_create(
+        actor=worker,
+        kind=BodyKind.OWNERS_COMMITTEE,
+        name="纺织厂生活区第一届业主委员会",
+        compound=estate.compound_a,
+        term_start=date(2024, 1, 1),
+        term_end=date(2029, 1, 1),
+        filed_on=date(2024, 1, 15),
+    )
+    governance_services.member_add(
+        actor=worker,
+        body=body,
+        resident=committee_member.resident,
+        role="director",
+        started_on=date(2024, 1, 1),
+    )
+    for resident in owners(4):
+        governance_services.member_add(
+            actor=worker, body=body, resident=resident, started_on=date(2024, 1, 1)
+        )
+    return body

@@ -236,6 +236,9 @@ def test_a_quorum_vote_passes_and_closing_publishes_the_result_once(api, ballot_
     assert vote.result["approval"]["area_share"] == "23/33"
     notice = Notice.objects.get(vote=vote)
     assert notice.kind == "vote_result" and "330.00" in notice.body
+    assert (
+        notice.body.startswith("参与表决") and notice.body.splitlines()[-1] == "通过。"
+    )  # in the residents' language
 
 
 def test_a_ballot_after_the_close_is_409_and_nothing_is_written(api, ballot_box, worker):

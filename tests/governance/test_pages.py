@@ -151,7 +151,9 @@ def test_a_finance_notice_is_published_on_the_page_and_shown_publicly(committee,
 def test_the_qr_code_comes_as_svg_and_png_without_sign_in(estate, worker):
     svg = Client().get(f"/c/{estate.compound_a.pk}/qr.svg")
     png = Client().get(f"/c/{estate.compound_a.pk}/qr.png")
-    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert (
+        svg["Content-Type"] == "image/svg+xml" and b'<svg xmlns="http://www.w3.org/2000/svg"' in svg.content
+    )
     assert png["Content-Type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert Client().get(f"/c/{estate.compound_a.pk}/qr.gif").status_code == 404
     poster = signed_in(worker).get(f"/governance/compounds/{estate.compound_a.pk}/poster/")
