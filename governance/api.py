@@ -20,6 +20,7 @@ from governance.schemas import (
     BodyOut,
     EvaluationIn,
     EvaluationOut,
+    FileIn,
     GapOut,
     MeetingIn,
     MeetingOut,
@@ -101,6 +102,14 @@ def body_create(request, payload: BodyIn):
 @router.get("/bodies/{body_id}", response={200: BodyOut, **READ_ERRORS})
 def body_detail(request, body_id: int):
     return get_object_or_404(_bodies(request.user), pk=body_id)
+
+
+@router.post("/bodies/{body_id}/file", response={200: BodyOut, **WRITE_ERRORS})
+def body_file(request, body_id: int, payload: FileIn):
+    """Filed with the subdistrict: 409 `composition` while a committee breaks the size rules."""
+    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    services.body_file(actor=request.user, body=body, filed_on=payload.filed_on)
+    return _bodies(request.user).get(pk=body_id)
 
 
 @router.get("/bodies/{body_id}/members", response={200: list[MemberOut], **READ_ERRORS})

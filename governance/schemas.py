@@ -50,6 +50,10 @@ class BodyOut(Schema):
         return body_problems(body, body.seated)
 
 
+class FileIn(Schema):
+    filed_on: date
+
+
 class MemberIn(Schema):
     resident: int
     role: MemberRole = MemberRole.MEMBER

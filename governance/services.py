@@ -163,6 +163,26 @@ def body_problems(body: Body, seated: int, on: date | None = None) -> list[str]:
     return problems
 
 
+@transaction.atomic
+def body_file(*, actor, body: Body, filed_on: date) -> Body:
+    """Record the filing with the subdistrict; a committee is filed only when its make-up is lawful."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    if not can_manage_community(actor, body.community):
+        raise Forbidden(_("Only the community's workers may do this."))
+    if body.filed_on:
+        raise Conflict(_("This body was filed on %(day)s.") % {"day": body.filed_on}, code="filed")
+    seated = body.members.filter(ended_on__isnull=True).count()
+    problems = [
+        p for p in body_problems(body, seated, filed_on) if p != _("Not filed with the subdistrict yet.")
+    ]
+    if problems:
+        raise Conflict(" ".join(problems), code="composition")
+    body.filed_on = filed_on
+    body.save(update_fields=["filed_on"])
+    audit_record(actor=actor, action="body.file", obj=body, data={"filed_on": str(filed_on)})
+    return body
+
+
 def terms_warn(today: date) -> int:
     """Tell the community's workers once when a committee's term ends within the warning period."""
     horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)

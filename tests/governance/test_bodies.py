@@ -155,3 +155,34 @@ def test_a_resident_cannot_add_members_and_an_outsider_cannot_see_the_body(
     assert refused.status_code == 403
     assert not Member.objects.filter(resident_id=me).exists()
     assert api(outsider).get(f"/api/v1/governance/bodies/{committee.pk}").status_code == 404
+
+
+def test_a_committee_is_filed_only_with_an_odd_number_of_five_to_eleven_members(api, worker, estate, owners):
+    made = post(
+        api,
+        worker,
+        "bodies",
+        {
+            "kind": "owners_committee",
+            "name": "第一届业委会",
+            "compound": estate.compound_a.pk,
+            "term_start": "2025-01-01",
+            "term_end": "2030-01-01",
+        },
+    ).json()
+    people = owners(6, prefix="f")
+    for resident in people[:4]:
+        post(
+            api, worker, f"bodies/{made['id']}/members", {"resident": resident.pk, "started_on": "2025-01-01"}
+        )
+    too_few = post(api, worker, f"bodies/{made['id']}/file", {"filed_on": "2025-02-01"})
+    assert (too_few.status_code, too_few.json()["code"]) == (409, "composition")
+    post(api, worker, f"bodies/{made['id']}/members", {"resident": people[4].pk, "started_on": "2025-01-01"})
+    filed = post(api, worker, f"bodies/{made['id']}/file", {"filed_on": "2025-02-01"})
+    assert (
+        filed.status_code == 200
+        and filed.json()["filed_on"] == "2025-02-01"
+        and filed.json()["problems"] == []
+    )
+    again = post(api, worker, f"bodies/{made['id']}/file", {"filed_on": "2025-02-02"})
+    assert again.status_code == 409

@@ -49,7 +49,9 @@ def open_vote(compound, worker):
     )
 
 
-def test_an_owner_and_a_paper_ballot_for_the_same_unit_at_once_leave_one_standing_ballot(estate, worker, owners):
+def test_an_owner_and_a_paper_ballot_for_the_same_unit_at_once_leave_one_standing_ballot(
+    estate, worker, owners
+):
     people = owners(10)
     vote = open_vote(estate.compound_a, worker)
     worker_token = token_issue(user=worker, name="race")[1]
