@@ -12,6 +12,7 @@ from accounts.api import router as accounts_router
 from config.errors import DomainError
 from config.validation import message_for
 from governance.api import router as governance_router
+from grid.api import router as grid_router
 from property.api import router as property_router
 from volunteers.api import router as volunteers_router
 
@@ -118,3 +119,4 @@ api.add_router("/", accounts_router)
 api.add_router("/property/", property_router)
 api.add_router("/volunteers/", volunteers_router)
 api.add_router("/governance/", governance_router)
+api.add_router("/grid/", grid_router)

@@ -130,6 +130,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.terms_warn",
         "schedule": crontab(minute=30, hour=8),
     },
+    "grid-roster": {"task": "grid.tasks.roster_generate", "schedule": 6 * 3600},
+    "grid-duty-flags": {"task": "grid.tasks.duty_flag", "schedule": 15 * 60},
+    "grid-escalation": {"task": "grid.tasks.incidents_escalate", "schedule": 15 * 60},
+    "grid-daily-report": {"task": "grid.tasks.daily_reports", "schedule": crontab(minute=0, hour=21)},
     "billing-runs-monthly": {
         "task": "property.tasks.billing_runs_monthly",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
@@ -240,3 +244,14 @@ COMMITTEE_MIN_MEMBERS = env_int("COMMITTEE_MIN_MEMBERS", 5)
 COMMITTEE_MAX_MEMBERS = env_int("COMMITTEE_MAX_MEMBERS", 11)
 COMMITTEE_MAX_TERM_YEARS = env_int("COMMITTEE_MAX_TERM_YEARS", 5)
 COMMITTEE_TERM_WARNING_DAYS = env_int("COMMITTEE_TERM_WARNING_DAYS", 90)
+# Grid management: rectification deadlines by category severity (days; 0 is the same day).
+GRID_DEADLINE_DAYS = {
+    "on_the_spot": env_int("GRID_DEADLINE_ON_THE_SPOT_DAYS", 0),
+    "ordinary": env_int("GRID_DEADLINE_ORDINARY_DAYS", 3),
+    "hard": env_int("GRID_DEADLINE_HARD_DAYS", 7),
+}
+GRID_LATE_MINUTES = env_int("GRID_LATE_MINUTES", 10)  # a duty started later than this is late
+GRID_ESCALATE_TO_SUBDISTRICT_HOURS = env_int("GRID_ESCALATE_TO_SUBDISTRICT_HOURS", 24)
+GRID_OVERDUE_LIST_THRESHOLD = env_int("GRID_OVERDUE_LIST_THRESHOLD", 3)  # overdue incidents in 90 days
+GRID_PHOTO_MAX_BYTES = env_int("GRID_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)

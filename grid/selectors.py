@@ -1,0 +1,201 @@
+"""Reads for grid management, scoped to what the user may see; the daily report in fixed queries."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.permissions import is_staff_of, staff_scope
+from grid.models import (
+    Assignment,
+    DutyShift,
+    DutyStatus,
+    Finding,
+    Grid,
+    Incident,
+    IncidentStatus,
+    Inspection,
+    StaffRole,
+    Unit,
+)
+from grid.permissions import current_assignments
+from property.models import Household
+from property.selectors import own_households
+
+
+def _my_grids(user):
+    return current_assignments(user).values("grid_id")
+
+
+def _my_units(user):
+    return current_assignments(user).values("unit_id")
+
+
+def grids_visible(user):
+    """Grids of the communities the user works for, grids they are staff of, and their home's grids."""
+    homes = Household.objects.filter(id__in=own_households(user)).values("building__compound_id")
+    scope = staff_scope(user, "community") | Q(id__in=_my_grids(user)) | Q(compounds__in=homes)
+    return Grid.objects.filter(id__in=Grid.objects.filter(scope).values("id")).select_related("community")
+
+
+def duty_shifts_visible(user):
+    """The user's own shifts, and all shifts of grids they run (grid worker) or communities they serve."""
+    runs = current_assignments(user).filter(role=StaffRole.GRID_WORKER).values("grid_id")
+    scope = staff_scope(user, "grid__community") | Q(grid_id__in=runs)
+    if user.is_authenticated:
+        scope |= Q(staff_id=user.pk)
+    return DutyShift.objects.filter(scope).select_related("grid", "staff", "assignment__unit")
+
+
+def incidents_visible(user):
+    """Community staff see all of their communities'; grid staff their grids'; a unit what it was sent;
+    a reporter their own reports."""
+    scope = (
+        staff_scope(user, "grid__community") | Q(grid_id__in=_my_grids(user)) | Q(unit_id__in=_my_units(user))
+    )
+    if user.is_authenticated:
+        scope |= Q(reporter_id=user.pk)
+    return Incident.objects.filter(scope).select_related("grid__community", "category", "unit", "reporter")
+
+
+def grid_gaps(grids):
+    """Grids (of the given queryset) missing any role, with the roles they lack."""
+    today = timezone.localdate()
+    held = {}
+    for grid_id, role in (
+        Assignment.objects.filter(grid__in=grids, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("grid_id", "role")
+        .distinct()
+    ):
+        held.setdefault(grid_id, set()).add(role)
+    out = []
+    for grid in grids:
+        missing = [r for r in StaffRole if r not in held.get(grid.pk, set())]
+        if missing:
+            out.append((grid, missing))
+    return out
+
+
+def overdue_units(now=None, days: int = 90):
+    """Units with at least GRID_OVERDUE_LIST_THRESHOLD overdue incidents in the last `days` days,
+    with their figures: the published list (黑名单) the subdistrict's report asks for."""
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    units = (
+        Unit.objects.annotate(
+            overdue=Count("overdue_marks", filter=Q(overdue_marks__at__gte=since), distinct=True),
+            dispatched=Count("incidents", filter=Q(incidents__reported_at__gte=since), distinct=True),
+            open_overdue=Count(
+                "incidents",
+                filter=Q(
+                    incidents__overdue=True,
+                    incidents__status__in=[IncidentStatus.DISPATCHED, IncidentStatus.RECTIFYING],
+                ),
+                distinct=True,
+            ),
+        )
+        .filter(overdue__gte=settings.GRID_OVERDUE_LIST_THRESHOLD)
+        .order_by("-overdue", "name")
+    )
+    return units
+
+
+def day_bounds(day):
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def daily_report(community, day) -> dict:
+    """The community's daily inspection report: duty by grid and role, inspections, incidents.
+
+    Five queries whatever the number of grids: the grids; duty shifts grouped by grid and role;
+    inspections and findings grouped by grid (two); incidents grouped by grid with conditional counts.
+    """
+    start, end = day_bounds(day)
+    grids = list(Grid.objects.filter(community=community).order_by("name").values("id", "name"))
+    rows = {
+        g["id"]: {
+            "grid": g["id"],
+            "name": g["name"],
+            "duty": {},
+            "inspections": 0,
+            "findings": 0,
+            "opened": 0,
+            "closed": 0,
+            "overdue": 0,
+        }
+        for g in grids
+    }
+    duty = (
+        DutyShift.objects.filter(grid__community=community, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=DutyStatus.CANCELLED)
+        .values("grid_id", "role")
+        .annotate(
+            planned=Count("id"),
+            done=Count("id", filter=Q(status=DutyStatus.DONE)),
+            on_duty=Count("id", filter=Q(status=DutyStatus.STARTED)),
+            late=Count("id", filter=Q(late=True)),
+            missed=Count("id", filter=Q(status=DutyStatus.MISSED)),
+        )
+    )
+    for d in duty:
+        rows[d["grid_id"]]["duty"][d["role"]] = {
+            k: d[k] for k in ("planned", "done", "on_duty", "late", "missed")
+        }
+    for d in (
+        Inspection.objects.filter(grid__community=community, day=day)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+    ):
+        rows[d["grid_id"]]["inspections"] = d["n"]
+    for d in (
+        Finding.objects.filter(grid__community=community, found_at__gte=start, found_at__lt=end)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+    ):
+        rows[d["grid_id"]]["findings"] = d["n"]
+    open_at_end = (
+        Q(deadline__lt=end)
+        & ~Q(status__in=[IncidentStatus.REJECTED])
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    )
+    opened = Q(reported_at__gte=start, reported_at__lt=end)
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    for d in (
+        Incident.objects.filter(grid__community=community, reported_at__lt=end)
+        .filter(opened | closed | open_at_end)
+        .values("grid_id")
+        .annotate(
+            opened=Count("id", filter=opened),
+            closed=Count("id", filter=closed),
+            overdue=Count("id", filter=open_at_end),
+        )
+    ):
+        rows[d["grid_id"]].update(opened=d["opened"], closed=d["closed"], overdue=d["overdue"])
+    totals = {
+        "grids": len(grids),
+        "duty": {},
+        **{
+            k: sum(r[k] for r in rows.values())
+            for k in ("inspections", "findings", "opened", "closed", "overdue")
+        },
+    }
+    for r in rows.values():
+        for role, figures in r["duty"].items():
+            t = totals["duty"].setdefault(role, dict.fromkeys(figures, 0))
+            for k, v in figures.items():
+                t[k] += v
+    return {
+        "community": community.pk,
+        "community_name": community.name,
+        "date": day.isoformat(),
+        "grids": list(rows.values()),
+        "totals": totals,
+    }
+
+
+def can_read_reports(user, community) -> bool:
+    """The community's staff (any post there) and the subdistrict's officers."""
+    return is_staff_of(user, community)
