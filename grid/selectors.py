@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.permissions import is_staff_of, staff_scope
+from accounts.permissions import MANAGING_ROLES, is_staff_of, staff_scope
 from grid.models import (
     Assignment,
     DutyShift,
@@ -42,7 +42,7 @@ def grids_visible(user):
 def duty_shifts_visible(user):
     """The user's own shifts, and all shifts of grids they run (grid worker) or communities they serve."""
     runs = current_assignments(user).filter(role=StaffRole.GRID_WORKER).values("grid_id")
-    scope = staff_scope(user, "grid__community") | Q(grid_id__in=runs)
+    scope = staff_scope(user, "grid__community", roles=MANAGING_ROLES) | Q(grid_id__in=runs)
     if user.is_authenticated:
         scope |= Q(staff_id=user.pk)
     return DutyShift.objects.filter(scope).select_related("grid", "staff", "assignment__unit")

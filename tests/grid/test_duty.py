@@ -1,0 +1,210 @@
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from config.errors import Invalid
+from grid import selectors, services
+from grid.models import DutyShift, DutyTemplate, Finding, Incident, Swap
+
+pytestmark = pytest.mark.django_db
+
+
+def at(hour, minute=0, day=None):
+    day = day or timezone.localdate() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def roster(api, user, assignment, start, end):
+    return api(user).post(
+        "/api/v1/grid/duty-shifts",
+        {"assignment": assignment.pk, "starts_at": start.isoformat(), "ends_at": end.isoformat()},
+        content_type="application/json",
+    )
+
+
+def test_an_overlapping_duty_shift_is_refused_and_back_to_back_is_fine(api, grids, worker):
+    assert roster(api, worker, grids.cleaner_a, at(6), at(10)).status_code == 201
+    overlap = roster(api, worker, grids.cleaner_a, at(9), at(11))
+    assert (overlap.status_code, overlap.json()["code"]) == (409, "overlap")
+    assert roster(api, worker, grids.cleaner_a, at(10), at(12)).status_code == 201
+    assert DutyShift.objects.count() == 2
+
+
+@pytest.mark.skipif(not settings.DB_IS_POSTGRES, reason="the exclusion constraint is PostgreSQL's")
+def test_the_database_itself_refuses_overlapping_shifts(grids):
+    from django.db import IntegrityError, transaction
+
+    a = grids.cleaner_a
+    DutyShift.objects.create(
+        assignment=a, staff_id=a.user_id, grid_id=a.grid_id, role=a.role, starts_at=at(6), ends_at=at(10)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DutyShift.objects.create(
+            assignment=a, staff_id=a.user_id, grid_id=a.grid_id, role=a.role, starts_at=at(8), ends_at=at(9)
+        )
+
+
+def test_a_cleaner_of_grid_a_gets_404_starting_a_shift_of_grid_b(api, grids, worker, cleaner):
+    b = grids.cleaner_b
+    shift = services.duty_shift_create(
+        actor=worker, assignment=b, starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2)
+    )
+    assert (
+        api(cleaner)
+        .post(f"/api/v1/grid/duty-shifts/{shift.pk}/start", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+
+
+def test_a_late_start_is_flagged_and_the_end_records_findings(api, grids, worker, cleaner):
+    start = timezone.now() - timedelta(minutes=settings.GRID_LATE_MINUTES + 5)
+    shift = services.duty_shift_create(
+        actor=worker, assignment=grids.cleaner_a, starts_at=start, ends_at=start + timedelta(hours=4)
+    )
+    client = api(cleaner)
+    started = client.post(
+        f"/api/v1/grid/duty-shifts/{shift.pk}/start", {"place_note": "东门"}, content_type="application/json"
+    )
+    assert (
+        started.status_code == 200
+        and started.json()["late"] is True
+        and started.json()["status"] == "started"
+    )
+    again = client.post(f"/api/v1/grid/duty-shifts/{shift.pk}/start", {}, content_type="application/json")
+    assert again.status_code == 409
+    ended = client.post(
+        f"/api/v1/grid/duty-shifts/{shift.pk}/end",
+        {"notes": "路面已清扫", "findings": [{"text": "3号楼北侧垃圾堆放", "place": "3号楼"}]},
+        content_type="application/json",
+    )
+    assert ended.status_code == 200 and ended.json()["status"] == "done"
+    finding = Finding.objects.get()
+    made = client.post(
+        f"/api/v1/grid/findings/{finding.pk}/incident", {"category": 1}, content_type="application/json"
+    )
+    assert made.status_code == 201 and made.json()["description"] == "3号楼北侧垃圾堆放"
+    assert (
+        client.post(
+            f"/api/v1/grid/findings/{finding.pk}/incident", {"category": 1}, content_type="application/json"
+        ).status_code
+        == 409
+    )
+    assert Incident.objects.count() == 1
+
+
+def test_an_on_time_start_is_not_late(grids, worker, cleaner):
+    start = timezone.now() - timedelta(minutes=2)
+    shift = services.duty_shift_create(
+        actor=worker, assignment=grids.cleaner_a, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    assert services.duty_start(actor=cleaner, shift=shift).late is False
+
+
+def test_celery_flags_late_then_missed_shifts_after_the_fact(grids, worker):
+    now = timezone.now()
+    shift = services.duty_shift_create(
+        actor=worker,
+        assignment=grids.cleaner_a,
+        starts_at=now - timedelta(minutes=30),
+        ends_at=now + timedelta(minutes=30),
+    )
+    assert services.duty_flag(now) == (1, 0)
+    assert services.duty_flag(now) == (0, 0)
+    assert services.duty_flag(now + timedelta(minutes=31)) == (0, 1)
+    shift.refresh_from_db()
+    assert (shift.late, shift.status) == (True, "missed")
+
+
+def test_someone_else_cannot_start_my_shift(api, grids, worker):
+    shift = services.duty_shift_create(
+        actor=worker,
+        assignment=grids.cleaner_a,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    refused = api(grids.grid_worker_a.user).post(
+        f"/api/v1/grid/duty-shifts/{shift.pk}/start", {}, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "not_yours")
+
+
+def test_a_swap_with_a_colleague_is_approved_by_the_grid_worker(api, grids, worker, cleaner):
+    from accounts.models import Role
+    from tests.conftest import _staff
+
+    colleague = services.staff_assign(
+        actor=worker,
+        grid=grids.a,
+        user=_staff("cleaner3", Role.CLEANER, community=grids.a.community),
+        role="cleaner",
+        unit=grids.cleaning,
+        started_on=date(2025, 1, 1),
+    )
+    shift = services.duty_shift_create(
+        actor=worker, assignment=grids.cleaner_a, starts_at=at(6), ends_at=at(10)
+    )
+    wrong = api(cleaner).post(
+        f"/api/v1/grid/duty-shifts/{shift.pk}/swap",
+        {"to": grids.police_a.pk, "reason": "家中有事"},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422 and "to" in wrong.json()["fields"]
+    asked = api(cleaner).post(
+        f"/api/v1/grid/duty-shifts/{shift.pk}/swap",
+        {"to": colleague.pk, "reason": "家中有事"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    swap = Swap.objects.get()
+    assert (
+        api(cleaner)
+        .post(f"/api/v1/grid/swaps/{swap.pk}/decide", {"approve": True}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(grids.grid_worker_a.user)
+        .post(f"/api/v1/grid/swaps/{swap.pk}/decide", {"approve": True}, content_type="application/json")
+        .status_code
+        == 200
+    )
+    shift.refresh_from_db()
+    assert (shift.staff_id, shift.assignment_id) == (colleague.user_id, colleague.pk)
+
+
+def test_templates_put_two_weeks_on_the_roster_once(grids, worker):
+    template = services.duty_template_create(
+        actor=worker,
+        assignment=grids.cleaner_a,
+        weekdays=[0, 1, 2, 3, 4, 5, 6],
+        start_time=time(6),
+        minutes=240,
+    )
+    today = timezone.localdate()
+    assert services.roster_generate(today, days=14) == 14
+    assert services.roster_generate(today, days=14) == 0
+    assert DutyShift.objects.filter(template=template).count() == 14
+    bad = DutyTemplate.objects.count()
+    with pytest.raises(Invalid):
+        services.duty_template_create(
+            actor=worker, assignment=grids.cleaner_a, weekdays=[7], start_time=time(6), minutes=60
+        )
+    assert DutyTemplate.objects.count() == bad
+
+
+def test_a_grid_missing_a_role_is_a_gap(api, grids, worker):
+    gaps = {g["name"]: set(g["missing"]) for g in api(worker).get("/api/v1/grid/gaps").json()}
+    assert gaps["第一网格"] == {"property_manager", "law_enforcement"}
+    assert gaps["第二网格"] == {"property_manager", "police", "law_enforcement", "grid_worker"}
+    services.staff_assign(
+        actor=worker,
+        grid=grids.a,
+        user=worker,
+        role="property_manager",
+        unit=grids.property,
+        started_on=date(2025, 1, 1),
+    )
+    assert selectors.grid_gaps([grids.a])[0][1] == ["law_enforcement"]
