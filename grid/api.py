@@ -123,7 +123,7 @@ def unit_list(request):
     return Unit.objects.order_by("name")
 
 
-@router.get("/units/overdue", auth=None, response={200: list[OverdueUnitOut]})
+@router.get("/public/overdue-units", auth=None, response={200: list[OverdueUnitOut]})
 def overdue_units(request):
     """Published, no sign-in: units with repeated overdue incidents in the last 90 days, with figures."""
     return selectors.overdue_units()

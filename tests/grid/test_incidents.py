@@ -184,10 +184,10 @@ def test_a_unit_with_repeated_overdue_incidents_is_on_the_published_list(
     for _ in range(2):
         dispatched(grids, people, category, now=now - timedelta(days=4))
     services.incidents_escalate(now)
-    assert api(None).get("/api/v1/grid/units/overdue").json() == []
+    assert api(None).get("/api/v1/grid/public/overdue-units").json() == []
     dispatched(grids, people, category, now=now - timedelta(days=4))
     services.incidents_escalate(now)
-    listed = api(None).get("/api/v1/grid/units/overdue").json()
+    listed = api(None).get("/api/v1/grid/public/overdue-units").json()
     assert [(u["name"], u["overdue"], u["dispatched"], u["open_overdue"]) for u in listed] == [
         ("东风派出所", 3, 3, 3)
     ]
