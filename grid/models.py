@@ -434,6 +434,23 @@ class Incident(models.Model):
         return f"{self.category} · {self.place}"
 
 
+STEP_LABELS = {
+    "report": _("reported"),
+    "dispatch": _("dispatched"),
+    "reject": _("rejected"),
+    "accept": _("accepted"),
+    "return": _("returned for re-dispatch"),
+    "extend": _("more time asked"),
+    "extension_approved": _("extension approved"),
+    "extension_declined": _("extension declined"),
+    "resolve": _("resolved"),
+    "verify": _("verified and closed"),
+    "reopen": _("reopened"),
+    "escalate": _("escalated"),
+    "rate": _("rated"),
+}
+
+
 class Step(models.Model):
     """One step of an incident's timeline. Append-only: the database refuses changes."""
 
@@ -459,6 +476,10 @@ class Step(models.Model):
         verbose_name = _("incident step")
         verbose_name_plural = _("incident steps")
         ordering = ["incident_id", "at", "id"]
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS.get(self.action, self.action))
 
 
 class Extension(models.Model):

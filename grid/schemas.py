@@ -1,5 +1,6 @@
 from datetime import date, datetime, time
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from grid.models import DutyStatus, IncidentStatus, StaffRole
@@ -172,7 +173,7 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_photo(incident) -> str | None:
-        return incident.photo.url if incident.photo else None
+        return reverse("grid:photo", args=[incident.pk]) if incident.photo else None
 
 
 class IncidentDetailOut(IncidentOut):

@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import Category, Grid, IncidentStatus, Unit
+
+FINDING_ROWS = 3
+
+
+class EndForm(forms.Form):
+    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(FINDING_ROWS):
+            self.fields[f"finding_{i}"] = forms.CharField(label=_("finding"), required=False, max_length=500)
+            self.fields[f"place_{i}"] = forms.CharField(label=_("place"), required=False, max_length=120)
+
+    def finding_rows(self):
+        return [(self[f"finding_{i}"], self[f"place_{i}"]) for i in range(FINDING_ROWS)]
+
+    def findings(self) -> list[dict]:
+        d = self.cleaned_data
+        return [
+            {"text": d[f"finding_{i}"], "place": d[f"place_{i}"]}
+            for i in range(FINDING_ROWS)
+            if d.get(f"finding_{i}", "").strip()
+        ]
+
+
+class IncidentForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("grid"), queryset=Grid.objects.none())
+    category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.all())
+    place = forms.CharField(label=_("place"), max_length=120)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(
+        label=_("photo"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+    )
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        if grids.count() == 1:
+            self.fields["grid"].initial = grids.first()
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+    unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.all(), required=False)
+    until = forms.DateTimeField(
+        label=_("until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class BoardFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("all states"))] + list(IncidentStatus.choices)
+    )
+    grid = forms.ModelChoiceField(
+        label=_("grid"), required=False, queryset=Grid.objects.none(), empty_label=_("all grids")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("unit"), required=False, queryset=Unit.objects.all(), empty_label=_("all units")
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
