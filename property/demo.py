@@ -234,6 +234,8 @@ ACCOUNTS = [
     ("manager", "周志强", Role.PROPERTY_MANAGER, "property manager, 幸福社区"),
     ("cleaner", "吴桂兰", Role.CLEANER, "cleaner, 幸福社区"),
     ("police", "郑国庆", Role.POLICE, "community police, 幸福社区"),
+    ("gridworker", "陈志刚", Role.GRID_WORKER, "grid worker, 幸福社区 第一网格"),
+    ("enforcer", "马建军", Role.LAW_ENFORCEMENT, "law-enforcement squad, 东风街道综合执法中队"),
     ("committee", None, None, "owner in 纺织厂生活区 (owners' committee member)"),
     ("volunteer", None, None, "resident of 纺织厂生活区 (volunteer)"),
     ("resident", None, None, "owner in 纺织厂生活区"),
@@ -244,6 +246,8 @@ UNITS = {
     Role.PROPERTY_MANAGER: "安居物业服务有限公司",
     Role.CLEANER: "东风环卫保洁公司",
     Role.POLICE: "东风派出所",
+    Role.GRID_WORKER: "幸福社区居民委员会",
+    Role.LAW_ENFORCEMENT: "东风街道综合执法中队",
 }
 
 

@@ -24,6 +24,8 @@ ACCOUNTS = {
     "cleaner",
     "manager",
     "police",
+    "gridworker",
+    "enforcer",
     "collector",
     "resident",
 }
@@ -81,6 +83,16 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert set(Vote.objects.values_list("status", flat=True)) == {"open", "closed"}
     assert Notice.objects.filter(kind="vote_result").count() == 1
     assert Response.objects.exists() and Rating.objects.exists()
+    from grid.models import DutyShift, Grid, Incident
+    from grid.selectors import grid_gaps
+
+    assert Grid.objects.values("community").distinct().count() == Community.objects.count()
+    assert len(grid_gaps(Grid.objects.all())) == 1
+    assert {"done", "missed", "scheduled"} <= set(DutyShift.objects.values_list("status", flat=True))
+    assert DutyShift.objects.filter(staff__username="cleaner", late=True).exists()
+    states = set(Incident.objects.values_list("status", flat=True))
+    assert states == {"reported", "dispatched", "rectifying", "resolved", "closed", "rejected"}
+    assert Incident.objects.filter(overdue=True, escalation=2).exists()
     resident = User.objects.get(username="resident")
     assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
     call_command("seed_demo", verbosity=0)

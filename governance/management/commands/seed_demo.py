@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.demo import seed_governance
+from grid.demo import seed_grid
 from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate, seed_fees
 from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
-    help = "Create the demo subdistrict (estate, fees, volunteers, self-governance) and demo accounts."
+    help = "Create the demo subdistrict (estate, fees, volunteers, self-governance, grids) and demo accounts."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             seed_fees(estate, today)
             accounts += seed_volunteers(estate, timezone.now())
             accounts += seed_governance(estate, timezone.now())
+            accounts += seed_grid(estate, timezone.now())
         self.stdout.write(
             self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
         )
