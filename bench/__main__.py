@@ -3,7 +3,7 @@
 import argparse
 import importlib
 
-BENCHMARKS = ["households_list", "billing", "signups"]
+BENCHMARKS = ["households_list", "billing", "signups", "daily_report"]
 
 
 def main():
