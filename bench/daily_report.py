@@ -118,7 +118,7 @@ def run(seconds: float = 10.0) -> None:
     print("daily report: a community's 社区每日巡查报告 on PostgreSQL, a year of records, 20 different days")
     for line in setup.stdout.splitlines():  # community, grids, duty shifts, incidents
         print("  data:", line)
-    for name, f in figures.items():
+    for f in figures.values():
         print(
             f"  {f['grids']} grids: median {f['median_ms']} ms, max {f['max_ms']} ms, queries {f['queries']}"
             f" ({f['shifts_that_day']} duty shifts that day)"
