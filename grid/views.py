@@ -251,11 +251,12 @@ def daily_report(request):
         return render(request, "403.html", status=403)
     day = parse_date(request.GET.get("date") or "") or timezone.localdate()
     report = selectors.daily_report(community, day)
-    return render(
-        request,
-        "grid/daily_report.html",
-        {"report": report, "community": community, "day": day, "roles": dict(StaffRole.choices)},
-    )
+    gaps = [
+        (g, [StaffRole(r).label for r in missing])
+        for g, missing in selectors.grid_gaps(community.grids.order_by("name"))
+    ]
+    context = {"report": report, "community": community, "day": day, "roles": dict(StaffRole.choices), "gaps": gaps}
+    return render(request, "grid/daily_report.html", context)
 
 
 def overdue_units(request):
