@@ -8,8 +8,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Post, Role, User
-from grid import services
-from grid.models import Category, DutyShift, DutyStatus, Grid, Incident, Unit
+from grid import defaults, services
+from grid.models import Category, ChecklistItem, DutyShift, DutyStatus, Grid, Incident, Unit
 from property.demo import DEMO_PASSWORD, Estate, person_name
 
 UNITS = [
@@ -53,6 +53,7 @@ def seed_grid(estate: Estate, now: datetime) -> list[tuple[str, str]]:
         return []
     rng = random.Random("grid")
     today = timezone.localdate(now)
+    defaults.ensure(ChecklistItem, Category)
     worker = User.objects.get(username="worker")
     officer = User.objects.get(username="officer")
     units = {name: Unit.objects.get_or_create(name=name, defaults={"kind": kind})[0] for name, kind in UNITS}

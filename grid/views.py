@@ -255,7 +255,13 @@ def daily_report(request):
         (g, [StaffRole(r).label for r in missing])
         for g, missing in selectors.grid_gaps(community.grids.order_by("name"))
     ]
-    context = {"report": report, "community": community, "day": day, "roles": dict(StaffRole.choices), "gaps": gaps}
+    context = {
+        "report": report,
+        "community": community,
+        "day": day,
+        "roles": dict(StaffRole.choices),
+        "gaps": gaps,
+    }
     return render(request, "grid/daily_report.html", context)
 
 

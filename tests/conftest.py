@@ -11,8 +11,9 @@ from accounts.services import token_issue
 from config.celery import app as celery_app
 from governance import services as governance_services
 from governance.models import BodyKind
+from grid import defaults as grid_defaults
 from grid import services as grid_services
-from grid.models import Category, Grid, Unit
+from grid.models import Category, ChecklistItem, Grid, Unit
 from tests.factories import (
     BuildingFactory,
     CommunityFactory,
@@ -218,6 +219,7 @@ class Grids:
 def grids(estate, worker, cleaner):
     """Grid A covers compound A, grid B another compound of community A. The `cleaner` works in A,
     `cleaner2` in B; `gridworker` runs A; `police` patrols A for the police station."""
+    grid_defaults.ensure(ChecklistItem, Category)  # a transactional test's flush removes migration data
     compound_b = CompoundFactory(community=estate.community_a, name="机械厂家属院")
     a = grid_services.grid_create(
         actor=worker, community=estate.community_a, name="第一网格", compounds=[estate.compound_a]

@@ -114,7 +114,10 @@ def test_the_daily_report_page_prints_for_staff_only(grids, worker, owner):
     page = signed_in(worker).get(f"/grid/reports/daily/?community={grids.a.community_id}")
     assert page.status_code == 200 and 'data-testid="daily-report"' in page.content.decode()
     assert [g["name"] for g in page.context["report"]["grids"]] == ["第一网格", "第二网格"]
-    assert [g.name for g, _missing in page.context["gaps"]] == ["第一网格", "第二网格"]  # no property manager yet
+    assert [g.name for g, _missing in page.context["gaps"]] == [
+        "第一网格",
+        "第二网格",
+    ]  # no property manager yet
     assert signed_in(owner).get(f"/grid/reports/daily/?community={grids.a.community_id}").status_code == 403
 
 
