@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Post, Role
+from accounts.models import Post, Role, User
 from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
@@ -79,8 +79,10 @@ def _overlapping(staff_id: int, starts_at: datetime, ends_at: datetime, exclude:
 
 
 def _save_shift(shift: DutyShift) -> DutyShift:
-    """Saved unless it overlaps another shift of the same person: checked here (both databases) and
-    by the exclusion constraint on PostgreSQL, which also catches two writers racing."""
+    """Saved unless it overlaps another shift of the same person: checked here under a lock on the
+    person (writers for one person queue instead of deadlocking on the constraint's check) and kept
+    by the exclusion constraint on PostgreSQL whatever writes the table."""
+    User.objects.select_for_update().filter(pk=shift.staff_id).first()
     if _overlapping(shift.staff_id, shift.starts_at, shift.ends_at, exclude=shift.pk).exists():
         raise Conflict(_("This overlaps another duty shift of the same person."), code="overlap")
     try:
