@@ -71,3 +71,15 @@ def add_to_form(form, exc: DomainError) -> None:
     for field, errs in exc.fields.items():
         for err in errs:
             form.add_error(field if field in form.fields else None, err)
+
+
+def visible_or_invalid(queryset, pk, field: str, what: str | None = None):
+    """A referenced object among those the user may see; unknown or hidden is bad input (422 on the
+    field), while 404 is kept for the object the URL names."""
+    from django.utils.translation import gettext as _
+
+    obj = queryset.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        message = _("No such %(what)s.") % {"what": what} if what else _("Unknown or not visible to you.")
+        raise Invalid(message, field=field)
+    return obj

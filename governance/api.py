@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from config.errors import Invalid
+from config.errors import Invalid, visible_or_invalid
 from config.openapi import errors
 from governance import selectors, services
-from governance.models import Evaluation, Member, NoticeKind, Solicitation
+from governance.models import Evaluation, Member, Solicitation
 from governance.schemas import (
     ActionCloseIn,
     ActionOut,
@@ -49,14 +49,6 @@ READ_ERRORS = errors(401, 404, 422)
 WRITE_ERRORS = errors(401, 403, 404, 409, 422)
 
 
-def _pick(queryset, pk: int | None, field: str):
-    """A referenced object the user may see, or 422 naming the field (404 is for the URL's object)."""
-    obj = queryset.filter(pk=pk).first() if pk is not None else None
-    if obj is None:
-        raise Invalid(_("Unknown or not visible to you."), field=field)
-    return obj
-
-
 # --- bodies ---------------------------------------------------------------------------------
 
 
@@ -85,16 +77,18 @@ def body_list(request, filters: Query[BodyFilter]):
 def body_create(request, payload: BodyIn):
     data = payload.dict(exclude={"compound", "community", "led_by"})
     if payload.compound is not None:
-        data["compound"] = _pick(compounds_visible(request.user), payload.compound, "compound")
+        data["compound"] = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
         data["community"] = data["compound"].community
     elif payload.community is not None:
-        data["community"] = _pick(communities_visible(request.user), payload.community, "community")
+        data["community"] = visible_or_invalid(
+            communities_visible(request.user), payload.community, "community"
+        )
     else:
         raise Invalid(
             _("Name the compound (or, for a party branch or team, the community)."), field="compound"
         )
     if payload.led_by is not None:
-        data["led_by"] = _pick(selectors.bodies_visible(request.user), payload.led_by, "led_by")
+        data["led_by"] = visible_or_invalid(selectors.bodies_visible(request.user), payload.led_by, "led_by")
     body = services.body_create(actor=request.user, **data)
     return Status(201, _bodies(request.user).get(pk=body.pk))
 
@@ -121,7 +115,7 @@ def member_list(request, body_id: int):
 @router.post("/bodies/{body_id}/members", response={201: MemberOut, **WRITE_ERRORS})
 def member_add(request, body_id: int, payload: MemberIn):
     body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
-    resident = _pick(residents_visible(request.user), payload.resident, "resident")
+    resident = visible_or_invalid(residents_visible(request.user), payload.resident, "resident")
     member = services.member_add(
         actor=request.user, body=body, resident=resident, role=payload.role, started_on=payload.started_on
     )
@@ -160,7 +154,7 @@ def _meeting_out(meeting) -> dict:
 @router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def meeting_record(request, payload: MeetingIn):
     """A whole meeting in one request: attendance of every member, minutes, resolutions, actions."""
-    body = _pick(selectors.bodies_visible(request.user), payload.body, "body")
+    body = visible_or_invalid(selectors.bodies_visible(request.user), payload.body, "body")
     data = payload.dict(exclude={"body"})
     meeting = services.meeting_record(actor=request.user, body=body, **data)
     detailed = selectors.meeting_detailed(selectors.meetings_visible(request.user))
@@ -208,7 +202,7 @@ def vote_list(request, filters: Query[VoteFilter]):
 @router.post("/votes", response={201: VoteOut, **WRITE_ERRORS})
 def vote_create(request, payload: VoteIn):
     """Opens now (roll frozen) if `opens_at` has come; otherwise beat opens it on time."""
-    compound = _pick(compounds_visible(request.user), payload.compound, "compound")
+    compound = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
     vote = services.vote_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"}))
     return Status(201, vote)
 
@@ -223,7 +217,7 @@ def ballot_cast(request, vote_id: int, payload: BallotIn):
     """The owner votes for their unit; a community worker enters a paper ballot. A later ballot of
     the same owner replaces the earlier one until the vote closes (409 after)."""
     vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
-    household = _pick(Household.objects.all(), payload.household, "household")
+    household = visible_or_invalid(Household.objects.all(), payload.household, "household")
     return Status(
         201, services.ballot_cast(actor=request.user, vote=vote, household=household, choice=payload.choice)
     )
@@ -252,16 +246,13 @@ def notice_list(request, filters: Query[NoticeFilter]):
 @router.post("/notices", response={201: NoticeOut, **WRITE_ERRORS})
 def notice_publish(request, payload: NoticeIn):
     """A fee-standard notice with no text is written from the compound's fee items in force."""
-    compound = _pick(compounds_visible(request.user), payload.compound, "compound")
-    body = payload.body
-    if payload.kind == NoticeKind.FEE_STANDARD and not body.strip():
-        body = services.fee_standard_text(compound)
+    compound = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
     notice = services.notice_publish(
         actor=request.user,
         compound=compound,
         kind=payload.kind,
         title=payload.title,
-        body=body,
+        body=payload.body,
         lines=[line.dict() for line in payload.lines],
     )
     return Status(201, selectors.notices_visible(request.user).get(pk=notice.pk))
@@ -288,7 +279,7 @@ def solicitation_list(request, filters: Query[CompoundFilter]):
 
 @router.post("/solicitations", response={201: SolicitationOut, **WRITE_ERRORS})
 def solicitation_create(request, payload: SolicitationIn):
-    compound = _pick(compounds_visible(request.user), payload.compound, "compound")
+    compound = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
     data = payload.dict(exclude={"compound"})
     solicitation = services.solicitation_create(actor=request.user, compound=compound, **data)
     return Status(201, _solicitations(request.user).get(pk=solicitation.pk))
@@ -303,7 +294,7 @@ def solicitation_detail(request, solicitation_id: int):
 def response_record(request, solicitation_id: int, payload: ResponseIn):
     """The household's resident answers, or a community worker enters answers door to door."""
     solicitation = get_object_or_404(_solicitations(request.user), pk=solicitation_id)
-    household = _pick(households_visible(request.user), payload.household, "household")
+    household = visible_or_invalid(households_visible(request.user), payload.household, "household")
     response = services.response_record(
         actor=request.user, solicitation=solicitation, household=household, answers=payload.answers
     )
@@ -332,7 +323,7 @@ def evaluation_list(request, filters: Query[CommunityFilter]):
 
 @router.post("/evaluations", response={201: EvaluationOut, **WRITE_ERRORS})
 def evaluation_create(request, payload: EvaluationIn):
-    community = _pick(communities_visible(request.user), payload.community, "community")
+    community = visible_or_invalid(communities_visible(request.user), payload.community, "community")
     data = payload.dict(exclude={"community"})
     return Status(201, services.evaluation_create(actor=request.user, community=community, **data))
 
@@ -340,7 +331,7 @@ def evaluation_create(request, payload: EvaluationIn):
 @router.post("/evaluations/{evaluation_id}/ratings", response={201: RatingOut, **WRITE_ERRORS})
 def rating_record(request, evaluation_id: int, payload: RatingIn):
     evaluation = get_object_or_404(_evaluations(request.user), pk=evaluation_id)
-    household = _pick(households_visible(request.user), payload.household, "household")
+    household = visible_or_invalid(households_visible(request.user), payload.household, "household")
     rating = services.rating_record(
         actor=request.user,
         evaluation=evaluation,

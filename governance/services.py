@@ -574,6 +574,8 @@ def notice_publish(
     if kind == NoticeKind.VOTE_RESULT:
         raise Invalid(_("Vote results are published when the vote closes."), field="kind")
     lines = list(lines)
+    if kind == NoticeKind.FEE_STANDARD and not body.strip():
+        body = fee_standard_text(compound)  # the fee items in force, as the residents will read them
     if kind == NoticeKind.FINANCE and not lines:
         raise Invalid(_("A finance disclosure lists its income and spending."), field="lines")
     notice = Notice(

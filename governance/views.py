@@ -179,16 +179,13 @@ def notice_new(request, compound_id: int):
         return render(request, "403.html", status=403)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        body = form.cleaned_data["body"]
-        if form.cleaned_data["kind"] == "fee_standard" and not body.strip():
-            body = services.fee_standard_text(compound)
         try:
             services.notice_publish(
                 actor=request.user,
                 compound=compound,
                 kind=form.cleaned_data["kind"],
                 title=form.cleaned_data["title"],
-                body=body,
+                body=form.cleaned_data["body"],
                 lines=form.lines(),
             )
         except DomainError as exc:

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.models import User
 from accounts.permissions import staff_scope
-from config.errors import Forbidden, Invalid
+from config.errors import Forbidden, Invalid, visible_or_invalid
 from config.openapi import errors
 from grid import selectors, services
 from grid.models import Assignment, Category, Finding, Grid, Swap, Unit
@@ -48,13 +48,6 @@ READ_ERRORS = errors(401, 404, 422)
 WRITE_ERRORS = errors(401, 403, 404, 409, 422)
 
 
-def _pick(queryset, pk, field: str):
-    obj = queryset.filter(pk=pk).first() if pk is not None else None
-    if obj is None:
-        raise Invalid(_("Unknown or not visible to you."), field=field)
-    return obj
-
-
 # --- grids and staff ---------------------------------------------------------------------------
 
 
@@ -75,7 +68,7 @@ def grid_list(request, filters: Query[GridFilter]):
 
 @router.post("/grids", response={201: GridOut, **WRITE_ERRORS})
 def grid_create(request, payload: GridIn):
-    community = _pick(communities_visible(request.user), payload.community, "community")
+    community = visible_or_invalid(communities_visible(request.user), payload.community, "community")
     compounds = list(Compound.objects.filter(id__in=payload.compounds))
     if len(compounds) != len(set(payload.compounds)):
         raise Invalid(_("Unknown compound."), field="compounds")
@@ -97,8 +90,8 @@ def staff_list(request, grid_id: int):
 @router.post("/grids/{grid_id}/staff", response={201: StaffOut, **WRITE_ERRORS})
 def staff_assign(request, grid_id: int, payload: StaffIn):
     grid = get_object_or_404(selectors.grids_visible(request.user), pk=grid_id)
-    user = _pick(User.objects.filter(is_active=True), payload.user, "user")
-    unit = _pick(Unit.objects.all(), payload.unit, "unit")
+    user = visible_or_invalid(User.objects.filter(is_active=True), payload.user, "user")
+    unit = visible_or_invalid(Unit.objects.all(), payload.unit, "unit")
     assignment = services.staff_assign(
         actor=request.user, grid=grid, user=user, role=payload.role, unit=unit, started_on=payload.started_on
     )
@@ -157,7 +150,9 @@ def _assignment(request, pk):
     """An assignment in a grid the user runs (grid worker) or a community they serve."""
     mine = current_assignments(request.user).filter(role="grid_worker").values("grid_id")
     scope = staff_scope(request.user, "grid__community") | Q(grid_id__in=mine)
-    return _pick(Assignment.objects.filter(scope).select_related("grid__community", "user"), pk, "assignment")
+    return visible_or_invalid(
+        Assignment.objects.filter(scope).select_related("grid__community", "user"), pk, "assignment"
+    )
 
 
 @router.post("/duty-shifts", response={201: DutyShiftOut, **WRITE_ERRORS})
@@ -202,7 +197,7 @@ def duty_end(request, shift_id: int, payload: EndIn):
 @router.post("/duty-shifts/{shift_id}/swap", response={201: SwapOut, **WRITE_ERRORS})
 def swap_request(request, shift_id: int, payload: SwapIn):
     shift = _shift(request, shift_id)
-    to = _pick(Assignment.objects.filter(grid_id=shift.grid_id), payload.to, "to")
+    to = visible_or_invalid(Assignment.objects.filter(grid_id=shift.grid_id), payload.to, "to")
     return Status(201, services.swap_request(actor=request.user, shift=shift, to=to, reason=payload.reason))
 
 
@@ -220,7 +215,7 @@ def swap_decide(request, swap_id: int, payload: DecisionIn):
 @router.post("/inspections", response={201: InspectionOut, **WRITE_ERRORS})
 def inspection_record(request, payload: InspectionIn):
     """The daily checklist of a grid: every item passed, or a finding."""
-    grid = _pick(selectors.grids_visible(request.user), payload.grid, "grid")
+    grid = visible_or_invalid(selectors.grids_visible(request.user), payload.grid, "grid")
     results = [r.dict() for r in payload.results]
     inspection = services.inspection_record(actor=request.user, grid=grid, results=results)
     return Status(201, inspection.__class__.objects.prefetch_related("findings").get(pk=inspection.pk))
@@ -232,7 +227,7 @@ def finding_to_incident(request, finding_id: int, payload: FindingIncidentIn):
     finding = get_object_or_404(
         Finding.objects.filter(grid__in=selectors.grids_visible(request.user)), pk=finding_id
     )
-    category = _pick(Category.objects.all(), payload.category, "category")
+    category = visible_or_invalid(Category.objects.all(), payload.category, "category")
     incident = services.finding_to_incident(actor=request.user, finding=finding, category=category)
     return Status(201, selectors.incidents_visible(request.user).get(pk=incident.pk))
 
@@ -274,8 +269,8 @@ class IncidentIn(Schema):
 def incident_report(request, payload: Form[IncidentIn], photo: File[UploadedFile] = None):
     """multipart/form-data: grid, category, place, description and an optional photo (JPEG, PNG or
     WebP, at most GRID_PHOTO_MAX_BYTES)."""
-    grid = _pick(selectors.grids_visible(request.user), payload.grid, "grid")
-    category = _pick(Category.objects.all(), payload.category, "category")
+    grid = visible_or_invalid(selectors.grids_visible(request.user), payload.grid, "grid")
+    category = visible_or_invalid(Category.objects.all(), payload.category, "category")
     if not payload.place.strip():
         raise Invalid(_("Say where."), field="place")
     if not payload.description.strip():
@@ -300,7 +295,7 @@ def incident_detail(request, incident_id: int):
 
 def _step(request, incident_id, action, payload: StepIn):
     incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
-    unit = _pick(Unit.objects.all(), payload.unit, "unit") if payload.unit is not None else None
+    unit = visible_or_invalid(Unit.objects.all(), payload.unit, "unit") if payload.unit is not None else None
     services.incident_step(
         actor=request.user,
         incident=incident,
@@ -370,7 +365,7 @@ class ReportFilter(Schema):
 @router.get("/reports/daily", response={200: dict, **errors(401, 403, 422)})
 def daily_report(request, filters: Query[ReportFilter]):
     """社区每日巡查报告: duty by grid and role, inspections and findings, incidents opened, closed, overdue."""
-    community = _pick(communities_visible(request.user), filters.community, "community")
+    community = visible_or_invalid(communities_visible(request.user), filters.community, "community")
     if not selectors.can_read_reports(request.user, community):
         raise Forbidden(_("The daily report is for the community's and the subdistrict's staff."))
     return selectors.daily_report(community, filters.date or timezone.localdate())

@@ -8,7 +8,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 from ninja.pagination import paginate
 
 from accounts.permissions import can_manage_community, can_manage_fees, is_officer_of
-from config.errors import Forbidden, Invalid
+from config.errors import Forbidden, Invalid, visible_or_invalid
 from config.idempotency import HEADER as IDEMPOTENCY_HEADER
 from config.idempotency import idempotent
 from config.openapi import errors
@@ -61,14 +61,6 @@ from property.schemas import (
 router = Router(tags=["property"])
 LIST_ERRORS = errors(401, 422)
 WRITE_ERRORS = errors(401, 403, 409, 422)
-
-
-def visible_or_invalid(queryset, pk: int, field: str, what: str):
-    """Look up a referenced object among those the user may see; unknown or hidden is bad input."""
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise Invalid(_("No such %(what)s.") % {"what": what}, field=field)
-    return obj
 
 
 def require_manage(user, community):

@@ -6,6 +6,8 @@ flush truncates, which row triggers do not see.
 
 from django.db import migrations
 
+from config.vendor_sql import run_by_vendor
+
 PG_UP = """
 CREATE OR REPLACE FUNCTION accounts_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
@@ -27,21 +29,12 @@ BEGIN SELECT RAISE(ABORT, 'history is append-only: UPDATE refused on accounts_au
 SQLITE_DOWN = "DROP TRIGGER IF EXISTS accounts_auditevent_append_only;"
 
 
-def run(sql_by_vendor):
-    def apply(apps, schema_editor):
-        sql = sql_by_vendor.get(schema_editor.connection.vendor)
-        if sql:
-            schema_editor.execute(sql, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0002_initial")]
 
     operations = [
         migrations.RunPython(
-            run({"postgresql": PG_UP, "sqlite": SQLITE_UP}),
-            run({"postgresql": PG_DOWN, "sqlite": SQLITE_DOWN}),
+            run_by_vendor({"postgresql": PG_UP, "sqlite": SQLITE_UP}),
+            run_by_vendor({"postgresql": PG_DOWN, "sqlite": SQLITE_DOWN}),
         ),
     ]

@@ -4,6 +4,8 @@ append-only (both; deletes refused on PostgreSQL, where the test flush truncates
 
 from django.db import migrations
 
+from config.vendor_sql import run_by_vendor
+
 PG_UP = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 ALTER TABLE grid_dutyshift ADD CONSTRAINT grid_dutyshift_no_overlap
@@ -29,20 +31,11 @@ BEGIN SELECT RAISE(ABORT, 'the incident timeline is append-only: UPDATE refused 
 SQLITE_DOWN = "DROP TRIGGER IF EXISTS grid_step_append_only;"
 
 
-def run(sql_by_vendor):
-    def apply(apps, schema_editor):
-        sql = sql_by_vendor.get(schema_editor.connection.vendor)
-        if sql:
-            schema_editor.execute(sql, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("grid", "0002_defaults")]
     operations = [
         migrations.RunPython(
-            run({"postgresql": PG_UP, "sqlite": SQLITE_UP}),
-            run({"postgresql": PG_DOWN, "sqlite": SQLITE_DOWN}),
+            run_by_vendor({"postgresql": PG_UP, "sqlite": SQLITE_UP}),
+            run_by_vendor({"postgresql": PG_DOWN, "sqlite": SQLITE_DOWN}),
         ),
     ]
