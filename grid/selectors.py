@@ -114,7 +114,7 @@ def daily_report(community, day) -> dict:
     inspections and findings grouped by grid (two); incidents grouped by grid with conditional counts.
     """
     start, end = day_bounds(day)
-    grids = list(Grid.objects.filter(community=community).order_by("name").values("id", "name"))
+    grids = list(Grid.objects.filter(community=community).order_by("id").values("id", "name"))
     rows = {
         g["id"]: {
             "grid": g["id"],
@@ -156,9 +156,11 @@ def daily_report(community, day) -> dict:
         .annotate(n=Count("id"))
     ):
         rows[d["grid_id"]]["findings"] = d["n"]
+    # Overdue at the end of the day: past the deadline and still with the unit (a resolved incident
+    # waits for the grid worker's check, not for the unit). Beat keeps each evening's report as it stood.
     open_at_end = (
         Q(deadline__lt=end)
-        & ~Q(status__in=[IncidentStatus.REJECTED])
+        & ~Q(status__in=[IncidentStatus.REJECTED, IncidentStatus.RESOLVED])
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
     )
     opened = Q(reported_at__gte=start, reported_at__lt=end)

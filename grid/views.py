@@ -253,7 +253,7 @@ def daily_report(request):
     report = selectors.daily_report(community, day)
     gaps = [
         (g, [StaffRole(r).label for r in missing])
-        for g, missing in selectors.grid_gaps(community.grids.order_by("name"))
+        for g, missing in selectors.grid_gaps(community.grids.order_by("id"))
     ]
     context = {
         "report": report,

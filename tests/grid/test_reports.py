@@ -190,6 +190,16 @@ def test_the_daily_report_matches_hand_counted_figures(
         now=on(7) - timedelta(days=1),
     )
     Incident.objects.filter(pk=closed.pk).update(status="closed", closed_at=on(12))
+    resolved = services.incident_report(
+        actor=owner,
+        grid=grids.b,
+        category=category,
+        place="p",
+        description="d",
+        now=on(7) - timedelta(days=2),
+    )
+    # Fixed by the unit and waiting for the grid worker's check: not overdue any more.
+    Incident.objects.filter(pk=resolved.pk).update(status="resolved", unit=grids.cleaning, deadline=on(0))
     with django_assert_num_queries(5):
         figures = selectors.daily_report(grids.a.community, day)
     rows = {r["name"]: r for r in figures["grids"]}
