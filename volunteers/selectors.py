@@ -24,8 +24,12 @@ def home_communities(user) -> list[int]:
 
 
 def shifts_scoped(user):
-    """Shifts of the communities the user works for or lives in (for looking one up)."""
-    return Shift.objects.filter(staff_scope(user, "community") | Q(community_id__in=home_communities(user)))
+    """Shifts of the communities the user works for or lives in (for looking one up).
+
+    The home communities are a subquery over the user's (cached) homes: no query of its own.
+    """
+    homes = Household.objects.filter(id__in=own_households(user)).values("building__compound__community_id")
+    return Shift.objects.filter(staff_scope(user, "community") | Q(community_id__in=homes))
 
 
 def shifts_visible(user):

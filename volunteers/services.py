@@ -5,6 +5,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,20 +102,27 @@ def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
         raise Conflict(_("This shift was cancelled."), code="cancelled")
     if shift.starts_at <= timezone.now():
         raise Conflict(_("This shift has started."), code="started")
-    signup = Signup.objects.filter(shift=shift, volunteer=volunteer).first()
-    if signup and signup.status in ACTIVE:
+    # One query for three questions, asked under the locks: my row on this shift (and its state), my
+    # places on overlapping shifts, and the places taken on this one.
+    mine = Q(shift=shift, volunteer=volunteer)
+    clashing = (
+        Q(volunteer=volunteer, status__in=ACTIVE, shift__status=ShiftStatus.SCHEDULED)
+        & Q(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
+        & ~Q(shift=shift)
+    )
+    confirmed = Q(shift=shift, status=SignupStatus.CONFIRMED)
+    facts = Signup.objects.filter(mine | clashing | confirmed).aggregate(
+        mine_id=Max("id", filter=mine),
+        mine_active=Count("id", filter=mine & Q(status__in=ACTIVE)),
+        clashes=Count("id", filter=clashing),
+        taken=Count("id", filter=confirmed),
+    )
+    if facts["mine_active"]:
         raise Conflict(_("You are signed up for this shift already."), code="duplicate")
-    clash = Signup.objects.filter(
-        volunteer=volunteer,
-        status__in=ACTIVE,
-        shift__status=ShiftStatus.SCHEDULED,
-        shift__starts_at__lt=shift.ends_at,
-        shift__ends_at__gt=shift.starts_at,
-    ).exclude(shift=shift)
-    if clash.exists():
+    if facts["clashes"]:
         raise Conflict(_("This shift overlaps another of your shifts."), code="overlap")
-    taken = Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).count()
-    status = SignupStatus.CONFIRMED if taken < shift.capacity else SignupStatus.WAITLISTED
+    status = SignupStatus.CONFIRMED if facts["taken"] < shift.capacity else SignupStatus.WAITLISTED
+    signup = Signup.objects.get(pk=facts["mine_id"]) if facts["mine_id"] else None
     if signup is None:
         signup = Signup.objects.create(shift=shift, volunteer=volunteer, status=status)
     else:  # signed up again after cancelling: back to the end of the queue

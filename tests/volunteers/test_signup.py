@@ -157,3 +157,37 @@ def test_registration_and_approval(worker, owner, estate, api):
     approved = api(worker).post(f"/api/v1/volunteers/registrations/{registration}/approve")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert Notification.objects.filter(user=owner).count() == 1
+
+
+def test_a_sign_up_costs_a_fixed_handful_of_queries(volunteers, shift, api, django_assert_num_queries):
+    """The hot path of the sign-up benchmark, pinned: with the token cached, 1 the volunteer, 2 the
+    shift in scope, then in the transaction (a savepoint in tests) 3-4 the two row locks, 5 my row,
+    my clashes and the places taken in one query, 6 the insert, 7 the history row."""
+    (a,) = volunteers(1)
+    client = api(a.resident.user)
+    client.get("/api/v1/me")  # caches the token with its user and scope
+    with django_assert_num_queries(9):  # the 7 above + SAVEPOINT and RELEASE
+        answer = client.post(f"/api/v1/volunteers/shifts/{shift.pk}/signup")
+    assert answer.status_code == 201 and answer.json()["status"] == "confirmed"
+
+
+def test_the_shift_list_query_count_is_fixed(volunteers, shift, api, django_assert_num_queries):
+    from volunteers.models import Shift
+
+    for n in range(12):
+        Shift.objects.create(
+            community=shift.community,
+            service_type=shift.service_type,
+            starts_at=shift.starts_at + timedelta(days=n + 1),
+            ends_at=shift.ends_at + timedelta(days=n + 1),
+            meeting_point="东门",
+            capacity=3,
+        )
+    (a,) = volunteers(1)
+    client = api(a.resident.user)
+    client.get("/api/v1/volunteers/shifts")
+    for limit in (2, 10):
+        # 1 query: the page with places taken and waitlisted counted, and the total (COUNT(*) OVER ()).
+        with django_assert_num_queries(1):
+            body = client.get(f"/api/v1/volunteers/shifts?limit={limit}").json()
+        assert len(body["items"]) == limit and body["count"] == 13
