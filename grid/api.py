@@ -16,12 +16,15 @@ from grid import selectors, services
 from grid.models import Assignment, Category, Finding, Grid, Swap, Unit
 from grid.permissions import current_assignments
 from grid.schemas import (
+    ChecklistItemIn,
+    ChecklistItemOut,
     DecisionIn,
     DutyShiftIn,
     DutyShiftOut,
     DutyTemplateIn,
     DutyTemplateOut,
     EndIn,
+    EndStaffIn,
     FindingIncidentIn,
     GridIn,
     GridOut,
@@ -96,6 +99,38 @@ def staff_assign(request, grid_id: int, payload: StaffIn):
         actor=request.user, grid=grid, user=user, role=payload.role, unit=unit, started_on=payload.started_on
     )
     return Status(201, assignment)
+
+
+@router.post("/staff/{assignment_id}/end", response={200: StaffOut, **WRITE_ERRORS})
+def staff_end(request, assignment_id: int, payload: EndStaffIn):
+    """The staff member leaves the grid; their later scheduled shifts are cancelled."""
+    assignment = get_object_or_404(
+        Assignment.objects.filter(grid__in=selectors.grids_visible(request.user)).select_related(
+            "user", "unit"
+        ),
+        pk=assignment_id,
+    )
+    return services.staff_end(actor=request.user, assignment=assignment, ended_on=payload.ended_on)
+
+
+@router.get("/checklist-items", response={200: list[ChecklistItemOut], **errors(401, 422)})
+def checklist_list(request, community: int):
+    """The daily inspection items of a community: the defaults and its own."""
+    found = visible_or_invalid(communities_visible(request.user), community, "community")
+    return services.checklist_for(found)
+
+
+@router.post("/checklist-items", response={201: ChecklistItemOut, **WRITE_ERRORS})
+def checklist_item_add(request, payload: ChecklistItemIn):
+    community = visible_or_invalid(communities_visible(request.user), payload.community, "community")
+    item = services.checklist_item_add(
+        actor=request.user,
+        community=community,
+        code=payload.code,
+        text=payload.text,
+        position=payload.position,
+    )
+    return Status(201, item)
 
 
 class GapOut(Schema):

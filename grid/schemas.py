@@ -200,3 +200,22 @@ class OverdueUnitOut(UnitOut):
     overdue: int
     dispatched: int
     open_overdue: int
+
+
+class EndStaffIn(Schema):
+    ended_on: date
+
+
+class ChecklistItemIn(Schema):
+    community: int
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    text: str = Field(min_length=1, max_length=120)
+    position: int = Field(100, ge=0, le=1000)
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    community: int | None = Field(alias="community_id")
+    code: str
+    text: str
+    position: int

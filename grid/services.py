@@ -68,6 +68,48 @@ def staff_assign(*, actor, grid: Grid, user, role: str, unit, started_on: date) 
     return assignment
 
 
+@transaction.atomic
+def staff_end(*, actor, assignment: Assignment, ended_on: date) -> Assignment:
+    """A staff member leaves the grid: their shifts from that day on come off the roster."""
+    assignment = (
+        Assignment.objects.select_for_update().select_related("grid__community").get(pk=assignment.pk)
+    )
+    if not can_manage_community(actor, assignment.grid.community):
+        raise Forbidden(_("Only the community's workers may do this."))
+    if assignment.ended_on:
+        raise Conflict(_("This assignment has ended already."), code="ended")
+    if ended_on <= assignment.started_on:
+        raise Invalid(_("An assignment ends after it starts."), field="ended_on")
+    assignment.ended_on = ended_on
+    assignment.save(update_fields=["ended_on"])
+    cut = timezone.make_aware(datetime.combine(ended_on, time.min))
+    dropped = assignment.duty_shifts.filter(status=DutyStatus.SCHEDULED, starts_at__gte=cut).update(
+        status=DutyStatus.CANCELLED
+    )
+    assignment.templates.update(active=False)
+    audit_record(
+        actor=actor,
+        action="grid.staff_end",
+        obj=assignment,
+        data={"ended_on": str(ended_on), "dropped": dropped},
+    )
+    return assignment
+
+
+@transaction.atomic
+def checklist_item_add(*, actor, community, code: str, text: str, position: int = 100) -> ChecklistItem:
+    """A community's own inspection item, after the defaults."""
+    if not can_manage_community(actor, community):
+        raise Forbidden(_("Only the community's workers may do this."))
+    if ChecklistItem.objects.filter(Q(community=community) | Q(community__isnull=True), code=code).exists():
+        raise Conflict(_("This checklist has an item with this code."), code="duplicate")
+    item = ChecklistItem(community=community, code=code, text=text, position=position)
+    validate_model(item)
+    item.save()
+    audit_record(actor=actor, action="grid.checklist_item", obj=item, data={"code": code})
+    return item
+
+
 # --- duty shifts --------------------------------------------------------------------------------
 
 

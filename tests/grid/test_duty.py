@@ -208,3 +208,71 @@ def test_a_grid_missing_a_role_is_a_gap(api, grids, worker):
         started_on=date(2025, 1, 1),
     )
     assert selectors.grid_gaps([grids.a])[0][1] == ["law_enforcement"]
+
+
+def test_a_staff_member_who_leaves_comes_off_the_roster_from_that_day(api, grids, worker):
+    template = services.duty_template_create(
+        actor=worker,
+        assignment=grids.cleaner_a,
+        weekdays=[0, 1, 2, 3, 4, 5, 6],
+        start_time=time(6),
+        minutes=240,
+    )
+    services.roster_generate(timezone.localdate(), days=10)
+    leaves = timezone.localdate() + timedelta(days=4)
+    answer = api(worker).post(
+        f"/api/v1/grid/staff/{grids.cleaner_a.pk}/end",
+        {"ended_on": str(leaves)},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["ended_on"] == str(leaves)
+    kept = DutyShift.objects.filter(template=template).exclude(status="cancelled")
+    assert kept.count() == 4 and all(timezone.localdate(s.starts_at) < leaves for s in kept)
+    template.refresh_from_db()
+    assert template.active is False
+    again = api(worker).post(
+        f"/api/v1/grid/staff/{grids.cleaner_a.pk}/end",
+        {"ended_on": str(leaves)},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    assert (
+        api(grids.cleaner_b.user)
+        .post(
+            f"/api/v1/grid/staff/{grids.cleaner_b.pk}/end",
+            {"ended_on": str(leaves)},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
+
+
+def test_a_community_adds_its_own_inspection_item(api, grids, worker, cleaner):
+    made = api(worker).post(
+        "/api/v1/grid/checklist-items",
+        {"community": grids.a.community_id, "code": "fire_lanes_clear", "text": "消防通道畅通"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    dup = api(worker).post(
+        "/api/v1/grid/checklist-items",
+        {"community": grids.a.community_id, "code": "roads_clean", "text": "重复"},
+        content_type="application/json",
+    )
+    assert dup.status_code == 409
+    codes = [
+        i["code"]
+        for i in api(cleaner).get(f"/api/v1/grid/checklist-items?community={grids.a.community_id}").json()
+    ]
+    assert codes[-1] == "fire_lanes_clear" and len(codes) == 5
+    assert (
+        api(cleaner)
+        .post(
+            "/api/v1/grid/checklist-items",
+            {"community": grids.a.community_id, "code": "x", "text": "x"},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
