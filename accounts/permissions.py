@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Post, Role
+from config.periods import in_force
 
 # Roles whose holders manage the estate register of their community (or, for officers, subdistrict).
 MANAGING_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER})
@@ -46,12 +47,14 @@ def load_scope(user) -> None:
         loader(user)
 
 
+def posts_in_force(on=None):
+    """Posts in force on a day (today by default): started, not ended."""
+    return Post.objects.filter(in_force(on or timezone.localdate()))
+
+
 def current_posts(user):
     """The user's posts in force today (started, not ended)."""
-    today = timezone.localdate()
-    return Post.objects.filter(user_id=user.pk, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
+    return posts_in_force().filter(user_id=user.pk)
 
 
 def staff_scope(user, community_path: str, roles=None) -> Q:

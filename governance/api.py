@@ -3,12 +3,12 @@ from typing import Annotated
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from config.errors import Invalid, visible_or_invalid
+from config.errors import visible_or_invalid
 from config.openapi import errors
+from config.periods import in_force
 from governance import selectors, services
 from governance.models import Evaluation, Member, Solicitation
 from governance.schemas import (
@@ -59,11 +59,8 @@ class BodyFilter(FilterSchema):
 
 
 def _bodies(user):
-    today = timezone.localdate()
-    current = Q(members__started_on__lte=today) & (
-        Q(members__ended_on__isnull=True) | Q(members__ended_on__gt=today)
-    )
-    return selectors.bodies_visible(user).annotate(seated=Count("members", filter=current))
+    seated = Count("members", filter=in_force(timezone.localdate(), "members"))
+    return selectors.bodies_visible(user).annotate(seated=seated)
 
 
 @router.get("/bodies", response={200: list[BodyOut], **LIST_ERRORS})
@@ -76,16 +73,12 @@ def body_list(request, filters: Query[BodyFilter]):
 @router.post("/bodies", response={201: BodyOut, **WRITE_ERRORS})
 def body_create(request, payload: BodyIn):
     data = payload.dict(exclude={"compound", "community", "led_by"})
+    # The service takes the community from the compound, and refuses a body with neither.
     if payload.compound is not None:
         data["compound"] = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
-        data["community"] = data["compound"].community
     elif payload.community is not None:
         data["community"] = visible_or_invalid(
             communities_visible(request.user), payload.community, "community"
-        )
-    else:
-        raise Invalid(
-            _("Name the compound (or, for a party branch or team, the community)."), field="compound"
         )
     if payload.led_by is not None:
         data["led_by"] = visible_or_invalid(selectors.bodies_visible(request.user), payload.led_by, "led_by")

@@ -1,23 +1,18 @@
 """Who may do what in self-governance: the real relationships, checked on the object."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import can_manage_community
+from config.periods import in_force
 from governance.models import GOVERNING_KINDS, Body, Member
-from property.selectors import current_residencies
 
 
 def seats(user):
     """The user's current seats on bodies (as the resident behind the account)."""
     if not user.is_authenticated:
         return Member.objects.none()
-    today = timezone.localdate()
     return Member.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today),
-        resident__user=user,
-        started_on__lte=today,
-        body__dissolved_on__isnull=True,
+        in_force(timezone.localdate()), resident__user=user, body__dissolved_on__isnull=True
     )
 
 
@@ -38,10 +33,3 @@ def can_govern_compound(user, compound) -> bool:
 def can_enter_for_households(user, compound) -> bool:
     """Enter paper ballots and door-to-door answers: the community's staff only."""
     return can_manage_community(user, compound.community)
-
-
-def owns(user, household) -> bool:
-    return (
-        user.is_authenticated
-        and current_residencies().filter(resident__user=user, household=household, relation="owner").exists()
-    )

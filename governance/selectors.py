@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.permissions import staff_scope
+from config.periods import in_force
 from governance.models import (
     GOVERNING_KINDS,
     Action,
@@ -55,8 +56,7 @@ def current_members(body_or_ids, on=None):
     on = on or timezone.localdate()
     ids = [body_or_ids.pk] if isinstance(body_or_ids, Body) else list(body_or_ids)
     return (
-        Member.objects.filter(body_id__in=ids, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        Member.objects.filter(in_force(on), body_id__in=ids)
         .select_related("resident")
         .order_by("body_id", "role", "id")
     )
@@ -64,16 +64,16 @@ def current_members(body_or_ids, on=None):
 
 def meetings_visible(user):
     """All meetings of bodies the user staffs or sits on; published ones of their own compound."""
+    homes = home_compounds(user)
     full = staff_scope(user, "body__community") | Q(body_id__in=_seated_bodies(user))
+    # A subquery, not a join through the community's compounds: no duplicate rows, so no DISTINCT
+    # (the list's COUNT(*) OVER () would count the duplicates).
+    home_communities = Compound.objects.filter(id__in=homes).values("community_id")
     published = Q(public=True) & (
-        Q(body__compound_id__in=home_compounds(user))
-        | Q(body__compound__isnull=True, body__community__compounds__id__in=home_compounds(user))
+        Q(body__compound_id__in=homes)
+        | Q(body__compound__isnull=True, body__community_id__in=home_communities)
     )
-    return (
-        Meeting.objects.filter(full | published)
-        .distinct()
-        .select_related("body__compound", "body__community")
-    )
+    return Meeting.objects.filter(full | published).select_related("body__compound", "body__community")
 
 
 def meeting_detailed(queryset):
@@ -134,7 +134,6 @@ def governance_gaps(user):
             term_end__lte=horizon,
         )
         .select_related("compound", "community")
-        .annotate(seated=Count("members", filter=Q(members__ended_on__isnull=True)))
         .order_by("term_end")
     )
     return ungoverned, ending

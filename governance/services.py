@@ -7,13 +7,13 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Post, Role
+from accounts.models import Role
 from accounts.notify import notify
-from accounts.permissions import can_manage_community
+from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from config.errors import Conflict, Forbidden, Invalid, validate_model
 from governance import counting
@@ -45,8 +45,9 @@ from governance.models import (
     VoteStatus,
 )
 from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body
-from property.models import Compound, FeeItem, Household, Relation, Residency
-from property.selectors import own_households
+from governance.selectors import current_members
+from property.models import Compound, Household, Relation
+from property.selectors import current_residencies, fee_standards, own_households
 
 # --- bodies and members -----------------------------------------------------------------------
 
@@ -90,13 +91,11 @@ def body_create(*, actor, **fields) -> Body:
 
 
 def _is_owner_in(resident, compound, on: date) -> bool:
-    return Residency.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
-        resident=resident,
-        relation=Relation.OWNER,
-        household__building__compound=compound,
-        started_on__lte=on,
-    ).exists()
+    return (
+        current_residencies(on)
+        .filter(resident=resident, relation=Relation.OWNER, household__building__compound=compound)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -145,7 +144,14 @@ def member_end(*, actor, member: Member, ended_on: date) -> Member:
 
 def body_problems(body: Body, seated: int, on: date | None = None) -> list[str]:
     """What keeps a body from meeting its rules today (shown to workers; empty when it is in order)."""
-    on = on or timezone.localdate()
+    problems = _composition_problems(body, seated, on or timezone.localdate())
+    if body.kind == BodyKind.OWNERS_COMMITTEE and not body.filed_on:
+        problems.append(_("Not filed with the subdistrict yet."))
+    return problems
+
+
+def _composition_problems(body: Body, seated: int, on: date) -> list[str]:
+    """The term, and for a committee its size: what must be in order before it is filed."""
     problems = []
     if body.term_end and body.term_end <= on:
         problems.append(_("The term has ended."))
@@ -158,8 +164,6 @@ def body_problems(body: Body, seated: int, on: date | None = None) -> list[str]:
         )
     if n % 2 == 0:
         problems.append(_("%(n)s members: a committee has an odd number.") % {"n": n})
-    if not body.filed_on:
-        problems.append(_("Not filed with the subdistrict yet."))
     return problems
 
 
@@ -172,9 +176,7 @@ def body_file(*, actor, body: Body, filed_on: date) -> Body:
     if body.filed_on:
         raise Conflict(_("This body was filed on %(day)s.") % {"day": body.filed_on}, code="filed")
     seated = body.members.filter(ended_on__isnull=True).count()
-    problems = [
-        p for p in body_problems(body, seated, filed_on) if p != _("Not filed with the subdistrict yet.")
-    ]
+    problems = _composition_problems(body, seated, filed_on)
     if problems:
         raise Conflict(" ".join(problems), code="composition")
     body.filed_on = filed_on
@@ -191,9 +193,7 @@ def terms_warn(today: date) -> int:
         kind=BodyKind.OWNERS_COMMITTEE, dissolved_on__isnull=True, term_end__gt=today, term_end__lte=horizon
     ).select_related("community", "compound")
     for body in ending:
-        workers = Post.objects.filter(role=Role.COMMUNITY_WORKER, community=body.community).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-        )
+        workers = posts_in_force(today).filter(role=Role.COMMUNITY_WORKER, community=body.community)
         for post in workers.select_related("user"):
             note = notify(
                 post.user,
@@ -231,7 +231,7 @@ def meeting_record(
     meeting = Meeting(body=body, recorded_by=actor, **fields)
     validate_model(meeting, exclude=["recorded_by"])
     on = timezone.localdate(meeting.held_at)
-    seated = {m.pk: m for m in _members_on(body, on)}
+    seated = {m.pk: m for m in current_members(body, on)}
     marks = {}
     for i, row in enumerate(attendance):
         member = seated.get(row["member"])
@@ -278,14 +278,6 @@ def meeting_record(
         data={"body": body.pk, "present": counted, "resolutions": len(resolutions), "actions": len(actions)},
     )
     return meeting
-
-
-def _members_on(body: Body, on: date):
-    return (
-        Member.objects.filter(body=body, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-        .select_related("resident")
-    )
 
 
 @transaction.atomic
@@ -343,14 +335,14 @@ def vote_create(*, actor, compound, now: datetime | None = None, **fields) -> Vo
 
 
 def _vote_open(vote: Vote, now: datetime) -> None:
-    roll_freeze(vote, timezone.localdate(now))
+    owners = roll_freeze(vote, timezone.localdate(now))
     vote.status, vote.roll_frozen_at = VoteStatus.OPEN, now
     vote.save(update_fields=["status", "roll_frozen_at"])
-    audit_record(actor=None, action="vote.open", obj=vote, data={"owners": vote.roll.count()})
+    audit_record(actor=None, action="vote.open", obj=vote, data={"owners": owners})
 
 
-def roll_freeze(vote: Vote, on: date) -> None:
-    """Write the roll of owners and areas as it stands on `on`.
+def roll_freeze(vote: Vote, on: date) -> int:
+    """Write the roll of owners and areas as it stands on `on`; answers the number of owners.
 
     Each unit is one owner, except: the units of one buyer count once (units with the same set of
     registered owners), and unsold developer units count once together. Co-owners of a unit are
@@ -365,12 +357,8 @@ def roll_freeze(vote: Vote, on: date) -> None:
     owners_of = defaultdict(set)
     names = {}
     for r in (
-        Residency.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=on),
-            household__building__compound=vote.compound,
-            relation=Relation.OWNER,
-            started_on__lte=on,
-        )
+        current_residencies(on)
+        .filter(household__building__compound=vote.compound, relation=Relation.OWNER)
         .select_related("resident")
         .order_by("resident_id")
     ):
@@ -415,6 +403,7 @@ def roll_freeze(vote: Vote, on: date) -> None:
         for o, _k, units in owners
         for u in units
     )
+    return len(owners)
 
 
 def votes_advance(now: datetime) -> tuple[int, int]:
@@ -602,10 +591,6 @@ def notice_publish(
 @translation.override(settings.LANGUAGE_CODE)
 def fee_standard_text(compound) -> str:
     """The compound's fee items in force today, as a notice text (in the residents' language)."""
-    today = timezone.localdate()
-    items = FeeItem.objects.filter(compound=compound, effective_from__lte=today).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gt=today)
-    )
     return "\n".join(
         _("%(name)s: %(price)s yuan (%(kind)s), billed every %(months)s months, from %(day)s.")
         % {
@@ -615,7 +600,7 @@ def fee_standard_text(compound) -> str:
             "months": item.cycle_months,
             "day": item.effective_from,
         }
-        for item in items
+        for item in fee_standards(compound.pk, timezone.localdate())
     )
 
 
@@ -630,8 +615,11 @@ def solicitation_create(*, actor, compound, questions: list[dict], **fields) -> 
         raise Invalid(_("Ask at least one question."), field="questions")
     solicitation = Solicitation(compound=compound, created_by=actor, **fields)
     validate_model(solicitation, exclude=["created_by"])
-    for i, q in enumerate(questions):
-        options = [o.strip() for o in q.get("options") or [] if o.strip()]
+    options_of = [
+        [o.strip() for o in q.get("options") or [] if o.strip()] if q["kind"] != QuestionKind.TEXT else []
+        for q in questions
+    ]
+    for i, (q, options) in enumerate(zip(questions, options_of, strict=True)):
         if q["kind"] != QuestionKind.TEXT and len(options) < 2:
             raise Invalid(_("A choice question offers at least two options."), field=f"questions.{i}.options")
         if len(set(options)) != len(options):
@@ -643,11 +631,9 @@ def solicitation_create(*, actor, compound, questions: list[dict], **fields) -> 
             position=i + 1,
             text=q["text"],
             kind=q["kind"],
-            options=[o.strip() for o in q.get("options") or [] if o.strip()]
-            if q["kind"] != QuestionKind.TEXT
-            else [],
+            options=options,
         )
-        for i, q in enumerate(questions)
+        for i, (q, options) in enumerate(zip(questions, options_of, strict=True))
     )
     audit_record(
         actor=actor, action="solicitation.create", obj=solicitation, data={"questions": len(questions)}

@@ -1,19 +1,20 @@
 """Who may do what in grid management: by role and grid, checked on the object."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import can_manage_community
+from config.periods import in_force
 from grid.models import Assignment, StaffRole
+
+
+def assignments_in_force(on=None):
+    return Assignment.objects.filter(in_force(on or timezone.localdate()))
 
 
 def current_assignments(user):
     if not user.is_authenticated:
         return Assignment.objects.none()
-    today = timezone.localdate()
-    return Assignment.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today), user=user, started_on__lte=today
-    )
+    return assignments_in_force().filter(user=user)
 
 
 def is_grid_worker(user, grid) -> bool:

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from accounts.permissions import MANAGING_ROLES, is_staff_of, staff_scope
 from grid.models import (
-    Assignment,
     DutyShift,
     DutyStatus,
     Finding,
@@ -19,7 +18,7 @@ from grid.models import (
     StaffRole,
     Unit,
 )
-from grid.permissions import current_assignments
+from grid.permissions import assignments_in_force, current_assignments
 from property.models import Household
 from property.selectors import own_households
 
@@ -52,7 +51,9 @@ def incidents_visible(user):
     """Community staff see all of their communities'; grid staff their grids'; a unit what it was sent;
     a reporter their own reports."""
     scope = (
-        staff_scope(user, "grid__community") | Q(grid_id__in=_my_grids(user)) | Q(unit_id__in=_my_units(user))
+        staff_scope(user, "grid__community", roles=MANAGING_ROLES)
+        | Q(grid_id__in=_my_grids(user))
+        | Q(unit_id__in=_my_units(user))
     )
     if user.is_authenticated:
         scope |= Q(reporter_id=user.pk)
@@ -61,13 +62,9 @@ def incidents_visible(user):
 
 def grid_gaps(grids):
     """Grids (of the given queryset) missing any role, with the roles they lack."""
-    today = timezone.localdate()
     held = {}
     for grid_id, role in (
-        Assignment.objects.filter(grid__in=grids, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("grid_id", "role")
-        .distinct()
+        assignments_in_force().filter(grid__in=grids).values_list("grid_id", "role").distinct()
     ):
         held.setdefault(grid_id, set()).add(role)
     out = []

@@ -10,11 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Post, Role, User
+from accounts.models import Role, User
 from accounts.notify import notify
-from accounts.permissions import can_manage_community
+from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from config.errors import Conflict, Forbidden, Invalid, validate_model
+from config.periods import weekly_starts
 from grid.models import (
     Assignment,
     Category,
@@ -139,18 +140,24 @@ def _save_shift(shift: DutyShift) -> DutyShift:
     return shift
 
 
-@transaction.atomic
-def duty_shift_create(*, actor, assignment: Assignment, starts_at: datetime, ends_at: datetime) -> DutyShift:
-    if not can_run_grid(actor, assignment.grid):
-        raise Forbidden(_("Only the grid worker or the community's workers put shifts on the roster."))
-    shift = DutyShift(
+def _shift_for(assignment: Assignment, starts_at: datetime, ends_at: datetime, template=None) -> DutyShift:
+    """A shift of the assignment's person, grid and role (copied onto the shift for the constraint)."""
+    return DutyShift(
         assignment=assignment,
         staff_id=assignment.user_id,
         grid_id=assignment.grid_id,
         role=assignment.role,
+        template=template,
         starts_at=starts_at,
         ends_at=ends_at,
     )
+
+
+@transaction.atomic
+def duty_shift_create(*, actor, assignment: Assignment, starts_at: datetime, ends_at: datetime) -> DutyShift:
+    if not can_run_grid(actor, assignment.grid):
+        raise Forbidden(_("Only the grid worker or the community's workers put shifts on the roster."))
+    shift = _shift_for(assignment, starts_at, ends_at)
     validate_model(shift, exclude=["template"])
     _save_shift(shift)
     audit_record(actor=actor, action="duty.create", obj=shift, data={"staff": assignment.user_id})
@@ -178,27 +185,22 @@ def roster_generate(today: date, days: int | None = None) -> int:
     """
     days = days or settings.GRID_ROSTER_DAYS_AHEAD
     made = 0
-    templates = DutyTemplate.objects.filter(active=True, assignment__ended_on__isnull=True).select_related(
-        "assignment"
+    templates = list(
+        DutyTemplate.objects.filter(active=True, assignment__ended_on__isnull=True).select_related(
+            "assignment"
+        )
+    )
+    on_roster = set(  # one query for what earlier runs made, instead of one per template and day
+        DutyShift.objects.filter(
+            template__in=templates, starts_at__gte=timezone.make_aware(datetime.combine(today, time.min))
+        ).values_list("template_id", "starts_at")
     )
     for template in templates:
         a = template.assignment
-        for offset in range(days):
-            day = today + timedelta(days=offset)
-            if day.weekday() not in template.weekdays or day < a.started_on:
+        for day, starts in weekly_starts(today, days, template.weekdays, template.start_time):
+            if day < a.started_on or (template.pk, starts) in on_roster:
                 continue
-            starts = timezone.make_aware(datetime.combine(day, template.start_time))
-            if DutyShift.objects.filter(template=template, starts_at=starts).exists():
-                continue
-            shift = DutyShift(
-                assignment=a,
-                staff_id=a.user_id,
-                grid_id=a.grid_id,
-                role=a.role,
-                template=template,
-                starts_at=starts,
-                ends_at=starts + timedelta(minutes=template.minutes),
-            )
+            shift = _shift_for(a, starts, starts + timedelta(minutes=template.minutes), template)
             try:
                 with transaction.atomic():
                     _save_shift(shift)
@@ -481,6 +483,12 @@ def may_take(actor, incident: Incident, action: str) -> bool:
     return can_run_grid(actor, incident.grid) if who == RUNNER else is_unit_staff(actor, incident)
 
 
+def steps_open_to(actor, incident: Incident) -> list[str]:
+    """The steps the actor may take on the incident now (each permission asked once)."""
+    allowed = {RUNNER: can_run_grid(actor, incident.grid), UNIT: is_unit_staff(actor, incident)}
+    return [a for a, (starts, _to, who) in STEPS.items() if incident.status in starts and allowed[who]]
+
+
 @transaction.atomic
 def incident_step(
     *, actor, incident: Incident, action: str, note: str = "", unit=None, until=None, now=None
@@ -623,8 +631,7 @@ def incidents_escalate(now: datetime) -> tuple[int, int]:
 
 
 def _tell(role, scope: Q, incident: Incident) -> None:
-    today = timezone.localdate()
-    posts = Post.objects.filter(scope, role=role).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    posts = posts_in_force().filter(scope, role=role)
     for post in posts.select_related("user"):
         notify(
             post.user,

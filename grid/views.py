@@ -187,11 +187,7 @@ def incident_detail(request, incident_id: int):
     incident = get_object_or_404(
         selectors.incidents_visible(request.user).prefetch_related("steps__actor"), pk=incident_id
     )
-    actions = [
-        a
-        for a, (starts, _leads, _who) in services.STEPS.items()
-        if incident.status in starts and services.may_take(request.user, incident, a)
-    ]
+    actions = services.steps_open_to(request.user, incident)
     return render(
         request,
         "grid/incident.html",

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import staff_scope
+from config.periods import in_force
 from property.models import (
     Adjustment,
     Bill,
@@ -42,11 +43,9 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 FEN = Decimal("0.01")
 
 
-def current_residencies():
-    today = timezone.localdate()
-    return Residency.objects.filter(started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
+def current_residencies(on=None):
+    """Residencies in force on a day (today by default)."""
+    return Residency.objects.filter(in_force(on or timezone.localdate()))
 
 
 def own_households(user) -> list[int]:

@@ -1,6 +1,6 @@
 """Every write with rules about volunteers: registration, shifts, sign-ups and the waitlist."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.notify import notify
 from accounts.services import audit_record
 from config.errors import Conflict, Forbidden, Invalid, validate_model
+from config.periods import weekly_starts
 from volunteers.models import (
     RegistrationStatus,
     Shift,
@@ -371,11 +372,7 @@ def shift_templates_materialise(today, weeks: int = 4) -> int:
     """Create the shifts of every active template for the coming weeks; running twice adds none."""
     created = 0
     for template in ShiftTemplate.objects.filter(active=True):
-        for offset in range(weeks * 7):
-            day = today + timedelta(days=offset)
-            if day.weekday() != template.weekday:
-                continue
-            starts = timezone.make_aware(datetime.combine(day, template.start_time))
+        for _day, starts in weekly_starts(today, weeks * 7, [template.weekday], template.start_time):
             if starts <= timezone.now():
                 continue
             _shift, made = Shift.objects.get_or_create(
