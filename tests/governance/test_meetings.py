@@ -188,3 +188,30 @@ def test_an_assignee_must_be_a_member(api, committee, committee_member, voluntee
     answer = post_meeting(api, committee_member, data)
     assert answer.status_code == 422 and "actions.0.assignee" in answer.json()["fields"]
     assert Body.objects.count() == 1 and written() == (0, 0, 0, 0)
+
+
+def test_a_community_meeting_is_counted_once_for_a_resident_with_homes_in_two_compounds(api, estate, worker):
+    """The list's count rides on the page query: a join that repeats rows would count them twice."""
+    from tests.factories import BuildingFactory, CompoundFactory, HouseholdFactory
+
+    team = services.body_create(
+        actor=worker,
+        kind="party_team",
+        name="党员联合管理队伍",
+        community=estate.community_a,
+        term_start=date(2024, 1, 1),
+    )
+    Meeting.objects.create(
+        body=team,
+        title="联合巡查部署会",
+        held_at=timezone.now(),
+        place="党群服务中心",
+        public=True,
+        recorded_by=worker,
+    )
+    resident = ResidentFactory(user=UserFactory(username="two-homes"))
+    ResidencyFactory(resident=resident, household=estate.household_a)
+    other = BuildingFactory(compound=CompoundFactory(community=estate.community_a, name="东区"))
+    ResidencyFactory(resident=resident, household=HouseholdFactory(building=other, unit_label="2-201"))
+    answer = api(resident.user).get("/api/v1/governance/meetings").json()
+    assert (answer["count"], len(answer["items"])) == (1, 1)
