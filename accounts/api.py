@@ -9,7 +9,7 @@ from accounts import services
 from accounts.models import ApiToken
 from accounts.roles import roles_of
 from accounts.schemas import MeOut, TokenIn, TokenInfoOut, TokenOut
-from config.openapi import errors
+from core.openapi import errors
 
 router = Router(tags=["auth"])
 

@@ -22,15 +22,29 @@ class User(AbstractUser):
         return self.name or self.username
 
 
-class Role(models.TextChoices):
+class OfficeRole(models.TextChoices):
+    """Posts of the subdistrict and community offices."""
+
     SUBDISTRICT_OFFICER = "subdistrict_officer", _("subdistrict officer")
     COMMUNITY_WORKER = "community_worker", _("community worker")
     FEE_COLLECTOR = "fee_collector", _("fee collector")
-    PROPERTY_MANAGER = "property_manager", _("property manager")
+
+
+class StaffRole(models.TextChoices):
+    """Grid staff (网格化管理): the roles a person holds on a grid and on its duty roster."""
+
     CLEANER = "cleaner", _("cleaner")
+    PROPERTY_MANAGER = "property_manager", _("property manager")
     POLICE = "police", _("community police")
     LAW_ENFORCEMENT = "law_enforcement", _("law-enforcement squad")
     GRID_WORKER = "grid_worker", _("grid worker")
+
+
+# One vocabulary of staff roles: a post's role is an office or a grid-staff role (grid.Assignment
+# uses StaffRole itself), so the two apps can never spell or translate a role differently.
+Role = models.TextChoices(
+    "Role", [(m.name, (m.value, m.label)) for kind in (OfficeRole, StaffRole) for m in kind]
+)
 
 
 class Post(models.Model):

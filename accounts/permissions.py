@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Post, Role
-from config.periods import in_force
+from core.periods import in_force
 
 # Roles whose holders manage the estate register of their community (or, for officers, subdistrict).
 MANAGING_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER})

@@ -9,8 +9,8 @@ from ninja.security import SessionAuth
 
 from accounts.api import BearerAuth
 from accounts.api import router as accounts_router
-from config.errors import DomainError
-from config.validation import message_for
+from core.errors import DomainError
+from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
 from property.api import router as property_router

@@ -233,7 +233,7 @@ FEE_REMINDERS_BEFORE_ESCALATION = env_int("FEE_REMINDERS_BEFORE_ESCALATION", 3)
 
 # Keyed hash of ID numbers (only the masked form and this hash are stored).
 ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", SECRET_KEY)
-NINJA_PAGINATION_CLASS = "config.pagination.WindowCountPagination"
+NINJA_PAGINATION_CLASS = "core.pagination.WindowCountPagination"
 
 # Where notifications go besides the site (a class with send(notification)).
 NOTIFICATION_SENDER = env_str("NOTIFICATION_SENDER", "accounts.notify.LogSender")

@@ -6,9 +6,9 @@ from django.utils import timezone
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from config.errors import visible_or_invalid
-from config.openapi import errors
-from config.periods import in_force
+from core.errors import visible_or_invalid
+from core.openapi import errors
+from core.periods import in_force
 from governance import selectors, services
 from governance.models import Evaluation, Member, Solicitation
 from governance.schemas import (

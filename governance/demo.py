@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from core.periods import add_years
 from governance import services
 from governance.models import Body, BodyKind, Vote
 from property.demo import Estate
@@ -109,10 +110,10 @@ def _compound_body(actor, branch, compound, c_index: int, k: int, today: date) -
             services.member_add(actor=actor, body=body, resident=resident, started_on=date(2024, 1, 1))
         return
     start = date(2024 + (k % 2), 6, 1)
-    end = services._add_years(start, 5)
+    end = add_years(start, 5)
     if c_index == 0 and k == 1:
         end = today + timedelta(days=60)  # expiring: the worker is warned
-        start = services._add_years(end, -5)
+        start = add_years(end, -5)
     director = None
     if c_index == 0 and k == 0:
         director = User.objects.get(username="committee").resident

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.permissions import staff_scope
-from config.periods import in_force
+from core.periods import in_force
 from governance.models import (
     GOVERNING_KINDS,
     Action,

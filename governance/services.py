@@ -15,7 +15,8 @@ from accounts.models import Role
 from accounts.notify import notify
 from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
-from config.errors import Conflict, Forbidden, Invalid, validate_model
+from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.periods import add_years
 from governance import counting
 from governance.models import (
     SPECIAL_MATTERS,
@@ -52,13 +53,6 @@ from property.selectors import current_residencies, fee_standards, own_household
 # --- bodies and members -----------------------------------------------------------------------
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 @transaction.atomic
 def body_create(*, actor, **fields) -> Body:
     body = Body(**fields)
@@ -71,7 +65,7 @@ def body_create(*, actor, **fields) -> Body:
     if not can_manage_community(actor, body.community):
         raise Forbidden(_("Only the community's workers may do this."))
     if body.kind == BodyKind.OWNERS_COMMITTEE and body.term_end:
-        longest = _add_years(body.term_start, settings.COMMITTEE_MAX_TERM_YEARS)
+        longest = add_years(body.term_start, settings.COMMITTEE_MAX_TERM_YEARS)
         if body.term_end > longest:
             raise Invalid(
                 _("A committee's term is at most %(years)s years (until %(day)s).")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_community
-from config.errors import DomainError, add_to_form
+from core.errors import DomainError, add_to_form
 from governance import selectors, services
 from governance.forms import AnswersForm, BallotForm, MeetingForm, NoticeForm, RatingForm, VoteForm
 from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, VoteStatus

@@ -10,8 +10,9 @@ from ninja.pagination import paginate
 
 from accounts.models import User
 from accounts.permissions import staff_scope
-from config.errors import Forbidden, Invalid, visible_or_invalid
-from config.openapi import errors
+from core.errors import Forbidden, Invalid, visible_or_invalid
+from core.openapi import errors
+from core.periods import day_bounds
 from grid import selectors, services
 from grid.models import Assignment, Category, Finding, Grid, Swap, Unit
 from grid.permissions import current_assignments
@@ -176,7 +177,7 @@ def duty_shift_list(request, filters: Query[DutyFilter]):
     if filters.staff is not None:
         qs = qs.filter(staff_id=filters.staff)
     if filters.date is not None:
-        start, end = selectors.day_bounds(filters.date)
+        start, end = day_bounds(filters.date)
         qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
     return qs.order_by("starts_at", "id")
 
@@ -286,7 +287,7 @@ def incident_list(request, filters: Query[IncidentFilter]):
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.overdue:
-        qs = qs.filter(status__in=["dispatched", "rectifying"], deadline__lt=timezone.now())
+        qs = qs.filter(selectors.overdue_at(timezone.now()))
     for name, lookup in (("community", "grid__community_id"), ("grid", "grid_id"), ("unit", "unit_id")):
         if getattr(filters, name) is not None:
             qs = qs.filter(**{lookup: getattr(filters, name)})

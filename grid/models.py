@@ -6,15 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import StaffRole
 from property.models import Building, Community, Compound
-
-
-class StaffRole(models.TextChoices):
-    CLEANER = "cleaner", _("cleaner")
-    PROPERTY_MANAGER = "property_manager", _("property manager")
-    POLICE = "police", _("community police")
-    LAW_ENFORCEMENT = "law_enforcement", _("law-enforcement squad")
-    GRID_WORKER = "grid_worker", _("grid worker")
 
 
 class UnitKind(models.TextChoices):
@@ -228,7 +221,7 @@ class Swap(models.Model):
         verbose_name_plural = _("swaps")
         constraints = [
             models.UniqueConstraint(
-                fields=["shift"], condition=Q(status="pending"), name="%(app_label)s_%(class)s_one_pending"
+                fields=["shift"], condition=Q(status=SwapStatus.PENDING), name="%(app_label)s_%(class)s_one_pending"
             ),
         ]
 
@@ -510,7 +503,7 @@ class Extension(models.Model):
         verbose_name_plural = _("extensions")
         constraints = [
             models.UniqueConstraint(
-                fields=["incident"], condition=Q(status="pending"), name="%(app_label)s_%(class)s_one_pending"
+                fields=["incident"], condition=Q(status=SwapStatus.PENDING), name="%(app_label)s_%(class)s_one_pending"
             ),
         ]
 

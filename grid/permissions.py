@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from accounts.permissions import can_manage_community
-from config.periods import in_force
+from core.periods import in_force
 from grid.models import Assignment, StaffRole
 
 

@@ -1,12 +1,13 @@
 """Reads for grid management, scoped to what the user may see; the daily report in fixed queries."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.permissions import MANAGING_ROLES, is_staff_of, staff_scope
+from core.periods import day_bounds
 from grid.models import (
     DutyShift,
     DutyStatus,
@@ -99,9 +100,17 @@ def overdue_units(now=None, days: int = 90):
     return units
 
 
-def day_bounds(day):
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
+def overdue_at(at) -> Q:
+    """THE definition of an overdue incident at a moment: past its deadline and still with the unit.
+
+    A resolved incident waits for the grid worker's check, not for the unit, so it is not overdue;
+    a returned one has no deadline. Used by the list filter, the board, escalation, the daily report.
+    """
+    return (
+        Q(deadline__lt=at)
+        & ~Q(status__in=[IncidentStatus.REJECTED, IncidentStatus.RESOLVED])
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=at))
+    )
 
 
 def daily_report(community, day) -> dict:
@@ -153,13 +162,8 @@ def daily_report(community, day) -> dict:
         .annotate(n=Count("id"))
     ):
         rows[d["grid_id"]]["findings"] = d["n"]
-    # Overdue at the end of the day: past the deadline and still with the unit (a resolved incident
-    # waits for the grid worker's check, not for the unit). Beat keeps each evening's report as it stood.
-    open_at_end = (
-        Q(deadline__lt=end)
-        & ~Q(status__in=[IncidentStatus.REJECTED, IncidentStatus.RESOLVED])
-        & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-    )
+    # Beat keeps each evening's report as it stood.
+    open_at_end = overdue_at(end)
     opened = Q(reported_at__gte=start, reported_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     for d in (

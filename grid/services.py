@@ -1,7 +1,7 @@
 """Every write in grid management that has rules: one function per use case, in a transaction."""
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,8 +14,8 @@ from accounts.models import Role, User
 from accounts.notify import notify
 from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
-from config.errors import Conflict, Forbidden, Invalid, validate_model
-from config.periods import weekly_starts
+from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.periods import day_start, weekly_starts
 from grid.models import (
     Assignment,
     Category,
@@ -36,6 +36,7 @@ from grid.models import (
     SwapStatus,
 )
 from grid.permissions import can_run_grid, current_assignments, is_unit_staff
+from grid.selectors import overdue_at
 
 # --- grids and staff --------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ def staff_end(*, actor, assignment: Assignment, ended_on: date) -> Assignment:
         raise Invalid(_("An assignment ends after it starts."), field="ended_on")
     assignment.ended_on = ended_on
     assignment.save(update_fields=["ended_on"])
-    cut = timezone.make_aware(datetime.combine(ended_on, time.min))
+    cut = day_start(ended_on)
     dropped = assignment.duty_shifts.filter(status=DutyStatus.SCHEDULED, starts_at__gte=cut).update(
         status=DutyStatus.CANCELLED
     )
@@ -192,7 +193,7 @@ def roster_generate(today: date, days: int | None = None) -> int:
     )
     on_roster = set(  # one query for what earlier runs made, instead of one per template and day
         DutyShift.objects.filter(
-            template__in=templates, starts_at__gte=timezone.make_aware(datetime.combine(today, time.min))
+            template__in=templates, starts_at__gte=day_start(today)
         ).values_list("template_id", "starts_at")
     )
     for template in templates:
@@ -454,7 +455,7 @@ def deadline_for(category: Category, now: datetime) -> datetime:
     """The end of the day `days` after dispatch (0: the same day), in local time."""
     days = settings.GRID_DEADLINE_DAYS[category.severity]
     last_day = timezone.localdate(now) + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    return day_start(last_day + timedelta(days=1))
 
 
 # Each step: the states it may start from, the state it leads to, who may take it, what it needs.
@@ -583,20 +584,19 @@ def incident_rate(*, actor, incident: Incident, score: int) -> Incident:
 
 def incidents_escalate(now: datetime) -> tuple[int, int]:
     """Overdue incidents go to the community (and count against the unit), then to the subdistrict."""
-    open_states = [IncidentStatus.DISPATCHED, IncidentStatus.RECTIFYING]
     to_community = to_subdistrict = 0
     later = now - timedelta(hours=settings.GRID_ESCALATE_TO_SUBDISTRICT_HOURS)
-    due = Incident.objects.filter(status__in=open_states, deadline__lt=now).filter(
-        Q(escalation=0) | Q(escalation=1, deadline__lt=later)
-    )
+    overdue = Incident.objects.filter(overdue_at(now))
+    due = overdue.filter(Q(escalation=0) | Q(escalation=1, deadline__lt=later))
     for incident_id in due.values_list("id", flat=True):
         with transaction.atomic():
             incident = (
-                Incident.objects.select_for_update()
+                overdue.select_for_update()
                 .select_related("grid__community__subdistrict")
-                .get(pk=incident_id)
+                .filter(pk=incident_id)
+                .first()
             )
-            if incident.status not in open_states or incident.deadline >= now:
+            if incident is None:  # closed or extended since the list was read
                 continue
             if incident.escalation == 0:
                 incident.escalation, incident.overdue = 1, True

@@ -11,10 +11,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError, add_to_form
+from core.errors import DomainError, add_to_form
+from core.periods import day_bounds
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StepForm
-from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole
+from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
 from grid.permissions import can_run_grid, current_assignments
 from property.selectors import communities_visible
 
@@ -23,7 +24,7 @@ from property.selectors import communities_visible
 def my_duty(request):
     """Today's duty shifts of the signed-in staff member, with start and end in one tap."""
     now = timezone.now()
-    start, end = selectors.day_bounds(timezone.localdate())
+    start, end = day_bounds(timezone.localdate())
     shifts = (
         selectors.duty_shifts_visible(request.user)
         .filter(staff=request.user, starts_at__lt=end + timedelta(days=1), ends_at__gt=start)
@@ -163,9 +164,7 @@ def board(request):
         if d["unit"]:
             qs = qs.filter(unit=d["unit"])
         if d["overdue"]:
-            qs = qs.filter(
-                status__in=[IncidentStatus.DISPATCHED, IncidentStatus.RECTIFYING], deadline__lt=timezone.now()
-            )
+            qs = qs.filter(selectors.overdue_at(timezone.now()))
     units = current_assignments(request.user).values("unit_id")
     mine = selectors.incidents_visible(request.user).filter(
         unit_id__in=units, status__in=[IncidentStatus.DISPATCHED, IncidentStatus.RECTIFYING]
@@ -195,7 +194,7 @@ def incident_detail(request, incident_id: int):
             "incident": incident,
             "actions": actions,
             "form": StepForm(),
-            "pending_extension": incident.extensions.filter(status="pending").first(),
+            "pending_extension": incident.extensions.filter(status=SwapStatus.PENDING).first(),
             "may_run": can_run_grid(request.user, incident.grid),
             "may_rate": incident.reporter_id == request.user.pk
             and incident.status == IncidentStatus.CLOSED

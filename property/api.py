@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from accounts.idempotency import HEADER as IDEMPOTENCY_HEADER
+from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_community, can_manage_fees, is_officer_of
-from config.errors import Forbidden, Invalid, visible_or_invalid
-from config.idempotency import HEADER as IDEMPOTENCY_HEADER
-from config.idempotency import idempotent
-from config.openapi import errors
+from core import periods
+from core.errors import Forbidden, Invalid, visible_or_invalid
+from core.openapi import errors
 from property import billing, ledgers, selectors, services
 from property.models import (
     AdjustmentStatus,
@@ -273,7 +274,7 @@ def billing_run_create(request, payload: BillingRunIn):
     """Issue a period's bills for a compound or a whole community; the worker carries it out."""
     if (payload.compound is None) == (payload.community is None):
         raise Invalid(_("Give either a compound or a community."), field="compound")
-    period = billing.period_parse(payload.period)
+    period = periods.period_parse(payload.period)
     if payload.compound is not None:
         compound = visible_or_invalid(
             selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
@@ -307,7 +308,7 @@ def bill_list(request, filters: Query[BillFilter]):
     if filters.compound is not None:
         qs = qs.filter(household__building__compound_id=filters.compound)
     if filters.period is not None:
-        qs = qs.filter(period_start=billing.period_parse(filters.period))
+        qs = qs.filter(period_start=periods.period_parse(filters.period))
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     return selectors.bill_rows(qs.order_by("household_id", "period_start", "id"))
@@ -390,7 +391,7 @@ def collection_rate(request, filters: Query[CollectionFilter]):
     """By household (fully paid / billed) and by amount (paid / billed)."""
     bills = _bills_in(request, filters)
     if filters.period is not None:
-        bills = bills.filter(period_start=billing.period_parse(filters.period))
+        bills = bills.filter(period_start=periods.period_parse(filters.period))
     return {"period": filters.period, **selectors.collection_rate(bills)}
 
 
@@ -466,7 +467,7 @@ def ledger_bills(request, filters: Query[LedgerFilter]):
     """Bills with what is settled on each (台账), for a compound, community or everything in scope."""
     bills = _bills_in(request, filters)
     if filters.period is not None:
-        bills = bills.filter(period_start=billing.period_parse(filters.period))
+        bills = bills.filter(period_start=periods.period_parse(filters.period))
     render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
     return render("bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
 

@@ -8,7 +8,7 @@ makes a second run for the same months issue nothing.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from config.errors import Conflict, Invalid, validate_model
+from core.errors import Conflict, Invalid, validate_model
+from core.money import round_fen
+from core.periods import add_months, months_between
 from property.models import (
     Adjustment,
     AdjustmentKind,
@@ -38,34 +40,8 @@ from property.models import (
     RunStatus,
 )
 
-FEN = Decimal("0.01")
 HUNDRED = Decimal(100)
 BATCH = 5000
-
-
-def period_parse(value: str, *, field: str = "period") -> date:
-    """'2026-01' -> date(2026, 1, 1); anything else is invalid input naming the field."""
-    try:
-        year, month = value.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise Invalid(_("Give the period as YYYY-MM, e.g. 2026-01."), field=field) from None
-
-
-def add_months(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
-def round_fen(amount: Decimal) -> Decimal:
-    """Half up at the fen, only where a bill is issued."""
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Post, Role, User
+from core import periods
 from property import billing
 from property.models import (
     Adjustment,
@@ -295,8 +296,8 @@ def seed_accounts(estate: Estate) -> list[tuple[str, str]]:
 
 def seed_fees(estate: Estate, today: date) -> None:
     """Fee standards, a year of bills up to this month, and payments collecting about 85%."""
-    current = today.replace(day=1)
-    first = billing.add_months(current, -11)
+    current = periods.month_start(today)
+    first = periods.add_months(current, -11)
     collector = User.objects.get(username="collector")
     for compound in estate.compounds:
         if (

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
-from property.selectors import FEN, settled_amount
+from core.money import FEN
+from property.selectors import settled_amount
 
 CHUNK = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -533,6 +533,11 @@ class BillStatus(models.TextChoices):
     PAID = "paid", _("paid")
     WAIVED = "waived", _("waived")
 
+    @classmethod
+    def unsettled(cls) -> tuple[str, ...]:
+        """Statuses of a bill that still asks for money."""
+        return (cls.OPEN, cls.PARTLY_PAID)
+
 
 class Bill(models.Model):
     """What a household owes for one fee item and one cycle. The amount never changes once issued."""

@@ -1,6 +1,5 @@
 """Read queries scoped to what the user may see, already joined for the pages and the API."""
 
-import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,10 +20,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import staff_scope
-from config.periods import in_force
+from core.money import FEN
+from core.periods import in_force, months_before
 from property.models import (
     Adjustment,
+    AdjustmentStatus,
     Bill,
+    BillStatus,
     Building,
     Community,
     Compound,
@@ -40,7 +42,6 @@ from property.models import (
 )
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
-FEN = Decimal("0.01")
 
 
 def current_residencies(on=None):
@@ -196,15 +197,6 @@ def payments_visible(user):
 
 # --- arrears and collection ----------------------------------------------------------------
 
-UNSETTLED = ("open", "partly_paid")
-
-
-def months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def settled_amount():
     """What payments and adjustments in effect settled on the outer bill (0 when none)."""
 
@@ -214,7 +206,7 @@ def settled_amount():
         )
         return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=MONEY)
 
-    return total(PaymentAllocation.objects.all()) + total(Adjustment.objects.filter(status="approved"))
+    return total(PaymentAllocation.objects.all()) + total(Adjustment.objects.filter(status=AdjustmentStatus.APPROVED))
 
 
 def arrears(bills, today: date, by: str = "household_id"):
@@ -224,7 +216,7 @@ def arrears(bills, today: date, by: str = "household_id"):
     Computed from bills, payments and adjustments every time, never stored.
     """
     cut3, cut6, cut12 = (months_before(today, n) for n in (3, 6, 12))
-    overdue = bills.filter(status__in=UNSETTLED, due_on__lt=today).annotate(
+    overdue = bills.filter(status__in=BillStatus.unsettled(), due_on__lt=today).annotate(
         balance=ExpressionWrapper(F("amount") - settled_amount(), output_field=MONEY)
     )
 
@@ -252,7 +244,7 @@ def collection_rate(bills) -> dict:
     """Of the given bills (usually one period): households fully paid / billed, and paid / billed amounts."""
     totals = bills.aggregate(
         households_billed=Count("household_id", distinct=True),
-        households_owing=Count("household_id", distinct=True, filter=Q(status__in=UNSETTLED)),
+        households_owing=Count("household_id", distinct=True, filter=Q(status__in=BillStatus.unsettled())),
         amount_billed=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=MONEY),
     )
     paid = PaymentAllocation.objects.filter(bill__in=bills.values("id")).aggregate(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, principal_forget
-from config.errors import Conflict, Invalid, validate_model
+from core.errors import Conflict, Invalid, validate_model
 from property.models import (
     Building,
     Community,

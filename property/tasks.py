@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core import periods
 from property import billing
 
 
@@ -19,4 +20,4 @@ def billing_run_execute(self, run_id: int) -> dict:
 @shared_task
 def billing_runs_monthly() -> int:
     """On the first of each month: a run for every compound that has fee items, for this month."""
-    return billing.billing_runs_for_month(timezone.localdate().replace(day=1))
+    return billing.billing_runs_for_month(periods.month_start(timezone.localdate()))

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_fees
-from config.errors import DomainError, add_to_form
-from config.idempotency import idempotent
+from core import periods
+from core.errors import DomainError, add_to_form
 from property import billing, selectors, services
 from property.forms import PaymentForm, ReminderForm, ResidentForm
-from property.models import Bill
+from property.models import Bill, BillStatus
 from property.permissions import can_manage_household, phone_for_viewer
 
 
@@ -147,7 +148,7 @@ def household_fees(request, household_id: int):
         "form": form,
         "settled": selectors.bills_visible(request.user)
         .filter(household=household)
-        .exclude(status__in=selectors.UNSETTLED)
+        .exclude(status__in=BillStatus.unsettled())
         .select_related("fee_item")
         .order_by("-period_start")[:24],
         "payments": selectors.payments_visible(request.user).filter(household=household)[:20],
@@ -231,7 +232,7 @@ def compound_fees(request, compound_id: int):
     compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
     bills = Bill.objects.filter(household__building__compound=compound)
     today = timezone.localdate()
-    months = [billing.add_months(today.replace(day=1), -n) for n in range(5, -1, -1)]
+    months = [periods.add_months(periods.month_start(today), -n) for n in range(5, -1, -1)]
     rates = [{"period": m, **selectors.collection_rate(bills.filter(period_start=m))} for m in months]
     totals = list(selectors.arrears(bills, today, by="household__building__compound_id"))
     can_see_households = can_manage_fees(request.user, compound)

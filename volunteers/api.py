@@ -2,15 +2,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from config.errors import Forbidden, Invalid
-from config.openapi import errors
+from core.errors import Forbidden, Invalid
+from core.openapi import errors
 from property.models import Community
 from property.selectors import communities_visible, compounds_visible
 from volunteers import selectors, services
@@ -116,7 +115,7 @@ def shift_list(request, filters: Query[ShiftFilter]):
     if filters.to is not None:
         qs = qs.filter(starts_at__lt=filters.to)
     if filters.open:
-        qs = qs.filter(status="scheduled", starts_at__gt=timezone.now(), taken__lt=F("capacity"))
+        qs = qs.filter(selectors.with_places(timezone.now()))
     return qs.order_by("starts_at", "id")
 
 

@@ -1,11 +1,11 @@
 """Reads about volunteers, scoped and counted in the query."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from accounts.permissions import staff_scope
 from property.models import Household
 from property.selectors import own_households
-from volunteers.models import ServiceType, Shift, Signup, SignupStatus, Volunteer
+from volunteers.models import ServiceType, Shift, ShiftStatus, Signup, SignupStatus, Volunteer
 
 
 def volunteer_of(user) -> Volunteer | None:
@@ -21,6 +21,16 @@ def home_communities(user) -> list[int]:
             "building__compound__community_id", flat=True
         )
     )
+
+
+def upcoming(now) -> Q:
+    """A shift one may still sign up for (or join the waitlist of): scheduled and not yet started."""
+    return Q(status=ShiftStatus.SCHEDULED, starts_at__gt=now)
+
+
+def with_places(now) -> Q:
+    """An open shift: upcoming with a place free (on a queryset of shifts_visible, which counts `taken`)."""
+    return upcoming(now) & Q(taken__lt=F("capacity"))
 
 
 def shifts_scoped(user):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.notify import notify
 from accounts.services import audit_record
-from config.errors import Conflict, Forbidden, Invalid, validate_model
-from config.periods import weekly_starts
+from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.periods import weekly_starts
 from volunteers.models import (
     RegistrationStatus,
     Shift,

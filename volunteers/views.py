@@ -1,4 +1,3 @@
-from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib import messages
@@ -10,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError, add_to_form
-from property.billing import add_months
-from property.billing import period_parse as billing_period
+from core import periods
+from core.errors import DomainError, add_to_form
 from property.models import Compound, Household
 from property.selectors import communities_visible, own_households
 from volunteers import calendar, selectors, services
@@ -32,7 +30,7 @@ def shift_list(request):
     )
     shifts = list(
         selectors.shifts_visible(request.user)
-        .filter(status="scheduled", starts_at__gt=timezone.now())
+        .filter(selectors.upcoming(timezone.now()))
         .annotate(
             mine_first=Case(
                 When(compound_id__in=my_compounds, then=Value(0)),
@@ -176,10 +174,10 @@ def _month(request):
     today = timezone.localdate()
     value = request.GET.get("month", f"{today:%Y-%m}")
     try:
-        first = billing_period(value)
+        first = periods.period_parse(value, field="month")
     except DomainError:
-        first = today.replace(day=1)
-    return first, add_months(first, 1)
+        first = periods.month_start(today)
+    return periods.month_bounds(first)
 
 
 @login_required
@@ -195,7 +193,7 @@ def leaderboard(request):
     first, end = _month(request)
     rows = []
     if community_id:
-        start, stop = (timezone.make_aware(datetime.combine(d, time.min)) for d in (first, end))
+        start, stop = periods.days_bounds(first, end)
         rows = services.leaderboard_rows(
             selectors.leaderboard(community_id, start, stop, compound_id=compound and compound.pk)
         )

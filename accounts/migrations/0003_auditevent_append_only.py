@@ -6,7 +6,7 @@ flush truncates, which row triggers do not see.
 
 from django.db import migrations
 
-from config.vendor_sql import run_by_vendor
+from core.vendor_sql import run_by_vendor
 
 PG_UP = """
 CREATE OR REPLACE FUNCTION accounts_auditevent_append_only() RETURNS trigger AS $$

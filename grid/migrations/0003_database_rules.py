@@ -4,7 +4,7 @@ append-only (both; deletes refused on PostgreSQL, where the test flush truncates
 
 from django.db import migrations
 
-from config.vendor_sql import run_by_vendor
+from core.vendor_sql import run_by_vendor
 
 PG_UP = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from config.errors import Conflict
+from core.errors import Conflict
 from grid import services
 from grid.models import DutyShift
 

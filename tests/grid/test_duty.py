@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from config.errors import Invalid
+from core.errors import Invalid
 from grid import selectors, services
 from grid.models import DutyShift, DutyTemplate, Finding, Incident, Swap
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEvent
+from core import periods
 from property import billing
 from property.models import Bill, BillingRun, FeeItem, ParkingSpace
 from tests.factories import HouseholdFactory
@@ -25,7 +26,7 @@ def item(compound, **fields):
 
 def run(compound, period="2026-01", months=1):
     requested = BillingRun.objects.create(
-        compound=compound, period_start=billing.period_parse(period), months=months
+        compound=compound, period_start=periods.period_parse(period), months=months
     )
     return billing.billing_run_execute(requested.pk)
 
@@ -169,8 +170,8 @@ def test_monthly_beat_requests_one_run_per_compound_with_items(estate, django_ca
 
 @pytest.mark.parametrize("value", ["2026-13", "26-01", "2026-1", "2026/01", "", "abcd-ef"])
 def test_a_period_not_in_yyyy_mm_is_refused(value):
-    from config.errors import Invalid
+    from core.errors import Invalid
 
     with pytest.raises(Invalid) as caught:
-        billing.period_parse(value)
+        periods.period_parse(value)
     assert caught.value.fields == {"period": [str(caught.value.message)]}

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import IdempotencyKey
-from config.errors import Conflict, Invalid
+from core.errors import Conflict, Invalid
 
 HEADER = "Idempotency-Key"
 
