@@ -307,10 +307,6 @@ def incident_report(request, payload: Form[IncidentIn], photo: File[UploadedFile
     WebP, at most GRID_PHOTO_MAX_BYTES)."""
     grid = visible_or_invalid(selectors.grids_visible(request.user), payload.grid, "grid")
     category = visible_or_invalid(Category.objects.all(), payload.category, "category")
-    if not payload.place.strip():
-        raise Invalid(_("Say where."), field="place")
-    if not payload.description.strip():
-        raise Invalid(_("Describe the problem."), field="description")
     incident = services.incident_report(
         actor=request.user,
         grid=grid,

@@ -2,9 +2,11 @@
 
 from django.utils import timezone
 
-from accounts.permissions import can_manage_community
+from accounts.permissions import can_manage_community, is_staff_of
 from core.periods import in_force
 from grid.models import Assignment, StaffRole
+from property.models import Household
+from property.selectors import own_households
 
 
 def assignments_in_force(on=None):
@@ -25,6 +27,23 @@ def can_run_grid(user, grid) -> bool:
     """Dispatch, reject, verify, reopen, approve swaps and extensions: the grid's grid worker or the
     community's workers."""
     return can_manage_community(user, grid.community) or is_grid_worker(user, grid)
+
+
+def can_inspect(user, grid) -> bool:
+    """Record the grid's daily checklist, and turn its findings into incidents: its staff and runners."""
+    return current_assignments(user).filter(grid=grid).exists() or can_run_grid(user, grid)
+
+
+def can_report_incident(user, grid) -> bool:
+    """Anyone who works or lives in the grid's community reports an incident there."""
+    if is_staff_of(user, grid.community):
+        return True
+    if current_assignments(user).filter(grid__community_id=grid.community_id).exists():
+        return True
+    homes = own_households(user)
+    return bool(homes) and Household.objects.filter(
+        id__in=homes, building__compound__community_id=grid.community_id
+    ).exists()
 
 
 def is_unit_staff(user, incident) -> bool:

@@ -35,7 +35,12 @@ from grid.models import (
     Swap,
     SwapStatus,
 )
-from grid.permissions import can_run_grid, current_assignments, is_unit_staff
+from grid.permissions import (
+    can_inspect,
+    can_report_incident,
+    can_run_grid,
+    is_unit_staff,
+)
 from grid.selectors import overdue_at
 
 # --- grids and staff --------------------------------------------------------------------------
@@ -327,7 +332,7 @@ def checklist_for(community) -> list[ChecklistItem]:
 def inspection_record(*, actor, grid: Grid, results: list[dict], now: datetime | None = None) -> Inspection:
     """The daily checklist: every item passed or a finding (which one tap turns into an incident)."""
     now = now or timezone.now()
-    if not current_assignments(actor).filter(grid=grid).exists() and not can_run_grid(actor, grid):
+    if not can_inspect(actor, grid):
         raise Forbidden(_("Only the grid's staff inspect it."))
     items = {i.pk: i for i in checklist_for(grid.community)}
     given = {}
@@ -417,6 +422,12 @@ def incident_report(
 ) -> Incident:
     """Anyone who lives or works in the grid's community reports; the photo is checked first."""
     now = now or timezone.now()
+    if not can_report_incident(actor, grid):
+        raise Forbidden(_("Only those who live or work in the grid's community report incidents there."))
+    if not place.strip():
+        raise Invalid(_("Say where."), field="place")
+    if not description.strip():
+        raise Invalid(_("Describe the problem."), field="description")
     incident = Incident(
         grid=grid,
         category=category,
@@ -438,7 +449,10 @@ def incident_report(
 
 @transaction.atomic
 def finding_to_incident(*, actor, finding: Finding, category: Category) -> Incident:
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    finding = Finding.objects.select_for_update().select_related("grid__community").get(pk=finding.pk)
+    # Turning a finding into an incident takes what recording the inspection takes.
+    if not can_inspect(actor, finding.grid):
+        raise Forbidden(_("Only the grid's staff inspect it."))
     if finding.incident_id:
         raise Conflict(_("This finding is an incident already."), code="duplicate")
     return incident_report(

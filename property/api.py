@@ -9,9 +9,8 @@ from ninja.pagination import paginate
 
 from accounts.idempotency import HEADER as IDEMPOTENCY_HEADER
 from accounts.idempotency import idempotent
-from accounts.permissions import can_manage_community, can_manage_fees, is_officer_of
 from core import periods
-from core.errors import Forbidden, Invalid, visible_or_invalid
+from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
 from property import billing, ledgers, selectors, services
 from property.models import (
@@ -24,7 +23,6 @@ from property.models import (
     Payment,
     Reminder,
     Residency,
-    Subdistrict,
 )
 from property.permissions import phone_for_viewer
 from property.schemas import (
@@ -64,11 +62,6 @@ LIST_ERRORS = errors(401, 422)
 WRITE_ERRORS = errors(401, 403, 409, 422)
 
 
-def require_manage(user, community):
-    if not can_manage_community(user, community):
-        raise Forbidden(_("Only the community's workers and the subdistrict's officers may change this."))
-
-
 class CompoundFilter(FilterSchema):
     community: Annotated[int | None, FilterLookup("community_id")] = None
 
@@ -94,9 +87,9 @@ def community_list(request):
 
 @router.post("/communities", response={201: CommunityOut, **WRITE_ERRORS})
 def community_create(request, payload: CommunityIn):
-    subdistrict = Subdistrict.objects.filter(pk=payload.subdistrict).first()
-    if subdistrict is None or not is_officer_of(request.user, subdistrict):
-        raise Invalid(_("No such subdistrict among those you work for."), field="subdistrict")
+    subdistrict = visible_or_invalid(
+        selectors.subdistricts_visible(request.user), payload.subdistrict, "subdistrict", _("subdistrict")
+    )
     data = payload.dict(exclude={"subdistrict"})
     return Status(201, services.community_create(actor=request.user, subdistrict=subdistrict, **data))
 
@@ -112,7 +105,6 @@ def compound_create(request, payload: CompoundIn):
     community = visible_or_invalid(
         selectors.communities_visible(request.user), payload.community, "community", _("community")
     )
-    require_manage(request.user, community)
     data = payload.dict(exclude={"community"})
     return Status(201, services.compound_create(actor=request.user, community=community, **data))
 
@@ -127,7 +119,6 @@ def compound_detail(request, compound_id: int):
 )
 def compound_update(request, compound_id: int, payload: CompoundPatch):
     compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
-    require_manage(request.user, compound.community)
     changes = payload.dict(exclude_unset=True)
     for name in ("name", "is_old", "management_mode", "address"):
         if name in changes and changes[name] is None:
@@ -147,7 +138,6 @@ def building_create(request, payload: BuildingIn):
     compound = visible_or_invalid(
         selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
     )
-    require_manage(request.user, compound.community)
     return Status(
         201,
         services.building_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"})),
@@ -166,7 +156,6 @@ def household_create(request, payload: HouseholdIn):
     building = visible_or_invalid(
         selectors.buildings_visible(request.user), payload.building, "building", _("building")
     )
-    require_manage(request.user, building.compound.community)
     data = payload.dict(exclude={"building"})
     household = services.household_create(actor=request.user, building=building, **data)
     return Status(201, selectors.household_rows(Household.objects.filter(pk=household.pk)).get())
@@ -212,7 +201,6 @@ def resident_create(request, payload: ResidentIn):
     household = visible_or_invalid(
         selectors.households_visible(request.user), payload.household, "household", _("household")
     )
-    require_manage(request.user, household.building.compound.community)
     resident = services.resident_create(
         actor=request.user, **payload.dict(exclude={"household"}), household=household
     )
@@ -227,7 +215,6 @@ def residency_end(request, residency_id: int, payload: ResidencyEndIn):
     residency = get_object_or_404(
         Residency.objects.filter(household__in=selectors.households_visible(request.user)), pk=residency_id
     )
-    require_manage(request.user, residency.household.building.compound.community)
     return services.residency_end(actor=request.user, residency=residency, ended_on=payload.ended_on)
 
 
@@ -245,11 +232,6 @@ class BillFilter(Schema):
     status: BillStatus | None = None
 
 
-def require_fees(user, place):
-    if not can_manage_fees(user, place):
-        raise Forbidden(_("Only the community's workers and fee collectors may do this."))
-
-
 @router.get("/fee-items", response={200: list[FeeItemOut], **LIST_ERRORS})
 @paginate
 def fee_item_list(request, filters: Query[FeeItemFilter]):
@@ -262,7 +244,6 @@ def fee_item_create(request, payload: FeeItemIn):
     compound = visible_or_invalid(
         selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
     )
-    require_fees(request.user, compound)
     item = billing.fee_item_create(
         actor=request.user, compound=compound, **payload.dict(exclude={"compound"})
     )
@@ -272,20 +253,16 @@ def fee_item_create(request, payload: FeeItemIn):
 @router.post("/billing-runs", response={202: BillingRunOut, **WRITE_ERRORS})
 def billing_run_create(request, payload: BillingRunIn):
     """Issue a period's bills for a compound or a whole community; the worker carries it out."""
-    if (payload.compound is None) == (payload.community is None):
-        raise Invalid(_("Give either a compound or a community."), field="compound")
     period = periods.period_parse(payload.period)
+    scope = {}
     if payload.compound is not None:
-        compound = visible_or_invalid(
+        scope["compound"] = visible_or_invalid(
             selectors.compounds_visible(request.user), payload.compound, "compound", _("compound")
         )
-        place, scope = compound, {"compound": compound}
-    else:
-        place = visible_or_invalid(
+    if payload.community is not None:
+        scope["community"] = visible_or_invalid(
             selectors.communities_visible(request.user), payload.community, "community", _("community")
         )
-        scope = {"community": place}
-    require_fees(request.user, place)
     run = billing.billing_run_request(actor=request.user, period=period, months=payload.months, **scope)
     return Status(202, run)
 
@@ -337,7 +314,6 @@ class PaymentFilter(FilterSchema):
 def payment_create(request, payload: PaymentIn):
     """Record money received from a household; the oldest bills are settled first."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
-    require_fees(request.user, household.building.compound)
 
     def write():
         payment = billing.payment_record(
@@ -404,7 +380,6 @@ class AdjustmentFilter(FilterSchema):
 def adjustment_create(request, payload: AdjustmentIn):
     """A waiver or credit takes effect at once; a write-off or refund waits for a second person."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
-    require_fees(request.user, household.building.compound)
     bill = Bill.objects.filter(pk=payload.bill, household=household).first() if payload.bill else None
     payment = (
         Payment.objects.filter(pk=payload.payment, household=household).first() if payload.payment else None
@@ -429,7 +404,6 @@ def adjustment_list(request, filters: Query[AdjustmentFilter]):
 
 def _decide(request, adjustment_id: int, decide, payload: DecisionIn):
     adjustment = get_object_or_404(selectors.adjustments_visible(request.user), pk=adjustment_id)
-    require_fees(request.user, adjustment.household.building.compound)
     decide(actor=request.user, adjustment=adjustment, note=payload.note)
     return selectors.adjustments_visible(request.user).get(pk=adjustment_id)
 
@@ -488,7 +462,6 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
 def reminder_create(request, payload: ReminderIn):
     """Record a reminder (notice, phone, visit, letter) or, after repeated ones, the escalation."""
     household = get_object_or_404(selectors.households_visible(request.user), pk=payload.household)
-    require_fees(request.user, household.building.compound)
     reminder = billing.reminder_record(
         actor=request.user, household=household, channel=payload.channel, outcome=payload.outcome
     )

@@ -39,6 +39,7 @@ from property.models import (
     ReminderChannel,
     RunStatus,
 )
+from property.permissions import require_fees
 
 HUNDRED = Decimal(100)
 BATCH = 5000
@@ -46,6 +47,7 @@ BATCH = 5000
 
 @transaction.atomic
 def fee_item_create(*, actor, compound: Compound, **fields) -> FeeItem:
+    require_fees(actor, compound)
     item = FeeItem(compound=compound, **fields)
     if item.effective_from and item.effective_from.day != 1:
         raise Invalid(_("A fee item starts on the first day of a month."), field="effective_from")
@@ -67,6 +69,7 @@ def fee_item_create(*, actor, compound: Compound, **fields) -> FeeItem:
 
 @transaction.atomic
 def parking_space_assign(*, actor, space: ParkingSpace, household: Household | None) -> ParkingSpace:
+    require_fees(actor, space.compound)
     if household is not None and household.building.compound_id != space.compound_id:
         raise Invalid(_("The household is not in this parking space's compound."), field="household")
     space.household = household
@@ -90,6 +93,13 @@ def billing_run_request(
     community: Community | None = None,
 ) -> BillingRun:
     """Record a run; it is carried out by the worker (tasks.billing_run_execute) after commit."""
+    if (compound is None) == (community is None):
+        raise Invalid(_("Give either a compound or a community."), field="compound")
+    require_fees(actor, compound or community)
+    return _billing_run_record(actor=actor, period=period, months=months, compound=compound, community=community)
+
+
+def _billing_run_record(*, actor, period: date, months: int, compound=None, community=None) -> BillingRun:
     from property.tasks import billing_run_execute
 
     run = BillingRun(
@@ -292,7 +302,8 @@ def billing_runs_for_month(first: date) -> int:
     )
     count = 0
     for compound in compounds:
-        billing_run_request(actor=None, period=first, months=1, compound=compound)
+        # The monthly run is the system's own (no actor): beat requests it, nobody's permission.
+        _billing_run_record(actor=None, period=first, months=1, compound=compound)
         count += 1
     return count
 
@@ -331,6 +342,7 @@ def payment_record(
     *, actor, household: Household, amount: Decimal, method: str, prepay: bool = False, note: str = ""
 ) -> Payment:
     """Record money received and settle the oldest bills first; the rest is a prepayment only if asked."""
+    require_fees(actor, household.building.compound)
     if amount <= 0:
         raise Invalid(_("The amount must be more than zero."), field="amount")
     # The compound's row is the lock that makes receipt numbers gapless and unique.
@@ -396,6 +408,7 @@ def adjustment_request(
     payment: Payment | None = None,
 ) -> Adjustment:
     """A waiver or credit takes effect now; a write-off or refund waits for a second person."""
+    require_fees(actor, household.building.compound)
     if not reason.strip():
         raise Invalid(_("Give the reason."), field="reason")
     if amount <= 0:
@@ -431,7 +444,7 @@ def adjustment_request(
 
 @transaction.atomic
 def adjustment_approve(*, actor, adjustment: Adjustment, note: str = "") -> Adjustment:
-    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    adjustment = _locked(actor, adjustment)
     _require_pending(adjustment)
     if adjustment.requested_by_id == actor.pk:
         raise Conflict(_("A second person must approve what you requested."), code="same_person")
@@ -441,11 +454,21 @@ def adjustment_approve(*, actor, adjustment: Adjustment, note: str = "") -> Adju
 
 @transaction.atomic
 def adjustment_reject(*, actor, adjustment: Adjustment, note: str) -> Adjustment:
-    adjustment = Adjustment.objects.select_for_update().get(pk=adjustment.pk)
+    adjustment = _locked(actor, adjustment)
     _require_pending(adjustment)
     if not note.strip():
         raise Invalid(_("Give the reason."), field="note")
     return _decide(adjustment, actor=actor, status=AdjustmentStatus.REJECTED, note=note)
+
+
+def _locked(actor, adjustment: Adjustment) -> Adjustment:
+    adjustment = (
+        Adjustment.objects.select_for_update(of=("self",))
+        .select_related("household__building__compound__community")
+        .get(pk=adjustment.pk)
+    )
+    require_fees(actor, adjustment.household.building.compound)
+    return adjustment
 
 
 def _require_pending(adjustment: Adjustment) -> None:
@@ -497,6 +520,7 @@ def _decide(adjustment: Adjustment, *, actor, status: str, note: str = "") -> Ad
 @transaction.atomic
 def reminder_record(*, actor, household: Household, channel: str, outcome: str = "") -> Reminder:
     """Record a reminder; escalation is the step after settings.FEE_REMINDERS_BEFORE_ESCALATION of them."""
+    require_fees(actor, household.building.compound)
     balances = open_balances(household.pk)
     owed = sum((due for bill, due in balances if bill.due_on < timezone.localdate()), Decimal(0))
     if owed <= 0:

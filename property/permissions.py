@@ -1,11 +1,67 @@
-"""Who may do what in the estate register, on the object."""
+"""Who may do what in the estate register and its fees, on the object. The services call these;
+api.py and views.py call them only to decide what to show."""
 
-from accounts.permissions import can_manage_community, can_see_full_phones, mask_phone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.permissions import (
+    can_manage_community,
+    can_manage_fees,
+    can_see_full_phones,
+    is_officer_of,
+    is_staff_of,
+    mask_phone,
+)
+from core.errors import Forbidden
 from property.models import Household, Resident
+
+# Posts that work with the household register (names, units, residents): the offices, fee
+# collectors (bills are per household), grid workers and property managers (who visit and repair).
+# Cleaners, police and law-enforcement squads work on the grid, not on the register.
+REGISTER_ROLES = frozenset(
+    {
+        Role.SUBDISTRICT_OFFICER,
+        Role.COMMUNITY_WORKER,
+        Role.FEE_COLLECTOR,
+        Role.GRID_WORKER,
+        Role.PROPERTY_MANAGER,
+    }
+)
+
+
+def can_create_community(user, subdistrict) -> bool:
+    return is_officer_of(user, subdistrict)
+
+
+def can_manage_register(user, community) -> bool:
+    """Register or change compounds, buildings, households, residents and their relations."""
+    return can_manage_community(user, community)
 
 
 def can_manage_household(user, household: Household) -> bool:
-    return can_manage_community(user, household.building.compound.community)
+    return can_manage_register(user, household.building.compound.community)
+
+
+def can_read_register(user, community) -> bool:
+    """See the community's households and residents (not only the compounds and their figures)."""
+    return is_staff_of(user, community, roles=REGISTER_ROLES)
+
+
+def can_collect_fees(user, place) -> bool:
+    """Set fee items, run billing, record payments, adjustments and reminders in a compound or community."""
+    return can_manage_fees(user, place)
+
+
+def require_register(user, community) -> None:
+    """The services' check before any change to the register."""
+    if not can_manage_register(user, community):
+        raise Forbidden(_("Only the community's workers and the subdistrict's officers may change this."))
+
+
+def require_fees(user, place) -> None:
+    """The services' check before any write about fees."""
+    if not can_collect_fees(user, place):
+        raise Forbidden(_("Only the community's workers and fee collectors may do this."))
 
 
 def phone_for_viewer(user, resident: Resident, community=None) -> str:
@@ -25,3 +81,4 @@ def phone_for_viewer(user, resident: Resident, community=None) -> str:
     if any(can_see_full_phones(user, c) for c in communities):
         return resident.phone
     return mask_phone(resident.phone)
+

@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.permissions import staff_scope
+from accounts.permissions import active_posts, staff_scope
 from core.money import FEN
 from core.periods import in_force, months_before
 from property.models import (
@@ -39,6 +39,7 @@ from property.models import (
     Residency,
     Resident,
     ServiceContract,
+    Subdistrict,
 )
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -68,6 +69,16 @@ def _own(user, path: str) -> Q:
     if not own:
         return Q(pk__in=[])
     return Q(pk__in=Household.objects.filter(id__in=own).values(path)) if path != "id" else Q(pk__in=own)
+
+
+def subdistricts_visible(user):
+    """The subdistricts one works for, or where one works or lives in a community."""
+    if user.is_superuser:
+        return Subdistrict.objects.all()
+    officer = [p.subdistrict_id for p in active_posts(user) if p.subdistrict_id]
+    return Subdistrict.objects.filter(
+        Q(pk__in=officer) | Q(pk__in=communities_visible(user).values("subdistrict_id"))
+    )
 
 
 def communities_visible(user):

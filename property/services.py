@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, principal_forget
-from core.errors import Conflict, Invalid, validate_model
+from core.errors import Conflict, Forbidden, Invalid, validate_model
 from property.models import (
     Building,
     Community,
@@ -21,6 +21,7 @@ from property.models import (
     Resident,
     Subdistrict,
 )
+from property.permissions import can_create_community, require_register
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -58,19 +59,23 @@ def _insert(obj, *, actor, action: str, data: dict):
 def community_create(
     *, actor, subdistrict: Subdistrict, name: str, address: str = "", phone: str = ""
 ) -> Community:
+    if not can_create_community(actor, subdistrict):
+        raise Forbidden(_("Only the subdistrict's officers may add a community."))
     community = Community(subdistrict=subdistrict, name=name.strip(), address=address, phone=phone)
     return _insert(community, actor=actor, action="community.create", data={"name": community.name})
 
 
 @transaction.atomic
 def compound_create(*, actor, community: Community, **fields) -> Compound:
+    require_register(actor, community)
     compound = Compound(community=community, **fields)
     return _insert(compound, actor=actor, action="compound.create", data={"name": compound.name})
 
 
 @transaction.atomic
 def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
-    compound = Compound.objects.select_for_update().get(pk=compound.pk)
+    compound = Compound.objects.select_for_update().select_related("community").get(pk=compound.pk)
+    require_register(actor, compound.community)
     before = {name: getattr(compound, name) for name in changes}
     for name, value in changes.items():
         setattr(compound, name, value)
@@ -87,6 +92,7 @@ def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
 
 @transaction.atomic
 def building_create(*, actor, compound: Compound, name: str, floors: int, entrances: int = 1) -> Building:
+    require_register(actor, compound.community)
     building = Building(compound=compound, name=name.strip(), floors=floors, entrances=entrances)
     return _insert(building, actor=actor, action="building.create", data={"name": building.name})
 
@@ -103,6 +109,7 @@ def household_create(
     area_source: str = "register",
     is_vacant: bool = False,
 ) -> Household:
+    require_register(actor, building.compound.community)
     if floor > building.floors or floor == 0 or floor < -3:
         raise Invalid(
             _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors},
@@ -133,10 +140,12 @@ def resident_create(
     phone: str = "",
     id_number: str = "",
     is_party_member: bool = False,
-    household: Household | None = None,
+    household: Household,
     relation: str | None = None,
     started_on: date | None = None,
 ) -> Resident:
+    """A person registered in a household (the household's community decides who may)."""
+    require_register(actor, household.building.compound.community)
     resident = Resident(name=name.strip(), phone=phone.strip(), is_party_member=is_party_member)
     if id_number:
         value = id_number_check(id_number)
@@ -151,14 +160,13 @@ def resident_create(
     validate_model(resident, exclude=["user"])
     resident.save()
     audit_record(actor=actor, action="resident.create", obj=resident, data={"name": resident.name})
-    if household is not None:
-        residency_start(
-            actor=actor,
-            resident=resident,
-            household=household,
-            relation=relation or Relation.OWNER,
-            started_on=started_on,
-        )
+    residency_start(
+        actor=actor,
+        resident=resident,
+        household=household,
+        relation=relation or Relation.OWNER,
+        started_on=started_on,
+    )
     return resident
 
 
@@ -166,6 +174,7 @@ def resident_create(
 def residency_start(
     *, actor, resident: Resident, household: Household, relation: str, started_on: date | None
 ) -> Residency:
+    require_register(actor, household.building.compound.community)
     if started_on is None:
         raise Invalid(_("Give the date the relation starts."), field="started_on")
     if Residency.objects.filter(resident=resident, household=household, ended_on__isnull=True).exists():
@@ -190,7 +199,12 @@ def residency_start(
 
 @transaction.atomic
 def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
-    residency = Residency.objects.select_for_update().get(pk=residency.pk)
+    residency = (
+        Residency.objects.select_for_update()
+        .select_related("household__building__compound__community")
+        .get(pk=residency.pk)
+    )
+    require_register(actor, residency.household.building.compound.community)
     if residency.ended_on is not None:
         raise Conflict(_("This relation has already ended."), code="already_ended")
     if ended_on <= residency.started_on:

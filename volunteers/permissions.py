@@ -1,8 +1,10 @@
-"""Who may do what with volunteers."""
+"""Who may do what with volunteers, on the object. The services call these; api.py and views.py
+call them only to decide what to show."""
 
 from accounts.models import Role
 from accounts.permissions import is_staff_of, staff_scope
-from property.models import Community
+from property.models import Community, Household
+from property.selectors import own_households
 
 ORGANISER_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
 
@@ -15,3 +17,21 @@ def can_organise(user, community) -> bool:
 def organised_communities(user):
     """The communities where the user may organise volunteers."""
     return Community.objects.filter(staff_scope(user, "", roles=ORGANISER_ROLES)).order_by("name")
+
+
+def lives_in(user, community) -> bool:
+    """One of the user's current homes is in the community."""
+    homes = own_households(user)
+    return bool(homes) and Household.objects.filter(
+        id__in=homes, building__compound__community_id=community.pk
+    ).exists()
+
+
+def can_register(user, resident, community) -> bool:
+    """A resident registers themself, in a community they live in."""
+    return user.is_authenticated and resident.user_id == user.pk and lives_in(user, community)
+
+
+def acts_for(user, volunteer) -> bool:
+    """Sign-ups, cancellations and check-ins are the volunteer's own (a leader checks others in)."""
+    return user is not None and user.is_authenticated and volunteer.resident.user_id == user.pk

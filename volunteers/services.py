@@ -22,14 +22,23 @@ from volunteers.models import (
     SignupStatus,
     Volunteer,
 )
+from volunteers.permissions import acts_for, can_organise, can_register, lives_in
+from volunteers.selectors import service_types_for
 
 ACTIVE = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
 
 
 @transaction.atomic
 def registration_create(
-    *, resident, community, skills: str = "", availability: str = "", service_types=()
+    *, actor, resident, community, skills: str = "", availability: str = "", service_types=()
 ) -> Volunteer:
+    """A resident registers as a volunteer in the community they live in."""
+    if not can_register(actor, resident, community):
+        raise Invalid(_("Register in the community you live in."), field="community")
+    service_types = list(service_types)
+    known = service_types_for([community.pk]).filter(pk__in=[t.pk for t in service_types]).count()
+    if known != len({t.pk for t in service_types}):
+        raise Invalid(_("Unknown service type."), field="service_types")
     if Volunteer.objects.filter(resident=resident).exists():
         raise Conflict(_("You have registered already."), code="duplicate")
     volunteer = Volunteer(resident=resident, community=community, skills=skills, availability=availability)
@@ -45,7 +54,9 @@ def registration_create(
 @transaction.atomic
 def registration_decide(*, actor, volunteer: Volunteer, status: str, reason: str = "") -> Volunteer:
     """Approve, decline (with a reason), suspend (with a reason) or reinstate a volunteer."""
-    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer.pk)
+    if not can_organise(actor, volunteer.community):
+        raise Forbidden(_("Only the community's workers decide on registrations."))
     allowed = {
         RegistrationStatus.APPROVED: {RegistrationStatus.PENDING, RegistrationStatus.SUSPENDED},
         RegistrationStatus.DECLINED: {RegistrationStatus.PENDING},
@@ -80,8 +91,7 @@ def registration_decide(*, actor, volunteer: Volunteer, status: str, reason: str
 @transaction.atomic
 def shift_create(*, actor, **fields) -> Shift:
     shift = Shift(created_by=actor, **fields)
-    if shift.compound_id and shift.compound.community_id != shift.community_id:
-        raise Invalid(_("The compound is not in this community."), field="compound")
+    _check_organiser(actor, shift)
     validate_model(shift, exclude=["created_by"])
     shift.save()
     audit_record(actor=actor, action="shift.create", obj=shift, data={"capacity": shift.capacity})
@@ -90,15 +100,22 @@ def shift_create(*, actor, **fields) -> Shift:
 
 @transaction.atomic
 def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
-    """A place if one is free, else the end of the waitlist; the shift's row lock decides."""
+    """A place if one is free, else the end of the waitlist; the shift's row lock decides.
+
+    The volunteer signs up themself: `actor` is their user (taken as that when left out).
+    """
+    actor = _acting_volunteer(actor, volunteer)
     volunteer = Volunteer.objects.select_for_update().get(
         pk=volunteer.pk
     )  # one sign-up at a time per volunteer
     shift = Shift.objects.select_for_update().get(pk=shift.pk)  # one sign-up at a time per shift
     if volunteer.status != RegistrationStatus.APPROVED:
         raise Forbidden(_("Only approved volunteers may sign up."), code="not_approved")
-    if shift.members_only and shift.community_id != volunteer.community_id:
-        raise Forbidden(_("This shift is for the volunteers of its community."), code="members_only")
+    if shift.community_id != volunteer.community_id:
+        if shift.members_only:
+            raise Forbidden(_("This shift is for the volunteers of its community."), code="members_only")
+        if not lives_in(actor, shift.community):
+            raise Forbidden(_("This shift is in a community you neither live nor volunteer in."))
     if shift.status != ShiftStatus.SCHEDULED:
         raise Conflict(_("This shift was cancelled."), code="cancelled")
     if shift.starts_at <= timezone.now():
@@ -129,15 +146,14 @@ def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
     else:  # signed up again after cancelling: back to the end of the queue
         signup.status, signup.queued_at, signup.cancelled_at = status, timezone.now(), None
         signup.save(update_fields=["status", "queued_at", "cancelled_at"])
-    audit_record(
-        actor=actor or volunteer.resident.user, action="signup.create", obj=signup, data={"status": status}
-    )
+    audit_record(actor=actor, action="signup.create", obj=signup, data={"status": status})
     return signup
 
 
 @transaction.atomic
 def signup_cancel(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
     """Give up a place or a waitlist position; the first on the waitlist moves up and is told."""
+    actor = _acting_volunteer(actor, volunteer)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     signup = Signup.objects.filter(shift=shift, volunteer=volunteer, status__in=ACTIVE).first()
     if signup is None:
@@ -147,7 +163,7 @@ def signup_cancel(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
     was_confirmed = signup.status == SignupStatus.CONFIRMED
     signup.status, signup.cancelled_at = SignupStatus.CANCELLED, timezone.now()
     signup.save(update_fields=["status", "cancelled_at"])
-    audit_record(actor=actor or volunteer.resident.user, action="signup.cancel", obj=signup, data={})
+    audit_record(actor=actor, action="signup.cancel", obj=signup, data={})
     if was_confirmed:
         _promote(shift, places=1)
     return signup
@@ -275,7 +291,7 @@ def shift_reminders_send(now) -> int:
 @transaction.atomic
 def shift_update(*, actor, shift: Shift, changes: dict) -> Shift:
     """Change a shift and tell everyone on it; fewer places send the latest confirmed to the waitlist's head."""
-    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    shift = _organised(actor, shift)
     if shift.status != ShiftStatus.SCHEDULED:
         raise Conflict(_("This shift was cancelled."), code="cancelled")
     for name, value in changes.items():
@@ -304,7 +320,7 @@ def shift_update(*, actor, shift: Shift, changes: dict) -> Shift:
 
 @transaction.atomic
 def shift_cancel(*, actor, shift: Shift, reason: str) -> Shift:
-    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    shift = _organised(actor, shift)
     if shift.status == ShiftStatus.CANCELLED:
         raise Conflict(_("This shift was cancelled."), code="cancelled")
     if not reason.strip():
@@ -314,6 +330,31 @@ def shift_cancel(*, actor, shift: Shift, reason: str) -> Shift:
     audit_record(actor=actor, action="shift.cancel", obj=shift, data={"reason": reason})
     _tell_everyone(shift, _("Shift cancelled: %(shift)s") % {"shift": shift}, [], body=reason)
     return shift
+
+
+def _organised(actor, shift: Shift) -> Shift:
+    shift = Shift.objects.select_for_update().select_related("community").get(pk=shift.pk)
+    if not can_organise(actor, shift.community):
+        raise Forbidden(_("Only the community's workers organise shifts."))
+    return shift
+
+
+def _check_organiser(actor, shift) -> None:
+    """A new shift or template: organised in its community, at one of its compounds, of a type it offers."""
+    if not can_organise(actor, shift.community):
+        raise Forbidden(_("Only the community's workers organise shifts."))
+    if shift.compound_id and shift.compound.community_id != shift.community_id:
+        raise Invalid(_("The compound is not in this community."), field="compound")
+    if not service_types_for([shift.community_id]).filter(pk=shift.service_type_id).exists():
+        raise Invalid(_("Unknown service type."), field="service_type")
+
+
+def _acting_volunteer(actor, volunteer: Volunteer):
+    if actor is None:
+        return volunteer.resident.user
+    if not acts_for(actor, volunteer):
+        raise Forbidden(_("Volunteers sign up and cancel for themselves."))
+    return actor
 
 
 def _tell_everyone(shift: Shift, title: str, demoted, body: str = "") -> None:
@@ -358,8 +399,7 @@ def leaderboard_rows(signups) -> list[dict]:
 @transaction.atomic
 def shift_template_create(*, actor, **fields) -> ShiftTemplate:
     template = ShiftTemplate(created_by=actor, **fields)
-    if template.compound_id and template.compound.community_id != template.community_id:
-        raise Invalid(_("The compound is not in this community."), field="compound")
+    _check_organiser(actor, template)
     validate_model(template, exclude=["created_by"])
     template.save()
     audit_record(

@@ -114,7 +114,7 @@ def register(request):
     form = RegistrationForm(request.POST or None, communities=communities)
     if request.method == "POST" and existing is None and form.is_valid():
         try:
-            services.registration_create(resident=resident, **form.cleaned_data)
+            services.registration_create(actor=request.user, resident=resident, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
