@@ -10,6 +10,18 @@ from core.periods import in_force
 MANAGING_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER})
 # Roles that set fee standards, issue bills and record payments in their community.
 FEE_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.FEE_COLLECTOR})
+# Posts that work with the household register (households, residents): the offices, fee collectors
+# (bills are per household), grid workers and property managers (who visit and repair). Cleaners,
+# community police and law-enforcement squads work on the grid, not with the register.
+REGISTER_ROLES = frozenset(
+    {
+        Role.SUBDISTRICT_OFFICER,
+        Role.COMMUNITY_WORKER,
+        Role.FEE_COLLECTOR,
+        Role.GRID_WORKER,
+        Role.PROPERTY_MANAGER,
+    }
+)
 # Staff who may see residents' full phone numbers within their scope.
 PHONE_ROLES = frozenset(
     {Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.PROPERTY_MANAGER}

@@ -1,16 +1,13 @@
 from typing import Annotated
 
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from core.errors import visible_or_invalid
 from core.openapi import errors
-from core.periods import in_force
 from governance import selectors, services
-from governance.models import Evaluation, Member, Solicitation
+from governance.models import Member
 from governance.schemas import (
     ActionCloseIn,
     ActionOut,
@@ -58,16 +55,13 @@ class BodyFilter(FilterSchema):
     kind: str | None = None
 
 
-def _bodies(user):
-    seated = Count("members", filter=in_force(timezone.localdate(), "members"))
-    return selectors.bodies_visible(user).annotate(seated=seated)
-
-
 @router.get("/bodies", response={200: list[BodyOut], **LIST_ERRORS})
 @paginate
 def body_list(request, filters: Query[BodyFilter]):
     # 1 query: the bodies in scope with their sitting members counted (and the page's total).
-    return filters.filter(_bodies(request.user)).order_by("community_id", "compound_id", "kind", "id")
+    return filters.filter(selectors.bodies_counted(request.user)).order_by(
+        "community_id", "compound_id", "kind", "id"
+    )
 
 
 @router.post("/bodies", response={201: BodyOut, **WRITE_ERRORS})
@@ -83,12 +77,12 @@ def body_create(request, payload: BodyIn):
     if payload.led_by is not None:
         data["led_by"] = visible_or_invalid(selectors.bodies_visible(request.user), payload.led_by, "led_by")
     body = services.body_create(actor=request.user, **data)
-    return Status(201, _bodies(request.user).get(pk=body.pk))
+    return Status(201, selectors.bodies_counted(request.user).get(pk=body.pk))
 
 
 @router.get("/bodies/{body_id}", response={200: BodyOut, **READ_ERRORS})
 def body_detail(request, body_id: int):
-    return get_object_or_404(_bodies(request.user), pk=body_id)
+    return get_object_or_404(selectors.bodies_counted(request.user), pk=body_id)
 
 
 @router.post("/bodies/{body_id}/file", response={200: BodyOut, **WRITE_ERRORS})
@@ -96,7 +90,7 @@ def body_file(request, body_id: int, payload: FileIn):
     """Filed with the subdistrict: 409 `composition` while a committee breaks the size rules."""
     body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
     services.body_file(actor=request.user, body=body, filed_on=payload.filed_on)
-    return _bodies(request.user).get(pk=body_id)
+    return selectors.bodies_counted(request.user).get(pk=body_id)
 
 
 @router.get("/bodies/{body_id}/members", response={200: list[MemberOut], **READ_ERRORS})
@@ -139,7 +133,7 @@ def meeting_list(request, filters: Query[MeetingFilter]):
 
 
 def _meeting_out(meeting) -> dict:
-    present, members, met = services.quorum(meeting.attendance.all())
+    present, members, met = selectors.quorum(meeting.attendance.all())
     meeting.quorum = {"present": present, "members": members, "met": met}
     return meeting
 
@@ -218,7 +212,7 @@ def ballot_cast(request, vote_id: int, payload: BallotIn):
 
 @router.get("/votes/{vote_id}/result", response={200: ResultOut, **READ_ERRORS})
 def vote_result(request, vote_id: int):
-    return services.vote_result(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
+    return selectors.vote_result(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
 
 
 # --- notices ----------------------------------------------------------------------------------
@@ -258,16 +252,11 @@ class CompoundFilter(FilterSchema):
     compound: Annotated[int | None, FilterLookup("compound_id")] = None
 
 
-def _solicitations(user):
-    scope = Q(compound__in=compounds_visible(user))
-    return Solicitation.objects.filter(scope).prefetch_related("questions")
-
-
 @router.get("/solicitations", response={200: list[SolicitationOut], **LIST_ERRORS})
 @paginate
 def solicitation_list(request, filters: Query[CompoundFilter]):
     # 2 queries: the page (with its total), then the questions of that page.
-    return filters.filter(_solicitations(request.user)).order_by("-opens_on", "-id")
+    return filters.filter(selectors.solicitations_visible(request.user)).order_by("-opens_on", "-id")
 
 
 @router.post("/solicitations", response={201: SolicitationOut, **WRITE_ERRORS})
@@ -275,18 +264,18 @@ def solicitation_create(request, payload: SolicitationIn):
     compound = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
     data = payload.dict(exclude={"compound"})
     solicitation = services.solicitation_create(actor=request.user, compound=compound, **data)
-    return Status(201, _solicitations(request.user).get(pk=solicitation.pk))
+    return Status(201, selectors.solicitations_visible(request.user).get(pk=solicitation.pk))
 
 
 @router.get("/solicitations/{solicitation_id}", response={200: SolicitationOut, **READ_ERRORS})
 def solicitation_detail(request, solicitation_id: int):
-    return get_object_or_404(_solicitations(request.user), pk=solicitation_id)
+    return get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
 
 
 @router.post("/solicitations/{solicitation_id}/responses", response={201: ResponseOut, **WRITE_ERRORS})
 def response_record(request, solicitation_id: int, payload: ResponseIn):
     """The household's resident answers, or a community worker enters answers door to door."""
-    solicitation = get_object_or_404(_solicitations(request.user), pk=solicitation_id)
+    solicitation = get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
     household = visible_or_invalid(households_visible(request.user), payload.household, "household")
     response = services.response_record(
         actor=request.user, solicitation=solicitation, household=household, answers=payload.answers
@@ -296,22 +285,20 @@ def response_record(request, solicitation_id: int, payload: ResponseIn):
 
 @router.get("/solicitations/{solicitation_id}/summary", response={200: dict, **READ_ERRORS})
 def solicitation_summary(request, solicitation_id: int):
-    return services.solicitation_summary(get_object_or_404(_solicitations(request.user), pk=solicitation_id))
+    return selectors.solicitation_summary(
+        get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
+    )
 
 
 class CommunityFilter(FilterSchema):
     community: Annotated[int | None, FilterLookup("community_id")] = None
 
 
-def _evaluations(user):
-    return Evaluation.objects.filter(community__in=communities_visible(user))
-
-
 @router.get("/evaluations", response={200: list[EvaluationOut], **LIST_ERRORS})
 @paginate
 def evaluation_list(request, filters: Query[CommunityFilter]):
     # 1 query: rounds of the communities the user works for or lives in.
-    return filters.filter(_evaluations(request.user)).order_by("-opens_on", "-id")
+    return filters.filter(selectors.evaluations_visible(request.user)).order_by("-opens_on", "-id")
 
 
 @router.post("/evaluations", response={201: EvaluationOut, **WRITE_ERRORS})
@@ -323,7 +310,7 @@ def evaluation_create(request, payload: EvaluationIn):
 
 @router.post("/evaluations/{evaluation_id}/ratings", response={201: RatingOut, **WRITE_ERRORS})
 def rating_record(request, evaluation_id: int, payload: RatingIn):
-    evaluation = get_object_or_404(_evaluations(request.user), pk=evaluation_id)
+    evaluation = get_object_or_404(selectors.evaluations_visible(request.user), pk=evaluation_id)
     household = visible_or_invalid(households_visible(request.user), payload.household, "household")
     rating = services.rating_record(
         actor=request.user,
@@ -338,7 +325,9 @@ def rating_record(request, evaluation_id: int, payload: RatingIn):
 @router.get("/evaluations/{evaluation_id}/summary", response={200: list[dict], **READ_ERRORS})
 def evaluation_summary(request, evaluation_id: int):
     """Per compound: households, ratings, response rate (%), average score."""
-    return services.evaluation_summary(get_object_or_404(_evaluations(request.user), pk=evaluation_id))
+    return selectors.evaluation_summary(
+        get_object_or_404(selectors.evaluations_visible(request.user), pk=evaluation_id)
+    )
 
 
 @router.get("/gaps", response={200: list[GapOut], **errors(401)})

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.periods import add_years
-from governance import services
+from governance import selectors, services
 from governance.models import Body, BodyKind, Vote
 from property.demo import Estate
 from property.models import Household, Relation, Resident
@@ -277,7 +277,7 @@ def _notices(compound, committee: Body, worker, today: date) -> None:
         compound=compound,
         kind="fee_standard",
         title="物业服务收费标准公示",
-        body=services.fee_standard_text(compound) or "本小区暂无收费项目。",
+        body=selectors.fee_standard_text(compound) or "本小区暂无收费项目。",
         published_on=today - timedelta(days=60),
     )
     services.notice_publish(

@@ -17,7 +17,7 @@ from governance.models import (
     Subject,
     VoteStatus,
 )
-from governance.services import body_problems
+from governance.selectors import body_problems
 
 
 class BodyIn(Schema):

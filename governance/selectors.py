@@ -1,21 +1,31 @@
 """Reads for self-governance, each scoped to what the user may see."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from accounts.permissions import staff_scope
+from accounts.permissions import MANAGING_ROLES, staff_scope
 from core.periods import in_force
+from governance import counting
 from governance.models import (
     GOVERNING_KINDS,
+    SPECIAL_MATTERS,
     Action,
     Attendance,
+    Ballot,
     Body,
+    BodyKind,
+    Evaluation,
     Meeting,
     Member,
     Notice,
+    Presence,
+    QuestionKind,
     RollOwner,
     Solicitation,
     Vote,
@@ -23,7 +33,7 @@ from governance.models import (
 )
 from governance.permissions import seats
 from property.models import Compound, Household
-from property.selectors import own_households
+from property.selectors import communities_visible, compounds_visible, fee_standards, own_households
 
 
 def home_compounds(user) -> list[int]:
@@ -63,9 +73,11 @@ def current_members(body_or_ids, on=None):
 
 
 def meetings_visible(user):
-    """All meetings of bodies the user staffs or sits on; published ones of their own compound."""
+    """Internal minutes are for the body's members and the community's managing roles (officers,
+    workers); published meetings also for the community's other posts and the compound's residents."""
     homes = home_compounds(user)
-    full = staff_scope(user, "body__community") | Q(body_id__in=_seated_bodies(user))
+    full = staff_scope(user, "body__community", roles=MANAGING_ROLES) | Q(body_id__in=_seated_bodies(user))
+    staff_published = Q(public=True) & staff_scope(user, "body__community")
     # A subquery, not a join through the community's compounds: no duplicate rows, so no DISTINCT
     # (the list's COUNT(*) OVER () would count the duplicates).
     home_communities = Compound.objects.filter(id__in=homes).values("community_id")
@@ -73,7 +85,9 @@ def meetings_visible(user):
         Q(body__compound_id__in=homes)
         | Q(body__compound__isnull=True, body__community_id__in=home_communities)
     )
-    return Meeting.objects.filter(full | published).select_related("body__compound", "body__community")
+    return Meeting.objects.filter(full | staff_published | published).select_related(
+        "body__compound", "body__community"
+    )
 
 
 def meeting_detailed(queryset):
@@ -103,7 +117,8 @@ def notices_visible(user):
 def actions_open(user, *, overdue_only=False):
     """Open follow-up actions of the bodies the user staffs or sits on."""
     qs = Action.objects.filter(
-        staff_scope(user, "meeting__body__community") | Q(meeting__body_id__in=_seated_bodies(user)),
+        staff_scope(user, "meeting__body__community", roles=MANAGING_ROLES)
+        | Q(meeting__body_id__in=_seated_bodies(user)),
         closed_at__isnull=True,
     ).select_related("assignee__resident", "meeting__body")
     if overdue_only:
@@ -159,3 +174,166 @@ def public_compound(compound) -> dict:
             .order_by("closes_on")
         ),
     }
+
+
+def body_problems(body: Body, seated: int, on: date | None = None) -> list[str]:
+    """What keeps a body from meeting its rules today (shown to workers; empty when it is in order)."""
+    problems = composition_problems(body, seated, on or timezone.localdate())
+    if body.kind == BodyKind.OWNERS_COMMITTEE and not body.filed_on:
+        problems.append(_("Not filed with the subdistrict yet."))
+    return problems
+
+
+def composition_problems(body: Body, seated: int, on: date) -> list[str]:
+    """The term, and for a committee its size: what must be in order before it is filed."""
+    problems = []
+    if body.term_end and body.term_end <= on:
+        problems.append(_("The term has ended."))
+    if body.kind != BodyKind.OWNERS_COMMITTEE:
+        return problems
+    n, low, high = seated, settings.COMMITTEE_MIN_MEMBERS, settings.COMMITTEE_MAX_MEMBERS
+    if not low <= n <= high:
+        problems.append(
+            _("%(n)s members: a committee has %(low)s to %(high)s.") % {"n": n, "low": low, "high": high}
+        )
+    if n % 2 == 0:
+        problems.append(_("%(n)s members: a committee has an odd number.") % {"n": n})
+    return problems
+
+
+def quorum(attendance) -> tuple[int, int, bool]:
+    """(members counted present, members, quorum met): present or by proxy, more than half."""
+    rows = list(attendance)
+    present = sum(a.presence in (Presence.PRESENT, Presence.PROXY) for a in rows)
+    return present, len(rows), present * 2 > len(rows)
+
+
+def vote_result(vote: Vote) -> dict:
+    """The count as it stands (or as it closed), with exact fractions."""
+    if vote.result is not None:
+        return vote.result
+    roll = dict(RollOwner.objects.filter(vote=vote).values_list("id", "area"))
+    choices = dict(
+        Ballot.objects.filter(vote=vote, replaced_at__isnull=True).values_list("owner_id", "choice")
+    )
+    t = counting.tally(roll, choices, special=vote.matter in SPECIAL_MATTERS)
+    return {
+        "participation": {
+            "area": str(t.area),
+            "area_total": str(t.area_total),
+            "area_share": counting.fraction_text(t.area_participation),
+            "area_percent": counting.percent(t.area_participation),
+            "headcount": t.headcount,
+            "headcount_total": t.headcount_total,
+            "headcount_share": counting.fraction_text(t.headcount_participation),
+            "headcount_percent": counting.percent(t.headcount_participation),
+            "quorum_met": t.quorum_met,
+        },
+        "approval": {
+            "area_for": str(t.area_for),
+            "headcount_for": t.headcount_for,
+            "area_share": counting.fraction_text(t.area_approval),
+            "area_percent": counting.percent(t.area_approval),
+            "headcount_share": counting.fraction_text(t.headcount_approval),
+            "headcount_percent": counting.percent(t.headcount_approval),
+        },
+        "threshold": "three_quarters" if t.special else "majority",
+        "passed": t.passed,
+        "final": vote.status == VoteStatus.CLOSED,
+    }
+
+
+@translation.override(settings.LANGUAGE_CODE)
+def fee_standard_text(compound) -> str:
+    """The compound's fee items in force today, as a notice text (in the residents' language)."""
+    return "\n".join(
+        _("%(name)s: %(price)s yuan (%(kind)s), billed every %(months)s months, from %(day)s.")
+        % {
+            "name": item.name,
+            "price": f"{item.unit_price.normalize():f}",
+            "kind": item.get_kind_display(),
+            "months": item.cycle_months,
+            "day": item.effective_from,
+        }
+        for item in fee_standards(compound.pk, timezone.localdate())
+    )
+
+
+def solicitation_summary(solicitation: Solicitation) -> dict:
+    """Coverage (households answered / households) and the count of each option, text answers listed."""
+    households = Household.objects.filter(building__compound=solicitation.compound).count()
+    responses = list(solicitation.responses.values_list("answers", "door_to_door"))
+    questions = []
+    for q in solicitation.questions.all():
+        given = [a.get(str(q.position)) for a, _door in responses if a.get(str(q.position)) is not None]
+        if q.kind == QuestionKind.TEXT:
+            questions.append({"position": q.position, "text": q.text, "kind": q.kind, "answers": given})
+            continue
+        counts = dict.fromkeys(q.options, 0)
+        for value in given:
+            for option in [value] if isinstance(value, str) else value:
+                counts[option] = counts.get(option, 0) + 1
+        questions.append(
+            {
+                "position": q.position,
+                "text": q.text,
+                "kind": q.kind,
+                "counts": [{"option": o, "count": n} for o, n in counts.items()],
+            }
+        )
+    return {
+        "households": households,
+        "answered": len(responses),
+        "door_to_door": sum(door for _a, door in responses),
+        "coverage": counting.percent(Fraction(len(responses), households)) if households else "0.00",
+        "questions": questions,
+    }
+
+
+def evaluation_summary(evaluation: Evaluation) -> list[dict]:
+    """Per compound of the community: households, ratings, response rate, average score (2 places)."""
+    households = dict(
+        Household.objects.filter(building__compound__community=evaluation.community)
+        .values_list("building__compound_id")
+        .annotate(n=Count("id"))
+    )
+    rated = {
+        row["household__building__compound_id"]: row
+        for row in evaluation.ratings.values("household__building__compound_id").annotate(
+            n=Count("id"), avg=Avg("score")
+        )
+    }
+    rows = []
+    for compound in Compound.objects.filter(community=evaluation.community).order_by("name"):
+        total = households.get(compound.pk, 0)
+        got = rated.get(compound.pk, {"n": 0, "avg": None})
+        rows.append(
+            {
+                "compound": compound.pk,
+                "name": compound.name,
+                "households": total,
+                "ratings": got["n"],
+                "response_rate": counting.percent(Fraction(got["n"], total)) if total else "0.00",
+                "average": str(Decimal(str(got["avg"])).quantize(Decimal("0.01")))
+                if got["avg"] is not None
+                else None,
+            }
+        )
+    return rows
+
+
+def bodies_counted(user):
+    """The bodies in scope with their sitting members counted (`seated`), for lists and answers."""
+    seated = Count("members", filter=in_force(timezone.localdate(), "members"))
+    return bodies_visible(user).annotate(seated=seated)
+
+
+def solicitations_visible(user):
+    """Solicitations of the compounds one works for or lives in, with their questions."""
+    scope = Q(compound__in=compounds_visible(user))
+    return Solicitation.objects.filter(scope).prefetch_related("questions")
+
+
+def evaluations_visible(user):
+    """Evaluation rounds of the communities one works for or lives in."""
+    return Evaluation.objects.filter(community__in=communities_visible(user))

@@ -3,11 +3,9 @@
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -17,9 +15,7 @@ from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from core.periods import add_years
-from governance import counting
 from governance.models import (
-    SPECIAL_MATTERS,
     Action,
     Attendance,
     Ballot,
@@ -46,9 +42,15 @@ from governance.models import (
     VoteStatus,
 )
 from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body
-from governance.selectors import current_members
-from property.models import Compound, Household, Relation
-from property.selectors import current_residencies, fee_standards, own_households
+from governance.selectors import (
+    composition_problems,
+    current_members,
+    fee_standard_text,
+    quorum,
+    vote_result,
+)
+from property.models import Household, Relation
+from property.selectors import current_residencies, own_households
 
 # --- bodies and members -----------------------------------------------------------------------
 
@@ -136,31 +138,6 @@ def member_end(*, actor, member: Member, ended_on: date) -> Member:
     return member
 
 
-def body_problems(body: Body, seated: int, on: date | None = None) -> list[str]:
-    """What keeps a body from meeting its rules today (shown to workers; empty when it is in order)."""
-    problems = _composition_problems(body, seated, on or timezone.localdate())
-    if body.kind == BodyKind.OWNERS_COMMITTEE and not body.filed_on:
-        problems.append(_("Not filed with the subdistrict yet."))
-    return problems
-
-
-def _composition_problems(body: Body, seated: int, on: date) -> list[str]:
-    """The term, and for a committee its size: what must be in order before it is filed."""
-    problems = []
-    if body.term_end and body.term_end <= on:
-        problems.append(_("The term has ended."))
-    if body.kind != BodyKind.OWNERS_COMMITTEE:
-        return problems
-    n, low, high = seated, settings.COMMITTEE_MIN_MEMBERS, settings.COMMITTEE_MAX_MEMBERS
-    if not low <= n <= high:
-        problems.append(
-            _("%(n)s members: a committee has %(low)s to %(high)s.") % {"n": n, "low": low, "high": high}
-        )
-    if n % 2 == 0:
-        problems.append(_("%(n)s members: a committee has an odd number.") % {"n": n})
-    return problems
-
-
 @transaction.atomic
 def body_file(*, actor, body: Body, filed_on: date) -> Body:
     """Record the filing with the subdistrict; a committee is filed only when its make-up is lawful."""
@@ -170,7 +147,7 @@ def body_file(*, actor, body: Body, filed_on: date) -> Body:
     if body.filed_on:
         raise Conflict(_("This body was filed on %(day)s.") % {"day": body.filed_on}, code="filed")
     seated = body.members.filter(ended_on__isnull=True).count()
-    problems = _composition_problems(body, seated, filed_on)
+    problems = composition_problems(body, seated, filed_on)
     if problems:
         raise Conflict(" ".join(problems), code="composition")
     body.filed_on = filed_on
@@ -200,13 +177,6 @@ def terms_warn(today: date) -> int:
 
 
 # --- meetings ---------------------------------------------------------------------------------
-
-
-def quorum(attendance) -> tuple[int, int, bool]:
-    """(members counted present, members, quorum met): present or by proxy, more than half."""
-    rows = list(attendance)
-    present = sum(a.presence in (Presence.PRESENT, Presence.PROXY) for a in rows)
-    return present, len(rows), present * 2 > len(rows)
 
 
 @transaction.atomic
@@ -441,41 +411,6 @@ def vote_close(*, vote_id: int, now: datetime) -> bool:
     return True
 
 
-def vote_result(vote: Vote) -> dict:
-    """The count as it stands (or as it closed), with exact fractions."""
-    if vote.result is not None:
-        return vote.result
-    roll = dict(RollOwner.objects.filter(vote=vote).values_list("id", "area"))
-    choices = dict(
-        Ballot.objects.filter(vote=vote, replaced_at__isnull=True).values_list("owner_id", "choice")
-    )
-    t = counting.tally(roll, choices, special=vote.matter in SPECIAL_MATTERS)
-    return {
-        "participation": {
-            "area": str(t.area),
-            "area_total": str(t.area_total),
-            "area_share": counting.fraction_text(t.area_participation),
-            "area_percent": counting.percent(t.area_participation),
-            "headcount": t.headcount,
-            "headcount_total": t.headcount_total,
-            "headcount_share": counting.fraction_text(t.headcount_participation),
-            "headcount_percent": counting.percent(t.headcount_participation),
-            "quorum_met": t.quorum_met,
-        },
-        "approval": {
-            "area_for": str(t.area_for),
-            "headcount_for": t.headcount_for,
-            "area_share": counting.fraction_text(t.area_approval),
-            "area_percent": counting.percent(t.area_approval),
-            "headcount_share": counting.fraction_text(t.headcount_approval),
-            "headcount_percent": counting.percent(t.headcount_approval),
-        },
-        "threshold": "three_quarters" if t.special else "majority",
-        "passed": t.passed,
-        "final": vote.status == VoteStatus.CLOSED,
-    }
-
-
 def result_text(result: dict) -> str:
     p, a = result["participation"], result["approval"]
     lines = [
@@ -582,22 +517,6 @@ def notice_publish(
     return notice
 
 
-@translation.override(settings.LANGUAGE_CODE)
-def fee_standard_text(compound) -> str:
-    """The compound's fee items in force today, as a notice text (in the residents' language)."""
-    return "\n".join(
-        _("%(name)s: %(price)s yuan (%(kind)s), billed every %(months)s months, from %(day)s.")
-        % {
-            "name": item.name,
-            "price": f"{item.unit_price.normalize():f}",
-            "kind": item.get_kind_display(),
-            "months": item.cycle_months,
-            "day": item.effective_from,
-        }
-        for item in fee_standards(compound.pk, timezone.localdate())
-    )
-
-
 # --- solicitations and evaluations ----------------------------------------------------------------
 
 
@@ -696,37 +615,6 @@ def _answer(question: Question, value, field: str):
     )
 
 
-def solicitation_summary(solicitation: Solicitation) -> dict:
-    """Coverage (households answered / households) and the count of each option, text answers listed."""
-    households = Household.objects.filter(building__compound=solicitation.compound).count()
-    responses = list(solicitation.responses.values_list("answers", "door_to_door"))
-    questions = []
-    for q in solicitation.questions.all():
-        given = [a.get(str(q.position)) for a, _door in responses if a.get(str(q.position)) is not None]
-        if q.kind == QuestionKind.TEXT:
-            questions.append({"position": q.position, "text": q.text, "kind": q.kind, "answers": given})
-            continue
-        counts = dict.fromkeys(q.options, 0)
-        for value in given:
-            for option in [value] if isinstance(value, str) else value:
-                counts[option] = counts.get(option, 0) + 1
-        questions.append(
-            {
-                "position": q.position,
-                "text": q.text,
-                "kind": q.kind,
-                "counts": [{"option": o, "count": n} for o, n in counts.items()],
-            }
-        )
-    return {
-        "households": households,
-        "answered": len(responses),
-        "door_to_door": sum(door for _a, door in responses),
-        "coverage": counting.percent(Fraction(len(responses), households)) if households else "0.00",
-        "questions": questions,
-    }
-
-
 @transaction.atomic
 def evaluation_create(*, actor, community, **fields) -> Evaluation:
     if not can_manage_community(actor, community):
@@ -765,35 +653,3 @@ def rating_record(
     rating.save()
     audit_record(actor=actor, action="rating.record", obj=rating, data={"score": score})
     return rating
-
-
-def evaluation_summary(evaluation: Evaluation) -> list[dict]:
-    """Per compound of the community: households, ratings, response rate, average score (2 places)."""
-    households = dict(
-        Household.objects.filter(building__compound__community=evaluation.community)
-        .values_list("building__compound_id")
-        .annotate(n=Count("id"))
-    )
-    rated = {
-        row["household__building__compound_id"]: row
-        for row in evaluation.ratings.values("household__building__compound_id").annotate(
-            n=Count("id"), avg=Avg("score")
-        )
-    }
-    rows = []
-    for compound in Compound.objects.filter(community=evaluation.community).order_by("name"):
-        total = households.get(compound.pk, 0)
-        got = rated.get(compound.pk, {"n": 0, "avg": None})
-        rows.append(
-            {
-                "compound": compound.pk,
-                "name": compound.name,
-                "households": total,
-                "ratings": got["n"],
-                "response_rate": counting.percent(Fraction(got["n"], total)) if total else "0.00",
-                "average": str(Decimal(str(got["avg"])).quantize(Decimal("0.01")))
-                if got["avg"] is not None
-                else None,
-            }
-        )
-    return rows

@@ -59,7 +59,7 @@ def body_detail(request, body_id: int):
         {
             "body": body,
             "members": members,
-            "problems": services.body_problems(body, len(members)),
+            "problems": selectors.body_problems(body, len(members)),
             "meetings": selectors.meetings_visible(request.user).filter(body=body)[:30],
             "actions": selectors.actions_open(request.user).filter(meeting__body=body),
             "may_manage": can_manage_body(request.user, body),
@@ -92,7 +92,7 @@ def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(
         selectors.meeting_detailed(selectors.meetings_visible(request.user)), pk=meeting_id
     )
-    present, members, met = services.quorum(meeting.attendance.all())
+    present, members, met = selectors.quorum(meeting.attendance.all())
     return render(
         request,
         "governance/meeting.html",
@@ -164,7 +164,7 @@ def vote_detail(request, vote_id: int):
         "governance/vote.html",
         {
             "vote": vote,
-            "result": services.vote_result(vote) if vote.status != VoteStatus.SCHEDULED else None,
+            "result": selectors.vote_result(vote) if vote.status != VoteStatus.SCHEDULED else None,
             "form": form if units and vote.status == VoteStatus.OPEN else None,
             "paper": paper,
             "mine": mine,
@@ -240,7 +240,7 @@ def solicitation_detail(request, solicitation_id: int):
             "form": form,
             "door": door,
             "answered": answered and not door,
-            "summary": services.solicitation_summary(solicitation) if door else None,
+            "summary": selectors.solicitation_summary(solicitation) if door else None,
         },
     )
 
@@ -289,7 +289,7 @@ def evaluation_detail(request, evaluation_id: int):
             "evaluation": evaluation,
             "form": form if household and not rated else None,
             "rated": rated,
-            "summary": services.evaluation_summary(evaluation) if staff else None,
+            "summary": selectors.evaluation_summary(evaluation) if staff else None,
         },
     )
 

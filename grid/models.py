@@ -221,7 +221,9 @@ class Swap(models.Model):
         verbose_name_plural = _("swaps")
         constraints = [
             models.UniqueConstraint(
-                fields=["shift"], condition=Q(status=SwapStatus.PENDING), name="%(app_label)s_%(class)s_one_pending"
+                fields=["shift"],
+                condition=Q(status=SwapStatus.PENDING),
+                name="%(app_label)s_%(class)s_one_pending",
             ),
         ]
 
@@ -503,7 +505,9 @@ class Extension(models.Model):
         verbose_name_plural = _("extensions")
         constraints = [
             models.UniqueConstraint(
-                fields=["incident"], condition=Q(status=SwapStatus.PENDING), name="%(app_label)s_%(class)s_one_pending"
+                fields=["incident"],
+                condition=Q(status=SwapStatus.PENDING),
+                name="%(app_label)s_%(class)s_one_pending",
             ),
         ]
 

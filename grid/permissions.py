@@ -41,9 +41,12 @@ def can_report_incident(user, grid) -> bool:
     if current_assignments(user).filter(grid__community_id=grid.community_id).exists():
         return True
     homes = own_households(user)
-    return bool(homes) and Household.objects.filter(
-        id__in=homes, building__compound__community_id=grid.community_id
-    ).exists()
+    return (
+        bool(homes)
+        and Household.objects.filter(
+            id__in=homes, building__compound__community_id=grid.community_id
+        ).exists()
+    )
 
 
 def is_unit_staff(user, incident) -> bool:

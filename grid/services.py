@@ -197,9 +197,9 @@ def roster_generate(today: date, days: int | None = None) -> int:
         )
     )
     on_roster = set(  # one query for what earlier runs made, instead of one per template and day
-        DutyShift.objects.filter(
-            template__in=templates, starts_at__gte=day_start(today)
-        ).values_list("template_id", "starts_at")
+        DutyShift.objects.filter(template__in=templates, starts_at__gte=day_start(today)).values_list(
+            "template_id", "starts_at"
+        )
     )
     for template in templates:
         a = template.assignment

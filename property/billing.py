@@ -40,6 +40,7 @@ from property.models import (
     RunStatus,
 )
 from property.permissions import require_fees
+from property.selectors import open_balances, settled_on
 
 HUNDRED = Decimal(100)
 BATCH = 5000
@@ -96,7 +97,9 @@ def billing_run_request(
     if (compound is None) == (community is None):
         raise Invalid(_("Give either a compound or a community."), field="compound")
     require_fees(actor, compound or community)
-    return _billing_run_record(actor=actor, period=period, months=months, compound=compound, community=community)
+    return _billing_run_record(
+        actor=actor, period=period, months=months, compound=compound, community=community
+    )
 
 
 def _billing_run_record(*, actor, period: date, months: int, compound=None, community=None) -> BillingRun:
@@ -309,32 +312,6 @@ def billing_runs_for_month(first: date) -> int:
 
 
 # --- payments ---------------------------------------------------------------------------
-
-
-def settled_on(bill_ids) -> dict[int, Decimal]:
-    """Per bill: what payments and adjustments in effect have settled."""
-    settled: dict[int, Decimal] = {}
-    paid = PaymentAllocation.objects.filter(bill__in=bill_ids).values("bill_id").annotate(total=Sum("amount"))
-    adjusted = (
-        Adjustment.objects.filter(bill__in=bill_ids, status=AdjustmentStatus.APPROVED)
-        .values("bill_id")
-        .annotate(total=Sum("amount"))
-    )
-    for row in [*paid, *adjusted]:
-        settled[row["bill_id"]] = settled.get(row["bill_id"], Decimal(0)) + row["total"]
-    return settled
-
-
-def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, Decimal]]:
-    """The household's unsettled bills, oldest first, each with what is still owed on it."""
-    bills = Bill.objects.filter(
-        household_id=household_id, status__in=[BillStatus.OPEN, BillStatus.PARTLY_PAID]
-    )
-    if lock:
-        bills = bills.select_for_update()
-    bills = list(bills.order_by("period_start", "id"))
-    settled = settled_on([b.pk for b in bills])
-    return [(bill, bill.amount - settled.get(bill.pk, Decimal(0))) for bill in bills]
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@ api.py and views.py call them only to decide what to show."""
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from accounts.permissions import (
+    REGISTER_ROLES,
     can_manage_community,
     can_manage_fees,
     can_see_full_phones,
@@ -14,19 +14,6 @@ from accounts.permissions import (
 )
 from core.errors import Forbidden
 from property.models import Household, Resident
-
-# Posts that work with the household register (names, units, residents): the offices, fee
-# collectors (bills are per household), grid workers and property managers (who visit and repair).
-# Cleaners, police and law-enforcement squads work on the grid, not on the register.
-REGISTER_ROLES = frozenset(
-    {
-        Role.SUBDISTRICT_OFFICER,
-        Role.COMMUNITY_WORKER,
-        Role.FEE_COLLECTOR,
-        Role.GRID_WORKER,
-        Role.PROPERTY_MANAGER,
-    }
-)
 
 
 def can_create_community(user, subdistrict) -> bool:
@@ -81,4 +68,3 @@ def phone_for_viewer(user, resident: Resident, community=None) -> str:
     if any(can_see_full_phones(user, c) for c in communities):
         return resident.phone
     return mask_phone(resident.phone)
-

@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.permissions import active_posts, staff_scope
+from accounts.permissions import REGISTER_ROLES, active_posts, staff_scope
 from core.money import FEN
 from core.periods import in_force, months_before
 from property.models import (
@@ -97,13 +97,17 @@ def buildings_visible(user):
 
 
 def households_visible(user):
+    """The register's households: for the posts that work with it (REGISTER_ROLES), and one's own."""
     return Household.objects.filter(
-        staff_scope(user, "building__compound__community") | _own(user, "id")
+        staff_scope(user, "building__compound__community", roles=REGISTER_ROLES) | _own(user, "id")
     ).select_related("building__compound__community")
 
 
 def residents_visible(user):
-    in_scope = Residency.objects.filter(staff_scope(user, "household__building__compound__community"))
+    """Residents of the register (REGISTER_ROLES), of one's own households, and oneself."""
+    in_scope = Residency.objects.filter(
+        staff_scope(user, "household__building__compound__community", roles=REGISTER_ROLES)
+    )
     scope = Q(id__in=in_scope.values("resident_id")) | Q(
         id__in=Residency.objects.filter(household_id__in=own_households(user)).values("resident_id")
     )
@@ -208,6 +212,7 @@ def payments_visible(user):
 
 # --- arrears and collection ----------------------------------------------------------------
 
+
 def settled_amount():
     """What payments and adjustments in effect settled on the outer bill (0 when none)."""
 
@@ -217,7 +222,9 @@ def settled_amount():
         )
         return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=MONEY)
 
-    return total(PaymentAllocation.objects.all()) + total(Adjustment.objects.filter(status=AdjustmentStatus.APPROVED))
+    return total(PaymentAllocation.objects.all()) + total(
+        Adjustment.objects.filter(status=AdjustmentStatus.APPROVED)
+    )
 
 
 def arrears(bills, today: date, by: str = "household_id"):
@@ -292,3 +299,29 @@ def fee_standards(compound_id: int, today: date):
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=today))
         .order_by("name")
     )
+
+
+def settled_on(bill_ids) -> dict[int, Decimal]:
+    """Per bill: what payments and adjustments in effect have settled."""
+    settled: dict[int, Decimal] = {}
+    paid = PaymentAllocation.objects.filter(bill__in=bill_ids).values("bill_id").annotate(total=Sum("amount"))
+    adjusted = (
+        Adjustment.objects.filter(bill__in=bill_ids, status=AdjustmentStatus.APPROVED)
+        .values("bill_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in [*paid, *adjusted]:
+        settled[row["bill_id"]] = settled.get(row["bill_id"], Decimal(0)) + row["total"]
+    return settled
+
+
+def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, Decimal]]:
+    """The household's unsettled bills, oldest first, each with what is still owed on it."""
+    bills = Bill.objects.filter(
+        household_id=household_id, status__in=[BillStatus.OPEN, BillStatus.PARTLY_PAID]
+    )
+    if lock:
+        bills = bills.select_for_update()
+    bills = list(bills.order_by("period_start", "id"))
+    settled = settled_on([b.pk for b in bills])
+    return [(bill, bill.amount - settled.get(bill.pk, Decimal(0))) for bill in bills]

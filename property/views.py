@@ -135,7 +135,7 @@ def household_fees(request, household_id: int):
                 add_to_form(form, exc)
             else:
                 return redirect("property:receipt", payment_id=body["id"])
-    balances = billing.open_balances(household.pk)
+    balances = selectors.open_balances(household.pk)
     owed = sum((due for _bill, due in balances), Decimal(0))
     today = timezone.localdate()
     if not form.is_bound:

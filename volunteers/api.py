@@ -207,18 +207,18 @@ def my_hours(request):
     volunteer = me_as_volunteer(request)
     rows = []
     for signup in selectors.served(volunteer):
-        hours = services.credited_hours(signup)
+        hours = selectors.credited_hours(signup)
         rows.append(
             {
                 "shift": signup.shift_id,
                 "service_type": signup.shift.service_type.name,
                 "starts_at": signup.shift.starts_at,
                 "hours": hours,
-                "points": services.points_for(hours),
+                "points": selectors.points_for(hours),
             }
         )
     total = sum((r["hours"] for r in rows), Decimal(0))
-    return {"hours": total, "points": services.points_for(total), "shifts": rows}
+    return {"hours": total, "points": selectors.points_for(total), "shifts": rows}
 
 
 @router.post("/shift-templates", response={201: ShiftTemplateOut, **WRITE_ERRORS})

@@ -22,9 +22,10 @@ def organised_communities(user):
 def lives_in(user, community) -> bool:
     """One of the user's current homes is in the community."""
     homes = own_households(user)
-    return bool(homes) and Household.objects.filter(
-        id__in=homes, building__compound__community_id=community.pk
-    ).exists()
+    return (
+        bool(homes)
+        and Household.objects.filter(id__in=homes, building__compound__community_id=community.pk).exists()
+    )
 
 
 def can_register(user, resident, community) -> bool:

@@ -1,9 +1,7 @@
 """Every write with rules about volunteers: registration, shifts, sign-ups and the waitlist."""
 
 from datetime import timedelta
-from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -231,20 +229,6 @@ def _stamp(*, by: Volunteer, shift: Shift, volunteer: Volunteer, field: str) -> 
     return signup
 
 
-def credited_hours(signup: Signup) -> Decimal:
-    """Hours from the actual check-in and check-out, capped at the shift's own hours."""
-    if signup.checked_in_at is None or signup.checked_out_at is None:
-        return Decimal(0)
-    start = max(signup.checked_in_at, signup.shift.starts_at)
-    end = min(signup.checked_out_at, signup.shift.ends_at)
-    seconds = max((end - start).total_seconds(), 0)
-    return (Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-
-
-def points_for(hours: Decimal) -> int:
-    return int(hours * settings.VOLUNTEER_POINTS_PER_HOUR)
-
-
 # --- beat: no-shows and reminders ----------------------------------------------------------
 
 
@@ -369,28 +353,6 @@ def _tell_everyone(shift: Shift, title: str, demoted, body: str = "") -> None:
             _("The shift has fewer places now: you head its waitlist.") if signup.pk in demoted_ids else body
         )
         notify(user, title, text, link="/volunteers/mine/")
-
-
-def leaderboard_rows(signups) -> list[dict]:
-    """Sum credited hours and points per volunteer, most hours first."""
-    totals: dict[int, dict] = {}
-    for signup in signups:
-        row = totals.setdefault(
-            signup.volunteer_id,
-            {
-                "volunteer": signup.volunteer_id,
-                "name": signup.volunteer.resident.name,
-                "is_party_member": signup.volunteer.resident.is_party_member,
-                "hours": Decimal(0),
-                "shifts": 0,
-            },
-        )
-        row["hours"] += credited_hours(signup)
-        row["shifts"] += 1
-    rows = sorted(totals.values(), key=lambda r: (-r["hours"], r["name"]))
-    for row in rows:
-        row["points"] = points_for(row["hours"])
-    return rows
 
 
 # --- repeating shifts --------------------------------------------------------------------

@@ -162,7 +162,7 @@ def shift_detail(request, shift_id: int):
         .order_by("status", "queued_at", "id")
     )
     for signup in signups:
-        signup.hours = services.credited_hours(signup)
+        signup.hours = selectors.credited_hours(signup)
     return render(
         request,
         "volunteers/shift_detail.html",
@@ -194,7 +194,7 @@ def leaderboard(request):
     rows = []
     if community_id:
         start, stop = periods.days_bounds(first, end)
-        rows = services.leaderboard_rows(
+        rows = selectors.leaderboard_rows(
             selectors.leaderboard(community_id, start, stop, compound_id=compound and compound.pk)
         )
     context = {"rows": rows, "month": first, "compounds": compounds, "compound": compound}
@@ -206,7 +206,7 @@ def certificate(request):
     volunteer = selectors.volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers:register")
-    served = [(s, services.credited_hours(s)) for s in selectors.served(volunteer)]
+    served = [(s, selectors.credited_hours(s)) for s in selectors.served(volunteer)]
     total = sum((h for _s, h in served), Decimal(0))
     return render(
         request,
@@ -215,7 +215,7 @@ def certificate(request):
             "volunteer": volunteer,
             "served": served,
             "total": total,
-            "points": services.points_for(total),
+            "points": selectors.points_for(total),
             "today": timezone.localdate(),
         },
     )

@@ -22,7 +22,7 @@ def test_a_committee_in_order_has_no_problems_and_counts_its_members(api, commit
 def test_an_even_or_too_small_committee_is_flagged(committee, worker):
     member = Member.objects.filter(body=committee, role="member").first()
     services.member_end(actor=worker, member=member, ended_on=date(2025, 1, 1))
-    problems = services.body_problems(committee, 4)
+    problems = selectors.body_problems(committee, 4)
     assert len(problems) == 2  # below 5, and even
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import AuditEvent, Role
-from property import billing
+from property import billing, selectors
 from property.models import Adjustment, Bill, FeeItem
 from tests.factories import PostFactory, UserFactory
 
@@ -57,7 +57,7 @@ def test_a_waiver_for_a_low_income_household_takes_effect_at_once(collector, est
     )
     bill.refresh_from_db()
     assert bill.status == "waived"
-    assert billing.open_balances(estate.household_a.pk) == []
+    assert selectors.open_balances(estate.household_a.pk) == []
     assert AuditEvent.objects.filter(action="adjustment.approved").count() == 1
 
 
@@ -108,7 +108,7 @@ def test_a_rejected_write_off_changes_nothing(collector, second_collector, estat
         api(second_collector).post(url, {"note": "证据不足"}, content_type="application/json").status_code
         == 200
     )
-    assert billing.open_balances(estate.household_a.pk)[0][1] == Decimal("100.00")
+    assert selectors.open_balances(estate.household_a.pk)[0][1] == Decimal("100.00")
 
 
 def test_an_adjustment_cannot_exceed_what_is_owed(collector, estate, bill, api):

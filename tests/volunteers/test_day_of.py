@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from volunteers import services
+from volunteers import selectors, services
 from volunteers.models import Shift, Signup
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_cancelling_a_shift_tells_everyone_on_it(volunteers, shift, worker, api)
 def test_hours_need_a_check_out(volunteers, shift):
     (a,) = volunteers(1)
     signup = services.signup_create(volunteer=a, shift=shift)
-    assert services.credited_hours(signup) == Decimal(0)
+    assert selectors.credited_hours(signup) == Decimal(0)
 
 
 def test_a_repeating_shift_makes_its_shifts_ahead_once(

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from volunteers import services
+from volunteers import selectors, services
 from volunteers.models import Shift, Signup
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_check_in_and_out_from_my_shifts_then_hours_on_the_certificate_and_leade
         checked_out_at=signup.checked_in_at + timedelta(hours=1, minutes=30)
     )
     certificate = client.get("/volunteers/certificate/")
-    assert certificate.context["total"] == services.credited_hours(Signup.objects.get())
+    assert certificate.context["total"] == selectors.credited_hours(Signup.objects.get())
     board = client.get("/volunteers/leaderboard/").context["rows"]
     assert [(r["volunteer"], r["shifts"]) for r in board] == [(a.pk, 1)]
 

@@ -1,0 +1,45 @@
+"""Posts that manage nothing read only what their work needs (DESIGN: the read scope of posts).
+
+Before: any post in a community (a cleaner, community police, a collector) read every body's internal
+minutes and the whole household register."""
+
+import pytest
+
+from accounts.models import Role
+from tests.conftest import _staff
+from tests.governance.test_meetings import meeting_payload, post_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def police(estate):
+    return _staff("police_x", Role.POLICE, community=estate.community_a)
+
+
+def test_internal_minutes_are_for_members_and_managing_roles(
+    api, committee, committee_member, worker, cleaner, collector, police
+):
+    internal = post_meeting(api, committee_member, meeting_payload(committee)).json()["id"]
+    public = post_meeting(
+        api, committee_member, meeting_payload(committee, public=True, title="公开例会")
+    ).json()["id"]
+    for user in (cleaner, collector, police):
+        seen = [m["id"] for m in api(user).get("/api/v1/governance/meetings").json()["items"]]
+        assert seen == [public]
+        assert api(user).get(f"/api/v1/governance/meetings/{internal}").status_code == 404
+    seen = sorted(m["id"] for m in api(worker).get("/api/v1/governance/meetings").json()["items"])
+    assert seen == sorted([internal, public])
+    assert api(committee_member).get(f"/api/v1/governance/meetings/{internal}").status_code == 200
+
+
+def test_the_register_is_for_the_roles_that_work_with_it(api, estate, worker, collector, cleaner, police):
+    household = estate.household_a.pk
+    for user in (cleaner, police):
+        assert api(user).get("/api/v1/property/households").json()["count"] == 0
+        assert api(user).get("/api/v1/property/residents").json()["count"] == 0
+        assert api(user).get(f"/api/v1/property/households/{household}").status_code == 404
+        # ... while the compounds themselves (and their public figures) stay visible to them
+        assert api(user).get(f"/api/v1/property/compounds/{estate.compound_a.pk}").status_code == 200
+    for user in (worker, collector):
+        assert api(user).get(f"/api/v1/property/households/{household}").status_code == 200
