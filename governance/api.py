@@ -15,10 +15,11 @@ from governance.schemas import (
     BallotOut,
     BodyIn,
     BodyOut,
+    CompoundGapOut,
+    EvaluationCompoundOut,
     EvaluationIn,
     EvaluationOut,
     FileIn,
-    GapOut,
     MeetingIn,
     MeetingOut,
     MeetingSummaryOut,
@@ -34,6 +35,7 @@ from governance.schemas import (
     ResultOut,
     SolicitationIn,
     SolicitationOut,
+    SolicitationSummaryOut,
     VoteIn,
     VoteOut,
 )
@@ -283,7 +285,7 @@ def response_record(request, solicitation_id: int, payload: ResponseIn):
     return Status(201, response)
 
 
-@router.get("/solicitations/{solicitation_id}/summary", response={200: dict, **READ_ERRORS})
+@router.get("/solicitations/{solicitation_id}/summary", response={200: SolicitationSummaryOut, **READ_ERRORS})
 def solicitation_summary(request, solicitation_id: int):
     return selectors.solicitation_summary(
         get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
@@ -322,7 +324,9 @@ def rating_record(request, evaluation_id: int, payload: RatingIn):
     return Status(201, rating)
 
 
-@router.get("/evaluations/{evaluation_id}/summary", response={200: list[dict], **READ_ERRORS})
+@router.get(
+    "/evaluations/{evaluation_id}/summary", response={200: list[EvaluationCompoundOut], **READ_ERRORS}
+)
 def evaluation_summary(request, evaluation_id: int):
     """Per compound: households, ratings, response rate (%), average score."""
     return selectors.evaluation_summary(
@@ -330,7 +334,7 @@ def evaluation_summary(request, evaluation_id: int):
     )
 
 
-@router.get("/gaps", response={200: list[GapOut], **errors(401)})
+@router.get("/gaps", response={200: list[CompoundGapOut], **errors(401)})
 def gap_list(request):
     """Compounds in the user's scope with no governing body in force."""
     ungoverned, _ending = selectors.governance_gaps(request.user)

@@ -301,7 +301,7 @@ class ResponseIn(Schema):
 class ResponseOut(Schema):
     id: int
     household: int = Field(alias="household_id")
-    answers: dict
+    answers: dict[str, str | list[str]]
     door_to_door: bool
 
 
@@ -331,7 +331,37 @@ class RatingOut(Schema):
     comment: str
 
 
-class GapOut(Schema):
+class CompoundGapOut(Schema):
     compound: int
     name: str
     community: str
+
+
+class OptionCountOut(Schema):
+    option: str
+    count: int
+
+
+class QuestionSummaryOut(Schema):
+    position: int
+    text: str
+    kind: QuestionKind
+    counts: list[OptionCountOut] | None = Field(None, description="single and multiple questions")
+    answers: list[str] | None = Field(None, description="text questions: the answers given")
+
+
+class SolicitationSummaryOut(Schema):
+    households: int
+    answered: int
+    door_to_door: int
+    coverage: str = Field(description="Households answered / households, percent with two places.")
+    questions: list[QuestionSummaryOut]
+
+
+class EvaluationCompoundOut(Schema):
+    compound: int
+    name: str
+    households: int
+    ratings: int
+    response_rate: str = Field(description="Percent with two places.")
+    average: str | None = Field(description="Mean score with two places; null without ratings.")

@@ -15,10 +15,11 @@ from core.openapi import errors
 from core.periods import day_bounds
 from grid import selectors, services
 from grid.models import Assignment, Category, Finding, Grid, Swap, Unit
-from grid.permissions import current_assignments
+from grid.permissions import can_read_reports, current_assignments
 from grid.schemas import (
     ChecklistItemIn,
     ChecklistItemOut,
+    DailyReportOut,
     DecisionIn,
     DutyShiftIn,
     DutyShiftOut,
@@ -27,6 +28,7 @@ from grid.schemas import (
     EndIn,
     EndStaffIn,
     FindingIncidentIn,
+    GridGapOut,
     GridIn,
     GridOut,
     IncidentDetailOut,
@@ -134,13 +136,7 @@ def checklist_item_add(request, payload: ChecklistItemIn):
     return Status(201, item)
 
 
-class GapOut(Schema):
-    grid: int
-    name: str
-    missing: list[str]
-
-
-@router.get("/gaps", response={200: list[GapOut], **errors(401)})
+@router.get("/gaps", response={200: list[GridGapOut], **errors(401)})
 def gap_list(request):
     """Grids in the user's communities that lack a role (cleaner, property manager, police, ...)."""
     grids = Grid.objects.filter(staff_scope(request.user, "community")).order_by("name")
@@ -394,10 +390,10 @@ class ReportFilter(Schema):
     date: dt.date | None = None
 
 
-@router.get("/reports/daily", response={200: dict, **errors(401, 403, 422)})
+@router.get("/reports/daily", response={200: DailyReportOut, **errors(401, 403, 422)})
 def daily_report(request, filters: Query[ReportFilter]):
     """社区每日巡查报告: duty by grid and role, inspections and findings, incidents opened, closed, overdue."""
     community = visible_or_invalid(communities_visible(request.user), filters.community, "community")
-    if not selectors.can_read_reports(request.user, community):
+    if not can_read_reports(request.user, community):
         raise Forbidden(_("The daily report is for the community's and the subdistrict's staff."))
     return selectors.daily_report(community, filters.date or timezone.localdate())

@@ -58,3 +58,8 @@ def is_unit_staff(user, incident) -> bool:
         .filter(unit_id=incident.unit_id, grid__community_id=incident.grid.community_id)
         .exists()
     )
+
+
+def can_read_reports(user, community) -> bool:
+    """The daily report: the community's staff (any post there) and the subdistrict's officers."""
+    return is_staff_of(user, community)

@@ -219,3 +219,46 @@ class ChecklistItemOut(Schema):
     code: str
     text: str
     position: int
+
+
+class GridGapOut(Schema):
+    grid: int
+    name: str
+    missing: list[StaffRole] = Field(description="The staff roles nobody holds on the grid today.")
+
+
+class DutyFiguresOut(Schema):
+    planned: int
+    done: int
+    on_duty: int
+    late: int
+    missed: int
+
+
+class DailyGridOut(Schema):
+    grid: int
+    name: str
+    duty: dict[str, DutyFiguresOut] = Field(description="By staff role (cleaner, police, ...).")
+    inspections: int
+    findings: int
+    opened: int
+    closed: int
+    overdue: int = Field(description="Past the deadline and still with the unit at the end of the day.")
+
+
+class DailyTotalsOut(Schema):
+    grids: int
+    duty: dict[str, DutyFiguresOut]
+    inspections: int
+    findings: int
+    opened: int
+    closed: int
+    overdue: int
+
+
+class DailyReportOut(Schema):
+    community: int
+    community_name: str
+    date: date
+    grids: list[DailyGridOut]
+    totals: DailyTotalsOut

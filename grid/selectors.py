@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.permissions import MANAGING_ROLES, is_staff_of, staff_scope
+from accounts.permissions import MANAGING_ROLES, staff_scope
 from core.periods import day_bounds
 from grid.models import (
     DutyShift,
@@ -197,8 +197,3 @@ def daily_report(community, day) -> dict:
         "grids": list(rows.values()),
         "totals": totals,
     }
-
-
-def can_read_reports(user, community) -> bool:
-    """The community's staff (any post there) and the subdistrict's officers."""
-    return is_staff_of(user, community)

@@ -16,7 +16,7 @@ from core.periods import day_bounds
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
-from grid.permissions import can_run_grid, current_assignments
+from grid.permissions import can_read_reports, can_run_grid, current_assignments
 from property.selectors import communities_visible
 
 
@@ -242,7 +242,7 @@ def daily_report(request):
     """社区每日巡查报告, printable."""
     communities = communities_visible(request.user)
     community = communities.filter(pk=request.GET.get("community") or 0).first() or communities.first()
-    if community is None or not selectors.can_read_reports(request.user, community):
+    if community is None or not can_read_reports(request.user, community):
         return render(request, "403.html", status=403)
     day = parse_date(request.GET.get("date") or "") or timezone.localdate()
     report = selectors.daily_report(community, day)

@@ -244,6 +244,12 @@ class BillingRunIn(Schema):
     months: int = Field(1, ge=1, le=12)
 
 
+class RunWarningOut(Schema):
+    household: int
+    fee_item: int
+    reason: str = Field(description="Why no bill was issued (e.g. a unit without a registered area).")
+
+
 class BillingRunOut(Schema):
     id: int
     compound: int | None = Field(alias="compound_id")
@@ -257,7 +263,7 @@ class BillingRunOut(Schema):
     households: int
     issued: int
     already_issued: int
-    warnings: list[dict]
+    warnings: list[RunWarningOut]
     error: str
 
     @staticmethod
