@@ -10,6 +10,7 @@ from ninja.security import SessionAuth
 from accounts.api import BearerAuth
 from accounts.api import router as accounts_router
 from core.errors import DomainError
+from core.middleware import error_body
 from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
@@ -26,10 +27,7 @@ api = NinjaAPI(
 
 
 def error(request, status: int, detail: str, code: str, fields: dict | None = None):
-    body = {"detail": detail, "code": code}
-    if fields:
-        body["fields"] = fields
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, error_body(detail, code, fields), status=status)
 
 
 def _field_name(loc) -> str:

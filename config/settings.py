@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.LanguageMiddleware",
+    "core.middleware.ApiBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -254,4 +255,8 @@ GRID_LATE_MINUTES = env_int("GRID_LATE_MINUTES", 10)  # a duty started later tha
 GRID_ESCALATE_TO_SUBDISTRICT_HOURS = env_int("GRID_ESCALATE_TO_SUBDISTRICT_HOURS", 24)
 GRID_OVERDUE_LIST_THRESHOLD = env_int("GRID_OVERDUE_LIST_THRESHOLD", 3)  # overdue incidents in 90 days
 GRID_PHOTO_MAX_BYTES = env_int("GRID_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# A photo is re-encoded when stored (EXIF and GPS removed) with its longest side at most this many
+# pixels; one declaring more pixels than GRID_PHOTO_MAX_PIXELS is refused before it is decoded.
+GRID_PHOTO_MAX_SIDE = env_int("GRID_PHOTO_MAX_SIDE", 2048)
+GRID_PHOTO_MAX_PIXELS = env_int("GRID_PHOTO_MAX_PIXELS", 40_000_000)
 GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)

@@ -1,6 +1,22 @@
 """Pydantic's validation errors in words a person reads, through gettext (Chinese by default)."""
 
+from datetime import time
+from typing import Annotated
+
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+
+def _wall_clock(value: time) -> time:
+    # A weekly schedule's start is a local wall-clock time; "19:00Z" would mean 03:00 here.
+    if value.tzinfo is not None:
+        raise PydanticCustomError("time_with_offset", "a local time without an offset")
+    return value
+
+
+# A time of day on the local (Asia/Shanghai) clock: "19:00" or "19:00:00", no offset.
+LocalTime = Annotated[time, AfterValidator(_wall_clock)]
 
 
 def _limit(ctx: dict, key: str):
@@ -36,6 +52,10 @@ MESSAGES = {
     "datetime_parsing": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
     "datetime_from_date_parsing": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
     "datetime_type": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
+    "timezone_aware": lambda ctx: _("Enter a time in ISO 8601 with its offset."),
+    "time_with_offset": lambda ctx: _("Enter a local time such as 19:00, without an offset."),
+    "time_parsing": lambda ctx: _("Enter a time such as 19:00."),
+    "time_type": lambda ctx: _("Enter a time such as 19:00."),
     "enum": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
     "literal_error": lambda ctx: _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")},
     "list_type": lambda ctx: _("Enter a list."),

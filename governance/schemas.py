@@ -2,6 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from governance.models import (
     SPECIAL_MATTERS,
@@ -98,7 +99,7 @@ class MeetingIn(Schema):
     body: int
     kind: MeetingKind = MeetingKind.REGULAR
     title: str = Field(min_length=1, max_length=120)
-    held_at: datetime
+    held_at: AwareDatetime
     place: str = Field(min_length=1, max_length=120)
     agenda: list[str] = Field([], max_length=50)
     minutes: str = Field("", max_length=20000)
@@ -169,8 +170,8 @@ class VoteIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     matter: Matter
     description: str = Field("", max_length=5000)
-    opens_at: datetime
-    closes_at: datetime
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
 
 
 class VoteOut(Schema):

@@ -1,8 +1,10 @@
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
+from core.validation import LocalTime
 from grid.models import DutyStatus, IncidentStatus, StaffRole
 
 
@@ -45,14 +47,14 @@ class StaffOut(Schema):
 
 class DutyShiftIn(Schema):
     assignment: int = Field(description="The staff member's place in the grid (grid/grids/{id}/staff).")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
 
 
 class DutyTemplateIn(Schema):
     assignment: int
     weekdays: list[int] = Field(min_length=1, max_length=7, description="0 is Monday.")
-    start_time: time
+    start_time: LocalTime
     minutes: int = Field(ge=15, le=1440)
 
 
@@ -183,7 +185,7 @@ class IncidentDetailOut(IncidentOut):
 class StepIn(Schema):
     note: str = Field("", max_length=2000, description="The reason, or for resolve the measures taken.")
     unit: int | None = Field(None, description="dispatch: the responsible unit.")
-    until: datetime | None = Field(None, description="extend: the new deadline asked for.")
+    until: AwareDatetime | None = Field(None, description="extend: the new deadline asked for.")
 
 
 class RateIn(Schema):

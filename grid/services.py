@@ -1,5 +1,6 @@
 """Every write in grid management that has rules: one function per use case, in a transaction."""
 
+import io
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -383,9 +384,16 @@ PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def photo_checked(upload) -> ContentFile:
-    """A photo that is really an image of an accepted type and size, under a name we choose."""
-    from PIL import Image, UnidentifiedImageError
+    """A photo that is really an image of an accepted type and size, re-encoded under a name we choose.
 
+    Re-encoding drops EXIF (GPS included) and whatever else rode along in the file; the picture is
+    turned upright first and its longest side bounded by GRID_PHOTO_MAX_SIDE. The header's pixel
+    count is checked before anything is decoded, so a small file declaring a huge image is refused.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    wrong_kind = Invalid(_("The photo must be a JPEG, PNG or WebP image."), field="photo")
+    too_big = Invalid(_("The photo has too many pixels."), field="photo")
     if upload.size > settings.GRID_PHOTO_MAX_BYTES:
         raise Invalid(
             _("The photo is larger than %(mb)s MB.") % {"mb": settings.GRID_PHOTO_MAX_BYTES // (1024 * 1024)},
@@ -395,12 +403,23 @@ def photo_checked(upload) -> ContentFile:
     try:
         with Image.open(ContentFile(data)) as image:
             kind = image.format
-            image.verify()
+            if kind not in PHOTO_FORMATS:
+                raise wrong_kind
+            if image.width * image.height > settings.GRID_PHOTO_MAX_PIXELS:
+                raise too_big
+            image.load()
+            picture = ImageOps.exif_transpose(image)
+            picture.thumbnail((settings.GRID_PHOTO_MAX_SIDE, settings.GRID_PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            if kind == "JPEG":
+                picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            else:
+                picture.save(out, kind)
+    except Image.DecompressionBombError:  # Pillow's own limit, met in the header before ours
+        raise too_big from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise Invalid(_("The photo must be a JPEG, PNG or WebP image."), field="photo") from None
-    if kind not in PHOTO_FORMATS:
-        raise Invalid(_("The photo must be a JPEG, PNG or WebP image."), field="photo")
-    return ContentFile(data, name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[kind]}")
+        raise wrong_kind from None
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[kind]}")
 
 
 def _step(incident: Incident, action: str, before: str, actor, note: str = "", now=None, **data) -> Step:

@@ -1,4 +1,3 @@
-from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AwareDatetime
 
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
@@ -93,8 +93,8 @@ def registration_suspend(request, registration_id: int, payload: DecisionIn):
 class ShiftFilter(Schema):
     compound: int | None = None
     service_type: int | None = None
-    starts_from: datetime | None = Field(None, alias="from")
-    to: datetime | None = None
+    starts_from: AwareDatetime | None = Field(None, alias="from")
+    to: AwareDatetime | None = None
     open: bool = False
 
 

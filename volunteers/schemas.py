@@ -2,7 +2,9 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
+from core.validation import LocalTime
 from volunteers.models import RegistrationStatus, ShiftStatus, SignupStatus
 
 
@@ -40,8 +42,8 @@ class ShiftIn(Schema):
     community: int
     compound: int | None = None
     service_type: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
     meeting_point: str = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=500)
     members_only: bool = True
@@ -80,8 +82,8 @@ class CheckOut(Schema):
 
 
 class ShiftPatch(Schema):
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
     meeting_point: str | None = Field(None, min_length=1, max_length=120)
     capacity: int | None = Field(None, ge=1, le=500)
 
@@ -109,7 +111,7 @@ class ShiftTemplateIn(Schema):
     compound: int | None = None
     service_type: int
     weekday: int = Field(ge=0, le=6, description="0 is Monday")
-    start_time: time
+    start_time: LocalTime
     minutes: int = Field(ge=15, le=1440)
     meeting_point: str = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=500)

@@ -1,0 +1,42 @@
+"""Bodies that cannot be parsed answer in the API's JSON error shape, before any other code reads them.
+
+Django parses a form body on first access to request.POST, wherever that happens (the CSRF check,
+the sign-in lock-out, ninja's form parameters). A multipart body without a boundary, or with an
+over-long part header, then raises; outside the API view that is Django's HTML 400 (or a 500 page
+under DEBUG). For /api/ this parses the body first and answers 422 (or 413 when too large) itself.
+"""
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
+    """The API's error shape (API.md): detail, code and, for invalid input, fields."""
+    body = {"detail": detail, "code": code}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+class ApiBodyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and request.method == "POST":
+            if request.content_type in FORM_TYPES:
+                try:
+                    request.POST  # noqa: B018 - parse now, inside this try
+                except RequestDataTooBig:
+                    message = _("The request is too large.")
+                    return JsonResponse(error_body(message, "too_large", {"body": [message]}), status=413)
+                except (MultiPartParserError, TooManyFieldsSent):
+                    message = _("The form body could not be read.")
+                    return JsonResponse(
+                        error_body(_("Invalid input."), "invalid", {"body": [message]}), status=422
+                    )
+        return self.get_response(request)
