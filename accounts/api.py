@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -32,6 +33,9 @@ def token_create(request, payload: TokenIn):
         if getattr(request, "axes_locked_out", False):
             raise HttpError(429, _("Too many failed sign-ins: try again in 15 minutes."))
         raise HttpError(401, _("Wrong username or password."))
+    # As the page sign-in does (django.contrib.auth.login sends it): axes resets the failed count,
+    # Django records the last sign-in.
+    user_logged_in.send(sender=type(user), request=request, user=user)
     token, raw = services.token_issue(user=user, name=payload.name)
     return {"token": raw, "expires_at": token.expires_at, "user": user}
 

@@ -1,5 +1,7 @@
 """The one NinjaAPI at /api/v1/: auth, error shape and the routers of every app."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.db import DataError, IntegrityError, connection
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -23,6 +25,8 @@ api = NinjaAPI(
     description="Long-term property management and self-governance of renovated compounds.",
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
+    # Swagger UI sets inline styles on its elements; its scripts are ninja's own static files.
+    docs_decorator=csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]}),
 )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
+from core.redirects import redirect_next
 from governance import selectors, services
 from governance.forms import AnswersForm, BallotForm, MeetingForm, NoticeForm, RatingForm, VoteForm
 from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, VoteStatus
@@ -114,7 +115,7 @@ def action_close(request, action_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Action closed."))
-    return redirect(request.POST.get("next") or reverse("governance:meeting", args=[action.meeting_id]))
+    return redirect_next(request, "governance:meeting", action.meeting_id)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import periods
 from core.errors import DomainError, add_to_form
+from core.redirects import redirect_next
 from property.models import Compound, Household
 from property.selectors import communities_visible, own_households
 from volunteers import calendar, selectors, services
@@ -91,7 +92,7 @@ def _act(request, shift_id, action):
     if volunteer is None:
         return redirect("volunteers:register")
     try:
-        result = action(volunteer=volunteer, shift=shift)
+        result = action(volunteer=volunteer, shift=shift, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -101,7 +102,7 @@ def _act(request, shift_id, action):
             messages.success(request, _("The shift is full: you are on the waitlist."))
         else:
             messages.success(request, _("Cancelled."))
-    return redirect(request.POST.get("next") or "volunteers:shifts")
+    return redirect_next(request, "volunteers:shifts")
 
 
 @login_required
@@ -145,7 +146,7 @@ def check(request, shift_id: int, action: str):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Checked in.") if action == "in" else _("Checked out: thank you!"))
-    return redirect(request.POST.get("next") or "volunteers:mine")
+    return redirect_next(request, "volunteers:mine")
 
 
 @login_required

@@ -194,3 +194,59 @@ def test_a_post_changed_in_the_back_office_takes_effect_at_once(worker, estate, 
     admin = PostAdmin(Post, None)
     admin.save_model(request=None, obj=post, form=None, change=True)
     assert client.get(f"/api/v1/property/households/{estate.household_b.pk}").status_code == 200
+
+
+def test_an_api_sign_in_resets_the_failed_count_as_the_page_does(worker):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for i in range(4):
+        assert post_token(client, "worker", f"wrong-{i}").status_code == 401
+    assert post_token(client, "worker", PASSWORD).status_code == 200
+    assert AccessAttempt.objects.filter(username="worker").count() == 0
+    # Four more failures do not lock the account: the count started again.
+    assert [post_token(client, "worker", f"again-{i}").status_code for i in range(4)] == [401] * 4
+    assert post_token(client, "worker", PASSWORD).status_code == 200
+
+
+def test_attempts_while_locked_do_not_extend_the_lock(worker):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for i in range(5):
+        post_token(client, "worker", f"wrong-{i}")
+    locked_at = timezone.now() - timedelta(minutes=14)
+    AccessAttempt.objects.update(attempt_time=locked_at)
+    # One try every 14 minutes used to keep the account locked forever.
+    assert post_token(client, "worker", "wrong-again").status_code == 429
+    assert AccessAttempt.objects.get(username="worker").attempt_time == locked_at
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert post_token(client, "worker", PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "evil"]
+)
+def test_a_page_posts_next_only_to_a_path_of_this_site(rf, target):
+    from core.redirects import redirect_next
+
+    response = redirect_next(rf.post("/x/", {"next": target}), "/volunteers/")
+    assert response["Location"] == "/volunteers/"
+
+
+def test_a_same_site_next_is_followed(rf):
+    from core.redirects import redirect_next
+
+    response = redirect_next(rf.post("/x/", {"next": "/volunteers/mine/?week=2"}), "/volunteers/")
+    assert response["Location"] == "/volunteers/mine/?week=2"
+
+
+def test_pages_send_a_strict_content_security_policy_and_a_permissions_policy(worker):
+    client = Client()
+    client.force_login(worker)
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+    assert b"onclick=" not in response.content and b"style=" not in response.content

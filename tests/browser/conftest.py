@@ -43,8 +43,15 @@ def phone(browser):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Anything the pages' Content-Security-Policy blocks shows in the console: that fails the test.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and blocked.append(message.text),
+    )
     yield page
     context.close()
+    assert blocked == []
 
 
 @pytest.fixture
