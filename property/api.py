@@ -26,6 +26,7 @@ from property.models import (
 )
 from property.permissions import phone_for_viewer
 from property.schemas import (
+    AdjustmentDecisionIn,
     AdjustmentIn,
     AdjustmentOut,
     ArrearsOut,
@@ -41,7 +42,6 @@ from property.schemas import (
     CompoundIn,
     CompoundOut,
     CompoundPatch,
-    DecisionIn,
     FeeItemIn,
     FeeItemOut,
     HouseholdDetailOut,
@@ -402,7 +402,7 @@ def adjustment_list(request, filters: Query[AdjustmentFilter]):
     return filters.filter(selectors.adjustments_visible(request.user)).order_by("-requested_at", "-id")
 
 
-def _decide(request, adjustment_id: int, decide, payload: DecisionIn):
+def _decide(request, adjustment_id: int, decide, payload: AdjustmentDecisionIn):
     adjustment = get_object_or_404(selectors.adjustments_visible(request.user), pk=adjustment_id)
     decide(actor=request.user, adjustment=adjustment, note=payload.note)
     return selectors.adjustments_visible(request.user).get(pk=adjustment_id)
@@ -411,7 +411,7 @@ def _decide(request, adjustment_id: int, decide, payload: DecisionIn):
 @router.post(
     "/adjustments/{adjustment_id}/approve", response={200: AdjustmentOut, **errors(401, 403, 404, 409, 422)}
 )
-def adjustment_approve(request, adjustment_id: int, payload: DecisionIn):
+def adjustment_approve(request, adjustment_id: int, payload: AdjustmentDecisionIn):
     """A second person (not the requester) puts a write-off or refund into effect."""
     return _decide(request, adjustment_id, billing.adjustment_approve, payload)
 
@@ -419,7 +419,7 @@ def adjustment_approve(request, adjustment_id: int, payload: DecisionIn):
 @router.post(
     "/adjustments/{adjustment_id}/reject", response={200: AdjustmentOut, **errors(401, 403, 404, 409, 422)}
 )
-def adjustment_reject(request, adjustment_id: int, payload: DecisionIn):
+def adjustment_reject(request, adjustment_id: int, payload: AdjustmentDecisionIn):
     return _decide(request, adjustment_id, billing.adjustment_reject, payload)
 
 

@@ -373,7 +373,7 @@ class AdjustmentOut(Schema):
         return obj.decided_by.display_name if obj.decided_by_id else None
 
 
-class DecisionIn(Schema):
+class AdjustmentDecisionIn(Schema):
     note: str = Field("", max_length=200)
 
 

@@ -39,6 +39,16 @@ def models_in(annotation, seen):
 def test_every_response_is_a_schema_and_schema_names_are_unique():
     untyped, by_name, seen = [], {}, set()
     for path, operation in operations():
+        # Request bodies are components too (query parameters are flattened, not named).
+        for params in operation.models:
+            if "Body" not in params.__name__:
+                continue
+            for field in params.model_fields.values():
+                for model in models_in(field.annotation, seen):
+                    if model is not None:
+                        by_name.setdefault(model.__name__, set()).add(
+                            f"{model.__module__}.{model.__qualname__}"
+                        )
         for status, wrapper in operation.response_models.items():
             if wrapper is None:
                 continue

@@ -16,8 +16,8 @@ from volunteers.models import RegistrationStatus
 from volunteers.schemas import (
     CheckIn,
     CheckOut,
-    DecisionIn,
     HoursOut,
+    RegistrationDecisionIn,
     RegistrationIn,
     RegistrationOut,
     ServiceTypeOut,
@@ -81,12 +81,12 @@ def registration_approve(request, registration_id: int):
 
 
 @router.post("/registrations/{registration_id}/decline", response={200: RegistrationOut, **WRITE_ERRORS})
-def registration_decline(request, registration_id: int, payload: DecisionIn):
+def registration_decline(request, registration_id: int, payload: RegistrationDecisionIn):
     return _decide(request, registration_id, RegistrationStatus.DECLINED, payload.reason)
 
 
 @router.post("/registrations/{registration_id}/suspend", response={200: RegistrationOut, **WRITE_ERRORS})
-def registration_suspend(request, registration_id: int, payload: DecisionIn):
+def registration_suspend(request, registration_id: int, payload: RegistrationDecisionIn):
     return _decide(request, registration_id, RegistrationStatus.SUSPENDED, payload.reason)
 
 

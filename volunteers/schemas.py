@@ -34,7 +34,7 @@ class RegistrationOut(Schema):
     decision_reason: str
 
 
-class DecisionIn(Schema):
+class RegistrationDecisionIn(Schema):
     reason: str = Field("", max_length=200)
 
 
