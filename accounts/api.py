@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from accounts import services
 from accounts.models import ApiToken
@@ -23,6 +23,19 @@ class BearerAuth(HttpBearer):
         request.user = api_token.user
         request.api_token = api_token
         return api_token.user
+
+
+class SignedInSession(SessionAuth):
+    """The session cookie of a signed-in person, with its CSRF check.
+
+    Without a signed-in session there is nothing for CSRF to protect: the answer is 401 (sign in),
+    not ninja's 403 "CSRF check failed" (which a client with a revoked or expired token got on writes).
+    """
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, **errors(401, 422, 429)})
@@ -46,7 +59,7 @@ def token_list(request):
     return ApiToken.objects.filter(user=request.user).order_by("-created_at")
 
 
-@router.delete("/auth/tokens/{token_id}", response={204: None, **errors(401, 404, 422)})
+@router.delete("/auth/tokens/{token_id}", response={204: None, **errors(401, 403, 404, 422)})
 def token_revoke(request, token_id: int):
     """Revoke one of the caller's tokens; a revoked token no longer authenticates."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)

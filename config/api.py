@@ -7,9 +7,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import SessionAuth
 
-from accounts.api import BearerAuth
+from accounts.api import BearerAuth, SignedInSession
 from accounts.api import router as accounts_router
 from core.errors import DomainError
 from core.middleware import error_body
@@ -23,7 +22,7 @@ api = NinjaAPI(
     title="Gongzhi API",
     version="1",
     description="Long-term property management and self-governance of renovated compounds.",
-    auth=[BearerAuth(), SessionAuth()],
+    auth=[BearerAuth(), SignedInSession()],
     urls_namespace="api",
     # Swagger UI sets inline styles on its elements; its scripts are ninja's own static files.
     docs_decorator=csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]}),

@@ -263,3 +263,7 @@ def grids(estate, worker, cleaner):
 @pytest.fixture
 def category():
     return Category.objects.get(code="sanitation")
+
+
+# The whole-API world (tests/world.py) is a fixture for every test module.
+from tests.world import world  # noqa: E402, F401

@@ -74,3 +74,17 @@ def test_the_schema_documents_the_daily_report_and_the_gaps_by_their_own_shapes(
     assert "missing" in components["GridGapOut"]["properties"]
     assert "community" in components["CompoundGapOut"]["properties"]
     assert "GapOut" not in components
+
+
+def test_every_write_that_takes_a_session_documents_401_and_403(client):
+    # A session write without its CSRF token answers 403, whatever the operation.
+    schema = client.get("/api/v1/openapi.json").json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in {"post", "patch", "put", "delete"}
+        and operation.get("security")
+        and not {"401", "403"} <= set(operation["responses"])
+    ]
+    assert missing == []

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from property.demo import DEMO_PASSWORD, Estate, person_name, phone_number
 from property.models import Household, Relation, Residency, Resident
+from volunteers import defaults
 from volunteers.models import RegistrationStatus, ServiceType, Shift, Signup, SignupStatus, Volunteer
 
 SLOTS = [
@@ -16,7 +17,6 @@ SLOTS = [
     ("garbage-sorting", time(7, 0), 2, "3号楼垃圾分类亭"),
     ("parking", time(17, 30), 2, "北门停车场"),
 ]
-TYPE_NAMES = {"patrol": "治安巡逻", "garbage-sorting": "垃圾分类引导", "parking": "停车引导"}
 
 
 def seed_volunteers(estate: Estate, now: datetime) -> list[tuple[str, str]]:
@@ -60,11 +60,9 @@ def seed_volunteers(estate: Estate, now: datetime) -> list[tuple[str, str]]:
                 decided_at=now,
             )
         )
-    # The data migration creates these; get_or_create keeps the demo whole where a test flushed them.
-    types = {
-        code: ServiceType.objects.get_or_create(code=code, community=None, defaults={"name": name})[0]
-        for code, name in TYPE_NAMES.items()
-    }
+    # The data migration creates these; ensure() keeps the demo whole where a test flushed them.
+    defaults.ensure(ServiceType)
+    types = {t.code: t for t in ServiceType.objects.filter(community=None)}
     today = timezone.localtime(now).date()
     compounds = [c for c in estate.compounds if c.community_id == community.pk] or [compound]
     for day in range(-14, 15):

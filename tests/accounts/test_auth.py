@@ -250,3 +250,29 @@ def test_pages_send_a_strict_content_security_policy_and_a_permissions_policy(wo
     assert "frame-ancestors 'none'" in policy
     assert "camera=()" in response["Permissions-Policy"]
     assert b"onclick=" not in response.content and b"style=" not in response.content
+
+
+def test_a_write_with_a_revoked_token_is_401_not_a_csrf_403(worker, api, estate):
+    from accounts.services import token_issue, token_revoke
+
+    token, raw = token_issue(user=worker, name="t")
+    token_revoke(token=token, actor=worker)
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    response = client.post(
+        "/api/v1/property/buildings",
+        {"compound": estate.compound_a.pk, "name": "9号楼", "floors": 6},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_a_signed_in_session_still_needs_csrf_for_writes(worker, estate):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker)
+    response = client.post(
+        "/api/v1/property/buildings",
+        {"compound": estate.compound_a.pk, "name": "9号楼", "floors": 6},
+        content_type="application/json",
+    )
+    assert response.status_code == 403

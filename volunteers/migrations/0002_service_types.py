@@ -2,13 +2,12 @@
 
 from django.db import migrations
 
-TYPES = [("patrol", "治安巡逻"), ("garbage-sorting", "垃圾分类引导"), ("parking", "停车引导")]
+from volunteers.defaults import SERVICE_TYPES as TYPES
+from volunteers.defaults import ensure
 
 
 def load(apps, schema_editor):
-    ServiceType = apps.get_model("volunteers", "ServiceType")
-    for code, name in TYPES:
-        ServiceType.objects.get_or_create(code=code, community=None, defaults={"name": name})
+    ensure(apps.get_model("volunteers", "ServiceType"))
 
 
 def unload(apps, schema_editor):
