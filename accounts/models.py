@@ -93,8 +93,8 @@ class Post(models.Model):
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_scope_fits_role",
                 condition=(
-                    Q(role="subdistrict_officer", subdistrict__isnull=False, community__isnull=True)
-                    | (~Q(role="subdistrict_officer") & Q(community__isnull=False, subdistrict__isnull=True))
+                    Q(role=OfficeRole.SUBDISTRICT_OFFICER, subdistrict__isnull=False, community__isnull=True)
+                    | (~Q(role=OfficeRole.SUBDISTRICT_OFFICER) & Q(community__isnull=False, subdistrict__isnull=True))
                 ),
             ),
             models.CheckConstraint(

@@ -14,7 +14,7 @@ from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import day_bounds
 from grid import selectors, services
-from grid.models import Assignment, Category, Finding, Grid, Swap, Unit
+from grid.models import Assignment, Category, Finding, Grid, StaffRole, Swap, Unit
 from grid.permissions import can_read_reports, current_assignments
 from grid.schemas import (
     ChecklistItemIn,
@@ -120,7 +120,7 @@ def staff_end(request, assignment_id: int, payload: EndStaffIn):
 def checklist_list(request, community: int):
     """The daily inspection items of a community: the defaults and its own."""
     found = visible_or_invalid(communities_visible(request.user), community, "community")
-    return services.checklist_for(found)
+    return selectors.checklist_for(found)
 
 
 @router.post("/checklist-items", response={201: ChecklistItemOut, **WRITE_ERRORS})
@@ -180,7 +180,7 @@ def duty_shift_list(request, filters: Query[DutyFilter]):
 
 def _assignment(request, pk):
     """An assignment in a grid the user runs (grid worker) or a community they serve."""
-    mine = current_assignments(request.user).filter(role="grid_worker").values("grid_id")
+    mine = current_assignments(request.user).filter(role=StaffRole.GRID_WORKER).values("grid_id")
     scope = staff_scope(request.user, "grid__community") | Q(grid_id__in=mine)
     return visible_or_invalid(
         Assignment.objects.filter(scope).select_related("grid__community", "user"), pk, "assignment"

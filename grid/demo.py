@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Post, Role, User
-from grid import defaults, services
+from grid import defaults, selectors, services
 from grid.models import Category, ChecklistItem, DutyShift, DutyStatus, Grid, Incident, Unit
 from property.demo import DEMO_PASSWORD, Estate, person_name
 
@@ -128,7 +128,7 @@ def _records(rng, now: datetime) -> None:
 def _inspections(rng, estate: Estate, today: date) -> None:
     for grid in Grid.objects.filter(community__in=estate.communities).prefetch_related("staff"):
         inspector = next((a.user for a in grid.staff.all() if a.role == "grid_worker"), None)
-        items = services.checklist_for(grid.community)
+        items = selectors.checklist_for(grid.community)
         for back in range(14, 0, -1):
             day = today - timedelta(days=back)
             if day.weekday() > 4 or inspector is None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.permissions import MANAGING_ROLES, staff_scope
 from core.periods import day_bounds
 from grid.models import (
+    ChecklistItem,
     DutyShift,
     DutyStatus,
     Finding,
@@ -197,3 +198,7 @@ def daily_report(community, day) -> dict:
         "grids": list(rows.values()),
         "totals": totals,
     }
+
+
+def checklist_for(community) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(Q(community__isnull=True) | Q(community=community)))

@@ -42,7 +42,7 @@ from grid.permissions import (
     can_run_grid,
     is_unit_staff,
 )
-from grid.selectors import overdue_at
+from grid.selectors import checklist_for, overdue_at
 
 # --- grids and staff --------------------------------------------------------------------------
 
@@ -323,10 +323,6 @@ def swap_decide(*, actor, swap: Swap, approve: bool) -> Swap:
 
 
 # --- inspections and findings -------------------------------------------------------------------
-
-
-def checklist_for(community) -> list[ChecklistItem]:
-    return list(ChecklistItem.objects.filter(Q(community__isnull=True) | Q(community=community)))
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, add_to_form
-from core.periods import day_bounds
+from core.periods import days_bounds
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
@@ -24,10 +24,11 @@ from property.selectors import communities_visible
 def my_duty(request):
     """Today's duty shifts of the signed-in staff member, with start and end in one tap."""
     now = timezone.now()
-    start, end = day_bounds(timezone.localdate())
+    today = timezone.localdate()
+    start, until = days_bounds(today, today + timedelta(days=2))  # today's, and tomorrow's to come
     shifts = (
         selectors.duty_shifts_visible(request.user)
-        .filter(staff=request.user, starts_at__lt=end + timedelta(days=1), ends_at__gt=start)
+        .filter(staff=request.user, starts_at__lt=until, ends_at__gt=start)
         .exclude(status=DutyStatus.CANCELLED)
         .order_by("starts_at")
     )
@@ -102,7 +103,7 @@ def finding_incident(request, finding_id: int):
 def inspect(request, grid_id: int):
     """The daily checklist of a grid: each item passed, or what was found."""
     grid = get_object_or_404(selectors.grids_visible(request.user), pk=grid_id)
-    items = services.checklist_for(grid.community)
+    items = selectors.checklist_for(grid.community)
     errors = {}
     if request.method == "POST":
         results = [

@@ -175,25 +175,27 @@ def owners(estate):
     return make
 
 
-@pytest.fixture
-def committee(estate, worker, owners, committee_member):
-    """A filed owners' committee of compound A with 5 members; the `committee_member` is its director."""
+def committee_of(actor, compound, director, name: str):
+    """A filed owners' committee of `compound` (2024-2029) directed by `director` (a user who owns there)."""
     body = governance_services.body_create(
-        actor=worker,
+        actor=actor,
         kind=BodyKind.OWNERS_COMMITTEE,
-        name="纺织厂生活区第一届业主委员会",
-        compound=estate.compound_a,
+        name=name,
+        compound=compound,
         term_start=date(2024, 1, 1),
         term_end=date(2029, 1, 1),
         filed_on=date(2024, 1, 15),
     )
     governance_services.member_add(
-        actor=worker,
-        body=body,
-        resident=committee_member.resident,
-        role="director",
-        started_on=date(2024, 1, 1),
+        actor=actor, body=body, resident=director.resident, role="director", started_on=date(2024, 1, 1)
     )
+    return body
+
+
+@pytest.fixture
+def committee(estate, worker, owners, committee_member):
+    """A filed owners' committee of compound A with 5 members; the `committee_member` is its director."""
+    body = committee_of(worker, estate.compound_a, committee_member, "纺织厂生活区第一届业主委员会")
     for resident in owners(4):
         governance_services.member_add(
             actor=worker, body=body, resident=resident, started_on=date(2024, 1, 1)

@@ -27,7 +27,7 @@ from PIL import Image
 from accounts.models import ApiToken
 from config.api import api as ninja_api
 from governance import services as governance
-from grid import services as grid
+from grid import selectors as grid_selectors
 from property.models import Residency
 from tests.world import Call
 from volunteers import services as volunteering
@@ -340,7 +340,9 @@ MATRIX = {
         "/grid/inspections",
         {
             "grid": w.grids.a.pk,
-            "results": [{"item": i.pk, "passed": True} for i in grid.checklist_for(w.estate.community_a)],
+            "results": [
+                {"item": i.pk, "passed": True} for i in grid_selectors.checklist_for(w.estate.community_a)
+            ],
         },
     ),
     "POST /grid/findings/{finding_id}/incident": lambda w: Call(

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from accounts.models import Role
 from governance import services as governance
-from governance.models import BodyKind, Member
+from governance.models import Member
+from grid import selectors as grid_selectors
 from grid import services as grid
 from grid.models import Finding, Incident
 from property import billing
 from property.models import Bill, FeeItem
-from tests.conftest import _staff
+from tests.conftest import _staff, committee_of
 from tests.factories import (
     BuildingFactory,
     HouseholdFactory,
@@ -54,21 +55,7 @@ class World:
         home = HouseholdFactory(building=BuildingFactory(compound=a2))
         director = UserFactory(username="director_a2")
         ResidencyFactory(resident=ResidentFactory(user=director, name="赵刚"), household=home)
-        body_a2 = governance.body_create(
-            actor=worker,
-            kind=BodyKind.OWNERS_COMMITTEE,
-            name="机械厂家属院业委会",
-            compound=a2,
-            term_start=date(2024, 1, 1),
-            term_end=date(2029, 1, 1),
-        )
-        governance.member_add(
-            actor=worker,
-            body=body_a2,
-            resident=director.resident,
-            role="director",
-            started_on=date(2024, 1, 1),
-        )
+        committee_of(worker, a2, director, "机械厂家属院业委会")
         other_collector = UserFactory(username="collector_a2")
         post = PostFactory(user=other_collector, role=Role.FEE_COLLECTOR, community=estate.community_a)
         post.compounds.set([a2])
@@ -233,7 +220,7 @@ class World:
         )
 
     def finding(self):
-        items = grid.checklist_for(self.estate.community_a)
+        items = grid_selectors.checklist_for(self.estate.community_a)
         inspection = grid.inspection_record(
             actor=self.users["cleaner"],
             grid=self.grids.a,

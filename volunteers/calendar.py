@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from volunteers.models import Signup, SignupStatus, Volunteer
+from volunteers.models import ShiftStatus, Signup, SignupStatus, Volunteer
 
 
 def calendar_token(volunteer: Volunteer) -> str:
@@ -41,6 +41,6 @@ def feed(volunteer: Volunteer, host: str) -> bytes:
         event.add(
             "location", " ".join(filter(None, [getattr(shift.compound, "name", ""), shift.meeting_point]))
         )
-        event.add("status", "CANCELLED" if shift.status == "cancelled" else "CONFIRMED")
+        event.add("status", "CANCELLED" if shift.status == ShiftStatus.CANCELLED else "CONFIRMED")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -8,7 +8,7 @@ turned grid A's finding into an incident under their own name (201).
 import pytest
 from django.utils import timezone
 
-from grid import services
+from grid import selectors, services
 from grid.models import Finding, Incident
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def finding(grids, cleaner):
         grid=grids.a,
         results=[
             {"item": item.pk, "passed": n != 0, "finding": "垃圾未清" if n == 0 else "", "place": "3号楼"}
-            for n, item in enumerate(services.checklist_for(grids.a.community))
+            for n, item in enumerate(selectors.checklist_for(grids.a.community))
         ],
         now=timezone.now(),
     )
