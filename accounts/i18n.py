@@ -15,7 +15,17 @@ from babel.messages.pofile import read_po, write_po
 from django.conf import settings
 from django.utils.translation.template import templatize
 
-SOURCE_DIRS = ["config", "core", "accounts", "property", "volunteers", "grid", "governance", "templates"]
+SOURCE_DIRS = [
+    "config",
+    "core",
+    "accounts",
+    "property",
+    "volunteers",
+    "grid",
+    "governance",
+    "reports",
+    "templates",
+]
 KEYWORDS = {
     "_": None,
     "gettext": None,

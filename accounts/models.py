@@ -94,7 +94,10 @@ class Post(models.Model):
                 name="%(app_label)s_%(class)s_scope_fits_role",
                 condition=(
                     Q(role=OfficeRole.SUBDISTRICT_OFFICER, subdistrict__isnull=False, community__isnull=True)
-                    | (~Q(role=OfficeRole.SUBDISTRICT_OFFICER) & Q(community__isnull=False, subdistrict__isnull=True))
+                    | (
+                        ~Q(role=OfficeRole.SUBDISTRICT_OFFICER)
+                        & Q(community__isnull=False, subdistrict__isnull=True)
+                    )
                 ),
             ),
             models.CheckConstraint(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "volunteers",
     "grid",
     "governance",
+    "reports",
 ]
 
 # Pages carry no inline script or style: everything comes from our own static files (site.js, site.css).

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from reports.models import Indicator
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "co", "target", "weight", "minimum_data", "lower_is_better", "active"]
+    list_editable = ["target", "weight", "minimum_data", "active"]
+    list_filter = ["co", "active"]
