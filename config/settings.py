@@ -289,5 +289,7 @@ GRID_PHOTO_MAX_BYTES = env_int("GRID_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # A photo is re-encoded when stored (EXIF and GPS removed) with its longest side at most this many
 # pixels; one declaring more pixels than GRID_PHOTO_MAX_PIXELS is refused before it is decoded.
 GRID_PHOTO_MAX_SIDE = env_int("GRID_PHOTO_MAX_SIDE", 2048)
+# No API request body is read beyond this (a photo with its form, later an imported ledger).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 1024 * 1024)
 GRID_PHOTO_MAX_PIXELS = env_int("GRID_PHOTO_MAX_PIXELS", 40_000_000)
 GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)

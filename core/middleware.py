@@ -3,10 +3,12 @@
 Django parses a form body on first access to request.POST, wherever that happens (the CSRF check,
 the sign-in lock-out, ninja's form parameters). A multipart body without a boundary, or with an
 over-long part header, then raises; outside the API view that is Django's HTML 400 (or a 500 page
-under DEBUG). For /api/ this parses the body first and answers 422 (or 413 when too large) itself.
+under DEBUG). For /api/ this reads the body first and answers 422 (or 413 when too large) itself.
+A body larger than API_MAX_BODY_BYTES is refused before a byte of it is parsed or stored.
 """
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -27,16 +29,29 @@ class ApiBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/") and request.method == "POST":
-            if request.content_type in FORM_TYPES:
-                try:
-                    request.POST  # noqa: B018 - parse now, inside this try
-                except RequestDataTooBig:
-                    message = _("The request is too large.")
-                    return JsonResponse(error_body(message, "too_large", {"body": [message]}), status=413)
-                except (MultiPartParserError, TooManyFieldsSent):
-                    message = _("The form body could not be read.")
-                    return JsonResponse(
-                        error_body(_("Invalid input."), "invalid", {"body": [message]}), status=422
-                    )
+        if request.path.startswith("/api/") and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            refused = self.refused(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
+
+    @staticmethod
+    def refused(request):
+        too_large = _("The request is too large.")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        try:
+            if length > settings.API_MAX_BODY_BYTES:
+                raise RequestDataTooBig
+            if request.content_type in FORM_TYPES:
+                request.POST  # noqa: B018 - parse now, inside this try
+            else:
+                request.body  # noqa: B018 - read now: over DATA_UPLOAD_MAX_MEMORY_SIZE raises here
+        except RequestDataTooBig:
+            return JsonResponse(error_body(too_large, "too_large", {"body": [too_large]}), status=413)
+        except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
+            message = _("The form body could not be read.")
+            return JsonResponse(error_body(_("Invalid input."), "invalid", {"body": [message]}), status=422)
+        return None

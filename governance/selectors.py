@@ -5,7 +5,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,8 @@ from governance.models import (
     Notice,
     Presence,
     QuestionKind,
+    Rating,
+    Response,
     RollOwner,
     Solicitation,
     Vote,
@@ -126,12 +129,17 @@ def actions_open(user, *, overdue_only=False):
     return qs
 
 
+def governing_on(day: date) -> Q:
+    """A body that governs its compound on `day`: a governing kind, not dissolved, within its term."""
+    return Q(kind__in=GOVERNING_KINDS, dissolved_on__isnull=True, term_start__lte=day) & (
+        Q(term_end__isnull=True) | Q(term_end__gt=day)
+    )
+
+
 def governance_gaps(user):
     """Compounds in scope with no governing body in force, and committees whose term ends soon."""
     today = timezone.localdate()
-    in_force = Body.objects.filter(
-        compound=OuterRef("pk"), kind__in=GOVERNING_KINDS, dissolved_on__isnull=True, term_start__lte=today
-    ).filter(Q(term_end__isnull=True) | Q(term_end__gt=today))
+    in_force = Body.objects.filter(governing_on(today), compound=OuterRef("pk"))
     ungoverned = (
         Compound.objects.filter(staff_scope(user, "community"))
         .annotate(governed=Exists(in_force))
@@ -337,3 +345,119 @@ def solicitations_visible(user):
 def evaluations_visible(user):
     """Evaluation rounds of the communities one works for or lives in."""
     return Evaluation.objects.filter(community__in=communities_visible(user))
+
+
+# --- figures per compound, for the five-co index (reports) -------------------------------------------
+
+
+def compounds_governed(compound_ids, on: date) -> set[int]:
+    """Of these compounds, those with a governing body in office on the day."""
+    return set(
+        Body.objects.filter(governing_on(on), compound_id__in=compound_ids).values_list(
+            "compound_id", flat=True
+        )
+    )
+
+
+def notices_by_compound(compound_ids, start: date, end: date, kind: str | None = None) -> dict[int, int]:
+    """Notices published in [start, end), per compound (optionally of one kind)."""
+    notices = Notice.objects.filter(
+        compound_id__in=compound_ids, published_on__gte=start, published_on__lt=end
+    )
+    if kind is not None:
+        notices = notices.filter(kind=kind)
+    return dict(notices.values_list("compound_id").annotate(n=Count("id")).order_by())
+
+
+def meetings_published_by_compound(compound_ids, start, end) -> dict[int, tuple[int, int]]:
+    """Meetings held in [start, end) by the compound's bodies: (published to residents, all), per compound."""
+    rows = (
+        Meeting.objects.filter(body__compound_id__in=compound_ids, held_at__gte=start, held_at__lt=end)
+        .values("body__compound_id")
+        .annotate(published=Count("id", filter=Q(public=True)), total=Count("id"))
+        .order_by()
+    )
+    return {r["body__compound_id"]: (r["published"], r["total"]) for r in rows}
+
+
+def households_answering_by_compound(compound_ids, start: date, end: date) -> dict[int, int]:
+    """Households of each compound that answered a solicitation closing in [start, end)."""
+    rows = (
+        Response.objects.filter(
+            solicitation__compound_id__in=compound_ids,
+            solicitation__closes_on__gte=start,
+            solicitation__closes_on__lt=end,
+        )
+        .values("solicitation__compound_id")
+        .annotate(n=Count("household_id", distinct=True))
+        .order_by()
+    )
+    return {r["solicitation__compound_id"]: r["n"] for r in rows}
+
+
+def vote_turnouts_by_compound(compound_ids, start, end) -> dict[int, list[Fraction]]:
+    """Owners' headcount participation of each vote closed in [start, end), per compound (frozen results)."""
+    turnouts: dict[int, list[Fraction]] = {}
+    closed = Vote.objects.filter(
+        compound_id__in=compound_ids, status=VoteStatus.CLOSED, closes_at__gte=start, closes_at__lt=end
+    ).values_list("compound_id", "result")
+    for compound_id, result in closed:
+        taking_part = (result or {}).get("participation") or {}
+        if taking_part.get("headcount_total"):
+            turnouts.setdefault(compound_id, []).append(
+                Fraction(taking_part["headcount"], taking_part["headcount_total"])
+            )
+    return turnouts
+
+
+def meetings_by_compound(compound_ids, start, end, kinds) -> dict[int, int]:
+    """Meetings of the given kinds held in [start, end) by the compound's bodies."""
+    rows = (
+        Meeting.objects.filter(
+            body__compound_id__in=compound_ids, kind__in=kinds, held_at__gte=start, held_at__lt=end
+        )
+        .values_list("body__compound_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def actions_on_time_by_compound(compound_ids, start: date, end: date) -> dict[int, tuple[int, int]]:
+    """Follow-up actions due in [start, end): (closed by their due day, due), per compound."""
+    rows = (
+        Action.objects.filter(meeting__body__compound_id__in=compound_ids, due_on__gte=start, due_on__lt=end)
+        .annotate(closed_on=TruncDate("closed_at"))
+        .values("meeting__body__compound_id")
+        .annotate(on_time=Count("id", filter=Q(closed_on__lte=F("due_on"))), due=Count("id"))
+        .order_by()
+    )
+    return {r["meeting__body__compound_id"]: (r["on_time"], r["due"]) for r in rows}
+
+
+def latest_rounds(community_ids, start: date, end: date) -> dict[int, int]:
+    """Each community's latest evaluation round that closed in [start, end): {community: round id}."""
+    latest = {}
+    rounds = Evaluation.objects.filter(
+        community_id__in=community_ids, closes_on__gte=start, closes_on__lt=end
+    ).order_by("community_id", "closes_on", "id")
+    for community_id, round_id in rounds.values_list("community_id", "id"):
+        latest[community_id] = round_id
+    return latest
+
+
+def ratings_by_compound(round_ids, compound_ids) -> dict[int, tuple[int, Decimal | None]]:
+    """Ratings of the rounds from each compound's households: (how many, mean score)."""
+    rows = (
+        Rating.objects.filter(evaluation_id__in=round_ids, household__building__compound_id__in=compound_ids)
+        .values("household__building__compound_id")
+        .annotate(n=Count("id"), mean=Avg("score"))
+        .order_by()
+    )
+    return {
+        r["household__building__compound_id"]: (
+            r["n"],
+            Decimal(str(r["mean"])) if r["mean"] is not None else None,
+        )
+        for r in rows
+    }

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from accounts.permissions import MANAGING_ROLES, staff_scope
@@ -18,6 +18,7 @@ from grid.models import (
     IncidentStatus,
     Inspection,
     StaffRole,
+    Step,
     Unit,
 )
 from grid.permissions import assignments_in_force, current_assignments
@@ -86,14 +87,7 @@ def overdue_units(now=None, days: int = 90):
         Unit.objects.annotate(
             overdue=Count("overdue_marks", filter=Q(overdue_marks__at__gte=since), distinct=True),
             dispatched=Count("incidents", filter=Q(incidents__reported_at__gte=since), distinct=True),
-            open_overdue=Count(
-                "incidents",
-                filter=Q(
-                    incidents__overdue=True,
-                    incidents__status__in=[IncidentStatus.DISPATCHED, IncidentStatus.RECTIFYING],
-                ),
-                distinct=True,
-            ),
+            open_overdue=Count("incidents", filter=overdue_at(now, "incidents"), distinct=True),
         )
         .filter(overdue__gte=settings.GRID_OVERDUE_LIST_THRESHOLD)
         .order_by("-overdue", "name")
@@ -101,16 +95,17 @@ def overdue_units(now=None, days: int = 90):
     return units
 
 
-def overdue_at(at) -> Q:
+def overdue_at(at, path: str = "") -> Q:
     """THE definition of an overdue incident at a moment: past its deadline and still with the unit.
 
     A resolved incident waits for the grid worker's check, not for the unit, so it is not overdue;
     a returned one has no deadline. Used by the list filter, the board, escalation, the daily report.
     """
+    p = f"{path}__" if path else ""
     return (
-        Q(deadline__lt=at)
-        & ~Q(status__in=[IncidentStatus.REJECTED, IncidentStatus.RESOLVED])
-        & (Q(closed_at__isnull=True) | Q(closed_at__gte=at))
+        Q(**{f"{p}deadline__lt": at})
+        & ~Q(**{f"{p}status__in": [IncidentStatus.REJECTED, IncidentStatus.RESOLVED]})
+        & (Q(**{f"{p}closed_at__isnull": True}) | Q(**{f"{p}closed_at__gte": at}))
     )
 
 
@@ -202,3 +197,78 @@ def daily_report(community, day) -> dict:
 
 def checklist_for(community) -> list[ChecklistItem]:
     return list(ChecklistItem.objects.filter(Q(community__isnull=True) | Q(community=community)))
+
+
+# --- figures per grid, for the five-co index (reports) -----------------------------------------------
+
+
+def grids_covering(compound_ids) -> dict[int, set[int]]:
+    """The grids that cover each compound, whole or by some of its buildings."""
+    covering: dict[int, set[int]] = {}
+    whole = Grid.compounds.through.objects.filter(compound_id__in=compound_ids).values_list(
+        "compound_id", "grid_id"
+    )
+    part = Grid.buildings.through.objects.filter(building__compound_id__in=compound_ids).values_list(
+        "building__compound_id", "grid_id"
+    )
+    for compound_id, grid_id in [*whole, *part]:
+        covering.setdefault(compound_id, set()).add(grid_id)
+    return covering
+
+
+def roles_held_by_grid(grid_ids, on) -> dict[int, set[str]]:
+    held: dict[int, set[str]] = {}
+    for grid_id, role in assignments_in_force(on).filter(grid_id__in=grid_ids).values_list("grid_id", "role"):
+        held.setdefault(grid_id, set()).add(role)
+    return held
+
+
+def duty_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
+    """Duty shifts starting in [start, end), not cancelled: (done, planned) per grid."""
+    rows = (
+        DutyShift.objects.filter(grid_id__in=grid_ids, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=DutyStatus.CANCELLED)
+        .values("grid_id")
+        .annotate(done=Count("id", filter=Q(status=DutyStatus.DONE)), planned=Count("id"))
+        .order_by()
+    )
+    return {r["grid_id"]: (r["done"], r["planned"]) for r in rows}
+
+
+def incidents_on_time_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
+    """按期结案率: incidents whose deadline fell in [start, end): (closed by the deadline, due) per grid."""
+    rows = (
+        Incident.objects.filter(grid_id__in=grid_ids, deadline__gte=start, deadline__lt=end)
+        .exclude(status=IncidentStatus.REJECTED)
+        .values("grid_id")
+        .annotate(on_time=Count("id", filter=Q(closed_at__lte=F("deadline"))), due=Count("id"))
+        .order_by()
+    )
+    return {r["grid_id"]: (r["on_time"], r["due"]) for r in rows}
+
+
+def rework_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
+    """返工率: steps in [start, end) that sent an incident back (returned or reopened), and resolutions."""
+    rows = (
+        Step.objects.filter(incident__grid_id__in=grid_ids, at__gte=start, at__lt=end)
+        .values("incident__grid_id")
+        .annotate(
+            sent_back=Count("id", filter=Q(action__in=["return", "reopen"])),
+            resolved=Count("id", filter=Q(action="resolve")),
+        )
+        .order_by()
+    )
+    return {r["incident__grid_id"]: (r["sent_back"], r["resolved"]) for r in rows}
+
+
+def incident_ratings_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
+    """Reporters' ratings of incidents closed in [start, end): (how many, their sum) per grid."""
+    rows = (
+        Incident.objects.filter(
+            grid_id__in=grid_ids, closed_at__gte=start, closed_at__lt=end, rating__isnull=False
+        )
+        .values("grid_id")
+        .annotate(n=Count("id"), total=Sum("rating"))
+        .order_by()
+    )
+    return {r["grid_id"]: (r["n"], r["total"]) for r in rows}

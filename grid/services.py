@@ -1,6 +1,7 @@
 """Every write in grid management that has rules: one function per use case, in a transaction."""
 
 import io
+import struct
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -404,8 +405,12 @@ def photo_checked(upload) -> ContentFile:
             if image.width * image.height > settings.GRID_PHOTO_MAX_PIXELS:
                 raise too_big
             image.load()
-            picture = ImageOps.exif_transpose(image)
+            try:
+                picture = ImageOps.exif_transpose(image)
+            except Exception:  # noqa: BLE001 - a malformed EXIF block: keep the picture as drawn
+                picture = image.copy()
             picture.thumbnail((settings.GRID_PHOTO_MAX_SIDE, settings.GRID_PHOTO_MAX_SIDE))
+            picture.info = {}  # nothing rides along: no comment, text chunk, EXIF or XMP
             out = io.BytesIO()
             if kind == "JPEG":
                 picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
@@ -413,7 +418,7 @@ def photo_checked(upload) -> ContentFile:
                 picture.save(out, kind)
     except Image.DecompressionBombError:  # Pillow's own limit, met in the header before ours
         raise too_big from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, struct.error):
         raise wrong_kind from None
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[kind]}")
 

@@ -219,8 +219,9 @@ def incident_step(request, incident_id: int, action: str):
                 actor=request.user, incident=incident, approve=action == "approve", note=d.get("note", "")
             )
         elif action == "rate":
+            score = request.POST.get("score", "")
             services.incident_rate(
-                actor=request.user, incident=incident, score=int(request.POST.get("score") or 0)
+                actor=request.user, incident=incident, score=int(score) if score.isdigit() else 0
             )
         else:
             services.incident_step(

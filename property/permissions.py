@@ -4,12 +4,10 @@ api.py and views.py call them only to decide what to show."""
 from django.utils.translation import gettext as _
 
 from accounts.permissions import (
-    REGISTER_ROLES,
     can_manage_community,
     can_manage_fees,
     can_see_full_phones,
     is_officer_of,
-    is_staff_of,
     mask_phone,
 )
 from core.errors import Forbidden
@@ -27,11 +25,6 @@ def can_manage_register(user, community) -> bool:
 
 def can_manage_household(user, household: Household) -> bool:
     return can_manage_register(user, household.building.compound.community)
-
-
-def can_read_register(user, community) -> bool:
-    """See the community's households and residents (not only the compounds and their figures)."""
-    return is_staff_of(user, community, roles=REGISTER_ROLES)
 
 
 def can_collect_fees(user, place) -> bool:

@@ -32,6 +32,7 @@ from property.models import (
     Compound,
     FeeItem,
     Household,
+    ManagementMode,
     ManagementPlan,
     Payment,
     PaymentAllocation,
@@ -173,9 +174,11 @@ def fee_items_visible(user):
 
 
 def bills_visible(user):
-    """Bills of the households the user may see (staff of the community; residents their own)."""
+    """Bills of the households the user may see: the register's roles of the community
+    (REGISTER_ROLES — not cleaners or police), and residents their own."""
     return Bill.objects.filter(
-        staff_scope(user, "household__building__compound__community") | _own_household_rows(user)
+        staff_scope(user, "household__building__compound__community", roles=REGISTER_ROLES)
+        | _own_household_rows(user)
     )
 
 
@@ -204,7 +207,9 @@ def bill_rows(queryset):
 def payments_visible(user):
     """Payments of the households the user may see, with their allocations and collector."""
     return (
-        Payment.objects.filter(staff_scope(user, "compound__community") | _own_household_rows(user))
+        Payment.objects.filter(
+            staff_scope(user, "compound__community", roles=REGISTER_ROLES) | _own_household_rows(user)
+        )
         .select_related("received_by")
         .prefetch_related("allocations")
     )
@@ -288,7 +293,8 @@ def _ratio(part, whole) -> Decimal:
 
 def adjustments_visible(user):
     return Adjustment.objects.filter(
-        staff_scope(user, "household__building__compound__community") | _own_household_rows(user)
+        staff_scope(user, "household__building__compound__community", roles=REGISTER_ROLES)
+        | _own_household_rows(user)
     ).select_related("requested_by", "decided_by", "household__building__compound__community")
 
 
@@ -317,11 +323,48 @@ def settled_on(bill_ids) -> dict[int, Decimal]:
 
 def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, Decimal]]:
     """The household's unsettled bills, oldest first, each with what is still owed on it."""
-    bills = Bill.objects.filter(
-        household_id=household_id, status__in=[BillStatus.OPEN, BillStatus.PARTLY_PAID]
-    )
+    bills = Bill.objects.filter(household_id=household_id, status__in=BillStatus.unsettled())
     if lock:
         bills = bills.select_for_update()
     bills = list(bills.order_by("period_start", "id"))
     settled = settled_on([b.pk for b in bills])
     return [(bill, bill.amount - settled.get(bill.pk, Decimal(0))) for bill in bills]
+
+
+# --- figures per compound, for the five-co index (reports) -------------------------------------------
+
+
+def amounts_collected_by_compound(compound_ids, period_start: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Of the bills of one period: (paid, billed) amounts per compound — the amount rate of
+    collection_rate(), compound by compound, in two queries."""
+    bills = Bill.objects.filter(household__building__compound_id__in=compound_ids, period_start=period_start)
+    billed = dict(
+        bills.values_list("household__building__compound_id").annotate(total=Sum("amount")).order_by()
+    )
+    paid = dict(
+        PaymentAllocation.objects.filter(bill__in=bills.values("id"))
+        .values_list("bill__household__building__compound_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {cid: (paid.get(cid, Decimal(0)), total) for cid, total in billed.items()}
+
+
+def compounds_managed(compound_ids, on: date) -> set[int]:
+    """Of these compounds, those with a management plan adopted by the day and a mode other than none (三无)."""
+    return set(
+        Compound.objects.filter(pk__in=compound_ids, management_plans__adopted_on__lte=on)
+        .exclude(management_mode=ManagementMode.NONE)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def households_by_compound(compound_ids) -> dict[int, int]:
+    """How many households (units) each compound has on the register."""
+    return dict(
+        Household.objects.filter(building__compound_id__in=compound_ids)
+        .values_list("building__compound_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )

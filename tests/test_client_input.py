@@ -182,3 +182,34 @@ def test_an_aware_time_is_accepted_where_a_naive_one_was_refused(
         content_type="application/json",
     )
     assert response.status_code == 201
+
+
+def test_a_photo_with_a_broken_exif_block_or_a_comment_is_stored_clean(
+    client_of, grids, category, owner, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "blue").save(buffer, "JPEG", comment=b"secret-comment")
+    data = buffer.getvalue()
+    # An APP1 "Exif" segment whose TIFF header lies about its offsets, right after SOI.
+    broken = b"Exif\x00\x00MM\x00\x2a\xff\xff\xff\xff"
+    data = data[:2] + b"\xff\xe1" + (len(broken) + 2).to_bytes(2, "big") + broken + data[2:]
+    response = report(client_of(owner), grids, category, io.BytesIO(data))
+    assert response.status_code in (201, 422)
+    if response.status_code == 201:
+        assert b"secret-comment" not in Incident.objects.get().photo.read()
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "blue").save(buffer, "JPEG", comment=b"secret-comment")
+    buffer.seek(0)
+    assert report(client_of(owner), grids, category, buffer).status_code == 201
+    assert b"secret-comment" not in Incident.objects.order_by("-id").first().photo.read()
+
+
+def test_bodies_too_large_are_the_apis_json_413(client_of, worker, estate, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = {"compound": estate.compound_a.pk, "name": "x" * 5000, "floors": 6}
+    response = client_of(worker).post("/api/v1/property/buildings", big, content_type="application/json")
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+    settings.API_MAX_BODY_BYTES = 100
+    response = client_of(worker).post("/api/v1/grid/incidents", {"place": "x" * 500})
+    assert response.status_code == 413 and response["Content-Type"].startswith("application/json")

@@ -43,3 +43,17 @@ def test_the_register_is_for_the_roles_that_work_with_it(api, estate, worker, co
         assert api(user).get(f"/api/v1/property/compounds/{estate.compound_a.pk}").status_code == 200
     for user in (worker, collector):
         assert api(user).get(f"/api/v1/property/households/{household}").status_code == 200
+
+
+def test_fees_of_the_register_are_not_for_cleaners_or_police(api, estate, collector, cleaner, police):
+    from tests.property.test_payments import make_bills
+
+    make_bills(estate.household_a, ["80.00"])
+    for user in (cleaner, police):
+        client = api(user)
+        assert client.get("/api/v1/property/bills").json()["count"] == 0
+        assert client.get("/api/v1/property/arrears").json()["count"] == 0
+        assert client.get("/api/v1/property/payments").json()["count"] == 0
+        ledger = client.get("/api/v1/property/ledgers/bills?format=csv")
+        assert "1-101" not in b"".join(ledger.streaming_content).decode("utf-8-sig")
+    assert api(collector).get("/api/v1/property/bills").json()["count"] == 1

@@ -58,7 +58,7 @@ def test_a_resident_registers_only_where_they_live(estate, volunteer):
 
 
 def test_nobody_registers_someone_else(estate, volunteer, owner):
-    with pytest.raises(Invalid):
+    with pytest.raises(Forbidden):
         volunteer_services.registration_create(
             actor=owner, resident=volunteer.resident, community=estate.community_a
         )

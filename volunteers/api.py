@@ -174,7 +174,7 @@ def check_in(request, shift_id: int, payload: CheckIn):
     me = me_as_volunteer(request)
     shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
     member = _group_member(request, shift, payload.volunteer)
-    return services.signup_check_in(by=me, shift=shift, volunteer=member)
+    return services.signup_check_in(actor=request.user, by=me, shift=shift, volunteer=member)
 
 
 @router.post("/shifts/{shift_id}/check-out", response={200: CheckOut, **WRITE_ERRORS})
@@ -182,7 +182,7 @@ def check_out(request, shift_id: int, payload: CheckIn):
     me = me_as_volunteer(request)
     shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
     member = _group_member(request, shift, payload.volunteer)
-    return services.signup_check_out(by=me, shift=shift, volunteer=member)
+    return services.signup_check_out(actor=request.user, by=me, shift=shift, volunteer=member)
 
 
 @router.patch("/shifts/{shift_id}", response={200: ShiftOut, **WRITE_ERRORS})

@@ -30,9 +30,15 @@ def lives_in(user, community) -> bool:
 
 def can_register(user, resident, community) -> bool:
     """A resident registers themself, in a community they live in."""
-    return user.is_authenticated and resident.user_id == user.pk and lives_in(user, community)
+    return acts_for(user, resident) and lives_in(user, community)
 
 
-def acts_for(user, volunteer) -> bool:
-    """Sign-ups, cancellations and check-ins are the volunteer's own (a leader checks others in)."""
-    return user is not None and user.is_authenticated and volunteer.resident.user_id == user.pk
+def acts_for(user, resident) -> bool:
+    """Registrations, sign-ups, cancellations and check-ins are the person's own (a leader checks
+    others in)."""
+    return user is not None and user.is_authenticated and resident.user_id == user.pk
+
+
+def can_sign_up_in(user, community) -> bool:
+    """A shift open to all (not members only) takes those who live or work in its community."""
+    return lives_in(user, community) or is_staff_of(user, community)

@@ -20,7 +20,7 @@ from volunteers.models import (
     SignupStatus,
     Volunteer,
 )
-from volunteers.permissions import acts_for, can_organise, can_register, lives_in
+from volunteers.permissions import acts_for, can_organise, can_register, can_sign_up_in
 from volunteers.selectors import service_types_for
 
 ACTIVE = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
@@ -30,7 +30,9 @@ ACTIVE = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
 def registration_create(
     *, actor, resident, community, skills: str = "", availability: str = "", service_types=()
 ) -> Volunteer:
-    """A resident registers as a volunteer in the community they live in."""
+    """A resident registers themself as a volunteer, in the community they live in."""
+    if not acts_for(actor, resident):
+        raise Forbidden(_("Residents register themselves as volunteers."))
     if not can_register(actor, resident, community):
         raise Invalid(_("Register in the community you live in."), field="community")
     service_types = list(service_types)
@@ -43,9 +45,7 @@ def registration_create(
     validate_model(volunteer)
     volunteer.save()
     volunteer.service_types.set(service_types)
-    audit_record(
-        actor=resident.user, action="volunteer.register", obj=volunteer, data={"community": community.pk}
-    )
+    audit_record(actor=actor, action="volunteer.register", obj=volunteer, data={"community": community.pk})
     return volunteer
 
 
@@ -97,10 +97,10 @@ def shift_create(*, actor, **fields) -> Shift:
 
 
 @transaction.atomic
-def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
+def signup_create(*, actor, volunteer: Volunteer, shift: Shift) -> Signup:
     """A place if one is free, else the end of the waitlist; the shift's row lock decides.
 
-    The volunteer signs up themself: `actor` is their user (taken as that when left out).
+    The volunteer signs up themself: `actor` must be their user.
     """
     actor = _acting_volunteer(actor, volunteer)
     volunteer = Volunteer.objects.select_for_update().get(
@@ -112,7 +112,7 @@ def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
     if shift.community_id != volunteer.community_id:
         if shift.members_only:
             raise Forbidden(_("This shift is for the volunteers of its community."), code="members_only")
-        if not lives_in(actor, shift.community):
+        if not can_sign_up_in(actor, shift.community):
             raise Forbidden(_("This shift is in a community you neither live nor volunteer in."))
     if shift.status != ShiftStatus.SCHEDULED:
         raise Conflict(_("This shift was cancelled."), code="cancelled")
@@ -149,7 +149,7 @@ def signup_create(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
 
 
 @transaction.atomic
-def signup_cancel(*, volunteer: Volunteer, shift: Shift, actor=None) -> Signup:
+def signup_cancel(*, actor, volunteer: Volunteer, shift: Shift) -> Signup:
     """Give up a place or a waitlist position; the first on the waitlist moves up and is told."""
     actor = _acting_volunteer(actor, volunteer)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
@@ -194,13 +194,16 @@ CHECK_IN_EARLY = timedelta(minutes=30)
 
 
 @transaction.atomic
-def signup_check_in(*, by: Volunteer, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
-    """On the spot, by the volunteer, or by the shift's leader for someone in the group."""
+def signup_check_in(*, actor, by: Volunteer, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
+    """On the spot, by the volunteer (`by`, the actor's own registration), or by the shift's leader
+    for someone in the group."""
+    _acting_volunteer(actor, by)
     return _stamp(by=by, shift=shift, volunteer=volunteer or by, field="checked_in_at")
 
 
 @transaction.atomic
-def signup_check_out(*, by: Volunteer, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
+def signup_check_out(*, actor, by: Volunteer, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
+    _acting_volunteer(actor, by)
     return _stamp(by=by, shift=shift, volunteer=volunteer or by, field="checked_out_at")
 
 
@@ -334,9 +337,7 @@ def _check_organiser(actor, shift) -> None:
 
 
 def _acting_volunteer(actor, volunteer: Volunteer):
-    if actor is None:
-        return volunteer.resident.user
-    if not acts_for(actor, volunteer):
+    if not acts_for(actor, volunteer.resident):
         raise Forbidden(_("Volunteers sign up and cancel for themselves."))
     return actor
 

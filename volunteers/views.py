@@ -141,7 +141,7 @@ def check(request, shift_id: int, action: str):
     try:
         if volunteer is None:
             raise DomainError(_("Register as a volunteer first."))
-        stamp(by=volunteer, shift=shift, volunteer=member)
+        stamp(actor=request.user, by=volunteer, shift=shift, volunteer=member)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -48,14 +48,16 @@ def test_only_the_grids_inspectors_turn_its_finding_into_an_incident(
     assert finding.incident_id is None
 
 
-def test_the_grids_cleaner_and_its_grid_worker_may(api, grids, finding, category, cleaner):
-    response = api(grids.grid_worker_a.user).post(
+@pytest.mark.parametrize("who", ["cleaner", "grid_worker"])
+def test_the_grids_cleaner_and_its_grid_worker_may(api, grids, finding, category, cleaner, who):
+    user = cleaner if who == "cleaner" else grids.grid_worker_a.user
+    response = api(user).post(
         f"/api/v1/grid/findings/{finding.pk}/incident",
         {"category": category.pk},
         content_type="application/json",
     )
     assert response.status_code == 201
-    assert Incident.objects.get().reporter == grids.grid_worker_a.user
+    assert Incident.objects.get().reporter == user
 
 
 def test_the_page_refuses_an_outsider_of_the_grid_too(client, grids, finding, category):

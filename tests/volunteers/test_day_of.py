@@ -20,7 +20,7 @@ def start_now(shift, minutes_ago=0, hours=2):
 
 def test_hours_come_from_actual_times_capped_at_the_shift(volunteers, shift, api):
     (a,) = volunteers(1)
-    services.signup_create(volunteer=a, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     start_now(shift, minutes_ago=10)
     client = api(a.resident.user)
     assert (
@@ -47,7 +47,7 @@ def test_only_the_leader_checks_in_someone_else(volunteers, shift, api):
     shift.leader = leader
     shift.save()
     for v in (a, b, leader):
-        services.signup_create(volunteer=v, shift=shift)
+        services.signup_create(actor=v.resident.user, volunteer=v, shift=shift)
     start_now(shift)
     url = f"/api/v1/volunteers/shifts/{shift.pk}/check-in"
     refused = api(a.resident.user).post(url, {"volunteer": b.pk}, content_type="application/json")
@@ -62,7 +62,7 @@ def test_only_the_leader_checks_in_someone_else(volunteers, shift, api):
 
 def test_no_check_in_long_before_the_shift(volunteers, shift, api):
     (a,) = volunteers(1)
-    services.signup_create(volunteer=a, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     response = api(a.resident.user).post(
         f"/api/v1/volunteers/shifts/{shift.pk}/check-in", {}, content_type="application/json"
     )
@@ -71,10 +71,10 @@ def test_no_check_in_long_before_the_shift(volunteers, shift, api):
 
 def test_no_shows_are_marked_after_the_shift_once(volunteers, shift):
     a, b = volunteers(2)
-    services.signup_create(volunteer=a, shift=shift)
-    services.signup_create(volunteer=b, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
+    services.signup_create(actor=b.resident.user, volunteer=b, shift=shift)
     start_now(shift, minutes_ago=5)
-    services.signup_check_in(by=a, shift=shift)
+    services.signup_check_in(actor=a.resident.user, by=a, shift=shift)
     start_now(shift, minutes_ago=200)
     assert services.shifts_mark_no_shows(timezone.now()) == 1
     assert services.shifts_mark_no_shows(timezone.now()) == 0
@@ -85,8 +85,8 @@ def test_reminders_go_once_even_if_the_task_runs_twice_and_not_for_a_cancelled_s
     volunteers, shift, worker
 ):
     a, b = volunteers(2)
-    services.signup_create(volunteer=a, shift=shift)
-    services.signup_create(volunteer=b, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
+    services.signup_create(actor=b.resident.user, volunteer=b, shift=shift)
     now = shift.starts_at - timedelta(hours=23)
     assert services.shift_reminders_send(now) == 2
     assert services.shift_reminders_send(now) == 0
@@ -99,7 +99,7 @@ def test_reminders_go_once_even_if_the_task_runs_twice_and_not_for_a_cancelled_s
 
 def test_a_moved_shift_is_reminded_again_for_its_new_time(volunteers, shift, worker):
     (a,) = volunteers(1)
-    services.signup_create(volunteer=a, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     assert services.shift_reminders_send(shift.starts_at - timedelta(hours=23)) == 1
     new_start = shift.starts_at + timedelta(hours=3)
     services.shift_update(
@@ -113,14 +113,14 @@ def test_fewer_places_move_the_latest_to_the_head_of_the_waitlist(volunteers, sh
     shift.capacity = 3
     shift.save()
     for v in (a, b, c, d):
-        services.signup_create(volunteer=v, shift=shift)
+        services.signup_create(actor=v.resident.user, volunteer=v, shift=shift)
     response = api(worker).patch(
         f"/api/v1/volunteers/shifts/{shift.pk}", {"capacity": 1}, content_type="application/json"
     )
     assert response.status_code == 200
     assert (response.json()["taken"], response.json()["waitlisted"]) == (1, 3)
     assert Notification.objects.filter(user=b.resident.user).exists()
-    services.signup_cancel(volunteer=a, shift=shift)
+    services.signup_cancel(actor=a.resident.user, volunteer=a, shift=shift)
     assert Signup.objects.get(volunteer=b).status == "confirmed"  # b heads the waitlist, d stays behind
 
 
@@ -136,7 +136,7 @@ def test_capacity_below_one_is_422_and_changes_nothing(shift, worker, api):
 def test_cancelling_a_shift_tells_everyone_on_it(volunteers, shift, worker, api):
     a, b, c = volunteers(3)
     for v in (a, b, c):
-        services.signup_create(volunteer=v, shift=shift)
+        services.signup_create(actor=v.resident.user, volunteer=v, shift=shift)
     response = api(worker).post(
         f"/api/v1/volunteers/shifts/{shift.pk}/cancel",
         {"reason": "暴雨预警"},
@@ -148,7 +148,7 @@ def test_cancelling_a_shift_tells_everyone_on_it(volunteers, shift, worker, api)
 
 def test_hours_need_a_check_out(volunteers, shift):
     (a,) = volunteers(1)
-    signup = services.signup_create(volunteer=a, shift=shift)
+    signup = services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     assert selectors.credited_hours(signup) == Decimal(0)
 
 

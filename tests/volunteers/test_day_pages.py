@@ -19,7 +19,7 @@ def signed_in(user):
 
 def test_check_in_and_out_from_my_shifts_then_hours_on_the_certificate_and_leaderboard(volunteers, shift):
     (a,) = volunteers(1)
-    services.signup_create(volunteer=a, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     start = timezone.now() - timedelta(minutes=5)
     Shift.objects.filter(pk=shift.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
     client = signed_in(a.resident.user)
@@ -39,7 +39,7 @@ def test_check_in_and_out_from_my_shifts_then_hours_on_the_certificate_and_leade
 
 def test_the_organiser_sees_who_came_and_a_volunteer_does_not(volunteers, shift, worker):
     a, b = volunteers(2)
-    services.signup_create(volunteer=a, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     page = signed_in(worker).get(f"/volunteers/shifts/{shift.pk}/")
     assert page.status_code == 200 and 'data-testid="who-came"' in page.content.decode()
     assert signed_in(b.resident.user).get(f"/volunteers/shifts/{shift.pk}/").status_code == 403
@@ -56,7 +56,7 @@ def test_the_calendar_feed_lists_my_shifts_by_a_secret_url(volunteers, shift):
     from icalendar import Calendar
 
     a, b = volunteers(2)
-    services.signup_create(volunteer=a, shift=shift)
+    services.signup_create(actor=a.resident.user, volunteer=a, shift=shift)
     page = signed_in(a.resident.user).get("/volunteers/mine/")
     url = page.context["calendar_url"]
     response = Client().get(url.replace("http://testserver", ""))  # a phone calendar: no session
@@ -64,7 +64,7 @@ def test_the_calendar_feed_lists_my_shifts_by_a_secret_url(volunteers, shift):
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert [str(e["location"]) for e in events] == ["纺织厂生活区 东门岗亭"]
     assert events[0].decoded("dtstart") == shift.starts_at.replace(microsecond=0)  # iCalendar keeps seconds
-    services.signup_cancel(volunteer=a, shift=shift)
+    services.signup_cancel(actor=a.resident.user, volunteer=a, shift=shift)
     assert Calendar.from_ical(Client().get(url.replace("http://testserver", "")).content).walk("VEVENT") == []
     assert Client().get("/volunteers/calendar/not-a-token.ics").status_code == 404
 
@@ -84,7 +84,7 @@ def test_the_leaderboard_narrows_to_one_compound(volunteers, shift, estate):
         capacity=3,
     )
     for s, minutes in ((shift, 60), (elsewhere, 90)):
-        services.signup_create(volunteer=a, shift=s)
+        services.signup_create(actor=a.resident.user, volunteer=a, shift=s)
         start = timezone.make_aware(datetime(2026, 10, 10, 9)) + (s.starts_at - shift.starts_at)
         Shift.objects.filter(pk=s.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
         Signup.objects.filter(shift=s).update(

@@ -1,0 +1,234 @@
+"""The five-co indicators' figures for many compounds at once, each read through the selectors of
+the app that owns its rule. A figure function takes compound ids and a month (its first day) and
+answers {compound id: Figure}; every one costs a fixed number of queries, whatever the compounds.
+
+Grid figures are kept per grid and count for every compound a grid covers. For the month in
+progress, what is due or planned is counted up to now, not to the month's end.
+
+Being built (issue 11): co-building's four indicators are still to come.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+
+from django.utils import timezone
+
+from accounts.models import StaffRole
+from core.periods import add_months, days_bounds, month_bounds
+from governance import selectors as governance
+from governance.models import MeetingKind, NoticeKind
+from grid import selectors as grids
+from property import selectors as register
+from property.models import Compound
+from reports.scoring import Figure
+
+
+class Month:
+    """The compounds and month being scored, with the lookups several indicators share (read once)."""
+
+    def __init__(self, compound_ids, first: date):
+        self.ids, self.first = list(compound_ids), first
+        self.start, self.end = month_bounds(first)
+
+    @cached_property
+    def households(self) -> dict[int, int]:
+        return register.households_by_compound(self.ids)
+
+    @cached_property
+    def covering(self) -> dict[int, set[int]]:
+        return grids.grids_covering(self.ids)
+
+    @cached_property
+    def grid_ids(self) -> set[int]:
+        return {g for gs in self.covering.values() for g in gs}
+
+    @cached_property
+    def latest_ratings(self):
+        communities = dict(Compound.objects.filter(pk__in=self.ids).values_list("pk", "community_id"))
+        rounds = governance.latest_rounds(set(communities.values()), add_months(self.end, -12), self.end)
+        return governance.ratings_by_compound(rounds.values(), self.ids), communities, rounds
+
+
+def _flag(ids, hits) -> dict:
+    return {cid: Figure(Decimal(1 if cid in hits else 0), 1) for cid in ids}
+
+
+def _share(part, whole) -> Figure:
+    return Figure(Decimal(part) / Decimal(whole) if whole else None, int(whole))
+
+
+def governing_body_in_office(m: Month) -> dict:
+    return _flag(m.ids, governance.compounds_governed(m.ids, m.end - timedelta(days=1)))
+
+
+def management_in_place(m: Month) -> dict:
+    return _flag(m.ids, register.compounds_managed(m.ids, m.end - timedelta(days=1)))
+
+
+def finance_disclosed(m: Month) -> dict:
+    """A finance disclosure (Article 943) published in the six months up to the month's end."""
+    published = governance.notices_by_compound(m.ids, add_months(m.end, -6), m.end, kind=NoticeKind.FINANCE)
+    return _flag(m.ids, set(published))
+
+
+def notices_published(m: Month) -> dict:
+    counts = governance.notices_by_compound(m.ids, m.start, m.end)
+    return {cid: Figure(Decimal(counts.get(cid, 0)), counts.get(cid, 0)) for cid in m.ids}
+
+
+def fee_collection_rate(m: Month) -> dict:
+    """Paid / billed by amount for the month's bills (GET property/collection-rate's amount rate)."""
+    amounts = register.amounts_collected_by_compound(m.ids, m.first)
+    figures = {}
+    for cid in m.ids:
+        paid, billed = amounts.get(cid, (Decimal(0), Decimal(0)))
+        figures[cid] = Figure(paid / billed if billed else None, 1 if billed else 0)
+    return figures
+
+
+def minutes_published(m: Month) -> dict:
+    """Meetings of the six months up to the month's end published to residents / meetings."""
+    start, stop = days_bounds(add_months(m.end, -6), m.end)
+    counts = governance.meetings_published_by_compound(m.ids, start, stop)
+    return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
+
+
+def _until_now(first: date, months_back: int = 0):
+    """The datetimes [first of `months_back` months before, end of the month), the end capped at now."""
+    _start, end = month_bounds(first)
+    start, stop = days_bounds(add_months(first, -months_back), end)
+    return start, min(stop, timezone.now())
+
+
+def _per_compound(ids, per_grid: dict, covering: dict) -> dict[int, tuple[int, int]]:
+    """Sum per-grid (part, whole) pairs over the grids covering each compound."""
+    out = {}
+    for cid in ids:
+        pairs = [per_grid[g] for g in covering.get(cid, ()) if g in per_grid]
+        out[cid] = (sum(p for p, _w in pairs), sum(w for _p, w in pairs))
+    return out
+
+
+# --- co-planning -----------------------------------------------------------------------------------
+
+
+def solicitation_coverage(m: Month) -> dict:
+    """Households that answered a solicitation closing in the 12 months up to the month's end / households."""
+    answered = governance.households_answering_by_compound(m.ids, add_months(m.end, -12), m.end)
+    return {cid: _share(answered.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
+
+
+def vote_participation(m: Month) -> dict:
+    """Mean owners' headcount participation of the votes closed in the 12 months up to the month's end."""
+    start, stop = days_bounds(add_months(m.end, -12), m.end)
+    turnouts = governance.vote_turnouts_by_compound(m.ids, start, stop)
+    figures = {}
+    for cid in m.ids:
+        votes = turnouts.get(cid, [])
+        mean = sum(votes) / len(votes) if votes else None
+        figures[cid] = Figure(
+            Decimal(mean.numerator) / Decimal(mean.denominator) if votes else None, len(votes)
+        )
+    return figures
+
+
+def consultations_held(m: Month) -> dict:
+    """Consultation meetings and owners' assemblies in the six months up to the month's end."""
+    start, stop = days_bounds(add_months(m.end, -6), m.end)
+    kinds = [MeetingKind.CONSULTATION, MeetingKind.OWNERS_ASSEMBLY]
+    held = governance.meetings_by_compound(m.ids, start, stop, kinds)
+    return {cid: Figure(Decimal(held.get(cid, 0)), held.get(cid, 0)) for cid in m.ids}
+
+
+# --- co-management (and the grid's part of co-evaluation) --------------------------------------------
+
+
+def actions_on_time(m: Month) -> dict:
+    """Follow-up actions due in the six months up to the month's end, closed by their date / due."""
+    counts = governance.actions_on_time_by_compound(
+        m.ids, add_months(m.end, -6), min(m.end, timezone.localdate())
+    )
+    return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
+
+
+def grid_roles_covered(m: Month) -> dict:
+    """Core staff roles held on the grids covering the compound at the month's end / core roles."""
+    on = min(m.end - timedelta(days=1), timezone.localdate())
+    held = grids.roles_held_by_grid(m.grid_ids, on)
+    core = set(StaffRole.values)
+    figures = {}
+    for cid in m.ids:
+        roles = set().union(*(held.get(g, set()) for g in m.covering.get(cid, ())))
+        figures[cid] = _share(len(roles & core), len(core))
+    return figures
+
+
+def _grid_pairs(m: Month, per_grid, months_back: int = 0) -> dict[int, tuple[int, int]]:
+    start, stop = _until_now(m.first, months_back)
+    return _per_compound(m.ids, per_grid(m.grid_ids, start, stop), m.covering)
+
+
+def duty_done_rate(m: Month) -> dict:
+    """Duty shifts of the month done / planned (up to now for the month in progress)."""
+    return {cid: _share(*pair) for cid, pair in _grid_pairs(m, grids.duty_by_grid).items()}
+
+
+def incidents_on_time(m: Month) -> dict:
+    """按期结案率: incidents due in the month closed by their deadline / due."""
+    return {cid: _share(*pair) for cid, pair in _grid_pairs(m, grids.incidents_on_time_by_grid).items()}
+
+
+def rework_rate(m: Month) -> dict:
+    """返工率: incidents sent back (returned or reopened) / resolved, in the month; lower is better."""
+    return {cid: _share(*pair) for cid, pair in _grid_pairs(m, grids.rework_by_grid).items()}
+
+
+def incident_rating(m: Month) -> dict:
+    """Mean reporter rating of incidents closed in the three months up to the month's end."""
+    pairs = _grid_pairs(m, grids.incident_ratings_by_grid, months_back=2)
+    return {cid: Figure(Decimal(total) / Decimal(n) if n else None, n) for cid, (n, total) in pairs.items()}
+
+
+# --- co-evaluation ------------------------------------------------------------------------------------
+
+
+def evaluation_response_rate(m: Month) -> dict:
+    """Households that rated in the latest round closed in the 12 months up to the month's end / households."""
+    ratings, communities, rounds = m.latest_ratings
+    figures = {}
+    for cid in m.ids:
+        if communities.get(cid) not in rounds:
+            figures[cid] = Figure(None, 0)  # no round: nothing to count
+            continue
+        figures[cid] = _share(ratings.get(cid, (0, None))[0], m.households.get(cid, 0))
+    return figures
+
+
+def satisfaction(m: Month) -> dict:
+    """The mean score of that round's ratings from the compound (at least 5 ratings to count)."""
+    ratings, _communities, _rounds = m.latest_ratings
+    return {
+        cid: Figure(ratings[cid][1], ratings[cid][0]) if cid in ratings else Figure(None, 0) for cid in m.ids
+    }
+
+
+FIGURES = {
+    "governing_body_in_office": governing_body_in_office,
+    "management_in_place": management_in_place,
+    "finance_disclosed": finance_disclosed,
+    "notices_published": notices_published,
+    "fee_collection_rate": fee_collection_rate,
+    "minutes_published": minutes_published,
+    "solicitation_coverage": solicitation_coverage,
+    "vote_participation": vote_participation,
+    "consultations_held": consultations_held,
+    "actions_on_time": actions_on_time,
+    "grid_roles_covered": grid_roles_covered,
+    "duty_done_rate": duty_done_rate,
+    "incidents_on_time": incidents_on_time,
+    "rework_rate": rework_rate,
+    "incident_rating": incident_rating,
+    "evaluation_response_rate": evaluation_response_rate,
+    "satisfaction": satisfaction,
+}
