@@ -5,7 +5,6 @@ answers {compound id: Figure}; every one costs a fixed number of queries, whatev
 Grid figures are kept per grid and count for every compound a grid covers. For the month in
 progress, what is due or planned is counted up to now, not to the month's end.
 
-Being built (issue 11): co-building's four indicators are still to come.
 """
 
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ from grid import selectors as grids
 from property import selectors as register
 from property.models import Compound
 from reports.scoring import Figure
+from volunteers import selectors as volunteering
 
 
 class Month:
@@ -141,6 +141,43 @@ def consultations_held(m: Month) -> dict:
     return {cid: Figure(Decimal(held.get(cid, 0)), held.get(cid, 0)) for cid in m.ids}
 
 
+# --- co-building ------------------------------------------------------------------------------------
+
+
+def _per_100(part, households) -> Figure:
+    return Figure(Decimal(part) * 100 / Decimal(households) if households else None, int(households))
+
+
+def volunteers_per_100(m: Month) -> dict:
+    """Approved volunteers living in the compound at the month's end per 100 households."""
+    living = volunteering.volunteers_living_by_compound(
+        m.ids, min(m.end - timedelta(days=1), timezone.localdate())
+    )
+    return {cid: _per_100(living.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
+
+
+def volunteer_hours_per_100(m: Month) -> dict:
+    """Hours credited on the compound's shifts of the month per 100 households."""
+    start, stop = days_bounds(m.start, m.end)
+    hours = volunteering.hours_by_compound(m.ids, start, stop)
+    return {cid: _per_100(hours.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
+
+
+def party_member_volunteering(m: Month) -> dict:
+    """Party-member residents who served (checked in) in the three months up to the month's end / all of them."""
+    on = min(m.end - timedelta(days=1), timezone.localdate())
+    since, _stop = days_bounds(add_months(m.first, -2), m.end)
+    counts = volunteering.party_members_serving_by_compound(m.ids, on, since)
+    return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
+
+
+def shift_fill_rate(m: Month) -> dict:
+    """Places confirmed / places on the compound's shifts of the month."""
+    start, stop = days_bounds(m.start, m.end)
+    counts = volunteering.places_filled_by_compound(m.ids, start, stop)
+    return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
+
+
 # --- co-management (and the grid's part of co-evaluation) --------------------------------------------
 
 
@@ -231,4 +268,8 @@ FIGURES = {
     "incident_rating": incident_rating,
     "evaluation_response_rate": evaluation_response_rate,
     "satisfaction": satisfaction,
+    "volunteers_per_100": volunteers_per_100,
+    "volunteer_hours_per_100": volunteer_hours_per_100,
+    "party_member_volunteering": party_member_volunteering,
+    "shift_fill_rate": shift_fill_rate,
 }

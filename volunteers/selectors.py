@@ -3,12 +3,21 @@
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from accounts.permissions import staff_scope
-from property.models import Household
+from core.periods import in_force
+from property.models import Household, Residency
 from property.selectors import own_households
-from volunteers.models import ServiceType, Shift, ShiftStatus, Signup, SignupStatus, Volunteer
+from volunteers.models import (
+    RegistrationStatus,
+    ServiceType,
+    Shift,
+    ShiftStatus,
+    Signup,
+    SignupStatus,
+    Volunteer,
+)
 
 
 def volunteer_of(user) -> Volunteer | None:
@@ -97,11 +106,16 @@ def leaderboard(community_id: int, month_start, month_end, compound_id: int | No
 
 def credited_hours(signup: Signup) -> Decimal:
     """Hours from the actual check-in and check-out, capped at the shift's own hours."""
-    if signup.checked_in_at is None or signup.checked_out_at is None:
+    return hours_served(
+        signup.checked_in_at, signup.checked_out_at, signup.shift.starts_at, signup.shift.ends_at
+    )
+
+
+def hours_served(checked_in_at, checked_out_at, starts_at, ends_at) -> Decimal:
+    """THE rule of credited hours: check-in to check-out within the shift's hours, 2 places, rounded down."""
+    if checked_in_at is None or checked_out_at is None:
         return Decimal(0)
-    start = max(signup.checked_in_at, signup.shift.starts_at)
-    end = min(signup.checked_out_at, signup.shift.ends_at)
-    seconds = max((end - start).total_seconds(), 0)
+    seconds = max((min(checked_out_at, ends_at) - max(checked_in_at, starts_at)).total_seconds(), 0)
     return (Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
@@ -129,3 +143,70 @@ def leaderboard_rows(signups) -> list[dict]:
     for row in rows:
         row["points"] = points_for(row["hours"])
     return rows
+
+
+# --- figures per compound, for the five-co index (reports) -------------------------------------------
+
+
+def volunteers_living_by_compound(compound_ids, on) -> dict[int, int]:
+    """Approved volunteers with a home in each compound on the day."""
+    return dict(
+        Residency.objects.filter(
+            in_force(on),
+            household__building__compound_id__in=compound_ids,
+            resident__volunteer__status=RegistrationStatus.APPROVED,
+        )
+        .values_list("household__building__compound_id")
+        .annotate(n=Count("resident_id", distinct=True))
+        .order_by()
+    )
+
+
+def hours_by_compound(compound_ids, start, end) -> dict[int, Decimal]:
+    """Hours credited on the shifts of each compound that started in [start, end)."""
+    hours: dict[int, Decimal] = {}
+    served = Signup.objects.filter(
+        shift__compound_id__in=compound_ids,
+        shift__starts_at__gte=start,
+        shift__starts_at__lt=end,
+        checked_in_at__isnull=False,
+        checked_out_at__isnull=False,
+    ).values_list(
+        "shift__compound_id", "checked_in_at", "checked_out_at", "shift__starts_at", "shift__ends_at"
+    )
+    for compound_id, *times in served:
+        hours[compound_id] = hours.get(compound_id, Decimal(0)) + hours_served(*times)
+    return hours
+
+
+def party_members_serving_by_compound(compound_ids, on, since) -> dict[int, tuple[int, int]]:
+    """Party-member residents living in each compound: (those who checked in on a shift since, all)."""
+    served = Signup.objects.filter(volunteer__resident_id=OuterRef("resident_id"), checked_in_at__gte=since)
+    rows = (
+        Residency.objects.filter(
+            in_force(on), household__building__compound_id__in=compound_ids, resident__is_party_member=True
+        )
+        .annotate(served=Exists(served))
+        .values("household__building__compound_id")
+        .annotate(
+            serving=Count("resident_id", distinct=True, filter=Q(served=True)),
+            members=Count("resident_id", distinct=True),
+        )
+        .order_by()
+    )
+    return {r["household__building__compound_id"]: (r["serving"], r["members"]) for r in rows}
+
+
+def places_filled_by_compound(compound_ids, start, end) -> dict[int, tuple[int, int]]:
+    """Shifts of each compound starting in [start, end), not cancelled: (places confirmed, places)."""
+    shifts = Shift.objects.filter(
+        compound_id__in=compound_ids, starts_at__gte=start, starts_at__lt=end
+    ).exclude(status=ShiftStatus.CANCELLED)
+    places = dict(shifts.values_list("compound_id").annotate(n=Sum("capacity")).order_by())
+    confirmed = dict(
+        Signup.objects.filter(shift__in=shifts, status=SignupStatus.CONFIRMED)
+        .values_list("shift__compound_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {cid: (confirmed.get(cid, 0), n) for cid, n in places.items()}

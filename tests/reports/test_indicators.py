@@ -136,8 +136,9 @@ def test_scores_per_co_from_the_indicators_built(estate, committee):
     # co-planning: nobody answered a solicitation (0 of 7 households), no consultation (0), no vote
     assert scores["scores"]["planning"] == D("0.0")
     assert scores["scores"]["evaluation"] is None  # no round, no rated incident: no score, never 0
-    assert scores["scores"]["building"] is None  # not built yet
-    assert scores["overall"] == D("44.4")
+    # co-building: no volunteer among 7 households (0), no hours (0); no party member, no shift: left out
+    assert scores["scores"]["building"] == D("0.0")
+    assert scores["overall"] == D("33.3")  # (100 + 33.3 + 0 + 0) / 4
 
 
 def test_the_figures_cost_the_same_queries_for_3_or_30_compounds(estate, worker, django_assert_num_queries):
@@ -159,8 +160,8 @@ def test_the_figures_cost_the_same_queries_for_3_or_30_compounds(estate, worker,
         # 1 the indicators; governed 1, managed 1; finance 1, notices 1, minutes 1, collection 2;
         # households 1, answers 1, votes 1, consultations 1, actions 1; grids covering 2, roles 1,
         # duty 1, incidents due 1, rework 1, incident ratings 1; the latest round 3 (communities,
-        # rounds, ratings)
-        with django_assert_num_queries(23):
+        # rounds, ratings); volunteers living 1, hours 1, party members 1, places 2
+        with django_assert_num_queries(28):
             selectors.compound_scores(ids, MONTH)
 
 
@@ -198,3 +199,37 @@ def test_incidents_on_time_and_rework_count_through_the_grid(estate, grids, cate
     month = Month([estate.compound_a.pk], MONTH)
     assert indicators.incidents_on_time(month)[estate.compound_a.pk] == Figure(D(2) / D(4), 4)
     assert indicators.rework_rate(month)[estate.compound_a.pk] == Figure(D(1) / D(3), 3)
+
+
+def test_co_building_figures_against_hand_counts(estate, worker, volunteer):
+    from volunteers.models import ServiceType, Shift, Signup, Volunteer
+
+    # household A2's resident is an approved volunteer and a party member; household A's owner neither
+    v = Volunteer.objects.create(resident=volunteer.resident, community=estate.community_a, status="approved")
+    starts = timezone.make_aware(datetime(2026, 11, 7, 19))
+    shift = Shift.objects.create(
+        community=estate.community_a,
+        compound=estate.compound_a,
+        service_type=ServiceType.objects.get(code="patrol"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        meeting_point="北门",
+        capacity=4,
+        created_by=worker,
+    )
+    # checked in 10 minutes late, out 20 minutes after the end: 1.83 hours credited (capped at the end)
+    Signup.objects.create(
+        shift=shift,
+        volunteer=v,
+        status="confirmed",
+        checked_in_at=starts + timedelta(minutes=10),
+        checked_out_at=starts + timedelta(hours=2, minutes=20),
+    )
+    month = Month([estate.compound_a.pk], MONTH)
+    a = estate.compound_a.pk
+    assert indicators.volunteers_per_100(month)[a] == Figure(
+        D(1) * 100 / D(2), 2
+    )  # 1 volunteer, 2 households
+    assert indicators.volunteer_hours_per_100(month)[a] == Figure(D("1.83") * 100 / D(2), 2)
+    assert indicators.party_member_volunteering(month)[a] == Figure(D(1), 1)
+    assert indicators.shift_fill_rate(month)[a] == Figure(D(1) / D(4), 4)
