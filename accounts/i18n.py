@@ -15,17 +15,7 @@ from babel.messages.pofile import read_po, write_po
 from django.conf import settings
 from django.utils.translation.template import templatize
 
-SOURCE_DIRS = [
-    "config",
-    "core",
-    "accounts",
-    "property",
-    "volunteers",
-    "grid",
-    "governance",
-    "reports",
-    "templates",
-]
+SOURCE_DIRS = ["config", "core", *settings.PROJECT_APPS, "templates"]
 KEYWORDS = {
     "_": None,
     "gettext": None,

@@ -10,8 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import BearerAuth, SignedInSession
 from accounts.api import router as accounts_router
-from core.errors import DomainError
-from core.middleware import error_body
+from core.errors import DomainError, error_body
 from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router

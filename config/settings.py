@@ -27,6 +27,8 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG=0")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Gongzhi's own apps, in the order of their dependencies (the message catalogue reads them too).
+PROJECT_APPS = ["accounts", "property", "volunteers", "grid", "governance", "reports"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -38,12 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_celery_results",
-    "accounts",
-    "property",
-    "volunteers",
-    "grid",
-    "governance",
-    "reports",
+    *PROJECT_APPS,
 ]
 
 # Pages carry no inline script or style: everything comes from our own static files (site.js, site.css).

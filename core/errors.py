@@ -41,6 +41,14 @@ class Invalid(DomainError):
     code = "invalid"
 
 
+def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
+    """The API's error shape (API.md): detail, code and, for invalid input, fields."""
+    body = {"detail": detail, "code": code}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
 UNIQUE_CODES = {"unique", "unique_together"}
 
 

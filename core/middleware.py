@@ -13,15 +13,9 @@ from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
+from core.errors import error_body
+
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
-def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
-    """The API's error shape (API.md): detail, code and, for invalid input, fields."""
-    body = {"detail": detail, "code": code}
-    if fields:
-        body["fields"] = fields
-    return body
 
 
 class ApiBodyMiddleware:

@@ -22,14 +22,14 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The local day as [midnight, next midnight)."""
-    return day_start(day), day_start(day + timedelta(days=1))
-
-
 def days_bounds(first: date, end: date) -> tuple[datetime, datetime]:
     """Local days [first, end) as datetimes."""
     return day_start(first), day_start(end)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The local day as [midnight, next midnight)."""
+    return days_bounds(day, day + timedelta(days=1))
 
 
 # --- months -----------------------------------------------------------------------------------------

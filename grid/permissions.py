@@ -5,8 +5,7 @@ from django.utils import timezone
 from accounts.permissions import can_manage_community, is_staff_of
 from core.periods import in_force
 from grid.models import Assignment, StaffRole
-from property.models import Household
-from property.selectors import own_households
+from property.selectors import lives_in
 
 
 def assignments_in_force(on=None):
@@ -40,13 +39,7 @@ def can_report_incident(user, grid) -> bool:
         return True
     if current_assignments(user).filter(grid__community_id=grid.community_id).exists():
         return True
-    homes = own_households(user)
-    return (
-        bool(homes)
-        and Household.objects.filter(
-            id__in=homes, building__compound__community_id=grid.community_id
-        ).exists()
-    )
+    return lives_in(user, grid.community_id)
 
 
 def is_unit_staff(user, incident) -> bool:

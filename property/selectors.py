@@ -64,6 +64,15 @@ def own_households(user) -> list[int]:
     return homes
 
 
+def lives_in(user, community_id: int) -> bool:
+    """One of the user's current homes is in the community (no query when they have none)."""
+    homes = own_households(user)
+    return (
+        bool(homes)
+        and Household.objects.filter(id__in=homes, building__compound__community_id=community_id).exists()
+    )
+
+
 def _own(user, path: str) -> Q:
     """Objects at `path` from Household that hold one of the user's homes; nothing when there are none."""
     own = own_households(user)

@@ -3,8 +3,8 @@ call them only to decide what to show."""
 
 from accounts.models import Role
 from accounts.permissions import is_staff_of, staff_scope
-from property.models import Community, Household
-from property.selectors import own_households
+from property.models import Community
+from property.selectors import lives_in
 
 ORGANISER_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
 
@@ -19,18 +19,9 @@ def organised_communities(user):
     return Community.objects.filter(staff_scope(user, "", roles=ORGANISER_ROLES)).order_by("name")
 
 
-def lives_in(user, community) -> bool:
-    """One of the user's current homes is in the community."""
-    homes = own_households(user)
-    return (
-        bool(homes)
-        and Household.objects.filter(id__in=homes, building__compound__community_id=community.pk).exists()
-    )
-
-
 def can_register(user, resident, community) -> bool:
     """A resident registers themself, in a community they live in."""
-    return acts_for(user, resident) and lives_in(user, community)
+    return acts_for(user, resident) and lives_in(user, community.pk)
 
 
 def acts_for(user, resident) -> bool:
@@ -41,4 +32,4 @@ def acts_for(user, resident) -> bool:
 
 def can_sign_up_in(user, community) -> bool:
     """A shift open to all (not members only) takes those who live or work in its community."""
-    return lives_in(user, community) or is_staff_of(user, community)
+    return lives_in(user, community.pk) or is_staff_of(user, community)

@@ -90,15 +90,20 @@ def served(volunteer):
     )
 
 
-def leaderboard(community_id: int, month_start, month_end, compound_id: int | None = None):
-    """Volunteers by hours served in a month (from check-in to check-out, capped at the shift)."""
-    signups = Signup.objects.filter(
-        shift__community_id=community_id,
-        shift__starts_at__gte=month_start,
-        shift__starts_at__lt=month_end,
+def served_between(start, end):
+    """Sign-ups checked in and out on shifts that started in [start, end): the hours credited."""
+    return Signup.objects.filter(
+        shift__starts_at__gte=start,
+        shift__starts_at__lt=end,
         checked_in_at__isnull=False,
         checked_out_at__isnull=False,
-    ).select_related("shift", "volunteer__resident")
+    )
+
+
+def leaderboard(community_id: int, month_start, month_end, compound_id: int | None = None):
+    """Volunteers by hours served in a month (from check-in to check-out, capped at the shift)."""
+    signups = served_between(month_start, month_end).filter(shift__community_id=community_id)
+    signups = signups.select_related("shift", "volunteer__resident")
     if compound_id is not None:
         signups = signups.filter(shift__compound_id=compound_id)
     return signups
@@ -165,14 +170,12 @@ def volunteers_living_by_compound(compound_ids, on) -> dict[int, int]:
 def hours_by_compound(compound_ids, start, end) -> dict[int, Decimal]:
     """Hours credited on the shifts of each compound that started in [start, end)."""
     hours: dict[int, Decimal] = {}
-    served = Signup.objects.filter(
-        shift__compound_id__in=compound_ids,
-        shift__starts_at__gte=start,
-        shift__starts_at__lt=end,
-        checked_in_at__isnull=False,
-        checked_out_at__isnull=False,
-    ).values_list(
-        "shift__compound_id", "checked_in_at", "checked_out_at", "shift__starts_at", "shift__ends_at"
+    served = (
+        served_between(start, end)
+        .filter(shift__compound_id__in=compound_ids)
+        .values_list(
+            "shift__compound_id", "checked_in_at", "checked_out_at", "shift__starts_at", "shift__ends_at"
+        )
     )
     for compound_id, *times in served:
         hours[compound_id] = hours.get(compound_id, Decimal(0)) + hours_served(*times)
