@@ -15,6 +15,7 @@ from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
 from property.api import router as property_router
+from reports.api import router as reports_router
 from volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
@@ -119,4 +120,5 @@ api.add_router("/", accounts_router)
 api.add_router("/property/", property_router)
 api.add_router("/volunteers/", volunteers_router)
 api.add_router("/governance/", governance_router)
+api.add_router("/governance/", reports_router)  # the five-co paths API.md lists under governance/
 api.add_router("/grid/", grid_router)

@@ -164,6 +164,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "property.tasks.billing_runs_monthly",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
     },
+    # After the monthly billing run (01:00 on the 1st); daily, so that an interrupted fill resumes.
+    "five-co-snapshots": {"task": "reports.tasks.snapshots_fill_due", "schedule": crontab(minute=0, hour=3)},
 }
 
 # --- auth -------------------------------------------------------------------------------
@@ -290,3 +292,7 @@ GRID_PHOTO_MAX_SIDE = env_int("GRID_PHOTO_MAX_SIDE", 2048)
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 1024 * 1024)
 GRID_PHOTO_MAX_PIXELS = env_int("GRID_PHOTO_MAX_PIXELS", 40_000_000)
 GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)
+# Five-co index: compounds written per transaction when a month is filled (a fill killed between two
+# chunks resumes after the last one written); the collection rate under which a compound is an alert.
+FIVE_CO_FILL_CHUNK = env_int("FIVE_CO_FILL_CHUNK", 200)
+ALERT_COLLECTION_RATE_PERCENT = env_int("ALERT_COLLECTION_RATE_PERCENT", 80)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -117,6 +117,11 @@ def notices_visible(user):
     return Notice.objects.filter(scope).select_related("compound").prefetch_related("lines")
 
 
+def action_overdue(today: date) -> Q:
+    """THE definition of an overdue follow-up action: still open after its due day."""
+    return Q(closed_at__isnull=True, due_on__lt=today)
+
+
 def actions_open(user, *, overdue_only=False):
     """Open follow-up actions of the bodies the user staffs or sits on."""
     qs = Action.objects.filter(
@@ -125,7 +130,7 @@ def actions_open(user, *, overdue_only=False):
         closed_at__isnull=True,
     ).select_related("assignee__resident", "meeting__body")
     if overdue_only:
-        qs = qs.filter(due_on__lt=timezone.localdate())
+        qs = qs.filter(action_overdue(timezone.localdate()))
     return qs
 
 
@@ -136,30 +141,29 @@ def governing_on(day: date) -> Q:
     )
 
 
+def ungoverned(compounds, today: date):
+    """Of the compounds (a queryset), those with no governing body in force on the day."""
+    in_force = Body.objects.filter(governing_on(today), compound=OuterRef("pk"))
+    return compounds.annotate(governed=Exists(in_force)).filter(governed=False)
+
+
+def terms_ending(today: date, horizon: date):
+    """Owners' committees in office whose term ends after today and by the horizon."""
+    return Body.objects.filter(
+        kind=BodyKind.OWNERS_COMMITTEE, dissolved_on__isnull=True, term_end__gt=today, term_end__lte=horizon
+    )
+
+
 def governance_gaps(user):
     """Compounds in scope with no governing body in force, and committees whose term ends soon."""
     today = timezone.localdate()
-    in_force = Body.objects.filter(governing_on(today), compound=OuterRef("pk"))
-    ungoverned = (
-        Compound.objects.filter(staff_scope(user, "community"))
-        .annotate(governed=Exists(in_force))
-        .filter(governed=False)
-        .select_related("community")
-        .order_by("community__name", "name")
-    )
+    compounds = ungoverned(Compound.objects.filter(staff_scope(user, "community")), today)
     horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
-    ending = (
-        Body.objects.filter(
-            staff_scope(user, "community"),
-            kind="owners_committee",
-            dissolved_on__isnull=True,
-            term_end__gt=today,
-            term_end__lte=horizon,
-        )
-        .select_related("compound", "community")
-        .order_by("term_end")
+    ending = terms_ending(today, horizon).filter(staff_scope(user, "community"))
+    return (
+        compounds.select_related("community").order_by("community__name", "name"),
+        ending.select_related("compound", "community").order_by("term_end"),
     )
-    return ungoverned, ending
 
 
 def public_compound(compound) -> dict:
@@ -350,29 +354,39 @@ def evaluations_visible(user):
 # --- figures per compound, for the five-co index (reports) -------------------------------------------
 
 
+def bodies_governing(compound_ids, on: date):
+    return Body.objects.filter(governing_on(on), compound_id__in=compound_ids)
+
+
 def compounds_governed(compound_ids, on: date) -> set[int]:
     """Of these compounds, those with a governing body in office on the day."""
-    return set(
-        Body.objects.filter(governing_on(on), compound_id__in=compound_ids).values_list(
-            "compound_id", flat=True
-        )
-    )
+    return set(bodies_governing(compound_ids, on).values_list("compound_id", flat=True))
 
 
-def notices_by_compound(compound_ids, start: date, end: date, kind: str | None = None) -> dict[int, int]:
-    """Notices published in [start, end), per compound (optionally of one kind)."""
+def notices_published(compound_ids, start: date, end: date, kind: str | None = None):
+    """Notices of the compounds published in [start, end) (optionally of one kind)."""
     notices = Notice.objects.filter(
         compound_id__in=compound_ids, published_on__gte=start, published_on__lt=end
     )
-    if kind is not None:
-        notices = notices.filter(kind=kind)
+    return notices if kind is None else notices.filter(kind=kind)
+
+
+def notices_by_compound(compound_ids, start: date, end: date, kind: str | None = None) -> dict[int, int]:
+    """Of notices_published(), how many per compound."""
+    notices = notices_published(compound_ids, start, end, kind)
     return dict(notices.values_list("compound_id").annotate(n=Count("id")).order_by())
+
+
+def meetings_held(compound_ids, start, end, kinds=None):
+    """Meetings held in [start, end) by the compounds' bodies (optionally of some kinds)."""
+    meetings = Meeting.objects.filter(body__compound_id__in=compound_ids, held_at__gte=start, held_at__lt=end)
+    return meetings if kinds is None else meetings.filter(kind__in=kinds)
 
 
 def meetings_published_by_compound(compound_ids, start, end) -> dict[int, tuple[int, int]]:
     """Meetings held in [start, end) by the compound's bodies: (published to residents, all), per compound."""
     rows = (
-        Meeting.objects.filter(body__compound_id__in=compound_ids, held_at__gte=start, held_at__lt=end)
+        meetings_held(compound_ids, start, end)
         .values("body__compound_id")
         .annotate(published=Count("id", filter=Q(public=True)), total=Count("id"))
         .order_by()
@@ -380,14 +394,19 @@ def meetings_published_by_compound(compound_ids, start, end) -> dict[int, tuple[
     return {r["body__compound_id"]: (r["published"], r["total"]) for r in rows}
 
 
+def answers_to_closed(compound_ids, start: date, end: date):
+    """Answers to the compounds' solicitations closing in [start, end)."""
+    return Response.objects.filter(
+        solicitation__compound_id__in=compound_ids,
+        solicitation__closes_on__gte=start,
+        solicitation__closes_on__lt=end,
+    )
+
+
 def households_answering_by_compound(compound_ids, start: date, end: date) -> dict[int, int]:
-    """Households of each compound that answered a solicitation closing in [start, end)."""
+    """Of answers_to_closed(), the households answering per compound."""
     rows = (
-        Response.objects.filter(
-            solicitation__compound_id__in=compound_ids,
-            solicitation__closes_on__gte=start,
-            solicitation__closes_on__lt=end,
-        )
+        answers_to_closed(compound_ids, start, end)
         .values("solicitation__compound_id")
         .annotate(n=Count("household_id", distinct=True))
         .order_by()
@@ -395,12 +414,17 @@ def households_answering_by_compound(compound_ids, start: date, end: date) -> di
     return {r["solicitation__compound_id"]: r["n"] for r in rows}
 
 
+def votes_closed(compound_ids, start, end):
+    """The compounds' owners' votes closed in [start, end)."""
+    return Vote.objects.filter(
+        compound_id__in=compound_ids, status=VoteStatus.CLOSED, closes_at__gte=start, closes_at__lt=end
+    )
+
+
 def vote_turnouts_by_compound(compound_ids, start, end) -> dict[int, list[Fraction]]:
     """Owners' headcount participation of each vote closed in [start, end), per compound (frozen results)."""
     turnouts: dict[int, list[Fraction]] = {}
-    closed = Vote.objects.filter(
-        compound_id__in=compound_ids, status=VoteStatus.CLOSED, closes_at__gte=start, closes_at__lt=end
-    ).values_list("compound_id", "result")
+    closed = votes_closed(compound_ids, start, end).values_list("compound_id", "result")
     for compound_id, result in closed:
         taking_part = (result or {}).get("participation") or {}
         if taking_part.get("headcount_total"):
@@ -410,12 +434,10 @@ def vote_turnouts_by_compound(compound_ids, start, end) -> dict[int, list[Fracti
     return turnouts
 
 
-def meetings_by_compound(compound_ids, start, end, kinds) -> dict[int, int]:
+def meetings_by_compound(compound_ids, start, end, kinds=None) -> dict[int, int]:
     """Meetings of the given kinds held in [start, end) by the compound's bodies."""
     rows = (
-        Meeting.objects.filter(
-            body__compound_id__in=compound_ids, kind__in=kinds, held_at__gte=start, held_at__lt=end
-        )
+        meetings_held(compound_ids, start, end, kinds)
         .values_list("body__compound_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -423,13 +445,23 @@ def meetings_by_compound(compound_ids, start, end, kinds) -> dict[int, int]:
     return dict(rows)
 
 
+def actions_due(compound_ids, start: date, end: date):
+    """Follow-up actions of the compounds' meetings due in [start, end), with the day each was closed."""
+    return Action.objects.filter(
+        meeting__body__compound_id__in=compound_ids, due_on__gte=start, due_on__lt=end
+    ).annotate(closed_on=TruncDate("closed_at"))
+
+
+def closed_by_due_day() -> Q:
+    return Q(closed_on__lte=F("due_on"))
+
+
 def actions_on_time_by_compound(compound_ids, start: date, end: date) -> dict[int, tuple[int, int]]:
-    """Follow-up actions due in [start, end): (closed by their due day, due), per compound."""
+    """Of actions_due(): (closed by their due day, due), per compound."""
     rows = (
-        Action.objects.filter(meeting__body__compound_id__in=compound_ids, due_on__gte=start, due_on__lt=end)
-        .annotate(closed_on=TruncDate("closed_at"))
+        actions_due(compound_ids, start, end)
         .values("meeting__body__compound_id")
-        .annotate(on_time=Count("id", filter=Q(closed_on__lte=F("due_on"))), due=Count("id"))
+        .annotate(on_time=Count("id", filter=closed_by_due_day()), due=Count("id"))
         .order_by()
     )
     return {r["meeting__body__compound_id"]: (r["on_time"], r["due"]) for r in rows}
@@ -446,10 +478,17 @@ def latest_rounds(community_ids, start: date, end: date) -> dict[int, int]:
     return latest
 
 
+def ratings_from(round_ids, compound_ids):
+    """Ratings of the rounds from the compounds' households."""
+    return Rating.objects.filter(
+        evaluation_id__in=round_ids, household__building__compound_id__in=compound_ids
+    )
+
+
 def ratings_by_compound(round_ids, compound_ids) -> dict[int, tuple[int, Decimal | None]]:
-    """Ratings of the rounds from each compound's households: (how many, mean score)."""
+    """Of ratings_from(): (how many, mean score) per compound."""
     rows = (
-        Rating.objects.filter(evaluation_id__in=round_ids, household__building__compound_id__in=compound_ids)
+        ratings_from(round_ids, compound_ids)
         .values("household__building__compound_id")
         .annotate(n=Count("id"), mean=Avg("score"))
         .order_by()
@@ -461,3 +500,71 @@ def ratings_by_compound(round_ids, compound_ids) -> dict[int, tuple[int, Decimal
         )
         for r in rows
     }
+
+
+# --- for the gap alerts (reports) ----------------------------------------------------------------------
+
+
+def committees_ended(compound_ids, today: date) -> dict[int, Body]:
+    """Each compound's latest owners' committee whose term has ended (not dissolved)."""
+    latest = {}
+    ended = Body.objects.filter(
+        compound_id__in=compound_ids,
+        kind=BodyKind.OWNERS_COMMITTEE,
+        dissolved_on__isnull=True,
+        term_end__lte=today,
+    ).order_by("compound_id", "term_end", "pk")
+    for body in ended:
+        latest[body.compound_id] = body
+    return latest
+
+
+def committees_ending(compound_ids, today: date, horizon: date):
+    return terms_ending(today, horizon).filter(compound_id__in=compound_ids).order_by("term_end", "pk")
+
+
+def actions_overdue_by_compound(compound_ids, today: date) -> dict[int, tuple[int, date, int]]:
+    """Overdue follow-up actions per compound: (how many, the oldest due day, a body they belong to)."""
+    rows = (
+        Action.objects.filter(action_overdue(today), meeting__body__compound_id__in=compound_ids)
+        .values("meeting__body__compound_id")
+        .annotate(n=Count("id"), oldest=Min("due_on"), body=Min("meeting__body_id"))
+        .order_by()
+    )
+    return {r["meeting__body__compound_id"]: (r["n"], r["oldest"], r["body"]) for r in rows}
+
+
+def last_notice_by_compound(compound_ids, kind: str) -> dict[int, date]:
+    """The day each compound last published a notice of the kind."""
+    rows = (
+        Notice.objects.filter(compound_id__in=compound_ids, kind=kind)
+        .values_list("compound_id")
+        .annotate(last=Max("published_on"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def meetings_by_community(community_ids, start, end) -> dict[int, int]:
+    """Meetings held in [start, end) by the communities' bodies."""
+    return dict(
+        Meeting.objects.filter(body__community_id__in=community_ids, held_at__gte=start, held_at__lt=end)
+        .values_list("body__community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def votes_closed_by_community(community_ids, start, end) -> dict[int, int]:
+    """Owners' votes of the communities' compounds closed in [start, end)."""
+    return dict(
+        Vote.objects.filter(
+            compound__community_id__in=community_ids,
+            status=VoteStatus.CLOSED,
+            closes_at__gte=start,
+            closes_at__lt=end,
+        )
+        .values_list("compound__community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )

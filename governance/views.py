@@ -123,7 +123,8 @@ def vote_new(request, compound_id: int):
     compound = get_object_or_404(compounds_visible(request.user), pk=compound_id)
     if not can_govern_compound(request.user, compound):
         return render(request, "403.html", status=403)
-    form = VoteForm(request.POST or None)
+    # A gap alert links here with the matter that fixes it (?matter=elect_committee).
+    form = VoteForm(request.POST or None, initial={"matter": request.GET.get("matter")})
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in VoteForm.Meta.fields}
         try:
@@ -178,7 +179,7 @@ def notice_new(request, compound_id: int):
     compound = get_object_or_404(compounds_visible(request.user), pk=compound_id)
     if not can_govern_compound(request.user, compound):
         return render(request, "403.html", status=403)
-    form = NoticeForm(request.POST or None)
+    form = NoticeForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
             services.notice_publish(

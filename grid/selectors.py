@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from accounts.permissions import MANAGING_ROLES, staff_scope
@@ -223,11 +223,17 @@ def roles_held_by_grid(grid_ids, on) -> dict[int, set[str]]:
     return held
 
 
+def duty_planned(grid_ids, start, end):
+    """Duty shifts of the grids starting in [start, end), not cancelled."""
+    return DutyShift.objects.filter(grid_id__in=grid_ids, starts_at__gte=start, starts_at__lt=end).exclude(
+        status=DutyStatus.CANCELLED
+    )
+
+
 def duty_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
-    """Duty shifts starting in [start, end), not cancelled: (done, planned) per grid."""
+    """Of duty_planned(): (done, planned) per grid."""
     rows = (
-        DutyShift.objects.filter(grid_id__in=grid_ids, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=DutyStatus.CANCELLED)
+        duty_planned(grid_ids, start, end)
         .values("grid_id")
         .annotate(done=Count("id", filter=Q(status=DutyStatus.DONE)), planned=Count("id"))
         .order_by()
@@ -235,25 +241,45 @@ def duty_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
     return {r["grid_id"]: (r["done"], r["planned"]) for r in rows}
 
 
+def closed_on_time() -> Q:
+    return Q(closed_at__lte=F("deadline"))
+
+
+def incidents_due(grid_ids, start, end):
+    """Incidents of the grids whose deadline fell in [start, end), not rejected (按期结案率's "due")."""
+    return Incident.objects.filter(grid_id__in=grid_ids, deadline__gte=start, deadline__lt=end).exclude(
+        status=IncidentStatus.REJECTED
+    )
+
+
 def incidents_on_time_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
-    """按期结案率: incidents whose deadline fell in [start, end): (closed by the deadline, due) per grid."""
+    """按期结案率: of incidents_due(), (closed by the deadline, due) per grid."""
     rows = (
-        Incident.objects.filter(grid_id__in=grid_ids, deadline__gte=start, deadline__lt=end)
-        .exclude(status=IncidentStatus.REJECTED)
+        incidents_due(grid_ids, start, end)
         .values("grid_id")
-        .annotate(on_time=Count("id", filter=Q(closed_at__lte=F("deadline"))), due=Count("id"))
+        .annotate(on_time=Count("id", filter=closed_on_time()), due=Count("id"))
         .order_by()
     )
     return {r["grid_id"]: (r["on_time"], r["due"]) for r in rows}
 
 
+SENT_BACK = ("return", "reopen")
+
+
+def rework_steps(grid_ids, start, end):
+    """Steps in [start, end) on the grids' incidents that resolved one or sent one back (返工率)."""
+    return Step.objects.filter(
+        incident__grid_id__in=grid_ids, at__gte=start, at__lt=end, action__in=[*SENT_BACK, "resolve"]
+    )
+
+
 def rework_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
-    """返工率: steps in [start, end) that sent an incident back (returned or reopened), and resolutions."""
+    """返工率: of rework_steps(), (sent back: returned or reopened, resolved) per grid."""
     rows = (
-        Step.objects.filter(incident__grid_id__in=grid_ids, at__gte=start, at__lt=end)
+        rework_steps(grid_ids, start, end)
         .values("incident__grid_id")
         .annotate(
-            sent_back=Count("id", filter=Q(action__in=["return", "reopen"])),
+            sent_back=Count("id", filter=Q(action__in=SENT_BACK)),
             resolved=Count("id", filter=Q(action="resolve")),
         )
         .order_by()
@@ -261,14 +287,104 @@ def rework_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
     return {r["incident__grid_id"]: (r["sent_back"], r["resolved"]) for r in rows}
 
 
+def incidents_rated(grid_ids, start, end):
+    """Incidents of the grids closed in [start, end) that their reporter rated."""
+    return Incident.objects.filter(
+        grid_id__in=grid_ids, closed_at__gte=start, closed_at__lt=end, rating__isnull=False
+    )
+
+
 def incident_ratings_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
-    """Reporters' ratings of incidents closed in [start, end): (how many, their sum) per grid."""
+    """Of incidents_rated(): (how many, their sum) per grid."""
     rows = (
-        Incident.objects.filter(
-            grid_id__in=grid_ids, closed_at__gte=start, closed_at__lt=end, rating__isnull=False
-        )
+        incidents_rated(grid_ids, start, end)
         .values("grid_id")
         .annotate(n=Count("id"), total=Sum("rating"))
         .order_by()
     )
     return {r["grid_id"]: (r["n"], r["total"]) for r in rows}
+
+
+def overdue_by_grid(grid_ids, now) -> dict[int, tuple[int, object]]:
+    """Incidents overdue now per grid (overdue_at): (how many, the oldest deadline)."""
+    rows = (
+        Incident.objects.filter(overdue_at(now), grid_id__in=grid_ids)
+        .values("grid_id")
+        .annotate(n=Count("id"), oldest=Min("deadline"))
+        .order_by()
+    )
+    return {r["grid_id"]: (r["n"], r["oldest"]) for r in rows}
+
+
+# --- the week's figures per community, for the subdistrict's weekly bulletin (reports) ------------
+
+
+def incidents_by_community(community_ids, start, end) -> dict[int, dict]:
+    """Per community, in [start, end): incidents opened, closed, due (deadline in it, not rejected),
+    due and closed by the deadline, overdue at the end (overdue_at) and the units they are with."""
+    opened = Q(reported_at__gte=start, reported_at__lt=end)
+    closed = Q(closed_at__gte=start, closed_at__lt=end)
+    due = Q(deadline__gte=start, deadline__lt=end) & ~Q(status=IncidentStatus.REJECTED)
+    overdue = overdue_at(end)
+    rows = (
+        Incident.objects.filter(grid__community_id__in=community_ids)
+        .filter(opened | closed | due | overdue)
+        .values("grid__community_id")
+        .annotate(
+            opened=Count("id", filter=opened),
+            closed=Count("id", filter=closed),
+            due=Count("id", filter=due),
+            on_time=Count("id", filter=due & closed_on_time()),
+            overdue=Count("id", filter=overdue),
+            units=Count("unit_id", filter=overdue, distinct=True),
+        )
+        .order_by()
+    )
+    return {r.pop("grid__community_id"): r for r in rows}
+
+
+def hours_to_close_by_community(community_ids, start, end) -> dict[int, list[float]]:
+    """Per community, the seconds from report to closing of each incident closed in [start, end)."""
+    out: dict[int, list[float]] = {}
+    closed = Incident.objects.filter(
+        grid__community_id__in=community_ids, closed_at__gte=start, closed_at__lt=end
+    ).values_list("grid__community_id", "reported_at", "closed_at")
+    for community_id, reported_at, closed_at in closed:
+        out.setdefault(community_id, []).append((closed_at - reported_at).total_seconds())
+    return out
+
+
+def duty_by_community(community_ids, start, end) -> dict[int, dict]:
+    """Per community, duty shifts starting in [start, end), not cancelled: planned, done, late, missed."""
+    rows = (
+        DutyShift.objects.filter(
+            grid__community_id__in=community_ids, starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(status=DutyStatus.CANCELLED)
+        .values("grid__community_id")
+        .annotate(
+            planned=Count("id"),
+            done=Count("id", filter=Q(status=DutyStatus.DONE)),
+            late=Count("id", filter=Q(late=True)),
+            missed=Count("id", filter=Q(status=DutyStatus.MISSED)),
+        )
+        .order_by()
+    )
+    return {r.pop("grid__community_id"): r for r in rows}
+
+
+def inspections_by_community(community_ids, first, end, start, stop) -> dict[int, tuple[int, int]]:
+    """Per community: daily inspections on the days [first, end) and findings in [start, stop)."""
+    inspections = dict(
+        Inspection.objects.filter(grid__community_id__in=community_ids, day__gte=first, day__lt=end)
+        .values_list("grid__community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    findings = dict(
+        Finding.objects.filter(grid__community_id__in=community_ids, found_at__gte=start, found_at__lt=stop)
+        .values_list("grid__community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {cid: (inspections.get(cid, 0), findings.get(cid, 0)) for cid in {*inspections, *findings}}

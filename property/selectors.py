@@ -227,18 +227,20 @@ def payments_visible(user):
 # --- arrears and collection ----------------------------------------------------------------
 
 
+def _on_bill(queryset):
+    """The sum of `amount` of the rows of `queryset` on the outer bill (0 when none)."""
+    summed = queryset.filter(bill=OuterRef("pk")).values("bill").annotate(total=Sum("amount")).values("total")
+    return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=MONEY)
+
+
+def paid_amount():
+    """What payments paid on the outer bill (0 when none): the collection rate's "paid"."""
+    return _on_bill(PaymentAllocation.objects.all())
+
+
 def settled_amount():
     """What payments and adjustments in effect settled on the outer bill (0 when none)."""
-
-    def total(queryset):
-        summed = (
-            queryset.filter(bill=OuterRef("pk")).values("bill").annotate(total=Sum("amount")).values("total")
-        )
-        return Coalesce(Subquery(summed), Value(Decimal(0)), output_field=MONEY)
-
-    return total(PaymentAllocation.objects.all()) + total(
-        Adjustment.objects.filter(status=AdjustmentStatus.APPROVED)
-    )
+    return paid_amount() + _on_bill(Adjustment.objects.filter(status=AdjustmentStatus.APPROVED))
 
 
 def arrears(bills, today: date, by: str = "household_id"):
@@ -343,10 +345,14 @@ def open_balances(household_id: int, *, lock: bool = False) -> list[tuple[Bill, 
 # --- figures per compound, for the five-co index (reports) -------------------------------------------
 
 
+def bills_of_period(compound_ids, period_start: date):
+    return Bill.objects.filter(household__building__compound_id__in=compound_ids, period_start=period_start)
+
+
 def amounts_collected_by_compound(compound_ids, period_start: date) -> dict[int, tuple[Decimal, Decimal]]:
     """Of the bills of one period: (paid, billed) amounts per compound — the amount rate of
     collection_rate(), compound by compound, in two queries."""
-    bills = Bill.objects.filter(household__building__compound_id__in=compound_ids, period_start=period_start)
+    bills = bills_of_period(compound_ids, period_start)
     billed = dict(
         bills.values_list("household__building__compound_id").annotate(total=Sum("amount")).order_by()
     )
@@ -362,11 +368,16 @@ def amounts_collected_by_compound(compound_ids, period_start: date) -> dict[int,
 def compounds_managed(compound_ids, on: date) -> set[int]:
     """Of these compounds, those with a management plan adopted by the day and a mode other than none (三无)."""
     return set(
-        Compound.objects.filter(pk__in=compound_ids, management_plans__adopted_on__lte=on)
+        compounds_with_plan(compound_ids, on)
         .exclude(management_mode=ManagementMode.NONE)
         .values_list("pk", flat=True)
         .distinct()
     )
+
+
+def compounds_with_plan(compound_ids, on: date):
+    """The compounds with a management plan adopted by the day."""
+    return Compound.objects.filter(pk__in=compound_ids, management_plans__adopted_on__lte=on)
 
 
 def households_by_compound(compound_ids) -> dict[int, int]:
@@ -377,3 +388,43 @@ def households_by_compound(compound_ids) -> dict[int, int]:
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def compounds_renovated(compound_ids) -> set[int]:
+    """Of these compounds, those with a renovation recorded."""
+    return set(Renovation.objects.filter(compound_id__in=compound_ids).values_list("compound_id", flat=True))
+
+
+def collected_by_community(community_ids, start, end) -> dict[int, Decimal]:
+    """Payments received in [start, end) in each community's compounds."""
+    return dict(
+        Payment.objects.filter(
+            compound__community_id__in=community_ids, received_at__gte=start, received_at__lt=end
+        )
+        .values_list("compound__community_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+
+
+def amounts_collected_by_community(community_ids, period_start: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Of the bills of one period: (paid, billed) amounts per community (collection_rate's amount rate)."""
+    bills = Bill.objects.filter(
+        household__building__compound__community_id__in=community_ids, period_start=period_start
+    )
+    billed = dict(
+        bills.values_list("household__building__compound__community_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    paid = dict(
+        PaymentAllocation.objects.filter(bill__in=bills.values("id"))
+        .values_list("bill__household__building__compound__community_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {cid: (paid.get(cid, Decimal(0)), total) for cid, total in billed.items()}
+
+
+def compound_names(compound_ids) -> list[tuple[int, str]]:
+    return list(Compound.objects.filter(pk__in=compound_ids).values_list("pk", "name"))

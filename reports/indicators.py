@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffRole
 from core.periods import add_months, days_bounds, month_bounds
@@ -50,6 +51,28 @@ class Month:
         return governance.ratings_by_compound(rounds.values(), self.ids), communities, rounds
 
 
+# --- windows: what each indicator counts, shared by its figure and its records (reports/records.py) --
+
+
+def at_end(m: Month) -> date:
+    """The day a state is read on: the month's last day, or today for the month in progress."""
+    return min(m.end - timedelta(days=1), timezone.localdate())
+
+
+def months_to_end(m: Month, months: int) -> tuple[date, date]:
+    """The days [`months` months before the month's end, the month's end)."""
+    return add_months(m.end, -months), m.end
+
+
+def months_to_end_at(m: Month, months: int):
+    """months_to_end() as datetimes."""
+    return days_bounds(*months_to_end(m, months))
+
+
+def the_month_at(m: Month):
+    return days_bounds(m.start, m.end)
+
+
 def _flag(ids, hits) -> dict:
     return {cid: Figure(Decimal(1 if cid in hits else 0), 1) for cid in ids}
 
@@ -59,16 +82,16 @@ def _share(part, whole) -> Figure:
 
 
 def governing_body_in_office(m: Month) -> dict:
-    return _flag(m.ids, governance.compounds_governed(m.ids, m.end - timedelta(days=1)))
+    return _flag(m.ids, governance.compounds_governed(m.ids, at_end(m)))
 
 
 def management_in_place(m: Month) -> dict:
-    return _flag(m.ids, register.compounds_managed(m.ids, m.end - timedelta(days=1)))
+    return _flag(m.ids, register.compounds_managed(m.ids, at_end(m)))
 
 
 def finance_disclosed(m: Month) -> dict:
     """A finance disclosure (Article 943) published in the six months up to the month's end."""
-    published = governance.notices_by_compound(m.ids, add_months(m.end, -6), m.end, kind=NoticeKind.FINANCE)
+    published = governance.notices_by_compound(m.ids, *months_to_end(m, 6), kind=NoticeKind.FINANCE)
     return _flag(m.ids, set(published))
 
 
@@ -89,12 +112,11 @@ def fee_collection_rate(m: Month) -> dict:
 
 def minutes_published(m: Month) -> dict:
     """Meetings of the six months up to the month's end published to residents / meetings."""
-    start, stop = days_bounds(add_months(m.end, -6), m.end)
-    counts = governance.meetings_published_by_compound(m.ids, start, stop)
+    counts = governance.meetings_published_by_compound(m.ids, *months_to_end_at(m, 6))
     return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
 
 
-def _until_now(first: date, months_back: int = 0):
+def until_now(first: date, months_back: int = 0):
     """The datetimes [first of `months_back` months before, end of the month), the end capped at now."""
     _start, end = month_bounds(first)
     start, stop = days_bounds(add_months(first, -months_back), end)
@@ -115,14 +137,13 @@ def _per_compound(ids, per_grid: dict, covering: dict) -> dict[int, tuple[int, i
 
 def solicitation_coverage(m: Month) -> dict:
     """Households that answered a solicitation closing in the 12 months up to the month's end / households."""
-    answered = governance.households_answering_by_compound(m.ids, add_months(m.end, -12), m.end)
+    answered = governance.households_answering_by_compound(m.ids, *months_to_end(m, 12))
     return {cid: _share(answered.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
 
 
 def vote_participation(m: Month) -> dict:
     """Mean owners' headcount participation of the votes closed in the 12 months up to the month's end."""
-    start, stop = days_bounds(add_months(m.end, -12), m.end)
-    turnouts = governance.vote_turnouts_by_compound(m.ids, start, stop)
+    turnouts = governance.vote_turnouts_by_compound(m.ids, *months_to_end_at(m, 12))
     figures = {}
     for cid in m.ids:
         votes = turnouts.get(cid, [])
@@ -133,11 +154,12 @@ def vote_participation(m: Month) -> dict:
     return figures
 
 
+CONSULTING = [MeetingKind.CONSULTATION, MeetingKind.OWNERS_ASSEMBLY]
+
+
 def consultations_held(m: Month) -> dict:
     """Consultation meetings and owners' assemblies in the six months up to the month's end."""
-    start, stop = days_bounds(add_months(m.end, -6), m.end)
-    kinds = [MeetingKind.CONSULTATION, MeetingKind.OWNERS_ASSEMBLY]
-    held = governance.meetings_by_compound(m.ids, start, stop, kinds)
+    held = governance.meetings_by_compound(m.ids, *months_to_end_at(m, 6), CONSULTING)
     return {cid: Figure(Decimal(held.get(cid, 0)), held.get(cid, 0)) for cid in m.ids}
 
 
@@ -150,49 +172,51 @@ def _per_100(part, households) -> Figure:
 
 def volunteers_per_100(m: Month) -> dict:
     """Approved volunteers living in the compound at the month's end per 100 households."""
-    living = volunteering.volunteers_living_by_compound(
-        m.ids, min(m.end - timedelta(days=1), timezone.localdate())
-    )
+    living = volunteering.volunteers_living_by_compound(m.ids, at_end(m))
     return {cid: _per_100(living.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
 
 
 def volunteer_hours_per_100(m: Month) -> dict:
     """Hours credited on the compound's shifts of the month per 100 households."""
-    start, stop = days_bounds(m.start, m.end)
-    hours = volunteering.hours_by_compound(m.ids, start, stop)
+    hours = volunteering.hours_by_compound(m.ids, *the_month_at(m))
     return {cid: _per_100(hours.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
+
+
+def serving_since(m: Month):
+    """The start of the three months up to the month's end."""
+    return days_bounds(add_months(m.first, -2), m.end)[0]
 
 
 def party_member_volunteering(m: Month) -> dict:
     """Party-member residents who served (checked in) in the three months up to the month's end / all of them."""
-    on = min(m.end - timedelta(days=1), timezone.localdate())
-    since, _stop = days_bounds(add_months(m.first, -2), m.end)
-    counts = volunteering.party_members_serving_by_compound(m.ids, on, since)
+    counts = volunteering.party_members_serving_by_compound(m.ids, at_end(m), serving_since(m))
     return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
 
 
 def shift_fill_rate(m: Month) -> dict:
     """Places confirmed / places on the compound's shifts of the month."""
-    start, stop = days_bounds(m.start, m.end)
-    counts = volunteering.places_filled_by_compound(m.ids, start, stop)
+    counts = volunteering.places_filled_by_compound(m.ids, *the_month_at(m))
     return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
 
 
 # --- co-management (and the grid's part of co-evaluation) --------------------------------------------
 
 
+def actions_window(m: Month) -> tuple[date, date]:
+    """Due in the six months up to the month's end, and not after today."""
+    start, end = months_to_end(m, 6)
+    return start, min(end, timezone.localdate())
+
+
 def actions_on_time(m: Month) -> dict:
     """Follow-up actions due in the six months up to the month's end, closed by their date / due."""
-    counts = governance.actions_on_time_by_compound(
-        m.ids, add_months(m.end, -6), min(m.end, timezone.localdate())
-    )
+    counts = governance.actions_on_time_by_compound(m.ids, *actions_window(m))
     return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
 
 
 def grid_roles_covered(m: Month) -> dict:
     """Core staff roles held on the grids covering the compound at the month's end / core roles."""
-    on = min(m.end - timedelta(days=1), timezone.localdate())
-    held = grids.roles_held_by_grid(m.grid_ids, on)
+    held = grids.roles_held_by_grid(m.grid_ids, at_end(m))
     core = set(StaffRole.values)
     figures = {}
     for cid in m.ids:
@@ -202,7 +226,7 @@ def grid_roles_covered(m: Month) -> dict:
 
 
 def _grid_pairs(m: Month, per_grid, months_back: int = 0) -> dict[int, tuple[int, int]]:
-    start, stop = _until_now(m.first, months_back)
+    start, stop = until_now(m.first, months_back)
     return _per_compound(m.ids, per_grid(m.grid_ids, start, stop), m.covering)
 
 
@@ -272,4 +296,46 @@ FIGURES = {
     "volunteer_hours_per_100": volunteer_hours_per_100,
     "party_member_volunteering": party_member_volunteering,
     "shift_fill_rate": shift_fill_rate,
+}
+
+
+NAMES = {
+    "solicitation_coverage": _("Households answering solicitations"),
+    "vote_participation": _("Owners taking part in votes"),
+    "consultations_held": _("Consultations and owners' assemblies"),
+    "volunteers_per_100": _("Volunteers per 100 households"),
+    "volunteer_hours_per_100": _("Volunteer hours per 100 households"),
+    "party_member_volunteering": _("Party members who served"),
+    "shift_fill_rate": _("Volunteer places filled"),
+    "governing_body_in_office": _("A governing body in office"),
+    "management_in_place": _("A management plan and mode in place"),
+    "actions_on_time": _("Follow-up actions closed on time"),
+    "grid_roles_covered": _("Grid roles held"),
+    "duty_done_rate": _("Duty shifts done"),
+    "incidents_on_time": _("Incidents closed on time"),
+    "rework_rate": _("Incidents sent back (rework)"),
+    "evaluation_response_rate": _("Households rating the service"),
+    "satisfaction": _("Satisfaction score"),
+    "incident_rating": _("Reporters' rating of incidents"),
+    "finance_disclosed": _("Finances disclosed"),
+    "notices_published": _("Notices published"),
+    "fee_collection_rate": _("Fee collection rate"),
+    "minutes_published": _("Meeting minutes published"),
+}
+
+# How a value reads: a flag (1 or 0), a share (0-1, shown as a percentage), else a count or a mean.
+FLAGS = {"governing_body_in_office", "management_in_place", "finance_disclosed"}
+SHARES = {
+    "solicitation_coverage",
+    "vote_participation",
+    "party_member_volunteering",
+    "shift_fill_rate",
+    "actions_on_time",
+    "grid_roles_covered",
+    "duty_done_rate",
+    "incidents_on_time",
+    "rework_rate",
+    "evaluation_response_rate",
+    "fee_collection_rate",
+    "minutes_published",
 }

@@ -39,3 +39,69 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class Level(models.TextChoices):
+    COMPOUND = "compound", _("compound")
+    COMMUNITY = "community", _("community")
+    SUBDISTRICT = "subdistrict", _("subdistrict")
+
+
+def _score_field(label):
+    return models.DecimalField(label, max_digits=4, decimal_places=1, null=True, blank=True)
+
+
+class Snapshot(models.Model):
+    """A place's five-co scores for a month as they were computed, so that trends cost nothing to read.
+
+    `indicators` keeps each indicator's figure and score: [{"code", "value", "records", "score"}],
+    the numbers as strings (Decimal, exact) or null.
+    """
+
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    place_id = models.PositiveBigIntegerField(_("place"))
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    households = models.PositiveIntegerField(_("households"), default=0)
+    overall = _score_field(_("overall"))
+    planning = _score_field(_("co-planning"))
+    building = _score_field(_("co-building"))
+    management = _score_field(_("co-management"))
+    evaluation = _score_field(_("co-evaluation"))
+    sharing = _score_field(_("co-sharing"))
+    indicators = models.JSONField(_("indicators"), default=list)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("five-co snapshot")
+        verbose_name_plural = _("five-co snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "place_id", "period"], name="%(app_label)s_%(class)s_one_per_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "period"], name="%(app_label)s_%(class)s_level_period")]
+
+    def __str__(self):
+        return f"{self.level} {self.place_id} {self.period:%Y-%m}"
+
+
+class FillState(models.TextChoices):
+    STARTED = "started", _("started")
+    DONE = "done", _("done")
+
+
+class Fill(models.Model):
+    """The state of a month's snapshots (as Zulip's analytics FillState): started, or done."""
+
+    period = models.DateField(_("month"), unique=True)
+    state = models.CharField(_("state"), max_length=8, choices=FillState.choices, default=FillState.STARTED)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("five-co fill")
+        verbose_name_plural = _("five-co fills")
+        ordering = ["-period"]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.state}"

@@ -26,6 +26,7 @@ from PIL import Image
 
 from accounts.models import ApiToken
 from config.api import api as ninja_api
+from core.periods import last_full_month, period_label
 from governance import services as governance
 from grid import selectors as grid_selectors
 from property.models import Residency
@@ -284,6 +285,15 @@ MATRIX = {
         "committee",
         "/governance/notices",
         {"compound": w.estate.compound_a.pk, "kind": "progress", "title": "屋面维修进展", "body": "已开工"},
+    ),
+    "POST /governance/five-co/recompute": lambda w: Call(
+        "officer",
+        "/governance/five-co/recompute",
+        {
+            "subdistrict": w.estate.subdistrict.pk,
+            "period": period_label(last_full_month(w.today)),
+            "reason": "补录十月公示",
+        },
     ),
     "POST /governance/solicitations": lambda w: Call(
         "committee",

@@ -153,14 +153,19 @@ def leaderboard_rows(signups) -> list[dict]:
 # --- figures per compound, for the five-co index (reports) -------------------------------------------
 
 
+def volunteer_homes(compound_ids, on):
+    """Homes in the compounds, on the day, of approved volunteers."""
+    return Residency.objects.filter(
+        in_force(on),
+        household__building__compound_id__in=compound_ids,
+        resident__volunteer__status=RegistrationStatus.APPROVED,
+    )
+
+
 def volunteers_living_by_compound(compound_ids, on) -> dict[int, int]:
-    """Approved volunteers with a home in each compound on the day."""
+    """Of volunteer_homes(), the volunteers per compound."""
     return dict(
-        Residency.objects.filter(
-            in_force(on),
-            household__building__compound_id__in=compound_ids,
-            resident__volunteer__status=RegistrationStatus.APPROVED,
-        )
+        volunteer_homes(compound_ids, on)
         .values_list("household__building__compound_id")
         .annotate(n=Count("resident_id", distinct=True))
         .order_by()
@@ -182,14 +187,19 @@ def hours_by_compound(compound_ids, start, end) -> dict[int, Decimal]:
     return hours
 
 
-def party_members_serving_by_compound(compound_ids, on, since) -> dict[int, tuple[int, int]]:
-    """Party-member residents living in each compound: (those who checked in on a shift since, all)."""
+def party_member_homes(compound_ids, on, since):
+    """Homes in the compounds, on the day, of party members, each with `served`: checked in on a
+    shift since `since`."""
     served = Signup.objects.filter(volunteer__resident_id=OuterRef("resident_id"), checked_in_at__gte=since)
+    return Residency.objects.filter(
+        in_force(on), household__building__compound_id__in=compound_ids, resident__is_party_member=True
+    ).annotate(served=Exists(served))
+
+
+def party_members_serving_by_compound(compound_ids, on, since) -> dict[int, tuple[int, int]]:
+    """Of party_member_homes(): (those who served, all) per compound."""
     rows = (
-        Residency.objects.filter(
-            in_force(on), household__building__compound_id__in=compound_ids, resident__is_party_member=True
-        )
-        .annotate(served=Exists(served))
+        party_member_homes(compound_ids, on, since)
         .values("household__building__compound_id")
         .annotate(
             serving=Count("resident_id", distinct=True, filter=Q(served=True)),
@@ -200,11 +210,16 @@ def party_members_serving_by_compound(compound_ids, on, since) -> dict[int, tupl
     return {r["household__building__compound_id"]: (r["serving"], r["members"]) for r in rows}
 
 
-def places_filled_by_compound(compound_ids, start, end) -> dict[int, tuple[int, int]]:
-    """Shifts of each compound starting in [start, end), not cancelled: (places confirmed, places)."""
-    shifts = Shift.objects.filter(
+def shifts_held(compound_ids, start, end):
+    """The compounds' shifts starting in [start, end), not cancelled."""
+    return Shift.objects.filter(
         compound_id__in=compound_ids, starts_at__gte=start, starts_at__lt=end
     ).exclude(status=ShiftStatus.CANCELLED)
+
+
+def places_filled_by_compound(compound_ids, start, end) -> dict[int, tuple[int, int]]:
+    """Shifts of each compound starting in [start, end), not cancelled: (places confirmed, places)."""
+    shifts = shifts_held(compound_ids, start, end)
     places = dict(shifts.values_list("compound_id").annotate(n=Sum("capacity")).order_by())
     confirmed = dict(
         Signup.objects.filter(shift__in=shifts, status=SignupStatus.CONFIRMED)
@@ -213,3 +228,18 @@ def places_filled_by_compound(compound_ids, start, end) -> dict[int, tuple[int, 
         .order_by()
     )
     return {cid: (confirmed.get(cid, 0), n) for cid, n in places.items()}
+
+
+def hours_by_community(community_ids, start, end) -> dict[int, Decimal]:
+    """Hours credited on each community's shifts that started in [start, end)."""
+    hours: dict[int, Decimal] = {}
+    served = (
+        served_between(start, end)
+        .filter(shift__community_id__in=community_ids)
+        .values_list(
+            "shift__community_id", "checked_in_at", "checked_out_at", "shift__starts_at", "shift__ends_at"
+        )
+    )
+    for community_id, *times in served:
+        hours[community_id] = hours.get(community_id, Decimal(0)) + hours_served(*times)
+    return hours

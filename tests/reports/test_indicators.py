@@ -124,21 +124,21 @@ def test_scores_per_co_from_the_indicators_built(estate, committee):
     notice(estate.compound_a, date(2026, 11, 5))
     notice(estate.compound_a, date(2026, 11, 6), kind="finance")  # disclosed (100); two notices (100)
     scores = selectors.compound_scores([estate.compound_a.pk], MONTH)[estate.compound_a.pk]
-    by_code = {r["indicator"].code: r["score"] for r in scores["indicators"]}
+    by_code = {code: r["score"] for code, r in scores.indicators.items()}
     assert by_code["notices_published"] == D("100.0")
     assert by_code["finance_disclosed"] == D("100.0")
     assert by_code["fee_collection_rate"] is None  # no bills: left out
     assert by_code["minutes_published"] is None  # no meetings: left out
-    assert scores["scores"]["sharing"] == D("100.0")
+    assert scores.scores["sharing"] == D("100.0")
     # co-management: a committee in office (100), no management plan (0), no grid covering it so no
     # role held (0); actions, duty and incidents have no records and are left out: (100 + 0 + 0) / 3
-    assert scores["scores"]["management"] == D("33.3")
+    assert scores.scores["management"] == D("33.3")
     # co-planning: nobody answered a solicitation (0 of 7 households), no consultation (0), no vote
-    assert scores["scores"]["planning"] == D("0.0")
-    assert scores["scores"]["evaluation"] is None  # no round, no rated incident: no score, never 0
+    assert scores.scores["planning"] == D("0.0")
+    assert scores.scores["evaluation"] is None  # no round, no rated incident: no score, never 0
     # co-building: no volunteer among 7 households (0), no hours (0); no party member, no shift: left out
-    assert scores["scores"]["building"] == D("0.0")
-    assert scores["overall"] == D("33.3")  # (100 + 33.3 + 0 + 0) / 4
+    assert scores.scores["building"] == D("0.0")
+    assert scores.overall == D("33.3")  # (100 + 33.3 + 0 + 0) / 4
 
 
 def test_the_figures_cost_the_same_queries_for_3_or_30_compounds(estate, worker, django_assert_num_queries):

@@ -1,0 +1,125 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from reports.models import Co, Level
+
+
+class PlaceFilter(Schema):
+    compound: int | None = None
+    community: int | None = None
+    subdistrict: int | None = None
+    period: str | None = Field(None, description="YYYY-MM; default the last full month")
+
+
+class TrendFilter(PlaceFilter):
+    months: int = Field(12, ge=1, le=36)
+
+
+class RecordsFilter(PlaceFilter):
+    indicator: str = Field(min_length=1, max_length=40)
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+class PlaceOut(Schema):
+    id: int
+    name: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    value: Decimal | None
+    target: Decimal | None
+    weight: Decimal | None
+    score: Decimal | None
+    lower_is_better: bool
+    sufficient: bool
+    records: str = Field(description="The API path listing the records behind the value")
+
+
+class CoOut(Schema):
+    co: Co
+    name: str
+    score: Decimal | None
+    change: Decimal | None = Field(description="Against the month before")
+    indicators: list[IndicatorOut]
+
+
+class ChildOut(Schema):
+    id: int
+    name: str
+    households: int
+    overall: Decimal | None
+    scores: dict[str, Decimal | None]
+
+
+class FiveCoOut(Schema):
+    period: str
+    level: Level
+    place: PlaceOut
+    households: int
+    overall: Decimal | None
+    change: Decimal | None
+    scores: list[CoOut]
+    children: list[ChildOut]
+
+
+class MonthOut(Schema):
+    period: str
+    filled: bool = Field(description="False for a past month not kept yet")
+    overall: Decimal | None
+    scores: dict[str, Decimal | None]
+
+
+class TrendOut(Schema):
+    level: Level
+    place: PlaceOut
+    months: list[MonthOut]
+
+
+class RecordOut(Schema):
+    kind: str
+    id: int
+    title: str
+    at: datetime | date | None
+    detail: str
+    page: str | None
+
+
+class RecordsOut(Schema):
+    indicator: str
+    name: str
+    count: int
+    items: list[RecordOut]
+
+
+class RecomputeIn(Schema):
+    subdistrict: int
+    period: str = Field(description="YYYY-MM, a month that has ended")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class AlertFilter(Schema):
+    community: int | None = None
+    subdistrict: int | None = None
+
+
+class AlertOut(Schema):
+    kind: str
+    label: str
+    compound: int | None
+    community: int
+    name: str = Field(description="The compound's name, or the grid's for a grid's alert")
+    community_name: str
+    since: datetime | date | None
+    detail: str
+    fix: str = Field(description="The page where it is fixed")
+    fix_label: str
+
+
+class AlertsOut(Schema):
+    items: list[AlertOut]
+    count: int

@@ -1,0 +1,115 @@
+"""Writes of the five-co index: a month's snapshots (filled by beat) and an audited recompute."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_officer_of
+from accounts.services import audit_record
+from core.errors import Forbidden, Invalid
+from core.periods import month_start
+from property.models import Community, Compound
+from reports import selectors
+from reports.models import Fill, FillState, Level, Snapshot
+
+
+def _month_closed(period: date, field: str = "period") -> None:
+    if period != month_start(period) or not selectors.is_filled(period):
+        raise Invalid(
+            _("Only a month that has ended can be kept; the month in progress is computed."), field=field
+        )
+
+
+def _write(level: str, rows: dict, period: date, now) -> None:
+    Snapshot.objects.bulk_create(
+        Snapshot(
+            level=level, place_id=pk, period=period, computed_at=now, **selectors.snapshot_fields(scores)
+        )
+        for pk, scores in rows.items()
+    )
+
+
+def _roll_ups_write(period: date, communities, now) -> None:
+    """The rows of the communities given and of their subdistricts, from their compounds' stored
+    rows, replaced at once (a place with no compound has a row with no score)."""
+    places = list(communities.values_list("pk", "subdistrict_id"))
+    by_community = {pk: [] for pk, _s in places}
+    by_subdistrict = {s: [] for _pk, s in places}
+    compounds = dict(Compound.objects.filter(community__in=communities).values_list("pk", "community_id"))
+    subdistrict_of = dict(places)
+    for s in Snapshot.objects.filter(level=Level.COMPOUND, period=period, place_id__in=compounds):
+        scores = selectors.from_snapshot(s)
+        by_community[compounds[s.place_id]].append(scores)
+        by_subdistrict[subdistrict_of[compounds[s.place_id]]].append(scores)
+    with transaction.atomic():
+        for level, members in ((Level.COMMUNITY, by_community), (Level.SUBDISTRICT, by_subdistrict)):
+            Snapshot.objects.filter(level=level, period=period, place_id__in=members).delete()
+            _write(level, {pk: selectors.roll_up(rows) for pk, rows in members.items()}, period, now)
+
+
+def snapshots_fill(*, period: date) -> Fill:
+    """Keep a past month's scores of every compound, community and subdistrict.
+
+    Idempotent and resumable: compounds are written in chunks, each in its own transaction, and a
+    run writes only the compounds not written yet; the roll-ups are replaced in one transaction at
+    the end. A month once done is not filled again (recomputing is snapshot_recompute).
+    """
+    _month_closed(period)
+    now = timezone.now()
+    fill, _created = Fill.objects.get_or_create(period=period, defaults={"started_at": now})
+    if fill.state == FillState.DONE:
+        return fill
+    every = list(Compound.objects.order_by("pk").values_list("pk", flat=True))
+    done = set(
+        Snapshot.objects.filter(level=Level.COMPOUND, period=period).values_list("place_id", flat=True)
+    )
+    missing = [pk for pk in every if pk not in done]
+    chunk = settings.FIVE_CO_FILL_CHUNK
+    for start in range(0, len(missing), chunk):
+        ids = missing[start : start + chunk]
+        rows = selectors.compound_scores(ids, period)
+        with transaction.atomic():
+            _write(Level.COMPOUND, rows, period, now)
+    _roll_ups_write(period, Community.objects.all(), now)
+    fill.state, fill.finished_at = FillState.DONE, timezone.now()
+    fill.save(update_fields=["state", "finished_at"])
+    return fill
+
+
+@transaction.atomic
+def snapshot_recompute(*, actor, subdistrict, period: date, reason: str) -> Snapshot | None:
+    """Recompute a past month of a subdistrict (its compounds, communities and itself) from the
+    records as they are now, replacing what was kept; audited with the reason and both overall scores."""
+    if not is_officer_of(actor, subdistrict):
+        raise Forbidden(_("Only the subdistrict's officers recompute its past months."))
+    _month_closed(period)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Say why the month is recomputed."), field="reason")
+    now = timezone.now()
+    compound_ids = list(
+        Compound.objects.filter(community__subdistrict=subdistrict)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    before = Snapshot.objects.filter(level=Level.SUBDISTRICT, place_id=subdistrict.pk, period=period).first()
+    Snapshot.objects.filter(level=Level.COMPOUND, period=period, place_id__in=compound_ids).delete()
+    _write(Level.COMPOUND, selectors.compound_scores(compound_ids, period), period, now)
+    _roll_ups_write(period, Community.objects.filter(subdistrict=subdistrict), now)
+    after = Snapshot.objects.filter(level=Level.SUBDISTRICT, place_id=subdistrict.pk, period=period).first()
+    audit_record(
+        actor=actor,
+        action="five_co.recompute",
+        obj=subdistrict,
+        data={
+            "period": f"{period:%Y-%m}",
+            "compounds": len(compound_ids),
+            "reason": reason,
+            "overall_before": None if before is None or before.overall is None else str(before.overall),
+            "overall_after": None if after is None or after.overall is None else str(after.overall),
+        },
+    )
+    return after

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("records/", views.records, name="records"),
+    path("alerts/", views.alert_list, name="alerts"),
+]

@@ -1,0 +1,218 @@
+"""Pages of the five-co view: the dashboard of a place and the records behind an indicator."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.errors import Forbidden, Invalid
+from core.periods import add_months, period_label
+from reports import charts, selectors
+from reports.indicators import FLAGS, NAMES, SHARES
+from reports.models import Co, Level
+from reports.records import RECORDS
+
+CO_CSS = {co: f"co-{co}" for co in Co.values}
+
+
+class PlaceForm(forms.Form):
+    compound = forms.IntegerField(required=False, min_value=1)
+    community = forms.IntegerField(required=False, min_value=1)
+    subdistrict = forms.IntegerField(required=False, min_value=1)
+    period = forms.CharField(required=False, max_length=7)
+
+
+def _place(request):
+    """(level, place, month) from the query string, as the API reads it; bad or hidden is 404."""
+    form = PlaceForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    d = form.cleaned_data
+    try:
+        level, place = selectors.place_for(
+            request.user, compound=d["compound"], community=d["community"], subdistrict=d["subdistrict"]
+        )
+        return level, place, selectors.period_or_default(d["period"])
+    except Forbidden as refused:
+        raise PermissionDenied(refused.message) from refused
+    except Invalid as bad:
+        raise Http404 from bad
+
+
+def _trend_charts(trend):
+    labels = [f"{p:%m}" for p, _s in trend]
+    months = [s for _p, s in trend]
+    scores = charts.line_chart(
+        labels,
+        [("overall", "overall", [s.overall if s else None for s in months])]
+        + [(Co(co).label, CO_CSS[co], [s.scores.get(co) if s else None for s in months]) for co in Co.values],
+    )
+
+    def rate(code):
+        values = []
+        for s in months:
+            row = s.indicators.get(code) if s else None
+            values.append(row["value"] * 100 if row and row["value"] is not None else None)
+        return values
+
+    rates = charts.line_chart(
+        labels,
+        [
+            (NAMES["fee_collection_rate"], "rate-fees", rate("fee_collection_rate")),
+            (NAMES["incidents_on_time"], "rate-incidents", rate("incidents_on_time")),
+        ],
+    )
+    rows = [
+        {
+            "period": period_label(p),
+            "overall": s.overall if s else None,
+            "scores": [s.scores.get(co) if s else None for co in Co.values],
+            "fees": rate_value(s, "fee_collection_rate"),
+            "incidents": rate_value(s, "incidents_on_time"),
+        }
+        for p, s in trend
+    ]
+    return scores, rates, rows
+
+
+def shown(code, value) -> str:
+    """An indicator's value as a person reads it: shares as percentages, flags as yes or no."""
+    if value is None:
+        return "—"
+    if code in FLAGS and value in (0, 1):
+        return _("yes") if value == 1 else _("no")
+    if code in SHARES or code in FLAGS:  # a flag rolled up: the share of households where it holds
+        return f"{(value * 100).quantize(Decimal('0.1'))}%"
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+def rate_value(scores, code):
+    row = scores.indicators.get(code) if scores else None
+    return None if not row or row["value"] is None else row["value"] * 100
+
+
+@login_required
+def dashboard(request):
+    """The five-co index of a place: its scores, the places below it shaded, 12 months of trend."""
+    level, place, first = _place(request)
+    index = selectors.place_index(level, place, first)
+    trend = selectors.trend(level, place.pk, first, 12)
+    scores_chart, rates_chart, trend_rows = _trend_charts(trend)
+    here = reverse("reports:dashboard")
+    for co in index["scores"]:
+        co["bar"] = charts.bar(co["score"])
+        co["band"] = charts.band(co["score"])
+        for indicator in co["indicators"]:
+            query = selectors.place_query(level, place.pk, first, indicator=indicator["code"])
+            indicator["page"] = f"{reverse('reports:records')}?{query}"
+            indicator["band"] = charts.band(indicator["score"])
+            indicator["shown"] = shown(indicator["code"], indicator["value"])
+            indicator["target_shown"] = shown(indicator["code"], indicator["target"])
+    for child in index["children"]:
+        query = selectors.place_query(index["child_level"], child["id"], first)
+        child["cells"] = [
+            {
+                "co": co,
+                "score": child["scores"].get(co),
+                "band": charts.band(child["scores"].get(co)),
+                "url": f"{here}?{query}#{co}",
+            }
+            for co in Co.values
+        ]
+        child["url"] = f"{here}?{query}"
+        child["band"] = charts.band(child["overall"])
+    context = {
+        "index": index,
+        "level": level,
+        "place": place,
+        "period": first,
+        "overall_band": charts.band(index["overall"]),
+        "previous": f"{here}?{selectors.place_query(level, place.pk, add_months(first, -1))}",
+        "next": f"{here}?{selectors.place_query(level, place.pk, add_months(first, 1))}"
+        if add_months(first, 1) <= selectors.month_start_today()
+        else None,
+        "cos": [(co, Co(co).label) for co in Co.values],
+        "scores_chart": scores_chart,
+        "rates_chart": rates_chart,
+        "trend_rows": trend_rows,
+        "up": _up(level, place, first),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _up(level, place, first):
+    """The place one level up, when the user reads it."""
+    if level == Level.COMPOUND:
+        parent_level, parent_id = Level.COMMUNITY, place.community_id
+    elif level == Level.COMMUNITY:
+        parent_level, parent_id = Level.SUBDISTRICT, place.subdistrict_id
+    else:
+        return None
+    return (
+        parent_level,
+        parent_id,
+        f"{reverse('reports:dashboard')}?{selectors.place_query(parent_level, parent_id, first)}",
+    )
+
+
+@login_required
+def records(request):
+    """The records behind one indicator of a place's month, each linked to its page."""
+    code = request.GET.get("indicator", "")
+    if code not in RECORDS:
+        raise Http404
+    level, place, first = _place(request)
+    queryset, row = selectors.place_records(level, place.pk, first, code)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    context = {
+        "name": NAMES[code],
+        "code": code,
+        "place": place,
+        "period": first,
+        "page": page,
+        "rows": [row(obj) for obj in page.object_list],
+        "back": f"{reverse('reports:dashboard')}?{selectors.place_query(level, place.pk, first)}",
+        "query": selectors.place_query(level, place.pk, first, indicator=code),
+    }
+    return render(request, "reports/records.html", context)
+
+
+@login_required
+def alert_list(request):
+    """The gap alerts of the worker's community or the officer's subdistrict, each with its fix."""
+    form = PlaceForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    try:
+        level, place = selectors.alert_place(
+            request.user,
+            community=form.cleaned_data["community"],
+            subdistrict=form.cleaned_data["subdistrict"],
+        )
+    except Forbidden as refused:
+        raise PermissionDenied(refused.message) from refused
+    except Invalid as bad:
+        raise Http404 from bad
+    items = selectors.alert_list(level, place)
+    counts = {}
+    for item in items:
+        counts.setdefault(item["kind"], [item["label"], 0])[1] += 1
+    kind = request.GET.get("kind", "")
+    shown = [i for i in items if i["kind"] == kind] if kind in counts else items
+    base = f"{reverse('reports:alerts')}?{urlencode({level: place.pk})}"
+    context = {
+        "place": place,
+        "items": shown,
+        "total": len(items),
+        "kinds": [(k, label, n, f"{base}&kind={k}") for k, (label, n) in counts.items()],
+        "kind": kind if kind in counts else "",
+        "all_url": base,
+    }
+    return render(request, "reports/alerts.html", context)

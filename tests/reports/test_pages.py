@@ -1,0 +1,84 @@
+"""The five-co pages: the dashboard of each role's place from the snapshots (a pinned number of
+queries whatever the places), the drill-down to the records behind an indicator."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.periods import add_months, last_full_month
+from grid.models import Incident
+from reports import services
+from reports.models import Fill, Snapshot
+from tests.factories import CompoundFactory, HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def last_month():
+    return last_full_month(timezone.localdate())
+
+
+def fill_year():
+    last = last_month()
+    for k in range(11, -1, -1):
+        services.snapshots_fill(period=add_months(last, -k))
+
+
+def test_the_officer_dashboard_reads_the_snapshots_in_a_fixed_number_of_queries(
+    client, estate, officer, django_assert_num_queries
+):
+    client.force_login(officer)
+    for extra in (0, 8):
+        for i in range(extra):
+            compound = CompoundFactory(community__subdistrict=estate.subdistrict, name=f"小区{i}")
+            HouseholdFactory(building__compound=compound)
+        Snapshot.objects.all().delete()
+        Fill.objects.all().delete()
+        fill_year()
+        # session 1, user 1, posts 2; the subdistrict 1; its two months 1; the communities 1 and their
+        # month 1; twelve months of trend 1
+        with django_assert_num_queries(9):
+            page = client.get("/reports/")
+        assert page.status_code == 200
+    html = page.content.decode()
+    assert "幸福社区" in html and "和平社区" in html
+    assert html.count("<svg") >= 2 + 5  # two charts, a bar per co-
+
+
+def test_a_committee_member_sees_their_compound_and_not_another(client, estate, committee):
+    client.force_login(committee.members.get(role="director").resident.user)
+    mine = client.get("/reports/")
+    assert mine.status_code == 200 and estate.compound_a.name in mine.content.decode()
+    assert client.get("/reports/", {"compound": estate.compound_b.pk}).status_code == 404
+    assert client.get("/reports/", {"community": estate.community_a.pk}).status_code == 404
+
+
+def test_a_cleaner_has_no_dashboard(client, cleaner):
+    client.force_login(cleaner)
+    assert client.get("/reports/").status_code == 403
+
+
+def test_a_score_drills_down_to_the_overdue_incident_behind_it(
+    client, estate, worker, grids, category, owner
+):
+    first = last_month()
+    deadline = timezone.make_aware(timezone.datetime(first.year, first.month, 10, 12))
+    incident = Incident.objects.create(
+        grid=grids.a,
+        category=category,
+        place="北门",
+        description="垃圾堆放",
+        reporter=owner,
+        reported_at=deadline - timedelta(days=3),
+        status="rectifying",
+        unit=grids.cleaning,
+        deadline=deadline,
+    )
+    client.force_login(worker)
+    page = client.get("/reports/", {"community": estate.community_a.pk}).content.decode()
+    link = f"/reports/records/?community={estate.community_a.pk}&amp;period={first:%Y-%m}&amp;indicator=incidents_on_time"
+    assert link in page
+    records = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'href="/grid/incidents/{incident.pk}/"' in records
+    assert client.get(f"/grid/incidents/{incident.pk}/").status_code == 200
