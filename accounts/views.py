@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.home import panels_for
 from accounts.roles import roles_of
 
 
@@ -26,7 +27,8 @@ def lockout_response(request, original_response=None, credentials=None):
 
 @login_required
 def home(request):
-    """Each role sees what it can do; the links come from the roles the user holds."""
+    """Each role sees its place's numbers first (panels other apps provide), then what it can do."""
     roles = roles_of(request.user)
     role_names = {r["role"] for r in roles}
-    return render(request, "home.html", {"roles": roles, "role_names": role_names})
+    context = {"roles": roles, "role_names": role_names, "panels": panels_for(request.user)}
+    return render(request, "home.html", context)

@@ -3,7 +3,7 @@
 import argparse
 import importlib
 
-BENCHMARKS = ["households_list", "billing", "signups", "daily_report"]
+BENCHMARKS = ["households_list", "billing", "signups", "daily_report", "five_co"]
 
 
 def main():

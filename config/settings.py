@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # After the monthly billing run (01:00 on the 1st); daily, so that an interrupted fill resumes.
     "five-co-snapshots": {"task": "reports.tasks.snapshots_fill_due", "schedule": crontab(minute=0, hour=3)},
+    # 街道每周情况通报: Mondays, for the ISO week that ended on Sunday.
+    "weekly-bulletins": {
+        "task": "reports.tasks.bulletins_publish_weekly",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
 }
 
 # --- auth -------------------------------------------------------------------------------

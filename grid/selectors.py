@@ -388,3 +388,14 @@ def inspections_by_community(community_ids, first, end, start, stop) -> dict[int
         .order_by()
     )
     return {cid: (inspections.get(cid, 0), findings.get(cid, 0)) for cid in {*inspections, *findings}}
+
+
+def incidents_now(grid_ids, since, now) -> dict[str, int]:
+    """For the home page: incidents of the grids reported since `since`, open now, and overdue now."""
+    reported = Q(reported_at__gte=since)
+    still_open = ~Q(status__in=[IncidentStatus.CLOSED, IncidentStatus.REJECTED])
+    return Incident.objects.filter(grid_id__in=grid_ids).aggregate(
+        opened=Count("id", filter=reported),
+        open=Count("id", filter=still_open),
+        overdue=Count("id", filter=overdue_at(now)),
+    )

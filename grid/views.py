@@ -255,6 +255,7 @@ def daily_report(request):
     context = {
         "report": report,
         "community": community,
+        "communities": [c for c in communities.order_by("name", "pk") if can_read_reports(request.user, c)],
         "day": day,
         "roles": dict(StaffRole.choices),
         "gaps": gaps,

@@ -1,6 +1,6 @@
 """Demo data of the estate register and fees. Deterministic, and idempotent by natural keys.
 
-The seed_demo command (governance) runs this and every other app's demo data."""
+The seed_demo command (reports) runs this and every other app's demo data."""
 
 import random
 from dataclasses import dataclass, field

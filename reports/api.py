@@ -7,12 +7,14 @@ from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import period_label, period_parse
 from property.selectors import subdistricts_visible
-from reports import selectors, services
+from reports import bulletin, selectors, services
 from reports.indicators import NAMES
 from reports.records import RECORDS
 from reports.schemas import (
     AlertFilter,
     AlertsOut,
+    BulletinFilter,
+    BulletinOut,
     FiveCoOut,
     PlaceFilter,
     RecomputeIn,
@@ -90,3 +92,10 @@ def alert_list(request, filters: Query[AlertFilter]):
     )
     items = selectors.alert_list(level, place)
     return {"items": items, "count": len(items)}
+
+
+@router.get("/bulletins", response={200: BulletinOut, **READ_ERRORS}, by_alias=True)
+def bulletin_read(request, filters: Query[BulletinFilter]):
+    """街道每周情况通报: the published bulletin of the week, or the week's figures computed now."""
+    subdistrict, week = bulletin.place_and_week(request.user, filters.subdistrict, filters.week)
+    return bulletin.bulletin_for(subdistrict, week)

@@ -1,5 +1,6 @@
 """The five-co index: indicators (data with documented defaults) and the scores kept for each month."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +106,27 @@ class Fill(models.Model):
 
     def __str__(self):
         return f"{self.period:%Y-%m} {self.state}"
+
+
+class Bulletin(models.Model):
+    """A subdistrict's weekly bulletin (街道每周情况通报) as published: kept, never recomputed."""
+
+    subdistrict = models.ForeignKey(
+        "property.Subdistrict", on_delete=models.PROTECT, related_name="+", verbose_name=_("subdistrict")
+    )
+    week = models.DateField(_("week"), help_text=_("The Monday the ISO week starts on."))
+    published_at = models.DateTimeField(_("published at"))
+    data = models.JSONField(_("figures"), encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("weekly bulletin")
+        verbose_name_plural = _("weekly bulletins")
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subdistrict", "week"], name="%(app_label)s_%(class)s_one_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subdistrict_id} {self.week}"

@@ -123,3 +123,95 @@ class AlertOut(Schema):
 class AlertsOut(Schema):
     items: list[AlertOut]
     count: int
+
+
+class BulletinFilter(Schema):
+    subdistrict: int | None = None
+    week: str | None = Field(None, description="YYYY-Www (ISO week); default the last full week")
+
+
+class WeekIncidentsOut(Schema):
+    opened: int
+    closed: int
+    due: int = Field(description="Deadline in the week (按期结案率's denominator)")
+    closed_on_time: int = Field(description="Of those due, closed by their deadline")
+    overdue: int = Field(description="Past their deadline and open at the week's end")
+    on_time_rate: Decimal | None
+    median_hours_to_close: Decimal | None
+
+
+class WeekDutyOut(Schema):
+    planned: int
+    done: int
+    late: int
+    missed: int
+
+
+class WeekFeesOut(Schema):
+    collected: Decimal = Field(description="Payments received in the week")
+    billed: Decimal
+    paid: Decimal
+    collection_rate: Decimal | None = Field(description="Paid / billed for the month's bills")
+
+
+class FiveCoFiguresOut(Schema):
+    overall: Decimal | None
+    change: Decimal | None
+
+
+class AgainstOut(Schema):
+    incidents_opened: int
+    incidents_closed: int
+    on_time_rate: Decimal | None
+    duty_done: int
+    volunteer_hours: Decimal
+    fees_collected: Decimal
+
+
+class WeekFiguresOut(Schema):
+    incidents: WeekIncidentsOut
+    duty: WeekDutyOut
+    inspections: int
+    findings: int
+    volunteer_hours: Decimal
+    meetings: int
+    votes_closed: int
+    fees: WeekFeesOut
+    overdue_units: int = Field(description="Units with an incident overdue at the week's end")
+    against_last_week: AgainstOut
+
+
+class CommunityWeekOut(WeekFiguresOut):
+    id: int
+    name: str
+    rank: int
+    five_co: FiveCoFiguresOut
+
+
+class ActOnOut(Schema):
+    compound: int
+    name: str
+    change: Decimal
+    indicator: str | None
+    indicator_name: str
+    indicator_change: Decimal | None
+
+
+class ListedUnitOut(Schema):
+    id: int
+    name: str
+    overdue: int
+
+
+class BulletinOut(Schema):
+    week: str
+    from_: date = Field(alias="from")
+    to: date
+    subdistrict: PlaceOut
+    month: str = Field(description="The five-co month the bulletin quotes")
+    published_at: datetime | None
+    communities: list[CommunityWeekOut]
+    ranking: list[int]
+    totals: WeekFiguresOut
+    act_on: list[ActOnOut]
+    overdue_units: list[ListedUnitOut]

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,10 +11,11 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_officer_of
 from accounts.services import audit_record
 from core.errors import Forbidden, Invalid
-from core.periods import month_start
+from core.periods import last_full_week, month_start, week_start
 from property.models import Community, Compound
 from reports import selectors
-from reports.models import Fill, FillState, Level, Snapshot
+from reports.bulletin import bulletin_data
+from reports.models import Bulletin, Fill, FillState, Level, Snapshot
 
 
 def _month_closed(period: date, field: str = "period") -> None:
@@ -113,3 +115,20 @@ def snapshot_recompute(*, actor, subdistrict, period: date, reason: str) -> Snap
         },
     )
     return after
+
+
+def bulletin_publish(*, subdistrict, week: date):
+    """Publish the subdistrict's bulletin of an ended ISO week, once: a published bulletin is kept as
+    it was (a later run, or a record entered late, changes nothing)."""
+    if week != week_start(week) or week > last_full_week(timezone.localdate()):
+        raise Invalid(_("Only a week that has ended is published."), field="week")
+    found = Bulletin.objects.filter(subdistrict=subdistrict, week=week).first()
+    if found is not None:
+        return found
+    data = bulletin_data(subdistrict, week)
+    published = timezone.now()
+    data["published_at"] = DjangoJSONEncoder().default(published)  # as the API reads it back
+    bulletin, _created = Bulletin.objects.get_or_create(
+        subdistrict=subdistrict, week=week, defaults={"published_at": published, "data": data}
+    )
+    return bulletin

@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from core.periods import add_months, last_full_month
+from core.periods import add_months, last_full_month, last_full_week, week_label
+from property.models import Subdistrict
 from reports import services
 from reports.models import Fill, FillState
 
@@ -17,3 +18,13 @@ def snapshots_fill_due() -> list[str]:
         )
     )
     return [f"{services.snapshots_fill(period=m).period:%Y-%m}" for m in sorted(months)]
+
+
+@shared_task
+def bulletins_publish_weekly() -> list[str]:
+    """Beat, Mondays at 07:00: publish every subdistrict's bulletin of the last full ISO week."""
+    week = last_full_week(timezone.localdate())
+    return [
+        f"{services.bulletin_publish(subdistrict=s, week=week).subdistrict_id} {week_label(week)}"
+        for s in Subdistrict.objects.order_by("pk")
+    ]

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("records/", views.records, name="records"),
     path("alerts/", views.alert_list, name="alerts"),
+    path("bulletin/", views.bulletin_page, name="bulletin"),
+    path("bulletin.docx", views.bulletin_download, name="bulletin_docx"),
 ]

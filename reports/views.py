@@ -1,5 +1,6 @@
 """Pages of the five-co view: the dashboard of a place and the records behind an indicator."""
 
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -7,14 +8,15 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden, Invalid
-from core.periods import add_months, period_label
-from reports import charts, selectors
+from core.periods import add_months, last_full_week, period_label, week_label
+from reports import bulletin, bulletin_text, charts, docx, selectors
 from reports.indicators import FLAGS, NAMES, SHARES
 from reports.models import Co, Level
 from reports.records import RECORDS
@@ -216,3 +218,56 @@ def alert_list(request):
         "all_url": base,
     }
     return render(request, "reports/alerts.html", context)
+
+
+def _bulletin(request):
+    form = BulletinForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    try:
+        subdistrict, week = bulletin.place_and_week(
+            request.user, form.cleaned_data["subdistrict"], form.cleaned_data["week"] or None
+        )
+    except Forbidden as refused:
+        raise PermissionDenied(refused.message) from refused
+    except Invalid as bad:
+        raise Http404 from bad
+    return subdistrict, week, bulletin.bulletin_for(subdistrict, week)
+
+
+class BulletinForm(forms.Form):
+    subdistrict = forms.IntegerField(required=False, min_value=1)
+    week = forms.CharField(required=False, max_length=8)
+
+
+@login_required
+def bulletin_page(request):
+    """街道每周情况通报: prints on A4; the same figures as the .docx and the API."""
+    subdistrict, week, data = _bulletin(request)
+    head, rows = bulletin_text.rows_for(data)
+    query = urlencode({"subdistrict": subdistrict.pk, "week": data["week"]})
+    here = reverse("reports:bulletin")
+    context = {
+        "data": data,
+        "headline": bulletin_text.headline(data),
+        "head": head,
+        "rows": rows,
+        "against": data["totals"]["against_last_week"],
+        "docx": f"{reverse('reports:bulletin_docx')}?{query}",
+        "previous": f"{here}?{urlencode({'subdistrict': subdistrict.pk, 'week': week_label(week - timedelta(days=7))})}",
+        "next": f"{here}?{urlencode({'subdistrict': subdistrict.pk, 'week': week_label(week + timedelta(days=7))})}"
+        if week + timedelta(days=7) <= last_full_week(timezone.localdate())
+        else None,
+    }
+    return render(request, "reports/bulletin.html", context)
+
+
+@login_required
+def bulletin_download(request):
+    subdistrict, _week, data = _bulletin(request)
+    response = HttpResponse(
+        docx.bulletin_docx(data),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{subdistrict.pk}-{data["week"]}.docx"'
+    return response

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.periods import add_months, last_full_month
 from grid.models import Incident
-from reports import services
+from reports import selectors, services
 from reports.models import Fill, Snapshot
 from tests.factories import CompoundFactory, HouseholdFactory
 
@@ -82,3 +82,46 @@ def test_a_score_drills_down_to_the_overdue_incident_behind_it(
     records = client.get(link.replace("&amp;", "&")).content.decode()
     assert f'href="/grid/incidents/{incident.pk}/"' in records
     assert client.get(f"/grid/incidents/{incident.pk}/").status_code == 200
+
+
+def test_the_home_pages_open_with_their_places_numbers(
+    client, estate, officer, worker, committee, cleaner, grids, category, owner
+):
+    Incident.objects.create(
+        grid=grids.a,
+        category=category,
+        place="北门",
+        description="x",
+        reporter=owner,
+        reported_at=timezone.now() - timedelta(days=2),
+        status="rectifying",
+        unit=grids.cleaning,
+        deadline=timezone.now() - timedelta(hours=1),
+    )
+    services.snapshots_fill(period=last_month())
+    kept = Snapshot.objects.get(level="subdistrict", period=last_month())
+    client.force_login(officer)
+    home = client.get("/").content.decode()
+    assert 'data-testid="home-numbers"' in home and estate.subdistrict.name in home
+    assert str(kept.overall if kept.overall is not None else "—") in home
+    alerts = len(selectors.alert_list("subdistrict", estate.subdistrict))
+    assert f"<strong>{alerts}</strong>" in home
+    client.force_login(worker)
+    home = client.get("/").content.decode()
+    assert estate.community_a.name in home and "1" in home
+    client.force_login(committee.members.get(role="director").resident.user)
+    home = client.get("/").content.decode()
+    assert 'data-testid="home-numbers"' in home and estate.compound_a.name in home
+    assert "/reports/alerts/" not in home  # the alerts are the worker's and the officer's
+    client.force_login(cleaner)
+    assert 'data-testid="home-numbers"' not in client.get("/").content.decode()
+
+
+def test_the_daily_report_offers_the_communities_of_the_reader(client, estate, officer, worker):
+    client.force_login(officer)
+    page = client.get("/grid/reports/daily/", {"community": estate.community_b.pk}).content.decode()
+    assert f'<option value="{estate.community_b.pk}" selected>' in page
+    assert f'<option value="{estate.community_a.pk}">' in page
+    client.force_login(worker)
+    page = client.get("/grid/reports/daily/").content.decode()
+    assert '<select name="community"' not in page  # one community: nothing to choose

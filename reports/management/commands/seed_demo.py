@@ -1,6 +1,7 @@
-"""Build the demo subdistrict and its accounts. Running it again changes nothing.
+"""Build the demo subdistrict and its accounts, with a year of five-co history. Running it again
+changes nothing.
 
-It lives in governance, the app that may read all the others: each app seeds its own part.
+It lives in reports, the app that may read all the others: each app seeds its own part.
 """
 
 from django.core.management.base import BaseCommand
@@ -10,11 +11,15 @@ from django.utils import timezone
 from governance.demo import seed_governance
 from grid.demo import seed_grid
 from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate, seed_fees
+from reports.demo import seed_history
 from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
-    help = "Create the demo subdistrict (estate, fees, volunteers, self-governance, grids) and demo accounts."
+    help = (
+        "Create the demo subdistrict (estate, fees, volunteers, self-governance, grids, a year of five-co"
+        " history) and demo accounts."
+    )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
@@ -25,9 +30,12 @@ class Command(BaseCommand):
             accounts += seed_volunteers(estate, timezone.now())
             accounts += seed_governance(estate, timezone.now())
             accounts += seed_grid(estate, timezone.now())
+            movement = seed_history(estate, today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
         )
+        for direction, names in movement.items():
+            self.stdout.write(f"  five-co history, {direction}: {'、'.join(names)}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, description in accounts:
             self.stdout.write(f"  {username:<12} {description}")

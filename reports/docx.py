@@ -1,0 +1,66 @@
+"""The weekly bulletin as a Word document (.docx), as offices circulate it (python-docx)."""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from reports.bulletin_text import headline, percent, rows_for
+
+
+def _font(document) -> None:
+    style = document.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(10.5)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def bulletin_docx(data: dict) -> bytes:
+    document = Document()
+    _font(document)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+    document.add_heading(headline(data), level=1)
+    document.add_paragraph(
+        _("Week %(week)s: %(start)s to %(end)s")
+        % {"week": data["week"], "start": data["from"], "end": data["to"]}
+    )
+    header, rows = rows_for(data)
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    document.add_heading(_("Act on"), level=2)
+    if not data["act_on"]:
+        document.add_paragraph(_("No compound's score fell."))
+    for entry in data["act_on"]:
+        line = _("%(name)s: overall %(change)s") % {"name": entry["name"], "change": entry["change"]}
+        if entry["indicator"]:
+            line += _("; most fallen: %(indicator)s (%(fall)s)") % {
+                "indicator": entry["indicator_name"],
+                "fall": entry["indicator_change"],
+            }
+        document.add_paragraph(line, style="List Bullet")
+    document.add_heading(_("Units on the overdue list"), level=2)
+    if not data["overdue_units"]:
+        document.add_paragraph(_("None."))
+    for unit in data["overdue_units"]:
+        document.add_paragraph(
+            _("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]},
+            style="List Bullet",
+        )
+    rate = percent(data["totals"]["incidents"]["on_time_rate"])
+    document.add_paragraph(_("On-time closure across the subdistrict: %(rate)s") % {"rate": rate})
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
