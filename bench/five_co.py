@@ -271,6 +271,13 @@ def run(seconds: float = 10.0) -> None:
     print("         query counts the same for the big and the small subdistrict")
 
 
+def _python(env, code: str):
+    done = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"five_co benchmark failed:\n{done.stderr[-3000:]}")
+    return done
+
+
 def _create(env) -> None:
     import psycopg
 

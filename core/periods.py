@@ -37,10 +37,15 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# Years Gongzhi records: the arithmetic on months and weeks (a year back, a week before) stays
+# within what `date` holds, and a year like 0001 is bad input, not a 500.
+YEARS = range(2000, 3000)
+
+
 def period_parse(value: str, *, field: str = "period") -> date:
     """'2026-01' -> date(2026, 1, 1); anything else is invalid input naming the field."""
     match = PERIOD_RE.match(value or "")
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) not in YEARS:
         raise Invalid(_("Give the period as YYYY-MM, e.g. 2026-01."), field=field)
     return date(int(match[1]), int(match[2]), 1)
 
@@ -89,7 +94,7 @@ def week_parse(value: str, *, field: str = "week") -> date:
     """'2026-W48' -> the Monday of that ISO week; anything else is invalid input naming the field."""
     match = WEEK_RE.match(value or "")
     try:
-        if match is None:
+        if match is None or int(match[1]) not in YEARS:
             raise ValueError
         return date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:

@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grid.models import Category, Grid, IncidentStatus, Unit
+from grid.models import Category, Grid, IncidentStatus, StaffRole, Unit
 
 FINDING_ROWS = 3
 
@@ -70,3 +71,21 @@ class BoardFilter(forms.Form):
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
+
+
+class StaffForm(forms.Form):
+    """Put a staff member on a grid: someone holding a post of that kind in the community."""
+
+    role = forms.ChoiceField(label=_("role"), choices=StaffRole.choices)
+    user = forms.ModelChoiceField(label=_("staff member"), queryset=None)
+    unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.order_by("name"))
+    started_on = forms.DateField(
+        label=_("from"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = lambda user: user.display_name

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
-from accounts.permissions import MANAGING_ROLES, staff_scope
+from accounts.models import User
+from accounts.permissions import MANAGING_ROLES, posts_in_force, staff_scope
 from core.periods import day_bounds
 from grid.models import (
     ChecklistItem,
@@ -78,16 +79,26 @@ def grid_gaps(grids):
     return out
 
 
-def overdue_units(now=None, days: int = 90):
-    """Units with at least GRID_OVERDUE_LIST_THRESHOLD overdue incidents in the last `days` days,
-    with their figures: the published list (黑名单) the subdistrict's report asks for."""
+def overdue_units(now=None, days: int = 90, subdistrict_id: int | None = None):
+    """Units with at least GRID_OVERDUE_LIST_THRESHOLD overdue incidents in the `days` days before
+    `now`, with their figures: the published list (黑名单) the subdistrict's report asks for.
+    With a subdistrict, only its grids' incidents count (its weekly bulletin)."""
     now = now or timezone.now()
     since = now - timedelta(days=days)
+    marks = Q(overdue_marks__at__gte=since, overdue_marks__at__lt=now)
+    incidents = Q()
+    if subdistrict_id is not None:
+        marks &= Q(overdue_marks__incident__grid__community__subdistrict_id=subdistrict_id)
+        incidents = Q(incidents__grid__community__subdistrict_id=subdistrict_id)
     units = (
         Unit.objects.annotate(
-            overdue=Count("overdue_marks", filter=Q(overdue_marks__at__gte=since), distinct=True),
-            dispatched=Count("incidents", filter=Q(incidents__reported_at__gte=since), distinct=True),
-            open_overdue=Count("incidents", filter=overdue_at(now, "incidents"), distinct=True),
+            overdue=Count("overdue_marks", filter=marks, distinct=True),
+            dispatched=Count(
+                "incidents",
+                filter=incidents & Q(incidents__reported_at__gte=since, incidents__reported_at__lt=now),
+                distinct=True,
+            ),
+            open_overdue=Count("incidents", filter=incidents & overdue_at(now, "incidents"), distinct=True),
         )
         .filter(overdue__gte=settings.GRID_OVERDUE_LIST_THRESHOLD)
         .order_by("-overdue", "name")
@@ -398,4 +409,21 @@ def incidents_now(grid_ids, since, now) -> dict[str, int]:
         opened=Count("id", filter=reported),
         open=Count("id", filter=still_open),
         overdue=Count("id", filter=overdue_at(now)),
+    )
+
+
+def staff_candidates(grid):
+    """Who may be put on the grid: holders of a grid staff post in its community (or, for squads
+    and stations, its subdistrict)."""
+    posts = (
+        posts_in_force()
+        .filter(role__in=StaffRole.values)
+        .filter(Q(community_id=grid.community_id) | Q(subdistrict_id=grid.community.subdistrict_id))
+    )
+    return User.objects.filter(pk__in=posts.values("user_id")).order_by("name", "username", "pk")
+
+
+def assignments_of(grid) -> list:
+    return list(
+        assignments_in_force().filter(grid=grid).select_related("user", "unit").order_by("role", "pk")
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("duty/<int:shift_id>/end/", views.duty_end, name="end"),
     path("findings/<int:finding_id>/incident/", views.finding_incident, name="finding_incident"),
     path("grids/<int:grid_id>/inspect/", views.inspect, name="inspect"),
+    path("grids/<int:grid_id>/staff/", views.grid_staff, name="staff"),
     path("incidents/", views.board, name="board"),
     path("incidents/new/", views.incident_new, name="incident_new"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),

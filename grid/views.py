@@ -11,10 +11,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
 from core.periods import days_bounds
 from grid import selectors, services
-from grid.forms import BoardFilter, EndForm, IncidentForm, StepForm
+from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
 from grid.permissions import can_read_reports, can_run_grid, current_assignments
 from property.selectors import communities_visible
@@ -243,10 +244,16 @@ def incident_step(request, incident_id: int, action: str):
 def daily_report(request):
     """社区每日巡查报告, printable."""
     communities = communities_visible(request.user)
-    community = communities.filter(pk=request.GET.get("community") or 0).first() or communities.first()
+    asked = request.GET.get("community", "")
+    community = (
+        communities.filter(pk=int(asked)).first() if asked.isdigit() else None
+    ) or communities.first()
     if community is None or not can_read_reports(request.user, community):
         return render(request, "403.html", status=403)
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    except ValueError:  # well formed but no such day (2026-02-30)
+        day = timezone.localdate()
     report = selectors.daily_report(community, day)
     gaps = [
         (g, [StaffRole(r).label for r in missing])
@@ -281,3 +288,25 @@ def incident_photo(request, incident_id: int):
 
 
 _PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@login_required
+def grid_staff(request, grid_id: int):
+    """A grid's staff in post, and putting someone on it (the fix of a grid missing a role)."""
+    grid = get_object_or_404(selectors.grids_visible(request.user).select_related("community"), pk=grid_id)
+    if not can_manage_community(request.user, grid.community):
+        return render(request, "403.html", status=403)
+    people = selectors.staff_candidates(grid)
+    form = StaffForm(request.POST or None, people=people, initial={"role": request.GET.get("role")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_assign(actor=request.user, grid=grid, **form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The staff member is on the grid."))
+            return redirect("grid:staff", grid_id=grid.pk)
+    in_post = selectors.assignments_of(grid)
+    missing = [StaffRole(r).label for r in StaffRole if r not in {a.role for a in in_post}]
+    context = {"grid": grid, "form": form, "in_post": in_post, "missing": missing}
+    return render(request, "grid/staff.html", context)

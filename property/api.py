@@ -47,6 +47,8 @@ from property.schemas import (
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdOut,
+    ManagementPlanIn,
+    ManagementPlanOut,
     PaymentIn,
     PaymentOut,
     ReminderIn,
@@ -125,6 +127,17 @@ def compound_update(request, compound_id: int, payload: CompoundPatch):
             raise Invalid(_("This field cannot be empty."), field=name)
     services.compound_update(actor=request.user, compound=compound, changes=changes)
     return selectors.compounds_detailed(request.user).get(pk=compound_id)
+
+
+@router.post(
+    "/compounds/{compound_id}/management-plans",
+    response={201: ManagementPlanOut, **errors(401, 403, 404, 409, 422)},
+)
+def management_plan_adopt(request, compound_id: int, payload: ManagementPlanIn):
+    """后期管理方案: record the plan the compound adopted (the latest adopted is in force)."""
+    compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
+    plan = services.management_plan_adopt(actor=request.user, compound=compound, **payload.dict())
+    return Status(201, plan)
 
 
 @router.get("/buildings", response={200: list[BuildingOut], **LIST_ERRORS})

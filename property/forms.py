@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from property.models import PaymentMethod, Relation, ReminderChannel
+from property.models import ManagementMode, PaymentMethod, Relation, ReminderChannel
 
 
 class ResidentForm(forms.Form):
@@ -44,3 +44,18 @@ class PaymentForm(forms.Form):
 class ReminderForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=ReminderChannel.choices)
     outcome = forms.CharField(label=_("outcome"), max_length=200, required=False)
+
+
+class ManagementPlanForm(forms.Form):
+    adopted_on = forms.DateField(
+        label=_("adopted on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    management_mode = forms.ChoiceField(label=_("management mode"), choices=ManagementMode.choices)
+    text = forms.CharField(
+        label=_("what the plan says"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Who manages, how fees are set and collected, how the common parts are kept."),
+    )

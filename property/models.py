@@ -631,7 +631,11 @@ class Payment(models.Model):
                 condition=Q(credit__gte=0, credit__lte=F("amount")),
             ),
         ]
-        indexes = [models.Index(fields=["household", "received_at"], name="property_payment_household")]
+        indexes = [
+            models.Index(fields=["household", "received_at"], name="property_payment_household"),
+            # what a compound collected in a period: the weekly bulletin, the day's takings
+            models.Index(fields=["compound", "received_at"], name="property_payment_compound"),
+        ]
 
     def __str__(self):
         return self.receipt_no

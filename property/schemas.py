@@ -56,6 +56,19 @@ class CompoundPatch(Schema):
     management_mode: ManagementMode | None = None
 
 
+class ManagementPlanIn(Schema):
+    adopted_on: date
+    text: str = Field(min_length=1, max_length=20000)
+    management_mode: ManagementMode | None = Field(None, description="The mode the plan settles, if any")
+
+
+class ManagementPlanOut(Schema):
+    id: int
+    compound: int = Field(alias="compound_id")
+    adopted_on: date
+    text: str
+
+
 class CompoundOut(Schema):
     id: int
     community: int = Field(alias="community_id")

@@ -356,8 +356,12 @@ def amounts_collected_by_compound(compound_ids, period_start: date) -> dict[int,
     billed = dict(
         bills.values_list("household__building__compound_id").annotate(total=Sum("amount")).order_by()
     )
+    # The bills' own filters on the allocations (not `bill__in=<subquery>`): PostgreSQL then walks
+    # from the compounds' buildings to their bills and allocations instead of joining every one.
     paid = dict(
-        PaymentAllocation.objects.filter(bill__in=bills.values("id"))
+        PaymentAllocation.objects.filter(
+            bill__household__building__compound_id__in=compound_ids, bill__period_start=period_start
+        )
         .values_list("bill__household__building__compound_id")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -409,21 +413,15 @@ def collected_by_community(community_ids, start, end) -> dict[int, Decimal]:
 
 def amounts_collected_by_community(community_ids, period_start: date) -> dict[int, tuple[Decimal, Decimal]]:
     """Of the bills of one period: (paid, billed) amounts per community (collection_rate's amount rate)."""
-    bills = Bill.objects.filter(
-        household__building__compound__community_id__in=community_ids, period_start=period_start
+    community_of = dict(
+        Compound.objects.filter(community_id__in=community_ids).values_list("pk", "community_id")
     )
-    billed = dict(
-        bills.values_list("household__building__compound__community_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    paid = dict(
-        PaymentAllocation.objects.filter(bill__in=bills.values("id"))
-        .values_list("bill__household__building__compound__community_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    return {cid: (paid.get(cid, Decimal(0)), total) for cid, total in billed.items()}
+    by_compound = amounts_collected_by_compound(list(community_of), period_start)
+    out: dict[int, tuple[Decimal, Decimal]] = {}
+    for cid, (paid, billed) in by_compound.items():
+        before = out.get(community_of[cid], (Decimal(0), Decimal(0)))
+        out[community_of[cid]] = (before[0] + paid, before[1] + billed)
+    return out
 
 
 def compound_names(compound_ids) -> list[tuple[int, str]]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, principal_forget
@@ -16,6 +17,7 @@ from property.models import (
     Community,
     Compound,
     Household,
+    ManagementPlan,
     Relation,
     Residency,
     Resident,
@@ -218,3 +220,22 @@ def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
 
 def _jsonable(values: dict) -> dict:
     return {k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in values.items()}
+
+
+@transaction.atomic
+def management_plan_adopt(
+    *, actor, compound: Compound, adopted_on: date, text: str, management_mode: str | None = None
+) -> ManagementPlan:
+    """后期管理方案: the compound's post-renovation management plan as adopted on a day (the latest
+    adopted is in force), with the management mode it settles, if it settles one."""
+    compound = Compound.objects.select_for_update().select_related("community").get(pk=compound.pk)
+    require_register(actor, compound.community)
+    if adopted_on > timezone.localdate():
+        raise Invalid(_("A plan is recorded once it has been adopted."), field="adopted_on")
+    plan = ManagementPlan(compound=compound, adopted_on=adopted_on, text=(text or "").strip())
+    if not plan.text:
+        raise Invalid(_("Write what the plan says."), field="text")
+    _insert(plan, actor=actor, action="management_plan.adopt", data={"adopted_on": str(adopted_on)})
+    if management_mode and management_mode != compound.management_mode:
+        compound_update(actor=actor, compound=compound, changes={"management_mode": management_mode})
+    return plan

@@ -9,6 +9,7 @@ urlpatterns = [
     path("communities/<int:community_id>/", views.community_detail, name="community"),
     path("compounds/<int:compound_id>/", views.compound_detail, name="compound"),
     path("compounds/<int:compound_id>/households/", views.household_list, name="households"),
+    path("compounds/<int:compound_id>/plan/", views.management_plan_new, name="plan_new"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("households/<int:household_id>/residents/add/", views.resident_add, name="resident_add"),
     path("households/<int:household_id>/fees/", views.household_fees, name="household_fees"),

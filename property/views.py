@@ -15,9 +15,9 @@ from accounts.permissions import can_manage_fees
 from core import periods
 from core.errors import DomainError, add_to_form
 from property import billing, selectors, services
-from property.forms import PaymentForm, ReminderForm, ResidentForm
+from property.forms import ManagementPlanForm, PaymentForm, ReminderForm, ResidentForm
 from property.models import Bill, BillStatus
-from property.permissions import can_manage_household, phone_for_viewer
+from property.permissions import can_manage_household, can_manage_register, phone_for_viewer
 
 
 @login_required
@@ -42,11 +42,13 @@ def compound_detail(request, compound_id: int):
     compound = get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
     buildings = compound.buildings.annotate(household_count=Count("households")).order_by("name")
     plans = list(compound.management_plans.all())
-    return render(
-        request,
-        "property/compound_detail.html",
-        {"compound": compound, "buildings": buildings, "plan": plans[0] if plans else None},
-    )
+    context = {
+        "compound": compound,
+        "buildings": buildings,
+        "plan": plans[0] if plans else None,
+        "can_manage": can_manage_register(request.user, compound.community),
+    }
+    return render(request, "property/compound_detail.html", context)
 
 
 @login_required
@@ -244,3 +246,21 @@ def compound_fees(request, compound_id: int):
         "households": selectors.arrears(bills, today)[:50] if can_see_households else [],
     }
     return render(request, "property/compound_fees.html", context)
+
+
+@login_required
+def management_plan_new(request, compound_id: int):
+    """后期管理方案: record the plan a renovated compound adopted and the mode it settles."""
+    compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
+    if not can_manage_register(request.user, compound.community):
+        return render(request, "403.html", status=403)
+    form = ManagementPlanForm(request.POST or None, initial={"management_mode": compound.management_mode})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.management_plan_adopt(actor=request.user, compound=compound, **form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The management plan is recorded."))
+            return redirect("property:compound", compound_id=compound.pk)
+    return render(request, "property/management_plan_form.html", {"compound": compound, "form": form})

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.periods import add_months, days_bounds, last_full_month
+from core.periods import days_bounds, last_full_month, months_before
 from governance import selectors as governance
 from governance.models import NoticeKind
 from grid import selectors as grids
@@ -45,10 +45,10 @@ FIX_LABELS = {
     AlertKind.NO_GOVERNING_BODY: gettext_lazy("Set up an election"),
     AlertKind.TERM_ENDED: gettext_lazy("Set up an election"),
     AlertKind.TERM_ENDING: gettext_lazy("Set up an election"),
-    AlertKind.NO_MANAGEMENT_PLAN: gettext_lazy("Open the compound"),
+    AlertKind.NO_MANAGEMENT_PLAN: gettext_lazy("Record the management plan"),
     AlertKind.NO_PROPERTY_SERVICE: gettext_lazy("Put hiring a property service to the vote"),
     AlertKind.LOW_COLLECTION: gettext_lazy("Open fee collection"),
-    AlertKind.GRID_ROLE_MISSING: gettext_lazy("Open the daily report"),
+    AlertKind.GRID_ROLE_MISSING: gettext_lazy("Put someone on the grid"),
     AlertKind.ACTIONS_OVERDUE: gettext_lazy("Open the actions"),
     AlertKind.INCIDENTS_OVERDUE: gettext_lazy("Open the overdue incidents"),
     AlertKind.NO_FINANCE_DISCLOSURE: gettext_lazy("Publish a finance disclosure"),
@@ -102,10 +102,10 @@ def _governance(compounds, ids, today: date) -> list[dict]:
     ended = governance.committees_ended(ids, today)
     horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
     ending = {b.compound_id: b for b in governance.committees_ending(ids, today, horizon)}
-    since = add_months(today, -3)
+    since = months_before(today, 3)
     met = governance.meetings_by_compound(ids, *days_bounds(since, today + timedelta(days=1)))
     overdue = governance.actions_overdue_by_compound(ids, today)
-    start6 = add_months(today, -6)
+    start6 = months_before(today, 6)
     disclosed = governance.notices_by_compound(
         ids, start6, today + timedelta(days=1), kind=NoticeKind.FINANCE
     )
@@ -157,7 +157,7 @@ def _management(compounds, ids, today: date) -> list[dict]:
     for c in compounds:
         if c.pk not in renovated:
             continue
-        fix = _url("property:compound", c.pk)
+        fix = _url("property:plan_new", c.pk)
         if c.pk not in planned:
             out.append(
                 _alert(
@@ -210,7 +210,7 @@ def _grids(community_ids, now) -> list[dict]:
     out = []
     for grid, missing in grids.grid_gaps(grid_list):
         detail = "、".join(str(role.label) for role in missing)
-        fix = _url("grid:daily_report", community=grid.community_id)
+        fix = _url("grid:staff", grid.pk, role=missing[0].value)
         out.append(
             _alert(AlertKind.GRID_ROLE_MISSING, None, grid.community, None, detail, fix, name=grid.name)
         )

@@ -63,7 +63,7 @@ def five_co_records(request, filters: Query[RecordsFilter]):
     if filters.indicator not in RECORDS:
         raise Invalid(_("No such indicator."), field="indicator")
     level, place, first = _place(request, filters)
-    queryset, row = selectors.place_records(level, place.pk, first, filters.indicator)
+    queryset, row = selectors.place_records(request.user, level, place, first, filters.indicator)
     page = queryset[filters.offset : filters.offset + filters.limit]
     return {
         "indicator": filters.indicator,

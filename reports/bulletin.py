@@ -50,8 +50,9 @@ def _hours(seconds: float) -> Decimal:
     return Decimal(seconds / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def week_figures(community_ids, monday: date) -> dict[int, dict]:
-    """Each community's figures for the ISO week starting on `monday`."""
+def week_figures(community_ids, monday: date, collection: dict | None = None) -> dict[int, dict]:
+    """Each community's figures for the ISO week starting on `monday` (`collection` keeps the
+    month's collection rates when two weeks fall in the same month)."""
     first, end = week_bounds(monday)
     start, stop = days_bounds(first, end)
     incidents = grids.incidents_by_community(community_ids, start, stop)
@@ -63,7 +64,10 @@ def week_figures(community_ids, monday: date) -> dict[int, dict]:
     votes = governance.votes_closed_by_community(community_ids, start, stop)
     collected = register.collected_by_community(community_ids, start, stop)
     month = first.replace(day=1)
-    rates = register.amounts_collected_by_community(community_ids, month)
+    collection = {} if collection is None else collection
+    if month not in collection:
+        collection[month] = register.amounts_collected_by_community(community_ids, month)
+    rates = collection[month]
     out = {}
     for cid in community_ids:
         i = incidents.get(cid, {})
@@ -166,8 +170,9 @@ def bulletin(subdistrict, monday: date) -> dict:
     """The bulletin of the subdistrict for the ISO week starting on `monday` (computed now)."""
     communities = list(Community.objects.filter(subdistrict=subdistrict).order_by("name", "pk"))
     ids = [c.pk for c in communities]
-    this_week = week_figures(ids, monday)
-    last_week = week_figures(ids, monday - timedelta(days=7))
+    collection = {}
+    this_week = week_figures(ids, monday, collection)
+    last_week = week_figures(ids, monday - timedelta(days=7), collection)
     first, end = week_bounds(monday)
     month = last_full_month(end)  # the latest month whole by the week's end
     months = selectors.months_of(Level.COMMUNITY, ids, [month, add_months(month, -1)])
@@ -212,7 +217,7 @@ def bulletin(subdistrict, monday: date) -> dict:
         "act_on": act_on,
         "overdue_units": [
             {"id": u.pk, "name": u.name, "overdue": u.overdue}
-            for u in grids.overdue_units(now=days_bounds(first, end)[1])
+            for u in grids.overdue_units(now=days_bounds(first, end)[1], subdistrict_id=subdistrict.pk)
         ],
     }
 

@@ -17,8 +17,8 @@ from governance.models import Body, Meeting, MeetingKind, Notice, NoticeKind
 from governance.selectors import governing_on
 from grid.models import Category, Grid, Incident, IncidentStatus, Unit
 from property.demo import Estate
-from reports import services
-from reports.models import Fill
+from reports import defaults, services
+from reports.models import Fill, Indicator
 
 MONTHS = 12
 DIRECTIONS = ("improving", "improving", "declining", "declining", "steady")
@@ -31,6 +31,7 @@ def level(direction: str, k: int) -> float:
 
 
 def seed_history(estate: Estate, today: date) -> dict[str, list[str]]:
+    defaults.ensure(Indicator)  # written by a migration; a flushed test database has lost them
     last = last_full_month(today)
     first = add_months(last, -(MONTHS - 1))
     if Fill.objects.filter(period=first).exists():

@@ -1,5 +1,6 @@
 """The weekly bulletin as a Word document (.docx), as offices circulate it (python-docx)."""
 
+import re
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,14 @@ def _font(document) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean(text: str) -> str:
+    """Text as a .docx holds it: XML refuses most control characters (pasted from Excel, say)."""
+    return CONTROL.sub("", text)
+
+
 def bulletin_docx(data: dict) -> bytes:
     document = Document()
     _font(document)
@@ -26,7 +35,7 @@ def bulletin_docx(data: dict) -> bytes:
     section.page_width, section.page_height = Mm(297), Mm(210)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
-    document.add_heading(headline(data), level=1)
+    document.add_heading(_clean(headline(data)), level=1)
     document.add_paragraph(
         _("Week %(week)s: %(start)s to %(end)s")
         % {"week": data["week"], "start": data["from"], "end": data["to"]}
@@ -35,11 +44,11 @@ def bulletin_docx(data: dict) -> bytes:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+        cell.text = _clean(text)
     for row in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
-            cell.text = text
+            cell.text = _clean(text)
     document.add_heading(_("Act on"), level=2)
     if not data["act_on"]:
         document.add_paragraph(_("No compound's score fell."))
@@ -50,13 +59,13 @@ def bulletin_docx(data: dict) -> bytes:
                 "indicator": entry["indicator_name"],
                 "fall": entry["indicator_change"],
             }
-        document.add_paragraph(line, style="List Bullet")
+        document.add_paragraph(_clean(line), style="List Bullet")
     document.add_heading(_("Units on the overdue list"), level=2)
     if not data["overdue_units"]:
         document.add_paragraph(_("None."))
     for unit in data["overdue_units"]:
         document.add_paragraph(
-            _("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]},
+            _clean(_("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]}),
             style="List Bullet",
         )
     rate = percent(data["totals"]["incidents"]["on_time_rate"])

@@ -28,8 +28,8 @@ from volunteers import selectors as volunteering
 class Month:
     """The compounds and month being scored, with the lookups several indicators share (read once)."""
 
-    def __init__(self, compound_ids, first: date):
-        self.ids, self.first = list(compound_ids), first
+    def __init__(self, compound_ids, first: date, *, private: bool = False):
+        self.ids, self.first, self.private = list(compound_ids), first, private
         self.start, self.end = month_bounds(first)
 
     @cached_property
@@ -182,14 +182,14 @@ def volunteer_hours_per_100(m: Month) -> dict:
     return {cid: _per_100(hours.get(cid, 0), m.households.get(cid, 0)) for cid in m.ids}
 
 
-def serving_since(m: Month):
-    """The start of the three months up to the month's end."""
-    return days_bounds(add_months(m.first, -2), m.end)[0]
+def serving_window(m: Month):
+    """The three months up to the month's end, as datetimes."""
+    return days_bounds(add_months(m.first, -2), m.end)
 
 
 def party_member_volunteering(m: Month) -> dict:
     """Party-member residents who served (checked in) in the three months up to the month's end / all of them."""
-    counts = volunteering.party_members_serving_by_compound(m.ids, at_end(m), serving_since(m))
+    counts = volunteering.party_members_serving_by_compound(m.ids, at_end(m), *serving_window(m))
     return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
 
 

@@ -13,7 +13,8 @@ from reports.models import Level
 
 def compounds_readable(user):
     governed = seats(user).filter(body__kind__in=GOVERNING_KINDS).values("body__compound_id")
-    return Compound.objects.filter(staff_scope(user, "community", roles=MANAGING_ROLES) | Q(pk__in=governed))
+    scope = staff_scope(user, "community", roles=MANAGING_ROLES) | Q(pk__in=governed)
+    return Compound.objects.filter(scope).select_related("community")
 
 
 def communities_readable(user):

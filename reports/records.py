@@ -2,10 +2,13 @@
 owning apps and the same windows as reports/indicators.py counts, each record a row with a page.
 
 A records function takes a Month and answers (queryset, row): `row(obj)` gives {"kind", "id",
-"title", "at", "detail", "page"}. Names of people are masked to their first character: the index is
-read by committee members, who do not read the register.
+"title", "at", "detail", "page"}. Names of people are masked to their first character. When the
+month is read by someone who does not work with the register (`m.private`: a committee member), a
+household shows only as its building, people not at all, and incidents only by their category, with
+no page: the figures behind the score, not who did what.
 """
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,19 +28,28 @@ def masked(name: str) -> str:
     return f"{name[:1]}*" if name else ""
 
 
+def _home(household, m: Month) -> str:
+    return household.building.name if m.private else str(household)
+
+
+def _person(name: str, m: Month, anonymous) -> str:
+    return str(anonymous) if m.private else masked(name)
+
+
 def _row(kind, obj, title, at, detail="", page=None) -> dict:
     return {"kind": kind, "id": obj.pk, "title": title, "at": at, "detail": detail, "page": page}
 
 
-def _incident(incident, detail=""):
-    return _row(
-        "incident",
-        incident,
-        f"{incident.category.name} · {incident.place}",
-        incident.deadline or incident.reported_at,
-        detail or incident.get_status_display(),
-        reverse("grid:incident", args=[incident.pk]),
-    )
+def _incident(incident, m: Month, detail=""):
+    if m.private:  # an incident of a grid the reader does not work on: its kind, not its place
+        title, page = incident.category.name, None
+    else:
+        title, page = (
+            f"{incident.category.name} · {incident.place}",
+            reverse("grid:incident", args=[incident.pk]),
+        )
+    when = incident.deadline or incident.reported_at
+    return _row("incident", incident, title, when, detail or incident.get_status_display(), page)
 
 
 def _meeting(meeting):
@@ -70,7 +82,7 @@ def solicitation_coverage(m: Month):
             a,
             a.solicitation.title,
             a.answered_at,
-            str(a.household),
+            _home(a.household, m),
             reverse("governance:solicitation", args=[a.solicitation_id]),
         )
 
@@ -99,15 +111,17 @@ def consultations_held(m: Month):
 # --- co-building ----------------------------------------------------------------------------------------
 
 
-def _volunteer_home(r):
-    return _row("volunteer", r, masked(r.resident.name), r.started_on, str(r.household))
-
-
 def volunteers_per_100(m: Month):
     homes = volunteering.volunteer_homes(m.ids, ind.at_end(m)).select_related(
         "resident", "household__building__compound"
     )
-    return homes.order_by("household_id", "id"), _volunteer_home
+
+    def row(r):
+        return _row(
+            "volunteer", r, _person(r.resident.name, m, _("a volunteer")), r.started_on, _home(r.household, m)
+        )
+
+    return homes.order_by("household_id", "id"), row
 
 
 def _shift_row(shift, detail):
@@ -130,20 +144,22 @@ def volunteer_hours_per_100(m: Month):
 
     def row(s):
         hours = volunteering.credited_hours(s)
-        detail = _("%(name)s, %(hours)s h") % {"name": masked(s.volunteer.resident.name), "hours": hours}
+        name = _person(s.volunteer.resident.name, m, _("a volunteer"))
+        detail = _("%(name)s, %(hours)s h") % {"name": name, "hours": hours}
         return {**_shift_row(s.shift, detail), "kind": "signup", "id": s.pk}
 
     return signups.order_by("shift__starts_at", "id"), row
 
 
 def party_member_volunteering(m: Month):
-    homes = volunteering.party_member_homes(m.ids, ind.at_end(m), ind.serving_since(m)).select_related(
+    homes = volunteering.party_member_homes(m.ids, ind.at_end(m), *ind.serving_window(m)).select_related(
         "resident", "household__building"
     )
 
     def row(r):
         detail = _("served") if r.served else _("has not served")
-        return _row("party_member", r, masked(r.resident.name), r.started_on, f"{r.household} · {detail}")
+        title = _person(r.resident.name, m, _("a party member"))
+        return _row("party_member", r, title, r.started_on, f"{_home(r.household, m)} · {detail}")
 
     return homes.order_by("household_id", "id"), row
 
@@ -200,7 +216,7 @@ def actions_on_time(m: Month):
             "action", a, a.title, a.due_on, detail, reverse("governance:meeting", args=[a.meeting_id])
         )
 
-    return actions.order_by("due_on", "id"), row
+    return actions.order_by(F("closed_at").asc(nulls_first=True), "due_on", "id"), row
 
 
 def grid_roles_covered(m: Month):
@@ -212,7 +228,11 @@ def grid_roles_covered(m: Month):
 
     def row(a):
         return _row(
-            "post", a, a.grid.name, a.started_on, f"{a.get_role_display()} · {masked(a.user.display_name)}"
+            "post",
+            a,
+            a.grid.name,
+            a.started_on,
+            f"{a.get_role_display()} · {_person(a.user.display_name, m, '')}",
         )
 
     return posts.order_by("grid_id", "role", "id"), row
@@ -234,17 +254,18 @@ def incidents_on_time(m: Month):
 
     def row(i):
         if i.closed_at is None:
-            return _incident(i, _("open past its deadline") if i.deadline < timezone.now() else "")
-        return _incident(i, _("closed on time") if i.closed_at <= i.deadline else _("closed late"))
+            return _incident(i, m, _("open past its deadline") if i.deadline < timezone.now() else "")
+        return _incident(i, m, _("closed on time") if i.closed_at <= i.deadline else _("closed late"))
 
-    return incidents.order_by("deadline", "id"), row
+    # the ones still open come first: they are where to act
+    return incidents.order_by(F("closed_at").asc(nulls_first=True), "deadline", "id"), row
 
 
 def rework_rate(m: Month):
     steps = grids.rework_steps(m.grid_ids, *ind.until_now(m.first)).select_related("incident__category")
 
     def row(step):
-        return {**_incident(step.incident, step.get_action_display()), "kind": "step", "at": step.at}
+        return {**_incident(step.incident, m, step.get_action_display()), "kind": "step", "at": step.at}
 
     return steps.order_by("at", "id"), row
 
@@ -253,7 +274,7 @@ def incident_rating(m: Month):
     incidents = grids.incidents_rated(m.grid_ids, *ind.until_now(m.first, 2)).select_related("category")
 
     def row(i):
-        return _incident(i, _("rated %(n)s") % {"n": i.rating})
+        return _incident(i, m, _("rated %(n)s") % {"n": i.rating})
 
     return incidents.order_by("closed_at", "id"), row
 
@@ -269,7 +290,7 @@ def _latest_ratings(m: Month):
         return _row(
             "rating",
             r,
-            str(r.household),
+            _home(r.household, m),
             r.rated_at,
             _("score %(n)s") % {"n": r.score},
             reverse("governance:evaluation", args=[r.evaluation_id]),
@@ -302,7 +323,7 @@ def fee_collection_rate(m: Month):
 
     def row(b):
         detail = _("billed %(billed)s, paid %(paid)s") % {"billed": b.amount, "paid": b.paid}
-        return _row("bill", b, str(b.household), b.due_on, detail)
+        return _row("bill", b, _home(b.household, m), b.due_on, detail)
 
     return bills.order_by("household_id", "id"), row
 

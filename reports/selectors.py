@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import MANAGING_ROLES, is_staff_of
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.periods import add_months, last_full_month, month_start, period_label, period_parse
 from property.models import Community, Compound, Subdistrict
@@ -295,9 +296,12 @@ def place_index(level: str, place, first: date) -> dict:
     }
 
 
-def place_records(level: str, place_id: int, first: date, code: str):
-    """The records behind one indicator of a place's month: (queryset, row function)."""
-    month = Month(list(compounds_of(level, [place_id])), first)
+def place_records(user, level: str, place, first: date, code: str):
+    """The records behind one indicator of a place's month: (queryset, row function). Read by
+    someone who is not the community's staff (a committee member), they show no one (records.py)."""
+    community = place if level == Level.COMMUNITY else getattr(place, "community", None)
+    private = level == Level.COMPOUND and not is_staff_of(user, community, roles=MANAGING_ROLES)
+    month = Month(list(compounds_of(level, [place.pk])), first, private=private)
     return RECORDS[code](month)
 
 

@@ -25,28 +25,39 @@ def _month_closed(period: date, field: str = "period") -> None:
         )
 
 
-def _write(level: str, rows: dict, period: date, now) -> None:
+def _write(level: str, rows: dict, period: date, now, *, skip_written: bool = False) -> None:
     Snapshot.objects.bulk_create(
-        Snapshot(
-            level=level, place_id=pk, period=period, computed_at=now, **selectors.snapshot_fields(scores)
-        )
-        for pk, scores in rows.items()
+        (
+            Snapshot(
+                level=level, place_id=pk, period=period, computed_at=now, **selectors.snapshot_fields(scores)
+            )
+            for pk, scores in rows.items()
+        ),
+        ignore_conflicts=skip_written,
     )
+
+
+def _lock(period: date, now) -> Fill:
+    """The month's Fill row, locked until the transaction ends: the roll-ups of a fill and a
+    recompute of the same month take turns (on PostgreSQL; SQLite writes one at a time anyway)."""
+    Fill.objects.get_or_create(period=period, defaults={"started_at": now})
+    return Fill.objects.select_for_update().get(period=period)
 
 
 def _roll_ups_write(period: date, communities, now) -> None:
     """The rows of the communities given and of their subdistricts, from their compounds' stored
     rows, replaced at once (a place with no compound has a row with no score)."""
-    places = list(communities.values_list("pk", "subdistrict_id"))
-    by_community = {pk: [] for pk, _s in places}
-    by_subdistrict = {s: [] for _pk, s in places}
-    compounds = dict(Compound.objects.filter(community__in=communities).values_list("pk", "community_id"))
-    subdistrict_of = dict(places)
-    for s in Snapshot.objects.filter(level=Level.COMPOUND, period=period, place_id__in=compounds):
-        scores = selectors.from_snapshot(s)
-        by_community[compounds[s.place_id]].append(scores)
-        by_subdistrict[subdistrict_of[compounds[s.place_id]]].append(scores)
     with transaction.atomic():
+        _lock(period, now)  # read the compounds' rows and replace the roll-ups with nobody between
+        places = list(communities.values_list("pk", "subdistrict_id"))
+        by_community = {pk: [] for pk, _s in places}
+        by_subdistrict = {s: [] for _pk, s in places}
+        compounds = dict(Compound.objects.filter(community__in=communities).values_list("pk", "community_id"))
+        subdistrict_of = dict(places)
+        for s in Snapshot.objects.filter(level=Level.COMPOUND, period=period, place_id__in=compounds):
+            scores = selectors.from_snapshot(s)
+            by_community[compounds[s.place_id]].append(scores)
+            by_subdistrict[subdistrict_of[compounds[s.place_id]]].append(scores)
         for level, members in ((Level.COMMUNITY, by_community), (Level.SUBDISTRICT, by_subdistrict)):
             Snapshot.objects.filter(level=level, period=period, place_id__in=members).delete()
             _write(level, {pk: selectors.roll_up(rows) for pk, rows in members.items()}, period, now)
@@ -74,7 +85,8 @@ def snapshots_fill(*, period: date) -> Fill:
         ids = missing[start : start + chunk]
         rows = selectors.compound_scores(ids, period)
         with transaction.atomic():
-            _write(Level.COMPOUND, rows, period, now)
+            # a recompute (or another fill) may have written some meanwhile: theirs are kept
+            _write(Level.COMPOUND, rows, period, now, skip_written=True)
     _roll_ups_write(period, Community.objects.all(), now)
     fill.state, fill.finished_at = FillState.DONE, timezone.now()
     fill.save(update_fields=["state", "finished_at"])
@@ -92,6 +104,7 @@ def snapshot_recompute(*, actor, subdistrict, period: date, reason: str) -> Snap
     if not reason:
         raise Invalid(_("Say why the month is recomputed."), field="reason")
     now = timezone.now()
+    _lock(period, now)
     compound_ids = list(
         Compound.objects.filter(community__subdistrict=subdistrict)
         .order_by("pk")

@@ -171,7 +171,7 @@ def records(request):
     if code not in RECORDS:
         raise Http404
     level, place, first = _place(request)
-    queryset, row = selectors.place_records(level, place.pk, first, code)
+    queryset, row = selectors.place_records(request.user, level, place, first, code)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     context = {
         "name": NAMES[code],

@@ -97,6 +97,15 @@ MATRIX = {
     "PATCH /property/compounds/{compound_id}": lambda w: Call(
         "worker", f"/property/compounds/{w.estate.compound_a.pk}", {"address": "新华路1号"}
     ),
+    "POST /property/compounds/{compound_id}/management-plans": lambda w: Call(
+        "worker",
+        f"/property/compounds/{w.estate.compound_a.pk}/management-plans",
+        {
+            "adopted_on": str(w.today),
+            "text": "红色物业托管，物业费每月每平方米0.5元",
+            "management_mode": "red_property",
+        },
+    ),
     "POST /property/buildings": lambda w: Call(
         "worker", "/property/buildings", {"compound": w.estate.compound_a.pk, "name": "9号楼", "floors": 6}
     ),

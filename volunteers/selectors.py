@@ -1,9 +1,11 @@
 """Reads about volunteers, scoped and counted in the query."""
 
+from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.functions import Greatest, Least
 
 from accounts.permissions import staff_scope
 from core.periods import in_force
@@ -120,8 +122,21 @@ def hours_served(checked_in_at, checked_out_at, starts_at, ends_at) -> Decimal:
     """THE rule of credited hours: check-in to check-out within the shift's hours, 2 places, rounded down."""
     if checked_in_at is None or checked_out_at is None:
         return Decimal(0)
-    seconds = max((min(checked_out_at, ends_at) - max(checked_in_at, starts_at)).total_seconds(), 0)
+    return hours_of(min(checked_out_at, ends_at) - max(checked_in_at, starts_at))
+
+
+def hours_of(served: timedelta) -> Decimal:
+    """A time served within the shift as credited hours (none when negative), 2 places, rounded down."""
+    seconds = max(served.total_seconds(), 0)
     return (Decimal(seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def within_shift():
+    """hours_served()'s time as a database expression (for many sign-ups at once: one value a row)."""
+    return ExpressionWrapper(
+        Least("checked_out_at", "shift__ends_at") - Greatest("checked_in_at", "shift__starts_at"),
+        output_field=DurationField(),
+    )
 
 
 def points_for(hours: Decimal) -> int:
@@ -178,28 +193,29 @@ def hours_by_compound(compound_ids, start, end) -> dict[int, Decimal]:
     served = (
         served_between(start, end)
         .filter(shift__compound_id__in=compound_ids)
-        .values_list(
-            "shift__compound_id", "checked_in_at", "checked_out_at", "shift__starts_at", "shift__ends_at"
-        )
+        .annotate(served=within_shift())
+        .values_list("shift__compound_id", "served")
     )
-    for compound_id, *times in served:
-        hours[compound_id] = hours.get(compound_id, Decimal(0)) + hours_served(*times)
+    for compound_id, time_served in served:
+        hours[compound_id] = hours.get(compound_id, Decimal(0)) + hours_of(time_served)
     return hours
 
 
-def party_member_homes(compound_ids, on, since):
+def party_member_homes(compound_ids, on, since, until):
     """Homes in the compounds, on the day, of party members, each with `served`: checked in on a
-    shift since `since`."""
-    served = Signup.objects.filter(volunteer__resident_id=OuterRef("resident_id"), checked_in_at__gte=since)
+    shift in [since, until)."""
+    served = Signup.objects.filter(
+        volunteer__resident_id=OuterRef("resident_id"), checked_in_at__gte=since, checked_in_at__lt=until
+    )
     return Residency.objects.filter(
         in_force(on), household__building__compound_id__in=compound_ids, resident__is_party_member=True
     ).annotate(served=Exists(served))
 
 
-def party_members_serving_by_compound(compound_ids, on, since) -> dict[int, tuple[int, int]]:
+def party_members_serving_by_compound(compound_ids, on, since, until) -> dict[int, tuple[int, int]]:
     """Of party_member_homes(): (those who served, all) per compound."""
     rows = (
-        party_member_homes(compound_ids, on, since)
+        party_member_homes(compound_ids, on, since, until)
         .values("household__building__compound_id")
         .annotate(
             serving=Count("resident_id", distinct=True, filter=Q(served=True)),
@@ -236,10 +252,9 @@ def hours_by_community(community_ids, start, end) -> dict[int, Decimal]:
     served = (
         served_between(start, end)
         .filter(shift__community_id__in=community_ids)
-        .values_list(
-            "shift__community_id", "checked_in_at", "checked_out_at", "shift__starts_at", "shift__ends_at"
-        )
+        .annotate(served=within_shift())
+        .values_list("shift__community_id", "served")
     )
-    for community_id, *times in served:
-        hours[community_id] = hours.get(community_id, Decimal(0)) + hours_served(*times)
+    for community_id, time_served in served:
+        hours[community_id] = hours.get(community_id, Decimal(0)) + hours_of(time_served)
     return hours

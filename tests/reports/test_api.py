@@ -137,3 +137,71 @@ def test_recomputing_through_the_api_is_for_officers(api, estate, officer, worke
     this_month = {**body, "period": period_label(date.today().replace(day=1))}
     refused = api(officer).post(URL + "/recompute", this_month, content_type="application/json")
     assert refused.status_code == 422 and "period" in refused.json()["fields"]
+
+
+def test_a_committee_member_sees_the_figures_behind_a_score_not_who_is_behind_them(
+    api, estate, committee, collector, grids, category, owner
+):
+    from decimal import Decimal
+
+    from property.models import Bill, FeeItem
+
+    first = last_month()
+    item = FeeItem.objects.create(
+        compound=estate.compound_a,
+        name="物业服务费",
+        kind="per_household",
+        unit_price=1,
+        effective_from=first,
+    )
+    Bill.objects.create(
+        household=estate.household_a,
+        fee_item=item,
+        period_start=first,
+        months=1,
+        amount=Decimal("80.00"),
+        basis="t",
+        due_on=first,
+    )
+    deadline = timezone.make_aware(timezone.datetime(first.year, first.month, 10, 12))
+    Incident.objects.create(
+        grid=grids.a,
+        category=category,
+        place="3号楼北侧",
+        description="x",
+        reporter=owner,
+        reported_at=deadline - timedelta(days=3),
+        status="rectifying",
+        unit=grids.cleaning,
+        deadline=deadline,
+    )
+    member = api(committee.members.get(role="director").resident.user)
+    query = {"compound": estate.compound_a.pk, "period": period_label(first)}
+    bills = member.get(URL + "/records", {**query, "indicator": "fee_collection_rate"}).json()["items"]
+    assert [b["title"] for b in bills] == [estate.building_a.name]  # the building, not the unit
+    incidents = member.get(URL + "/records", {**query, "indicator": "incidents_on_time"}).json()["items"]
+    assert incidents[0]["title"] == category.name and incidents[0]["page"] is None  # not its place
+    worker = api(estate_worker(estate))
+    bills = worker.get(URL + "/records", {**query, "indicator": "fee_collection_rate"}).json()["items"]
+    assert bills[0]["title"] == str(estate.household_a)
+
+
+def estate_worker(estate):
+    from accounts.models import Post
+
+    return Post.objects.get(role="community_worker", community=estate.community_a).user
+
+
+def test_years_out_of_range_are_bad_input_not_a_server_error(api, client, estate, officer):
+    for path, params in (
+        (URL, {"period": "0001-01"}),
+        (URL + "/trend", {"period": "0001-06"}),
+        (URL + "/records", {"period": "0001-06", "indicator": "notices_published"}),
+        ("/api/v1/governance/bulletins", {"week": "0001-W10"}),
+    ):
+        answer = api(officer).get(path, params)
+        assert answer.status_code == 422, path
+    client.force_login(officer)
+    assert client.get("/reports/", {"period": "0001-12"}).status_code == 404
+    assert client.get("/reports/bulletin/", {"week": "0001-W01"}).status_code == 404
+    assert client.get("/grid/reports/daily/", {"community": "abc", "date": "2026-02-30"}).status_code == 200

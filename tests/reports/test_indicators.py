@@ -233,3 +233,23 @@ def test_co_building_figures_against_hand_counts(estate, worker, volunteer):
     assert indicators.volunteer_hours_per_100(month)[a] == Figure(D("1.83") * 100 / D(2), 2)
     assert indicators.party_member_volunteering(month)[a] == Figure(D(1), 1)
     assert indicators.shift_fill_rate(month)[a] == Figure(D(1) / D(4), 4)
+
+
+def test_party_members_who_served_only_after_the_month_do_not_count_for_it(estate, worker, volunteer):
+    from volunteers.models import ServiceType, Shift, Signup, Volunteer
+
+    v = Volunteer.objects.create(resident=volunteer.resident, community=estate.community_a, status="approved")
+    starts = timezone.make_aware(datetime(2026, 12, 1, 19))  # the day after November ended
+    shift = Shift.objects.create(
+        community=estate.community_a,
+        compound=estate.compound_a,
+        service_type=ServiceType.objects.get(code="patrol"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        meeting_point="北门",
+        capacity=4,
+        created_by=worker,
+    )
+    Signup.objects.create(shift=shift, volunteer=v, status="confirmed", checked_in_at=starts)
+    figure = indicators.party_member_volunteering(Month([estate.compound_a.pk], MONTH))
+    assert figure[estate.compound_a.pk] == Figure(D(0), 1)
