@@ -5,20 +5,25 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.permissions import is_officer_of
 from core.errors import Forbidden, Invalid
-from core.periods import add_months, last_full_week, period_label, week_label
-from reports import bulletin, bulletin_text, charts, docx, selectors
+from core.periods import add_months, last_full_week, period_label, period_parse, week_label
+from property.selectors import subdistricts_visible
+from reports import bulletin, bulletin_text, charts, docx, selectors, services
 from reports.indicators import FLAGS, NAMES, SHARES
 from reports.models import Co, Level
+from reports.permissions import READABLE
 from reports.records import RECORDS
 
 CO_CSS = {co: f"co-{co}" for co in Co.values}
@@ -144,12 +149,15 @@ def dashboard(request):
         "scores_chart": scores_chart,
         "rates_chart": rates_chart,
         "trend_rows": trend_rows,
-        "up": _up(level, place, first),
+        "up": _up(request.user, level, place, first),
+        "can_recompute": level == Level.SUBDISTRICT
+        and selectors.is_filled(first)
+        and is_officer_of(request.user, place),
     }
     return render(request, "reports/dashboard.html", context)
 
 
-def _up(level, place, first):
+def _up(user, level, place, first):
     """The place one level up, when the user reads it."""
     if level == Level.COMPOUND:
         parent_level, parent_id = Level.COMMUNITY, place.community_id
@@ -157,6 +165,8 @@ def _up(level, place, first):
         parent_level, parent_id = Level.SUBDISTRICT, place.subdistrict_id
     else:
         return None
+    if not READABLE[parent_level](user).filter(pk=parent_id).exists():
+        return None  # a committee member reads their compound, not its community
     return (
         parent_level,
         parent_id,
@@ -271,3 +281,36 @@ def bulletin_download(request):
     )
     response["Content-Disposition"] = f'attachment; filename="bulletin-{subdistrict.pk}-{data["week"]}.docx"'
     return response
+
+
+class RecomputeForm(forms.Form):
+    subdistrict = forms.IntegerField(min_value=1)
+    period = forms.CharField(max_length=7)
+    reason = forms.CharField(label=_("why"), max_length=500)
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """An officer recomputes a kept month from the records as they are now, saying why (audited)."""
+    form = RecomputeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the month is recomputed."))
+        return redirect(request.META.get("HTTP_REFERER") or "reports:dashboard")
+    d = form.cleaned_data
+    subdistrict = subdistricts_visible(request.user).filter(pk=d["subdistrict"]).first()
+    if subdistrict is None:
+        raise Http404
+    try:
+        first = period_parse(d["period"])
+        services.snapshot_recompute(
+            actor=request.user, subdistrict=subdistrict, period=first, reason=d["reason"]
+        )
+    except Forbidden as refused:
+        raise PermissionDenied(refused.message) from refused
+    except Invalid as bad:
+        messages.error(request, bad.message)
+    else:
+        messages.success(request, _("The month is recomputed from the records as they are now."))
+    query = urlencode({"subdistrict": subdistrict.pk, "period": d["period"]})
+    return redirect(f"{reverse('reports:dashboard')}?{query}")

@@ -50,6 +50,7 @@ def test_a_committee_member_sees_their_compound_and_not_another(client, estate, 
     client.force_login(committee.members.get(role="director").resident.user)
     mine = client.get("/reports/")
     assert mine.status_code == 200 and estate.compound_a.name in mine.content.decode()
+    assert f"/reports/?community={estate.community_a.pk}" not in mine.content.decode()  # no way up
     assert client.get("/reports/", {"compound": estate.compound_b.pk}).status_code == 404
     assert client.get("/reports/", {"community": estate.community_a.pk}).status_code == 404
 
@@ -125,3 +126,51 @@ def test_the_daily_report_offers_the_communities_of_the_reader(client, estate, o
     client.force_login(worker)
     page = client.get("/grid/reports/daily/").content.decode()
     assert '<select name="community"' not in page  # one community: nothing to choose
+
+
+def test_an_officer_recomputes_a_kept_month_from_the_dashboard_with_a_reason(client, estate, officer, worker):
+    from accounts.models import AuditEvent
+
+    services.snapshots_fill(period=last_month())
+    client.force_login(officer)
+    page = client.get("/reports/").content.decode()
+    assert 'action="/reports/recompute/"' in page
+    body = {
+        "subdistrict": estate.subdistrict.pk,
+        "period": f"{last_month():%Y-%m}",
+        "reason": "十一月公示补录",
+    }
+    done = client.post("/reports/recompute/", body)
+    assert done.status_code == 302
+    assert AuditEvent.objects.get(action="five_co.recompute").data["reason"] == "十一月公示补录"
+    client.force_login(worker)
+    assert 'action="/reports/recompute/"' not in client.get("/reports/").content.decode()
+    assert client.post("/reports/recompute/", body).status_code == 403
+    assert AuditEvent.objects.filter(action="five_co.recompute").count() == 1
+
+
+def test_the_records_list_costs_the_same_queries_for_few_or_many_records(
+    api, estate, worker, grids, category, owner, django_assert_num_queries
+):
+    first = last_month()
+    deadline = timezone.make_aware(timezone.datetime(first.year, first.month, 10, 12))
+    url = "/api/v1/governance/five-co/records"
+    query = {"community": estate.community_a.pk, "period": f"{first:%Y-%m}", "indicator": "incidents_on_time"}
+    for n in (1, 20):
+        for _ in range(n):
+            Incident.objects.create(
+                grid=grids.a,
+                category=category,
+                place="北门",
+                description="x",
+                reporter=owner,
+                reported_at=deadline - timedelta(days=3),
+                status="rectifying",
+                unit=grids.cleaning,
+                deadline=deadline,
+            )
+        client = api(worker)
+        # the token with its user 1 and its last use 1, posts 2, homes 1; the community 1; its
+        # compounds 1; the grids covering them 2; the count 1; the page of incidents with their category 1
+        with django_assert_num_queries(11):
+            assert client.get(url, query).status_code == 200
