@@ -47,6 +47,7 @@ from property.schemas import (
     HouseholdDetailOut,
     HouseholdIn,
     HouseholdOut,
+    HouseholdPatch,
     ManagementPlanIn,
     ManagementPlanOut,
     PaymentIn,
@@ -54,6 +55,7 @@ from property.schemas import (
     ReminderIn,
     ReminderOut,
     ResidencyEndIn,
+    ResidencyIn,
     ResidencyOut,
     ResidentIn,
     ResidentOut,
@@ -174,6 +176,18 @@ def household_create(request, payload: HouseholdIn):
     return Status(201, selectors.household_rows(Household.objects.filter(pk=household.pk)).get())
 
 
+@router.patch("/households/{household_id}", response={200: HouseholdOut, **errors(401, 403, 404, 409, 422)})
+def household_update(request, household_id: int, payload: HouseholdPatch):
+    """Correct a unit: its area with the source, unsold (held by the developer) or not; kept as history."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
+    changes = payload.dict(exclude_unset=True)
+    for name in ("area_source", "is_vacant", "held_by_developer"):
+        if name in changes and changes[name] is None:
+            raise Invalid(_("This field cannot be empty."), field=name)
+    services.household_update(actor=request.user, household=household, changes=changes)
+    return selectors.household_rows(Household.objects.filter(pk=household.pk)).get()
+
+
 @router.get("/households/{household_id}", response={200: HouseholdDetailOut, **errors(401, 404, 422)})
 def household_detail(request, household_id: int):
     household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
@@ -218,6 +232,26 @@ def resident_create(request, payload: ResidentIn):
         actor=request.user, **payload.dict(exclude={"household"}), household=household
     )
     return Status(201, selectors.residents_visible(request.user).get(pk=resident.pk))
+
+
+@router.post("/residencies", response={201: ResidencyOut, **errors(401, 403, 404, 409, 422)})
+def residency_create(request, payload: ResidencyIn):
+    """A registered person gets another unit (owner, family member or tenant) from a date: an owner
+    of several units is one person, and a unit may have several owners."""
+    resident = visible_or_invalid(
+        selectors.residents_visible(request.user), payload.resident, "resident", _("resident")
+    )
+    household = visible_or_invalid(
+        selectors.households_visible(request.user), payload.household, "household", _("household")
+    )
+    residency = services.residency_start(
+        actor=request.user,
+        resident=resident,
+        household=household,
+        relation=payload.relation,
+        started_on=payload.started_on,
+    )
+    return Status(201, residency)
 
 
 @router.post(

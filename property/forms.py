@@ -3,8 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from property.models import ManagementMode, PaymentMethod, Relation, ReminderChannel
+from property.models import AreaSource, ManagementMode, PaymentMethod, Relation, ReminderChannel
 
 
 class ResidentForm(forms.Form):
@@ -59,3 +60,41 @@ class ManagementPlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Who manages, how fees are set and collected, how the common parts are kept."),
     )
+
+
+class HouseholdFactsForm(forms.Form):
+    """A unit's facts corrected: the area with its source, vacant, unsold (held by the developer)."""
+
+    building_area = forms.DecimalField(
+        label=_("building area (m²)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+    )
+    inner_area = forms.DecimalField(
+        label=_("inner area (m²)"), required=False, min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    area_source = forms.ChoiceField(label=_("area source"), choices=AreaSource.choices)
+    is_vacant = forms.BooleanField(label=_("vacant"), required=False)
+    held_by_developer = forms.BooleanField(label=_("unsold (held by the developer)"), required=False)
+
+
+class UnitForm(forms.Form):
+    """Another unit for a registered person: the building and the unit's label, as the ledger says."""
+
+    building = forms.ModelChoiceField(label=_("building"), queryset=None)
+    unit_label = forms.CharField(
+        label=pgettext_lazy("household", "unit"), max_length=20, help_text=_("For example 2-502.")
+    )
+    relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices, initial=Relation.OWNER)
+    started_on = forms.DateField(
+        label=_("from"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, buildings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = buildings
+        self.fields["building"].label_from_instance = str

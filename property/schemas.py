@@ -144,6 +144,28 @@ class HouseholdIn(Schema):
     inner_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
     area_source: AreaSource = AreaSource.REGISTER
     is_vacant: bool = False
+    held_by_developer: bool = Field(
+        False, description="Unsold: counts with the developer's other units in votes"
+    )
+
+
+class HouseholdPatch(Schema):
+    """A unit's facts corrected: an area with where it comes from (a survey, the contract), a unit
+    sold or still with the developer. Every change is kept as history; a vote's frozen roll keeps
+    the areas it froze."""
+
+    building_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
+    inner_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
+    area_source: AreaSource | None = Field(None, description="Required with a changed area")
+    is_vacant: bool | None = None
+    held_by_developer: bool | None = None
+
+
+class ResidencyIn(Schema):
+    resident: int
+    household: int
+    relation: Relation
+    started_on: date
 
 
 class HouseholdOut(BaseModel):
@@ -159,6 +181,7 @@ class HouseholdOut(BaseModel):
     inner_area: Decimal | None
     area_source: AreaSource
     is_vacant: bool
+    held_by_developer: bool
 
 
 class HouseholdResidentOut(Schema):

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from accounts.permissions import REGISTER_ROLES, active_posts, staff_scope
 from core.money import FEN
 from core.periods import in_force, months_before
@@ -170,6 +171,7 @@ HOUSEHOLD_ROW = (
     "inner_area",
     "area_source",
     "is_vacant",
+    "held_by_developer",
 )
 
 
@@ -426,3 +428,27 @@ def amounts_collected_by_community(community_ids, period_start: date) -> dict[in
 
 def compound_names(compound_ids) -> list[tuple[int, str]]:
     return list(Compound.objects.filter(pk__in=compound_ids).values_list("pk", "name"))
+
+
+def resident_matches(user, *, name: str, phone: str, id_digest: str = "") -> list[Resident]:
+    """People already registered who may be the one about to be added: the same ID number (the
+    stored digest), else the same name and phone — among the residents the user may see."""
+    people = residents_visible(user)
+    if id_digest:
+        found = list(people.filter(id_number_digest=id_digest)[:1])
+        if found:
+            return found
+    if name and phone:
+        return list(people.filter(name=name.strip(), phone=phone.strip())[:5])
+    return []
+
+
+def household_history(household: Household) -> list:
+    """The unit's corrected facts, newest first: who changed what, from what, when (the audit trail)."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type="property.household", object_id=household.pk, action="household.update"
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")[:50]
+    )

@@ -110,6 +110,7 @@ def household_create(
     inner_area: Decimal | None = None,
     area_source: str = "register",
     is_vacant: bool = False,
+    held_by_developer: bool = False,
 ) -> Household:
     require_register(actor, building.compound.community)
     if floor > building.floors or floor == 0 or floor < -3:
@@ -125,6 +126,7 @@ def household_create(
         inner_area=inner_area,
         area_source=area_source,
         is_vacant=is_vacant,
+        held_by_developer=held_by_developer,
     )
     return _insert(
         household,
@@ -216,6 +218,46 @@ def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
     principal_forget(residency.resident.user_id)
     audit_record(actor=actor, action="residency.end", obj=residency, data={"to": ended_on.isoformat()})
     return residency
+
+
+AREAS = ("building_area", "inner_area")
+HOUSEHOLD_FACTS = (*AREAS, "area_source", "is_vacant", "held_by_developer")
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, changes: dict) -> Household:
+    """Correct a unit's facts. A changed area names its source (register, survey, contract); who
+    changed what, from what, and when is kept (the audit trail, append-only). Votes already open
+    keep the roll they froze."""
+    household = (
+        Household.objects.select_for_update()
+        .select_related("building__compound__community")
+        .get(pk=household.pk)
+    )
+    require_register(actor, household.building.compound.community)
+    unknown = set(changes) - set(HOUSEHOLD_FACTS)
+    if unknown:
+        raise Invalid(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    asked, changes = changes, {k: v for k, v in changes.items() if getattr(household, k) != v}
+    if any(k in changes for k in AREAS) and not asked.get("area_source"):
+        raise Invalid(
+            _("Say where the new area comes from: the register, a survey or the contract."),
+            field="area_source",
+        )
+    if not changes:
+        return household
+    before = {k: getattr(household, k) for k in changes}
+    for name, value in changes.items():
+        setattr(household, name, value)
+    validate_model(household)
+    household.save(update_fields=list(changes))
+    audit_record(
+        actor=actor,
+        action="household.update",
+        obj=household,
+        data={"before": _jsonable(before), "after": _jsonable(changes)},
+    )
+    return household
 
 
 def _jsonable(values: dict) -> dict:

@@ -12,6 +12,13 @@ urlpatterns = [
     path("compounds/<int:compound_id>/plan/", views.management_plan_new, name="plan_new"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("households/<int:household_id>/residents/add/", views.resident_add, name="resident_add"),
+    path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),
+    path(
+        "households/<int:household_id>/residents/<int:resident_id>/",
+        views.resident_here,
+        name="resident_here",
+    ),
+    path("residents/<int:resident_id>/", views.resident_detail, name="resident"),
     path("households/<int:household_id>/fees/", views.household_fees, name="household_fees"),
     path("payments/<int:payment_id>/receipt/", views.receipt, name="receipt"),
     path("collect/", views.collect, name="collect"),

@@ -15,8 +15,15 @@ from accounts.permissions import can_manage_fees
 from core import periods
 from core.errors import DomainError, add_to_form
 from property import billing, selectors, services
-from property.forms import ManagementPlanForm, PaymentForm, ReminderForm, ResidentForm
-from property.models import Bill, BillStatus
+from property.forms import (
+    HouseholdFactsForm,
+    ManagementPlanForm,
+    PaymentForm,
+    ReminderForm,
+    ResidentForm,
+    UnitForm,
+)
+from property.models import Bill, BillStatus, Household
 from property.permissions import can_manage_household, can_manage_register, phone_for_viewer
 
 
@@ -89,6 +96,7 @@ def household_detail(request, household_id: int):
             "household": household,
             "residencies": residencies,
             "can_manage": can_manage_household(request.user, household),
+            "history": _history(household),
         },
     )
 
@@ -99,9 +107,23 @@ def resident_add(request, household_id: int):
     if not can_manage_household(request.user, household):
         return render(request, "403.html", status=403)
     form = ResidentForm(request.POST or None)
+    matches = []
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
-            services.resident_create(actor=request.user, household=household, **form.cleaned_data)
+            digest = (
+                services.id_number_digest(services.id_number_check(d["id_number"])) if d["id_number"] else ""
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+            return render(request, "property/resident_form.html", {"household": household, "form": form})
+        matches = selectors.resident_matches(request.user, name=d["name"], phone=d["phone"], id_digest=digest)
+        if matches and (digest or not request.POST.get("someone_else")):
+            # Before a second record of one person: offer the one registered (same ID, or name and phone).
+            context = {"household": household, "form": form, "matches": matches, "same_id": bool(digest)}
+            return render(request, "property/resident_form.html", context)
+        try:
+            services.resident_create(actor=request.user, household=household, **d)
         except DomainError as exc:
             add_to_form(form, exc)
         else:
@@ -264,3 +286,105 @@ def management_plan_new(request, compound_id: int):
             messages.success(request, _("The management plan is recorded."))
             return redirect("property:compound", compound_id=compound.pk)
     return render(request, "property/management_plan_form.html", {"compound": compound, "form": form})
+
+
+@login_required
+def household_edit(request, household_id: int):
+    """Correct a unit: its area after a survey (with the source), vacant, unsold; kept as history."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
+    if not can_manage_household(request.user, household):
+        return render(request, "403.html", status=403)
+    facts = ("building_area", "inner_area", "area_source", "is_vacant", "held_by_developer")
+    form = HouseholdFactsForm(request.POST or None, initial={k: getattr(household, k) for k in facts})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(actor=request.user, household=household, changes=form.cleaned_data)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The unit is corrected; the change is kept in its history."))
+            return redirect("property:household", household_id=household.pk)
+    return render(request, "property/household_form.html", {"household": household, "form": form})
+
+
+@login_required
+def resident_detail(request, resident_id: int):
+    """A person with every unit they are registered in; staff add another unit here."""
+    resident = get_object_or_404(selectors.residents_visible(request.user), pk=resident_id)
+    residencies = sorted(resident.residencies.all(), key=lambda r: (r.ended_on is not None, r.started_on))
+    communities = {r.household.building.compound.community for r in residencies}
+    manageable = [c for c in communities if can_manage_register(request.user, c)]
+    buildings = (
+        selectors.buildings_visible(request.user)
+        .filter(compound__community__in=manageable)
+        .order_by("compound__name", "name")
+    )
+    form = UnitForm(request.POST or None, buildings=buildings) if manageable else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        household = Household.objects.filter(
+            building=d["building"], unit_label=d["unit_label"].strip()
+        ).first()
+        if household is None:
+            form.add_error("unit_label", _("No such unit in this building."))
+        else:
+            try:
+                services.residency_start(
+                    actor=request.user,
+                    resident=resident,
+                    household=household,
+                    relation=d["relation"],
+                    started_on=d["started_on"],
+                )
+            except DomainError as exc:
+                add_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is registered in %(unit)s.") % {"name": resident.name, "unit": household},
+                )
+                return redirect("property:resident", resident_id=resident.pk)
+    context = {
+        "resident": resident,
+        "residencies": residencies,
+        "phone": phone_for_viewer(request.user, resident),
+        "form": form,
+    }
+    return render(request, "property/resident_detail.html", context)
+
+
+@login_required
+@require_POST
+def resident_here(request, household_id: int, resident_id: int):
+    """The person offered is the one: register them in this unit too (no second record)."""
+    household = get_object_or_404(selectors.households_visible(request.user), pk=household_id)
+    resident = get_object_or_404(selectors.residents_visible(request.user), pk=resident_id)
+    form = ResidentForm(request.POST)
+    form.is_valid()  # only the relation and the start are read
+    try:
+        services.residency_start(
+            actor=request.user,
+            resident=resident,
+            household=household,
+            relation=form.cleaned_data.get("relation") or "owner",
+            started_on=form.cleaned_data.get("started_on"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(name)s is registered in %(unit)s.") % {"name": resident.name, "unit": household}
+        )
+    return redirect("property:household", household_id=household.pk)
+
+
+def _history(household) -> list[dict]:
+    """The unit's corrections as a person reads them: each field's name, before and after."""
+    rows = []
+    for event in selectors.household_history(household):
+        before, after = event.data.get("before", {}), event.data.get("after", {})
+        changes = [(Household._meta.get_field(k).verbose_name, before.get(k), v) for k, v in after.items()]
+        rows.append(
+            {"changes": changes, "actor": event.actor.display_name if event.actor else None, "at": event.at}
+        )
+    return rows

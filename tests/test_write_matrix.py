@@ -119,6 +119,21 @@ MATRIX = {
         "/property/residents",
         {"name": "孙丽", "household": w.estate.household_a.pk, "started_on": str(w.today)},
     ),
+    "POST /property/residencies": lambda w: Call(
+        "worker",
+        "/property/residencies",
+        {
+            "resident": Residency.objects.filter(household=w.estate.household_a).first().resident_id,
+            "household": w.estate.household_a2.pk,
+            "relation": "owner",
+            "started_on": str(w.today),
+        },
+    ),
+    "PATCH /property/households/{household_id}": lambda w: Call(
+        "worker",
+        f"/property/households/{w.estate.household_a.pk}",
+        {"building_area": "91.20", "area_source": "survey", "held_by_developer": True},
+    ),
     "POST /property/residencies/{residency_id}/end": lambda w: Call(
         "worker",
         f"/property/residencies/{Residency.objects.get(household=w.estate.household_a).pk}/end",
