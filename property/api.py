@@ -1,6 +1,7 @@
 from typing import Annotated, Literal
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from accounts.idempotency import idempotent
 from core import periods
 from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
-from property import billing, ledgers, selectors, services
+from property import billing, imports, ledgers, selectors, services
 from property.models import (
     AdjustmentStatus,
     Bill,
@@ -503,6 +504,24 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
         payments = payments.filter(compound__community_id=filters.community)
     render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
     return render("payments", ledgers.payment_columns(), ledgers.payment_rows(payments))
+
+
+class TemplateFilter(Schema):
+    kind: Literal["households", "volunteers", "opening_arrears"]
+
+
+@router.get(
+    "/imports/template",
+    response={**errors(401, 422)},
+    openapi_extra={
+        "responses": {200: {"description": "The .xlsx template of the kind", "content": {ledgers.XLSX: {}}}}
+    },
+)
+def import_template(request, filters: Query[TemplateFilter]):
+    """The template of a ledger to import: Chinese headers (synonyms are matched too) and a notes row."""
+    response = HttpResponse(imports.template(filters.kind), content_type=ledgers.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="gongzhi-{filters.kind}.xlsx"'
+    return response
 
 
 @router.post("/reminders", response={201: ReminderOut, **errors(401, 403, 404, 409, 422)})

@@ -1,0 +1,227 @@
+"""Bringing a community's Excel ledgers (台账) in: what each kind of import reads, its template, and
+how a ledger's own headers are matched to it — by name, with the synonyms offices use, not by
+position. (The reading of rows, the dry run and the import itself build on this.)
+
+Headers are the ledgers' Chinese terms: they are the file's format, like a column name, so they are
+kept as they are written; the notes under them are read by people and translated.
+"""
+
+import re
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    note: object  # a lazy translation: the template's notes row
+    required: bool = False
+    synonyms: tuple[str, ...] = field(default_factory=tuple)
+
+
+HOUSEHOLDS = (
+    Column(
+        "building",
+        "楼栋",
+        gettext_lazy("Required. e.g. 3号楼"),
+        True,
+        ("楼号", "楼幢", "幢号", "栋号", "楼栋号", "building"),
+    ),
+    Column("entrance", "单元", gettext_lazy("e.g. 2; leave empty if none"), False, ("单元号", "entrance")),
+    Column(
+        "unit",
+        "房号",
+        gettext_lazy("Required. e.g. 2-502"),
+        True,
+        ("门牌号", "户号", "室号", "房间号", "unit"),
+    ),
+    Column(
+        "floor",
+        "楼层",
+        gettext_lazy("Required. A whole number; basements below 0"),
+        True,
+        ("层", "所在楼层", "floor"),
+    ),
+    Column(
+        "building_area",
+        "建筑面积",
+        gettext_lazy("m², e.g. 72.5"),
+        False,
+        ("面积", "建筑面积㎡", "建筑面积m2", "建筑面积平方米", "building area"),
+    ),
+    Column(
+        "inner_area",
+        "套内面积",
+        gettext_lazy("m²; not more than the building area"),
+        False,
+        ("套内建筑面积", "套内", "inner area"),
+    ),
+    Column(
+        "area_source",
+        "面积来源",
+        gettext_lazy("登记, 测绘 or 合同; 登记 when empty"),
+        False,
+        ("面积依据", "area source"),
+    ),
+    Column(
+        "name",
+        "姓名",
+        gettext_lazy("Required for a person; empty for a unit with nobody registered"),
+        False,
+        ("业主姓名", "户主", "户主姓名", "居民姓名", "name"),
+    ),
+    Column(
+        "relation",
+        "关系",
+        gettext_lazy("业主, 家属 or 租户; 业主 when empty"),
+        False,
+        ("与房屋关系", "身份", "relation"),
+    ),
+    Column(
+        "mobile",
+        "手机",
+        gettext_lazy("11 digits"),
+        False,
+        ("手机号", "手机号码", "联系电话", "电话", "mobile", "phone"),
+    ),
+    Column(
+        "id_number",
+        "身份证号",
+        gettext_lazy("18 characters; checked, then kept only masked"),
+        False,
+        ("身份证号码", "证件号码", "公民身份号码", "身份证", "id number"),
+    ),
+    Column("party_member", "党员", gettext_lazy("是 or 否"), False, ("是否党员", "政治面貌", "party member")),
+    Column(
+        "moved_in_on",
+        "入住日期",
+        gettext_lazy("e.g. 2015-06-01"),
+        False,
+        ("入住时间", "迁入日期", "moved in"),
+    ),
+    Column(
+        "held_by_developer",
+        "开发商持有",
+        gettext_lazy("是 for a unit not yet sold"),
+        False,
+        ("未售", "是否未售", "developer held"),
+    ),
+)
+VOLUNTEERS = (
+    Column("name", "姓名", gettext_lazy("Required: a person of the register"), True, ("志愿者姓名", "name")),
+    Column(
+        "mobile",
+        "手机",
+        gettext_lazy("11 digits; tells apart people of the same name"),
+        False,
+        ("手机号", "手机号码", "联系电话", "电话", "mobile"),
+    ),
+    Column(
+        "id_number",
+        "身份证号",
+        gettext_lazy("18 characters, if known"),
+        False,
+        ("身份证号码", "证件号码", "id number"),
+    ),
+    Column(
+        "service_types",
+        "服务类型",
+        gettext_lazy("e.g. 巡逻、垃圾分类; separated by 、 or ,"),
+        False,
+        ("服务项目", "志愿服务类型", "service types"),
+    ),
+    Column(
+        "approved_on",
+        "批准日期",
+        gettext_lazy("e.g. 2024-03-01"),
+        False,
+        ("审核日期", "登记日期", "approved on"),
+    ),
+)
+OPENING_ARREARS = (
+    Column("building", "楼栋", gettext_lazy("Required"), True, ("楼号", "楼幢", "幢号", "栋号", "building")),
+    Column("unit", "房号", gettext_lazy("Required"), True, ("门牌号", "户号", "室号", "unit")),
+    Column(
+        "amount",
+        "欠费金额",
+        gettext_lazy("Required. yuan, e.g. 1260.00"),
+        True,
+        ("期初欠费", "欠费", "金额", "amount"),
+    ),
+    Column(
+        "period",
+        "所属期间",
+        gettext_lazy("Required. The month it was due, e.g. 2025-12"),
+        True,
+        ("欠费期间", "期间", "月份", "period"),
+    ),
+)
+KINDS = {"households": HOUSEHOLDS, "volunteers": VOLUNTEERS, "opening_arrears": OPENING_ARREARS}
+SHEET_TITLES = {"households": "房屋与居民", "volunteers": "志愿者", "opening_arrears": "期初欠费"}
+
+_NOISE = re.compile(r"[\s\u3000:：*＊]|[（(][^）)]*[）)]")
+
+
+def normalised(header) -> str:
+    """A header as it is compared: no spaces (also full-width), no '*' marks, no bracketed units
+    ('建筑面积（㎡）' is '建筑面积'), lower case."""
+    return _NOISE.sub("", str(header or "")).lower()
+
+
+def match_headers(kind: str, headers: list) -> tuple[dict[str, int], list[dict]]:
+    """{column key: the index of the header that names it}, and the problems: a required column
+    missing, or two headers naming one column. Unknown headers are left alone."""
+    columns = KINDS[kind]
+    names = {}
+    for column in columns:
+        for name in (column.header, *column.synonyms):
+            names[normalised(name)] = column.key
+    found: dict[str, int] = {}
+    errors = []
+    for index, header in enumerate(headers):
+        key = names.get(normalised(header))
+        if key is None:
+            continue
+        if key in found:
+            errors.append({"row": 1, "column": str(header), "message": _("Two columns name the same thing.")})
+            continue
+        found[key] = index
+    for column in columns:
+        if column.required and column.key not in found:
+            errors.append(
+                {
+                    "row": 1,
+                    "column": column.header,
+                    "message": _("This column is missing: %(name)s.") % {"name": column.header},
+                }
+            )
+    return found, errors
+
+
+def template(kind: str) -> bytes:
+    """The .xlsx template of a kind: the headers, then a row of notes (it is skipped when read)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLES[kind]
+    columns = KINDS[kind]
+    sheet.append([c.header for c in columns])
+    sheet.append([str(c.note) for c in columns])
+    bold, grey = Font(bold=True), Font(italic=True, color="666666")
+    for index, column in enumerate(columns, start=1):
+        sheet.cell(row=1, column=index).font = bold
+        sheet.cell(row=2, column=index).font = grey
+        if column.required:
+            sheet.cell(row=1, column=index).fill = PatternFill("solid", fgColor="FDE2E1")
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            12, len(column.header) * 3
+        )
+    sheet.freeze_panes = "A3"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
