@@ -301,3 +301,6 @@ GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)
 # chunks resumes after the last one written); the collection rate under which a compound is an alert.
 FIVE_CO_FILL_CHUNK = env_int("FIVE_CO_FILL_CHUNK", 200)
 ALERT_COLLECTION_RATE_PERCENT = env_int("ALERT_COLLECTION_RATE_PERCENT", 80)
+# Imported ledgers (台账): the largest file and the most rows one import takes.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)

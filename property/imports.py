@@ -6,13 +6,19 @@ Headers are the ledgers' Chinese terms: they are the file's format, like a colum
 kept as they are written; the notes under them are read by people and translated.
 """
 
+import csv
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from io import BytesIO
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 
@@ -225,3 +231,118 @@ def template(kind: str) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- reading a file ---------------------------------------------------------------------------------
+
+
+class Unreadable(Exception):
+    """The file cannot be taken as a ledger; the message says why, for the person who sent it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel keeps 3 as 3.0
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == time(0) else value
+    return str(value).strip()
+
+
+def _xlsx(data: bytes) -> list[list[str]]:
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
+    except zipfile.BadZipFile as bad:
+        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+    if len(sheets) > 1:
+        raise Unreadable(_("The workbook has several sheets: keep the ledger on one sheet."))
+    if sheets and b"<mergeCell " in archive.read(sheets[0]):
+        raise Unreadable(
+            _("The sheet has merged cells: unmerge them so that every row holds its own values.")
+        )
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=False)
+    except Exception as bad:  # openpyxl raises many kinds on a damaged file
+        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+    rows = []
+    try:
+        for number, row in enumerate(workbook.active.iter_rows(), start=1):
+            cells = []
+            for index, cell in enumerate(row):
+                if cell.data_type == "f":
+                    raise Unreadable(
+                        _("Row %(row)s, column %(column)s holds a formula: paste the values instead.")
+                        % {"row": number, "column": index + 1}
+                    )
+                cells.append(_cell(cell.value))
+            rows.append(cells)
+            _limit(len(rows))
+    finally:
+        workbook.close()
+    return rows
+
+
+def _csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):  # Chinese Excel saves CSV as GB18030 (GBK)
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Unreadable(_("The file's encoding is neither UTF-8 nor GB18030: save it again as CSV UTF-8."))
+    if "\x00" in text:  # UTF-16, as "Unicode text" is saved, reads as GB18030 with NULs
+        raise Unreadable(_("The file's encoding is neither UTF-8 nor GB18030: save it again as CSV UTF-8."))
+    rows = []
+    for row in csv.reader(io.StringIO(text)):
+        rows.append([value.strip() for value in row])
+        _limit(len(rows))
+    return rows
+
+
+def _limit(rows: int) -> None:
+    if rows > settings.IMPORT_MAX_ROWS + 2:  # the header and the notes row
+        raise Unreadable(_("The file has more than %(n)s rows: split it.") % {"n": settings.IMPORT_MAX_ROWS})
+
+
+def read_table(name: str, data: bytes) -> list[list[str]]:
+    """The rows of an uploaded ledger as text, the header first; blank rows dropped."""
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise Unreadable(
+            _("The file is larger than %(mb)s MB: split it.")
+            % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not data:
+        raise Unreadable(_("The file is empty."))
+    lower = (name or "").lower()
+    if data[:2] == b"PK" or lower.endswith(".xlsx"):
+        rows = _xlsx(data)
+    elif lower.endswith((".csv", ".txt")):
+        rows = _csv(data)
+    else:
+        raise Unreadable(_("This is not an .xlsx workbook or a .csv file."))
+    rows = [row for row in rows if any(row)]
+    if len(rows) < 2:
+        raise Unreadable(_("The file has no rows under its headers."))
+    return rows
+
+
+def is_notes_row(kind: str, row: list[str], found: dict[str, int]) -> bool:
+    """The template's notes row (in Chinese or English), which is not a record."""
+    notes = {normalised(v) for c in KINDS[kind] for v in _all_languages(c.note)}
+    values = [normalised(row[i]) for i in found.values() if i < len(row) and row[i]]
+    return bool(values) and all(v in notes for v in values)
+
+
+def _all_languages(note) -> list[str]:
+    out = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            out.append(str(note))
+    return out

@@ -1,0 +1,99 @@
+"""Reading an uploaded ledger: .xlsx in read-only mode and .csv in UTF-8 (with or without BOM) or
+GB18030; bad files refused with a message that says why, before anything is read into the register."""
+
+from io import BytesIO
+
+import pytest
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from property import imports
+from property.imports import Unreadable, read_table
+
+ROWS = [
+    ["楼栋", "房号", "楼层", "建筑面积（㎡）", "户主姓名"],
+    ["1号楼", "1-101", 1, 72.5, "王秀英"],
+    ["1号楼", "1-102", 1, 80, ""],
+]
+
+
+def xlsx(rows=ROWS, build=None) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    if build:
+        build(workbook)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_ledger_is_read_as_text_with_whole_numbers_whole():
+    rows = read_table("台账.xlsx", xlsx())
+    assert rows[1] == ["1号楼", "1-101", "1", "72.5", "王秀英"]
+    assert rows[2] == ["1号楼", "1-102", "1", "80", ""]
+    found, errors = imports.match_headers("households", rows[0])
+    assert errors == [] and found["building_area"] == 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_csv_ledger_is_read_in_the_encodings_chinese_excel_saves(encoding):
+    text = "楼栋,房号,楼层\n1号楼,1-101,1\n\n1号楼,1-102,1\n"
+    rows = read_table("台账.csv", text.encode(encoding))
+    assert rows == [
+        ["楼栋", "房号", "楼层"],
+        ["1号楼", "1-101", "1"],
+        ["1号楼", "1-102", "1"],
+    ]  # blank row dropped
+
+
+def test_the_templates_notes_row_is_recognised_and_not_a_record():
+    rows = read_table("template.xlsx", imports.template("households"))
+    rows.append(["1号楼", "", "1-101", "1"])
+    found, _errors = imports.match_headers("households", rows[0])
+    assert imports.is_notes_row("households", rows[1], found) is True
+    assert imports.is_notes_row("households", rows[2], found) is False
+
+
+def refused(name, data) -> str:
+    with pytest.raises(Unreadable) as error:
+        read_table(name, data)
+    return error.value.message
+
+
+def test_files_that_are_not_a_ledger_are_refused_with_the_reason(settings):
+    assert "xlsx" in refused("photo.jpg", b"\xff\xd8\xff\xe0 not a ledger")
+    assert "xlsx" in refused("fake.xlsx", b"PK\x03\x04 broken zip")
+    assert refused("empty.csv", b"")
+    assert refused("only-headers.csv", "楼栋,房号\n".encode())
+    assert "UTF-8" in refused("unicode.csv", "楼栋,房号\n1号楼,101\n".encode("utf-16"))
+    assert "UTF-8" in refused("latin.csv", b"\xff\xfe\xfa\xfb\x81\x30")
+
+
+def test_formulas_merged_cells_and_several_sheets_are_refused():
+    def formula(workbook):
+        workbook.active["D3"] = "=D2*2"
+
+    def merged(workbook):
+        workbook.active.merge_cells("A2:A3")
+
+    def two_sheets(workbook):
+        workbook.create_sheet("第二页")
+
+    expected = _("Row %(row)s, column %(column)s holds a formula: paste the values instead.")
+    assert refused("f.xlsx", xlsx(build=formula)) == expected % {"row": 3, "column": 4}
+    assert refused("m.xlsx", xlsx(build=merged)) == _(
+        "The sheet has merged cells: unmerge them so that every row holds its own values."
+    )
+    assert refused("s.xlsx", xlsx(build=two_sheets)) == _(
+        "The workbook has several sheets: keep the ledger on one sheet."
+    )
+
+
+def test_files_over_the_size_or_row_limit_are_refused(settings):
+    settings.IMPORT_MAX_ROWS = 2
+    ledger = ("楼栋\n" + "1号楼\n" * 5).encode()
+    assert refused("many.csv", ledger) == _("The file has more than %(n)s rows: split it.") % {"n": 2}
+    settings.IMPORT_MAX_ROWS = 50_000
+    settings.IMPORT_MAX_BYTES = 20
+    assert refused("big.csv", ledger) == _("The file is larger than %(mb)s MB: split it.") % {"mb": 0}
