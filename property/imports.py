@@ -11,7 +11,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+
+from core.errors import Invalid
+from property.services import id_number_check
 
 
 @dataclass(frozen=True)
@@ -311,8 +315,9 @@ def _limit(rows: int) -> None:
         raise Unreadable(_("The file has more than %(n)s rows: split it.") % {"n": settings.IMPORT_MAX_ROWS})
 
 
-def read_table(name: str, data: bytes) -> list[list[str]]:
-    """The rows of an uploaded ledger as text, the header first; blank rows dropped."""
+def read_table(name: str, data: bytes) -> list[tuple[int, list[str]]]:
+    """The rows of an uploaded ledger as text with their row numbers in the file, the header first;
+    blank rows dropped (their numbers are kept by the others, as the person sees them in Excel)."""
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise Unreadable(
             _("The file is larger than %(mb)s MB: split it.")
@@ -327,7 +332,7 @@ def read_table(name: str, data: bytes) -> list[list[str]]:
         rows = _csv(data)
     else:
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file."))
-    rows = [row for row in rows if any(row)]
+    rows = [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
     if len(rows) < 2:
         raise Unreadable(_("The file has no rows under its headers."))
     return rows
@@ -346,3 +351,197 @@ def _all_languages(note) -> list[str]:
         with translation.override(language):
             out.append(str(note))
     return out
+
+
+# --- the dry run of a households ledger ------------------------------------------------------------
+
+AREA_SOURCES = {
+    "登记": "register",
+    "不动产登记": "register",
+    "测绘": "survey",
+    "测量": "survey",
+    "合同": "contract",
+    "register": "register",
+    "survey": "survey",
+    "contract": "contract",
+}
+RELATIONS = {
+    "业主": "owner",
+    "产权人": "owner",
+    "户主": "owner",
+    "家属": "family",
+    "家庭成员": "family",
+    "租户": "tenant",
+    "租客": "tenant",
+    "owner": "owner",
+    "family": "family",
+    "tenant": "tenant",
+}
+YES = {"是", "yes", "y", "true", "1", "党员", "中共党员", "√"}
+NO = {"否", "no", "n", "false", "0", "群众", ""}
+MOBILE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+UNIT_FACTS = ("floor", "building_area", "inner_area", "area_source", "held_by_developer")
+
+
+@dataclass
+class Problems:
+    """The bad rows of a file: each with its row number, the column as the file names it, and why."""
+
+    headers: list[str]
+    found: dict[str, int]
+    items: list[dict] = field(default_factory=list)
+
+    def add(self, row: int, key: str | None, message: str) -> None:
+        column = self.headers[self.found[key]] if key in self.found else (key or "")
+        self.items.append({"row": row, "column": column, "message": str(message)})
+
+
+def _decimal(value: str, row: int, key: str, problems: Problems):
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
+        return None
+    if number <= 0 or number.as_tuple().exponent < -2 or number >= 10**6:
+        problems.add(row, key, _("An area is a number above 0 with at most two decimals."))
+        return None
+    return number
+
+
+def _choice(value: str, choices: dict, row: int, key: str, problems: Problems, default: str):
+    if not value:
+        return default
+    found = choices.get(value.strip().lower())
+    if found is None:
+        problems.add(
+            row,
+            key,
+            _("Not one of: %(choices)s") % {"choices": "、".join(k for k in choices if not k.isascii())},
+        )
+    return found or default
+
+
+def _flag(value: str, row: int, key: str, problems: Problems) -> bool:
+    text = value.strip().lower()
+    if text in YES:
+        return True
+    if text not in NO:
+        problems.add(row, key, _("Write 是 or 否."))
+    return False
+
+
+def _date(value: str, row: int, key: str, problems: Problems):
+    if not value:
+        return None
+    match = DATE.match(value.split(" ")[0])
+    try:
+        if match is None:
+            raise ValueError
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        problems.add(row, key, _("Not a date: %(value)s (write 2015-06-01)") % {"value": value})
+        return None
+
+
+def households_dry_run(compound, table: list[tuple[int, list[str]]]) -> tuple[list[dict], list[dict]]:
+    """Every row of a households ledger checked against the compound's register: the units (each with
+    its people) it would write, and every bad row with its row number, column and reason. Nothing
+    is written."""
+    (_n, headers), rows = table[0], table[1:]
+    found, header_errors = match_headers("households", headers)
+    problems = Problems(headers, found, list(header_errors))
+    if header_errors:
+        return [], problems.items
+    buildings = {b.name: b for b in compound.buildings.all()}
+    units: dict[tuple, dict] = {}
+    for number, row in rows:
+        if is_notes_row("households", row, found):
+            continue
+        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        building = buildings.get(value.get("building", ""))
+        if not value.get("building"):
+            problems.add(number, "building", _("This column is required."))
+        elif building is None:
+            problems.add(
+                number,
+                "building",
+                _("No building %(name)s in %(compound)s.")
+                % {"name": value["building"], "compound": compound.name},
+            )
+        label = value.get("unit", "")
+        if not label:
+            problems.add(number, "unit", _("This column is required."))
+        elif value.get("entrance") and "-" not in label:
+            label = f"{value['entrance']}-{label}"
+        try:
+            floor = int(value.get("floor", ""))
+        except ValueError:
+            floor = None
+            problems.add(number, "floor", _("A floor is a whole number."))
+        facts = {
+            "floor": floor,
+            "building_area": _decimal(value.get("building_area", ""), number, "building_area", problems),
+            "inner_area": _decimal(value.get("inner_area", ""), number, "inner_area", problems),
+            "area_source": _choice(
+                value.get("area_source", ""), AREA_SOURCES, number, "area_source", problems, "register"
+            ),
+            "held_by_developer": _flag(
+                value.get("held_by_developer", ""), number, "held_by_developer", problems
+            ),
+        }
+        if facts["building_area"] and facts["inner_area"] and facts["inner_area"] > facts["building_area"]:
+            problems.add(number, "inner_area", _("The inner area is larger than the building area."))
+        key = (value.get("building", ""), label)
+        unit = units.setdefault(
+            key, {"row": number, "building": building, "unit_label": label, **facts, "people": []}
+        )
+        for fact in UNIT_FACTS:
+            if unit[fact] != facts[fact]:
+                problems.add(
+                    number, fact, _("Row %(row)s says otherwise for the same unit.") % {"row": unit["row"]}
+                )
+        person = _person(value, number, problems)
+        if person is not None:
+            same = [
+                p
+                for p in unit["people"]
+                if (p["id_number"] and p["id_number"] == person["id_number"])
+                or (p["name"], p["mobile"]) == (person["name"], person["mobile"])
+            ]
+            if same:
+                problems.add(
+                    number,
+                    "name",
+                    _("The same person in this unit twice (row %(row)s).") % {"row": same[0]["row"]},
+                )
+            unit["people"].append(person)
+    return list(units.values()), problems.items
+
+
+def _person(value: dict, number: int, problems: Problems) -> dict | None:
+    name = value.get("name", "")
+    if not name:
+        if any(value.get(k) for k in ("mobile", "id_number", "relation")):
+            problems.add(number, "name", _("A person needs a name."))
+        return None
+    mobile = value.get("mobile", "").replace(" ", "")
+    if mobile and not MOBILE.match(mobile):
+        problems.add(number, "mobile", _("Enter an 11-digit mobile number or a landline number."))
+    id_number = value.get("id_number", "")
+    if id_number:
+        try:
+            id_number = id_number_check(id_number)  # the register's own check-digit rule
+        except Invalid as bad:
+            problems.add(number, "id_number", bad.message)
+    return {
+        "row": number,
+        "name": name,
+        "mobile": mobile,
+        "id_number": id_number,
+        "relation": _choice(value.get("relation", ""), RELATIONS, number, "relation", problems, "owner"),
+        "party_member": _flag(value.get("party_member", ""), number, "party_member", problems),
+        "moved_in_on": _date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
+    }

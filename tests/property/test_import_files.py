@@ -30,9 +30,9 @@ def xlsx(rows=ROWS, build=None) -> bytes:
 
 def test_an_xlsx_ledger_is_read_as_text_with_whole_numbers_whole():
     rows = read_table("台账.xlsx", xlsx())
-    assert rows[1] == ["1号楼", "1-101", "1", "72.5", "王秀英"]
-    assert rows[2] == ["1号楼", "1-102", "1", "80", ""]
-    found, errors = imports.match_headers("households", rows[0])
+    assert rows[1] == (2, ["1号楼", "1-101", "1", "72.5", "王秀英"])
+    assert rows[2] == (3, ["1号楼", "1-102", "1", "80", ""])
+    found, errors = imports.match_headers("households", rows[0][1])
     assert errors == [] and found["building_area"] == 3
 
 
@@ -40,15 +40,12 @@ def test_an_xlsx_ledger_is_read_as_text_with_whole_numbers_whole():
 def test_a_csv_ledger_is_read_in_the_encodings_chinese_excel_saves(encoding):
     text = "楼栋,房号,楼层\n1号楼,1-101,1\n\n1号楼,1-102,1\n"
     rows = read_table("台账.csv", text.encode(encoding))
-    assert rows == [
-        ["楼栋", "房号", "楼层"],
-        ["1号楼", "1-101", "1"],
-        ["1号楼", "1-102", "1"],
-    ]  # blank row dropped
+    # the blank row is dropped, and the next keeps its number in the file
+    assert rows == [(1, ["楼栋", "房号", "楼层"]), (2, ["1号楼", "1-101", "1"]), (4, ["1号楼", "1-102", "1"])]
 
 
 def test_the_templates_notes_row_is_recognised_and_not_a_record():
-    rows = read_table("template.xlsx", imports.template("households"))
+    rows = [row for _number, row in read_table("template.xlsx", imports.template("households"))]
     rows.append(["1号楼", "", "1-101", "1"])
     found, _errors = imports.match_headers("households", rows[0])
     assert imports.is_notes_row("households", rows[1], found) is True
