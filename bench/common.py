@@ -46,14 +46,7 @@ def ensure_database(env) -> None:
     """Create the benchmark database if missing, migrate it and load the demo data."""
     url = env["DATABASE_URL"]
     if url.startswith("postgres"):
-        name = url.rsplit("/", 1)[1]
-        admin = url.rsplit("/", 1)[0] + "/postgres"
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
+        create_database(url)
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
     if url.startswith("postgres"):
@@ -61,6 +54,16 @@ def ensure_database(env) -> None:
 
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("ANALYZE")  # what autovacuum does in a live database after the bulk load
+
+
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database the URL names, if it is missing."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 @contextmanager

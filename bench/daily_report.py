@@ -8,7 +8,7 @@ Goal (issue 6): under 300 ms, with a query count that does not grow with the num
 import json
 import subprocess
 
-from bench.common import PYTHON, ROOT, bench_env, manage
+from bench.common import PYTHON, ROOT, bench_env, create_database, manage
 
 DB = "postgres://postgres@127.0.0.1:5432/gongzhi_bench_grid"
 
@@ -106,7 +106,7 @@ print("RESULT " + json.dumps(out))
 
 def run(seconds: float = 10.0) -> None:
     env = bench_env(DATABASE_URL=DB)
-    _create(env)
+    create_database(DB)
     manage(env, "migrate", "--noinput")
     setup = subprocess.run(
         [PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
@@ -124,12 +124,3 @@ def run(seconds: float = 10.0) -> None:
             f" ({f['shifts_that_day']} duty shifts that day)"
         )
     print("  goal: under 300 ms, queries not growing with the grids")
-
-
-def _create(env) -> None:
-    import psycopg
-
-    name = DB.rsplit("/", 1)[1]
-    with psycopg.connect(DB.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')

@@ -14,7 +14,7 @@ under 30 queries, the dashboard under 100 ms in under 15 queries, the bulletin u
 import json
 import subprocess
 
-from bench.common import PYTHON, ROOT, bench_env, manage
+from bench.common import PYTHON, ROOT, bench_env, create_database, manage
 
 DB = "postgres://postgres@127.0.0.1:5432/gongzhi_bench_fiveco"
 
@@ -239,7 +239,7 @@ print("RESULT " + json.dumps({"fill": fill, "year_s": year_s, "places": out}))
 
 def run(seconds: float = 10.0) -> None:
     env = bench_env(DATABASE_URL=DB, ALLOWED_HOSTS="127.0.0.1,testserver")
-    _create(env)
+    create_database(DB)
     manage(env, "migrate", "--noinput")
     setup = subprocess.run(
         [PYTHON, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
@@ -276,12 +276,3 @@ def _python(env, code: str):
     if done.returncode != 0:
         raise SystemExit(f"five_co benchmark failed:\n{done.stderr[-3000:]}")
     return done
-
-
-def _create(env) -> None:
-    import psycopg
-
-    name = DB.rsplit("/", 1)[1]
-    with psycopg.connect(DB.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')

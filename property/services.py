@@ -78,18 +78,20 @@ def compound_create(*, actor, community: Community, **fields) -> Compound:
 def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
     compound = Compound.objects.select_for_update().select_related("community").get(pk=compound.pk)
     require_register(actor, compound.community)
-    before = {name: getattr(compound, name) for name in changes}
+    return _save_changes(compound, actor=actor, action="compound.update", changes=changes)
+
+
+def _save_changes(obj, *, actor, action: str, changes: dict):
+    """Set the changed fields, validate the row whole, save them and record before and after."""
+    before = {name: getattr(obj, name) for name in changes}
     for name, value in changes.items():
-        setattr(compound, name, value)
-    validate_model(compound)
-    compound.save(update_fields=list(changes))
+        setattr(obj, name, value)
+    validate_model(obj)
+    obj.save(update_fields=list(changes))
     audit_record(
-        actor=actor,
-        action="compound.update",
-        obj=compound,
-        data={"before": _jsonable(before), "after": _jsonable(changes)},
+        actor=actor, action=action, obj=obj, data={"before": _jsonable(before), "after": _jsonable(changes)}
     )
-    return compound
+    return obj
 
 
 @transaction.atomic
@@ -246,18 +248,7 @@ def household_update(*, actor, household: Household, changes: dict) -> Household
         )
     if not changes:
         return household
-    before = {k: getattr(household, k) for k in changes}
-    for name, value in changes.items():
-        setattr(household, name, value)
-    validate_model(household)
-    household.save(update_fields=list(changes))
-    audit_record(
-        actor=actor,
-        action="household.update",
-        obj=household,
-        data={"before": _jsonable(before), "after": _jsonable(changes)},
-    )
-    return household
+    return _save_changes(household, actor=actor, action="household.update", changes=changes)
 
 
 def _jsonable(values: dict) -> dict:
