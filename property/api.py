@@ -1,11 +1,12 @@
 from typing import Annotated, Literal
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from accounts.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -13,7 +14,7 @@ from accounts.idempotency import idempotent
 from core import periods
 from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
-from property import billing, imports, ledgers, selectors, services
+from property import billing, import_runs, imports, ledgers, selectors, services
 from property.models import (
     AdjustmentStatus,
     Bill,
@@ -49,6 +50,7 @@ from property.schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
+    ImportOut,
     ManagementPlanIn,
     ManagementPlanOut,
     PaymentIn,
@@ -506,6 +508,18 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
     return render("payments", ledgers.payment_columns(), ledgers.payment_rows(payments))
 
 
+@router.get("/ledgers/households", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
+def ledger_households(request, filters: Query[LedgerFilter]):
+    """Households with their people (房屋与居民台账), in the import's own columns: edit and import back."""
+    households = selectors.households_visible(request.user)
+    if filters.compound is not None:
+        households = households.filter(building__compound_id=filters.compound)
+    if filters.community is not None:
+        households = households.filter(building__compound__community_id=filters.community)
+    render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
+    return render("households", ledgers.household_columns(), ledgers.household_rows(households, request.user))
+
+
 class TemplateFilter(Schema):
     kind: Literal["households", "volunteers", "opening_arrears"]
 
@@ -522,6 +536,59 @@ def import_template(request, filters: Query[TemplateFilter]):
     response = HttpResponse(imports.template(filters.kind), content_type=ledgers.XLSX)
     response["Content-Disposition"] = f'attachment; filename="gongzhi-{filters.kind}.xlsx"'
     return response
+
+
+@router.post("/imports", response={202: ImportOut, **WRITE_ERRORS})
+def import_create(
+    request,
+    file: File[UploadedFile],
+    kind: Form[Literal["households", "volunteers", "opening_arrears"]],
+    compound: Form[int | None] = None,
+    community: Form[int | None] = None,
+    dry_run: Form[bool] = True,
+):
+    """Bring in a ledger (.xlsx or .csv): the worker checks every row and, if this is no dry run
+    and every row is good, writes them all in one transaction; poll the import for its progress."""
+    scope = {}
+    if compound is not None:
+        scope["compound"] = visible_or_invalid(
+            selectors.compounds_visible(request.user), compound, "compound", _("compound")
+        )
+    if community is not None:
+        scope["community"] = visible_or_invalid(
+            selectors.communities_visible(request.user), community, "community", _("community")
+        )
+    record = import_runs.import_request(
+        actor=request.user,
+        kind=kind,
+        file_name=file.name,
+        data=file.read(settings.IMPORT_MAX_BYTES + 1),
+        dry_run=dry_run,
+        **scope,
+    )
+    return Status(202, record)
+
+
+@router.get("/imports/{import_id}", response={200: ImportOut, **errors(401, 404, 422)})
+def import_detail(request, import_id: int):
+    return get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
+
+
+@router.get(
+    "/imports/{import_id}/marked",
+    response={**errors(401, 404, 422)},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file as uploaded, with a column 错误 giving each bad row its reasons",
+                "content": {ledgers.XLSX: {}, "text/csv": {}},
+            }
+        }
+    },
+)
+def import_marked(request, import_id: int):
+    record = get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
+    return ledgers.marked_response(record)
 
 
 @router.post("/reminders", response={201: ReminderOut, **errors(401, 403, 404, 409, 422)})

@@ -98,3 +98,21 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = buildings
         self.fields["building"].label_from_instance = str
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("ledger"),
+        choices=[("households", _("households with their people"))],
+        initial="households",
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_(".xlsx or .csv; headers as in the template (synonyms such as 门牌号 are understood)."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+            }
+        ),
+    )

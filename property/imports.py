@@ -377,9 +377,14 @@ RELATIONS = {
     "family": "family",
     "tenant": "tenant",
 }
+# How the register's values are written in a ledger (an export reads back as it was written).
+AREA_SOURCE_WORDS = {"register": "登记", "survey": "测绘", "contract": "合同"}
+RELATION_WORDS = {"owner": "业主", "family": "家属", "tenant": "租户"}
 YES = {"是", "yes", "y", "true", "1", "党员", "中共党员", "√"}
 NO = {"否", "no", "n", "false", "0", "群众", ""}
 MOBILE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+MASKED_MOBILE = re.compile(r"^\d{3}\*+\d{4}$")
+MASKED_ID = re.compile(r"^\d{3}\*{11}[\dX]{4}$")
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 UNIT_FACTS = ("floor", "building_area", "inner_area", "area_source", "held_by_developer")
 
@@ -411,7 +416,7 @@ def _decimal(value: str, row: int, key: str, problems: Problems):
     return number
 
 
-def _choice(value: str, choices: dict, row: int, key: str, problems: Problems, default: str):
+def _choice(value: str, choices: dict, row: int, key: str, problems: Problems, default=None):
     if not value:
         return default
     found = choices.get(value.strip().lower())
@@ -446,7 +451,9 @@ def _date(value: str, row: int, key: str, problems: Problems):
         return None
 
 
-def households_dry_run(compound, table: list[tuple[int, list[str]]]) -> tuple[list[dict], list[dict]]:
+def households_dry_run(
+    compound, table: list[tuple[int, list[str]]], progress=None
+) -> tuple[list[dict], list[dict]]:
     """Every row of a households ledger checked against the compound's register: the units (each with
     its people) it would write, and every bad row with its row number, column and reason. Nothing
     is written."""
@@ -457,7 +464,9 @@ def households_dry_run(compound, table: list[tuple[int, list[str]]]) -> tuple[li
         return [], problems.items
     buildings = {b.name: b for b in compound.buildings.all()}
     units: dict[tuple, dict] = {}
-    for number, row in rows:
+    for checked, (number, row) in enumerate(rows, start=1):
+        if progress is not None and checked % 500 == 0:
+            progress(checked)
         if is_notes_row("households", row, found):
             continue
         value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
@@ -481,15 +490,18 @@ def households_dry_run(compound, table: list[tuple[int, list[str]]]) -> tuple[li
         except ValueError:
             floor = None
             problems.add(number, "floor", _("A floor is a whole number."))
+        # None is "not given" (no such column, or an empty cell): it changes nothing.
         facts = {
             "floor": floor,
             "building_area": _decimal(value.get("building_area", ""), number, "building_area", problems),
             "inner_area": _decimal(value.get("inner_area", ""), number, "inner_area", problems),
             "area_source": _choice(
-                value.get("area_source", ""), AREA_SOURCES, number, "area_source", problems, "register"
+                value.get("area_source", ""), AREA_SOURCES, number, "area_source", problems
             ),
-            "held_by_developer": _flag(
-                value.get("held_by_developer", ""), number, "held_by_developer", problems
+            "held_by_developer": (
+                _flag(value["held_by_developer"], number, "held_by_developer", problems)
+                if "held_by_developer" in value
+                else None
             ),
         }
         if facts["building_area"] and facts["inner_area"] and facts["inner_area"] > facts["building_area"]:
@@ -498,8 +510,10 @@ def households_dry_run(compound, table: list[tuple[int, list[str]]]) -> tuple[li
         unit = units.setdefault(
             key, {"row": number, "building": building, "unit_label": label, **facts, "people": []}
         )
-        for fact in UNIT_FACTS:
-            if unit[fact] != facts[fact]:
+        for fact in UNIT_FACTS:  # a ledger may give a unit's facts on its first row only
+            if unit[fact] is None:
+                unit[fact] = facts[fact]
+            elif facts[fact] is not None and unit[fact] != facts[fact]:
                 problems.add(
                     number, fact, _("Row %(row)s says otherwise for the same unit.") % {"row": unit["row"]}
                 )
@@ -509,7 +523,8 @@ def households_dry_run(compound, table: list[tuple[int, list[str]]]) -> tuple[li
                 p
                 for p in unit["people"]
                 if (p["id_number"] and p["id_number"] == person["id_number"])
-                or (p["name"], p["mobile"]) == (person["name"], person["mobile"])
+                or (p["name"], p["mobile"], p["mobile_masked"], p["id_masked"])
+                == (person["name"], person["mobile"], person["mobile_masked"], person["id_masked"])
             ]
             if same:
                 problems.add(
@@ -528,10 +543,18 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
             problems.add(number, "name", _("A person needs a name."))
         return None
     mobile = value.get("mobile", "").replace(" ", "")
-    if mobile and not MOBILE.match(mobile):
+    # A ledger exported from Gongzhi shows numbers masked (138****1234): such a number is kept as
+    # registered, and helps to find the person it belongs to.
+    mobile_masked = mobile if MASKED_MOBILE.match(mobile) else ""
+    if mobile_masked:
+        mobile = ""
+    elif mobile and not MOBILE.match(mobile):
         problems.add(number, "mobile", _("Enter an 11-digit mobile number or a landline number."))
-    id_number = value.get("id_number", "")
-    if id_number:
+    id_number = value.get("id_number", "").strip().upper()
+    id_masked = id_number if MASKED_ID.match(id_number) else ""
+    if id_masked:
+        id_number = ""
+    elif id_number:
         try:
             id_number = id_number_check(id_number)  # the register's own check-digit rule
         except Invalid as bad:
@@ -540,8 +563,74 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
         "row": number,
         "name": name,
         "mobile": mobile,
+        "mobile_masked": mobile_masked,
         "id_number": id_number,
+        "id_masked": id_masked,
         "relation": _choice(value.get("relation", ""), RELATIONS, number, "relation", problems, "owner"),
-        "party_member": _flag(value.get("party_member", ""), number, "party_member", problems),
+        "party_member": (
+            _flag(value["party_member"], number, "party_member", problems)
+            if "party_member" in value
+            else None
+        ),
         "moved_in_on": _date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
     }
+
+
+# --- the file handed back with its errors ----------------------------------------------------------
+
+ERROR_HEADER = "错误"
+BAD = PatternFill("solid", fgColor="FDE2E1")
+
+
+def marked(name: str, data: bytes, errors: list[dict]) -> tuple[bytes, str]:
+    """The uploaded file as it came, with a last column 错误 giving each bad row its reasons and the
+    bad cells shaded: fixed there and sent again. Returns the bytes and the file's extension."""
+    by_row: dict[int, list[dict]] = {}
+    for error in errors:
+        by_row.setdefault(error["row"], []).append(error)
+    if data[:2] == b"PK":
+        return _marked_xlsx(data, by_row), "xlsx"
+    return _marked_csv(data, by_row), "csv"
+
+
+def _reasons(errors: list[dict]) -> str:
+    return "；".join(f"{e['column']}: {e['message']}" if e["column"] else e["message"] for e in errors)
+
+
+def _marked_xlsx(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
+    workbook = load_workbook(BytesIO(data))
+    sheet = workbook.active
+    headers = {}
+    first = next((r for r in range(1, sheet.max_row + 1) if any(c.value for c in sheet[r])), 1)
+    for cell in sheet[first]:
+        if cell.value is not None and str(cell.value) != ERROR_HEADER:
+            headers[str(cell.value)] = cell.column
+    column = max(headers.values(), default=0) + 1
+    sheet.cell(row=first, column=column, value=ERROR_HEADER).font = Font(bold=True, color="B42318")
+    for row in range(first + 1, sheet.max_row + 1):
+        sheet.cell(row=row, column=column, value=None)
+    for row, errors in by_row.items():
+        target = max(row, first) if row else first
+        sheet.cell(row=target, column=column, value=_reasons(errors))
+        for error in errors:
+            if error["column"] in headers and row > first:
+                sheet.cell(row=row, column=headers[error["column"]]).fill = BAD
+    sheet.column_dimensions[sheet.cell(row=first, column=column).column_letter].width = 48
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _marked_csv(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
+    rows = _csv(data)
+    width = max((len(r) for r in rows), default=0)
+    if rows and rows[0] and rows[0][-1] == ERROR_HEADER:
+        width -= 1
+        rows = [r[:width] for r in rows]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for number, row in enumerate(rows, start=1):
+        padded = row + [""] * (width - len(row))
+        extra = ERROR_HEADER if number == 1 else _reasons(by_row.get(number, []))
+        writer.writerow([*padded, extra])
+    return out.getvalue().encode("utf-8-sig")

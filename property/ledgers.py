@@ -8,15 +8,19 @@ import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from io import BytesIO
 
-from django.db.models import F
+from django.db.models import F, FilteredRelation, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from accounts.permissions import can_see_full_phones, mask_phone
 from core.money import FEN
+from property import imports
+from property.models import Community
 from property.selectors import settled_amount
 
 CHUNK = 5000
@@ -93,6 +97,69 @@ def payment_rows(payments) -> Iterator[tuple]:
         yield (f"{compound_id:04d}-{seq:06d}", *rest)
 
 
+def household_columns() -> list[str]:
+    """The import's own headers, so that an exported ledger, edited, imports back."""
+    return [column.header for column in imports.HOUSEHOLDS]
+
+
+def household_rows(households, user) -> Iterator[tuple]:
+    """A row per person living in or owning each unit (a unit nobody is registered in: one row with
+    the person's cells empty). Mobiles are masked unless the user may see them; ID numbers are only
+    ever kept masked."""
+    rows = (
+        households.annotate(
+            current=FilteredRelation("residencies", condition=Q(residencies__ended_on__isnull=True))
+        )
+        .order_by(
+            "building__compound_id", "building__name", "unit_label", "current__started_on", "current__id"
+        )
+        .values_list(
+            "building__compound__community_id",
+            "building__compound__community__subdistrict_id",
+            "building__name",
+            "unit_label",
+            "floor",
+            "building_area",
+            "inner_area",
+            "area_source",
+            "held_by_developer",
+            "current__resident__name",
+            "current__relation",
+            "current__resident__phone",
+            "current__resident__user_id",
+            "current__resident__id_number_masked",
+            "current__resident__is_party_member",
+            "current__started_on",
+        )
+    )
+    full_phones: dict[int, bool] = {}
+    yes_no = {True: "是", False: "否", None: ""}
+    for row in rows.iterator(chunk_size=CHUNK):
+        (community, subdistrict, building, label, floor, area, inner, source, held) = row[:9]
+        name, relation, phone, user_id, id_masked, party, since = row[9:]
+        if community not in full_phones:
+            place = Community(id=community, subdistrict_id=subdistrict)
+            full_phones[community] = can_see_full_phones(user, place)
+        if phone and not (full_phones[community] or user_id == user.pk):
+            phone = mask_phone(phone)
+        yield (
+            building,
+            "",
+            label,
+            floor,
+            area,
+            inner,
+            imports.AREA_SOURCE_WORDS[source],
+            name or "",
+            imports.RELATION_WORDS.get(relation, ""),
+            phone or "",
+            id_masked or "",
+            yes_no[party],
+            since,
+            yes_no[held],
+        )
+
+
 def _local(value):
     """Spreadsheets hold no time zones: times are written in Asia/Shanghai."""
     if isinstance(value, datetime):
@@ -131,3 +198,15 @@ def xlsx_response(filename: str, header: list[str], rows: Iterable[tuple]) -> Fi
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+
+
+def marked_response(record) -> FileResponse:
+    """An import's file handed back with its errors (imports.marked), under the name it came with."""
+    from property.imports import marked
+
+    data, extension = marked(record.file_name, bytes(record.data), record.errors)
+    stem = record.file_name.rsplit(".", 1)[0] or "ledger"
+    content_type = XLSX if extension == "xlsx" else "text/csv; charset=utf-8"
+    return FileResponse(
+        BytesIO(data), as_attachment=True, filename=f"{stem}-错误.{extension}", content_type=content_type
+    )

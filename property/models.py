@@ -777,3 +777,65 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.get_channel_display()} {self.at:%Y-%m-%d}"
+
+
+class ImportKind(models.TextChoices):
+    HOUSEHOLDS = "households", _("households with their people")
+    VOLUNTEERS = "volunteers", _("volunteers")
+    OPENING_ARREARS = "opening_arrears", _("opening arrears")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    CHECKING = "checking", _("checking")
+    INVALID = "invalid", _("rows to fix")
+    CHECKED = "checked", _("checked: every row is good")
+    WRITING = "writing", _("writing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+class LedgerImport(models.Model):
+    """An uploaded ledger (台账) and what became of it: checked (a dry run) or imported. The file is
+    kept, so what was imported can be looked at again and the bad rows handed back marked."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="imports", verbose_name=_("community")
+    )
+    compound = models.ForeignKey(
+        Compound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        verbose_name=_("compound"),
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField(_("file"))
+    dry_run = models.BooleanField(_("check only"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    done_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["community", "requested_at"], name="property_import_community")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name}"

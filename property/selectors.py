@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from accounts.permissions import REGISTER_ROLES, active_posts, staff_scope
+from accounts.permissions import MANAGING_ROLES, REGISTER_ROLES, active_posts, staff_scope
 from core.money import FEN
 from core.periods import in_force, months_before
 from property.models import (
@@ -33,6 +33,7 @@ from property.models import (
     Compound,
     FeeItem,
     Household,
+    LedgerImport,
     ManagementMode,
     ManagementPlan,
     Payment,
@@ -452,3 +453,12 @@ def household_history(household: Household) -> list:
         .select_related("actor")
         .order_by("-at", "-pk")[:50]
     )
+
+
+def imports_visible(user):
+    """Ledger imports (their files hold personal data): one's own, and those of the communities one
+    manages."""
+    if not user.is_authenticated:
+        return LedgerImport.objects.none()
+    scope = Q(requested_by_id=user.pk) | staff_scope(user, "community", roles=MANAGING_ROLES)
+    return LedgerImport.objects.filter(scope).select_related("community", "compound")

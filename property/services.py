@@ -101,6 +101,14 @@ def building_create(*, actor, compound: Compound, name: str, floors: int, entran
     return _insert(building, actor=actor, action="building.create", data={"name": building.name})
 
 
+def _floor_check(building: Building, floor: int) -> None:
+    if floor > building.floors or floor == 0 or floor < -3:
+        raise Invalid(
+            _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors},
+            field="floor",
+        )
+
+
 @transaction.atomic
 def household_create(
     *,
@@ -115,11 +123,7 @@ def household_create(
     held_by_developer: bool = False,
 ) -> Household:
     require_register(actor, building.compound.community)
-    if floor > building.floors or floor == 0 or floor < -3:
-        raise Invalid(
-            _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors},
-            field="floor",
-        )
+    _floor_check(building, floor)
     household = Household(
         building=building,
         unit_label=unit_label.strip(),
@@ -223,7 +227,7 @@ def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
 
 
 AREAS = ("building_area", "inner_area")
-HOUSEHOLD_FACTS = (*AREAS, "area_source", "is_vacant", "held_by_developer")
+HOUSEHOLD_FACTS = (*AREAS, "area_source", "is_vacant", "held_by_developer", "floor")
 
 
 @transaction.atomic
@@ -248,7 +252,45 @@ def household_update(*, actor, household: Household, changes: dict) -> Household
         )
     if not changes:
         return household
+    if "floor" in changes:
+        _floor_check(household.building, changes["floor"])
     return _save_changes(household, actor=actor, action="household.update", changes=changes)
+
+
+RESIDENT_FACTS = ("name", "phone", "is_party_member", "id_number")
+
+
+@transaction.atomic
+def resident_update(*, actor, resident: Resident, household: Household, changes: dict) -> Resident:
+    """Correct a person's facts (name, phone, party member; an ID number given for the first time),
+    by a worker of the community of a unit the person belongs to; kept as history."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    require_register(actor, household.building.compound.community)
+    if not resident.residencies.filter(household=household, ended_on__isnull=True).exists():
+        raise Invalid(_("This person is not registered in this unit."), field="household")
+    unknown = set(changes) - set(RESIDENT_FACTS)
+    if unknown:
+        raise Invalid(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    changes = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    id_number = changes.pop("id_number", "")
+    if id_number:
+        if resident.id_number_digest:
+            raise Conflict(
+                _("This person's ID number is already registered."), code="duplicate", field="id_number"
+            )
+        value = id_number_check(id_number)
+        changes["id_number_digest"] = id_number_digest(value)
+        changes["id_number_masked"] = id_number_mask(value)
+        if Resident.objects.filter(id_number_digest=changes["id_number_digest"]).exists():
+            raise Conflict(
+                _("A resident with this ID number is already registered."),
+                code="duplicate",
+                field="id_number",
+            )
+    changes = {k: v for k, v in changes.items() if getattr(resident, k) != v}
+    if not changes:
+        return resident
+    return _save_changes(resident, actor=actor, action="resident.update", changes=changes)
 
 
 def _jsonable(values: dict) -> dict:

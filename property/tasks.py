@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core import periods
-from property import billing
+from property import billing, import_runs
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -21,3 +21,14 @@ def billing_run_execute(self, run_id: int) -> dict:
 def billing_runs_monthly() -> int:
     """On the first of each month: a run for every compound that has fee items, for this month."""
     return billing.billing_runs_for_month(periods.month_start(timezone.localdate()))
+
+
+@shared_task
+def import_execute(import_id: int) -> dict:
+    """Check an uploaded ledger and, if every row is good and it is not a dry run, write it."""
+    try:
+        record = import_runs.import_execute(import_id)
+    except Exception as exc:
+        import_runs.import_fail(import_id, repr(exc))
+        raise
+    return {"import": record.pk, "status": record.status}

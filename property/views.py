@@ -1,6 +1,7 @@
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,16 +15,17 @@ from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_fees
 from core import periods
 from core.errors import DomainError, add_to_form
-from property import billing, selectors, services
+from property import billing, import_runs, ledgers, selectors, services
 from property.forms import (
     HouseholdFactsForm,
+    ImportForm,
     ManagementPlanForm,
     PaymentForm,
     ReminderForm,
     ResidentForm,
     UnitForm,
 )
-from property.models import Bill, BillStatus, Household
+from property.models import Bill, BillStatus, Household, ImportStatus
 from property.permissions import can_manage_household, can_manage_register, phone_for_viewer
 
 
@@ -388,3 +390,74 @@ def _history(household) -> list[dict]:
             {"changes": changes, "actor": event.actor.display_name if event.actor else None, "at": event.at}
         )
     return rows
+
+
+@login_required
+def import_new(request, compound_id: int):
+    """Bring in the compound's Excel ledger: it is checked first, and nothing is written until every
+    row is good and the worker says to import it."""
+    compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
+    if not can_manage_register(request.user, compound.community):
+        return render(request, "403.html", status=403)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = import_runs.import_request(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                compound=compound,
+                file_name=upload.name,
+                data=upload.read(settings.IMPORT_MAX_BYTES + 1),
+                dry_run=True,
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            return redirect("property:import", import_id=record.pk)
+    recent = selectors.imports_visible(request.user).filter(compound=compound)[:5]
+    return render(request, "property/import_new.html", {"compound": compound, "form": form, "recent": recent})
+
+
+@login_required
+def import_detail(request, import_id: int):
+    record = get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
+    running = record.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.WRITING)
+    context = {
+        "record": record,
+        "running": running,
+        "written": import_runs.written_rows(record),
+        "form": ImportForm(initial={"kind": record.kind}),
+    }
+    return render(request, "property/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_run(request, import_id: int):
+    """Write a checked file: the same file, checked again and written in one transaction."""
+    record = get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
+    if record.status != ImportStatus.CHECKED:
+        messages.error(request, _("Only a file whose every row is good can be imported."))
+        return redirect("property:import", import_id=record.pk)
+    try:
+        again = import_runs.import_request(
+            actor=request.user,
+            kind=record.kind,
+            compound=record.compound,
+            community=record.community,
+            file_name=record.file_name,
+            data=bytes(record.data),
+            dry_run=False,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("property:import", import_id=record.pk)
+    return redirect("property:import", import_id=again.pk)
+
+
+@login_required
+def import_marked(request, import_id: int):
+    """The file as it came, with a column 错误 giving each bad row its reasons."""
+    record = get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
+    return ledgers.marked_response(record)

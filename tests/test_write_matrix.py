@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
@@ -133,6 +134,17 @@ MATRIX = {
         "worker",
         f"/property/households/{w.estate.household_a.pk}",
         {"building_area": "91.20", "area_source": "survey", "held_by_developer": True},
+    ),
+    "POST /property/imports": lambda w: Call(
+        "worker",
+        "/property/imports",
+        {
+            "file": SimpleUploadedFile("台账.csv", "楼栋,房号,楼层\n1号楼,1-601,6\n".encode(), "text/csv"),
+            "kind": "households",
+            "compound": w.estate.compound_a.pk,
+            "dry_run": "false",
+        },
+        multipart=True,
     ),
     "POST /property/residencies/{residency_id}/end": lambda w: Call(
         "worker",

@@ -1,0 +1,439 @@
+"""Running a ledger import: the request (the file kept, the worker told), the check of every row
+against the register, and the write — in one transaction, through the services, so that
+permissions and history are those of the person entering the rows one by one.
+
+Each kind is registered with what it checks and what it writes; the apps above property add
+their own (volunteers registers its kind in its AppConfig.ready), as home panels are added.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from core.errors import DomainError, Invalid
+from property import imports, services
+from property.models import (
+    Household,
+    ImportStatus,
+    LedgerImport,
+    Relation,
+    Residency,
+    Resident,
+)
+from property.permissions import require_register
+
+PROGRESS_EVERY = 500
+OUTCOMES = ("created", "updated", "unchanged")
+FINISHED = (ImportStatus.INVALID, ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.FAILED)
+
+
+@dataclass
+class Change:
+    """What one row of a file does: its outcome (created, updated, unchanged) and how to write it."""
+
+    row: int
+    outcome: str
+    write: Callable[[object], None] | None = None  # write(actor); None when nothing changes
+
+
+@dataclass
+class Plan:
+    errors: list[dict] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        """Rows of the file with this outcome (a row that adds a unit and its first person counts
+        once: created if anything is new, else updated if anything changed)."""
+        rows: dict[int, str] = {}
+        for change in self.changes:
+            known = rows.get(change.row)
+            if known is None or OUTCOMES.index(change.outcome) < OUTCOMES.index(known):
+                rows[change.row] = change.outcome
+        return sum(1 for o in rows.values() if o == outcome)
+
+
+@dataclass(frozen=True)
+class Kind:
+    scope: str  # "compound" or "community": where the rows go
+    allowed: Callable[[object, object], None]  # allowed(user, community): raises Forbidden
+    plan: Callable[..., Plan]  # plan(place, table, progress) -> Plan, writing nothing
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(name: str, kind: Kind) -> None:
+    KINDS[name] = kind
+
+
+def _kind(name: str) -> Kind:
+    if name not in KINDS:
+        raise Invalid(_("Not a kind of ledger Gongzhi imports."), field="kind")
+    return KINDS[name]
+
+
+@transaction.atomic
+def import_request(
+    *, actor, kind: str, file_name: str, data: bytes, compound=None, community=None, dry_run: bool = True
+) -> LedgerImport:
+    """Keep an uploaded ledger and hand it to the worker, which checks every row and, unless this is
+    a dry run and if every row is good, writes them. A file that cannot be read as a ledger is
+    refused here, with the reason."""
+    spec = _kind(kind)
+    if spec.scope == "compound":
+        if compound is None:
+            raise Invalid(_("Choose the compound the ledger is for."), field="compound")
+        community = compound.community
+    else:
+        if community is None:
+            raise Invalid(_("Choose the community the ledger is for."), field="community")
+        compound = None
+    spec.allowed(actor, community)
+    try:
+        table = imports.read_table(file_name, data)
+    except imports.Unreadable as bad:
+        raise Invalid(bad.message, field="file") from bad
+    record = LedgerImport(
+        kind=kind,
+        community=community,
+        compound=compound,
+        file_name=(file_name or "")[-200:],
+        data=data,
+        dry_run=dry_run,
+        rows=len(table) - 1,
+        requested_by=actor,
+    )
+    record.save()
+    audit_record(
+        actor=actor,
+        action="import.request",
+        obj=record,
+        data={"kind": kind, "file": record.file_name, "rows": record.rows, "dry_run": dry_run},
+    )
+    from property.tasks import import_execute
+
+    transaction.on_commit(lambda: import_execute.delay(record.pk))
+    return record
+
+
+def progress_key(import_id: int) -> str:
+    return f"ledger-import:{import_id}:written"
+
+
+def written_rows(record: LedgerImport) -> int:
+    """Rows written so far by a running import (the write is one transaction, so the count is kept
+    beside it, in the cache, until it commits)."""
+    if record.status == ImportStatus.DONE:
+        return record.rows
+    if record.status != ImportStatus.WRITING:
+        return 0
+    return cache.get(progress_key(record.pk), 0)
+
+
+def import_execute(import_id: int) -> LedgerImport:
+    """Check every row; then, for an import whose rows are all good, write them in one transaction.
+    Safe to run again (a redelivered task): a finished import is left alone, and an interrupted
+    write left nothing behind."""
+    record = LedgerImport.objects.select_related("compound", "community", "requested_by").get(pk=import_id)
+    if record.status in FINISHED:
+        return record
+    spec = KINDS[record.kind]
+    place = record.compound or record.community
+    _set(record, status=ImportStatus.CHECKING, started_at=timezone.now(), done_rows=0)
+    table = imports.read_table(record.file_name, bytes(record.data))
+
+    def checked(rows: int) -> None:
+        LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)
+
+    plan = spec.plan(place, table, checked)
+    counts = {o: plan.count(o) for o in OUTCOMES}
+    if plan.errors or record.dry_run:
+        status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
+        _set(
+            record,
+            status=status,
+            errors=plan.errors,
+            done_rows=record.rows,
+            finished_at=timezone.now(),
+            **counts,
+        )
+        return record
+    _set(record, status=ImportStatus.WRITING, done_rows=record.rows, **counts)
+    try:
+        with transaction.atomic():
+            locked = LedgerImport.objects.select_for_update().get(pk=record.pk)
+            if locked.status != ImportStatus.WRITING:
+                return locked  # another delivery of this task finished it
+            plan = spec.plan(place, table, None)  # again, under the transaction, as it writes
+            if plan.errors:
+                raise Invalid(plan.errors[0]["message"])
+            for number, change in enumerate(plan.changes, start=1):
+                if change.write is not None:
+                    change.write(record.requested_by)
+                if number % PROGRESS_EVERY == 0:
+                    cache.set(progress_key(record.pk), number, 3600)
+            counts = {o: plan.count(o) for o in OUTCOMES}
+            _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
+            audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
+    except DomainError as refused:  # the register changed under the file since it was checked
+        _set(
+            record,
+            status=ImportStatus.FAILED,
+            failure=str(refused.message),
+            errors=[{"row": 0, "column": "", "message": str(refused.message)}],
+            finished_at=timezone.now(),
+        )
+    finally:
+        cache.delete(progress_key(record.pk))
+    return record
+
+
+def import_fail(import_id: int, error: str) -> None:
+    LedgerImport.objects.filter(pk=import_id).exclude(status__in=FINISHED).update(
+        status=ImportStatus.FAILED, failure=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _set(record: LedgerImport, **values) -> None:
+    for name, value in values.items():
+        setattr(record, name, value)
+    LedgerImport.objects.filter(pk=record.pk).update(**values)
+
+
+# --- households with their people -------------------------------------------------------------------
+
+
+def _chunks(values: list, size: int = 900):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Register:
+    """The compound's units, and the people the file may name, read once for the whole file."""
+
+    def __init__(self, compound, units: list[dict]):
+        self.compound = compound
+        self.households = {
+            (h.building_id, h.unit_label): h
+            for h in Household.objects.filter(building__compound=compound).select_related("building")
+        }
+        people = [p for u in units for p in u["people"]]
+        digests = sorted({services.id_number_digest(p["id_number"]) for p in people if p["id_number"]})
+        self.by_digest = {}
+        for chunk in _chunks(digests):
+            self.by_digest.update(
+                {r.id_number_digest: r for r in Resident.objects.filter(id_number_digest__in=chunk)}
+            )
+        mobiles = sorted({p["mobile"] for p in people if p["mobile"]})
+        self.by_name_mobile = {}
+        for chunk in _chunks(mobiles):
+            for r in Resident.objects.filter(phone__in=chunk).order_by("id"):
+                self.by_name_mobile.setdefault((r.name, r.phone), r)
+        self.current: dict[int, list[Residency]] = {}
+        residencies = Residency.objects.filter(
+            household__building__compound=compound, ended_on__isnull=True
+        ).select_related("resident")
+        for residency in residencies:
+            self.current.setdefault(residency.household_id, []).append(residency)
+
+    def person(self, household: Household | None, person: dict) -> Resident | None:
+        """The registered person a row names: by ID number; else the unit's person of that name;
+        else by name and mobile."""
+        if person["id_number"]:
+            found = self.by_digest.get(services.id_number_digest(person["id_number"]))
+            if found is not None:
+                return found
+        if household is not None:  # one of the unit's people, of that name, not another ID number
+            for residency in self.current.get(household.pk, []):
+                r = residency.resident
+                if r.name == person["name"] and not (person["id_number"] and r.id_number_digest):
+                    return r
+        if person["mobile"]:
+            found = self.by_name_mobile.get((person["name"], person["mobile"]))
+            if found is not None and not (person["id_number"] and found.id_number_digest):
+                return found
+        return None
+
+    def residency(self, household: Household | None, resident: Resident | None) -> Residency | None:
+        if household is None or resident is None:
+            return None
+        return next((r for r in self.current.get(household.pk, []) if r.resident_id == resident.pk), None)
+
+
+def households_plan(compound, table, progress=None) -> Plan:
+    """What a households ledger would do to the compound's register, row by row, and its bad rows."""
+    units, errors = imports.households_dry_run(compound, table, progress)
+    plan = Plan(errors=list(errors))
+    if errors:
+        return plan
+    register = Register(compound, units)
+    today = timezone.localdate()
+    new_people: dict[tuple, dict] = {}  # a person new to the register named on several rows
+    for unit in units:
+        household = register.households.get((unit["building"].pk, unit["unit_label"]))
+        unit_changes = _unit_changes(household, unit)
+        holder = {"household": household}
+        plan.changes.append(
+            Change(
+                unit["row"],
+                "created" if household is None else ("updated" if unit_changes else "unchanged"),
+                _unit_write(holder, unit, unit_changes) if household is None or unit_changes else None,
+            )
+        )
+        for person in unit["people"]:
+            resident = register.person(household, person)
+            key = (person["id_number"],) if person["id_number"] else (person["name"], person["mobile"])
+            shared = (
+                new_people.get(key)
+                if resident is None and (person["id_number"] or person["mobile"])
+                else None
+            )
+            residency = register.residency(household, resident)
+            if (
+                residency is not None
+                and residency.relation != person["relation"]
+                and residency.started_on >= today
+            ):
+                plan.errors.append(
+                    {
+                        "row": person["row"],
+                        "column": "关系",
+                        "message": _("This relation began today: change it from tomorrow on."),
+                    }
+                )
+                continue
+            change = _person_change(holder, person, resident, residency, shared, today)
+            if resident is None and shared is None and (person["id_number"] or person["mobile"]):
+                new_people[key] = change.holder
+            plan.changes.append(change.as_change())
+        if progress is not None and len(plan.changes) % PROGRESS_EVERY == 0:
+            progress(len(plan.changes))
+    if plan.errors:
+        plan.changes = []
+    return plan
+
+
+def _unit_changes(household: Household | None, unit: dict) -> dict:
+    if household is None:
+        return {}
+    given = {k: unit[k] for k in imports.UNIT_FACTS if unit[k] is not None and k != "area_source"}
+    changes = {k: v for k, v in given.items() if getattr(household, k) != v}
+    if any(k in changes for k in services.AREAS):
+        changes["area_source"] = unit["area_source"] or "register"
+    elif unit["area_source"] and unit["area_source"] != household.area_source:
+        changes["area_source"] = unit["area_source"]
+    return changes
+
+
+def _unit_write(holder: dict, unit: dict, changes: dict):
+    def write(actor):
+        if holder["household"] is None:
+            holder["household"] = services.household_create(
+                actor=actor,
+                building=unit["building"],
+                unit_label=unit["unit_label"],
+                floor=unit["floor"],
+                building_area=unit["building_area"],
+                inner_area=unit["inner_area"],
+                area_source=unit["area_source"] or "register",
+                held_by_developer=bool(unit["held_by_developer"]),
+            )
+        else:
+            services.household_update(actor=actor, household=holder["household"], changes=changes)
+
+    return write
+
+
+@dataclass
+class _PersonChange:
+    row: int
+    outcome: str
+    holder: dict  # {"resident": the person, once known or created}
+    steps: list = field(default_factory=list)
+
+    def as_change(self) -> Change:
+        steps = self.steps
+
+        def write(actor):
+            for step in steps:
+                step(actor)
+
+        return Change(self.row, self.outcome, write if steps else None)
+
+
+def _person_change(unit_holder, person, resident, residency, shared, today) -> _PersonChange:
+    started_on = person["moved_in_on"] or today
+    relation = person["relation"] or Relation.OWNER
+    if resident is None and shared is None:  # a new person
+        holder = {"resident": None}
+
+        def create(actor):
+            holder["resident"] = services.resident_create(
+                actor=actor,
+                name=person["name"],
+                phone=person["mobile"],
+                id_number=person["id_number"],
+                is_party_member=bool(person["party_member"]),
+                household=unit_holder["household"],
+                relation=relation,
+                started_on=started_on,
+            )
+
+        return _PersonChange(person["row"], "created", holder, [create])
+    holder = shared if shared is not None else {"resident": resident}
+    change = _PersonChange(person["row"], "unchanged", holder)
+    if residency is None:  # a registered person in another unit, or a unit new to the register
+        change.outcome = "created"
+        change.steps.append(
+            lambda actor: services.residency_start(
+                actor=actor,
+                resident=holder["resident"],
+                household=unit_holder["household"],
+                relation=relation,
+                started_on=started_on,
+            )
+        )
+    elif residency.relation != relation:
+        change.outcome = "updated"
+
+        def move(actor):
+            services.residency_end(actor=actor, residency=residency, ended_on=today)
+            services.residency_start(
+                actor=actor,
+                resident=resident,
+                household=unit_holder["household"],
+                relation=relation,
+                started_on=today,
+            )
+
+        change.steps.append(move)
+    if resident is not None:
+        facts = {}
+        if person["mobile"] and person["mobile"] != resident.phone:
+            facts["phone"] = person["mobile"]
+        if person["party_member"] is not None and person["party_member"] != resident.is_party_member:
+            facts["is_party_member"] = person["party_member"]
+        if person["id_number"] and not resident.id_number_digest:
+            facts["id_number"] = person["id_number"]
+        if person["name"] != resident.name:
+            facts["name"] = person["name"]
+        if facts:
+            if change.outcome == "unchanged":
+                change.outcome = "updated"
+            change.steps.append(
+                lambda actor: services.resident_update(
+                    actor=actor, resident=resident, household=unit_holder["household"], changes=facts
+                )
+            )
+    return change
+
+
+register_kind(
+    "households",
+    Kind(scope="compound", allowed=require_register, plan=households_plan),
+)

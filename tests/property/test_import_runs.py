@@ -1,0 +1,306 @@
+"""Importing a households ledger (issue 12, part 2): POST property/imports keeps the file and the
+worker checks it; a dry run or a file with one bad row writes nothing; a good file is written in
+one transaction through the services (history as for a person typing it); the same file again
+changes nothing; a changed row updates exactly what changed."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from accounts.models import AuditEvent
+from property.models import Household, ImportStatus, LedgerImport, Residency, Resident
+
+pytestmark = pytest.mark.django_db
+HEADERS = (
+    "楼栋,单元,房号,楼层,建筑面积（㎡）,套内面积,面积来源,户主姓名,关系,手机号码,身份证号,党员,入住日期,未售"
+)
+ZHOU = "11010519491231002X"
+LI = "110101199003074477"
+THREE_UNITS = (
+    f"1号楼,2,501,5,72.50,60.10,测绘,周丽,业主,13911112222,{ZHOU},是,2015-06-01,否",
+    "1号楼,2,501,5,,,,周小明,家属,,,否,2015-06-01,",
+    f"1号楼,2,502,5,65,,,周丽,业主,13911112222,{ZHOU},是,2016-01-01,否",
+    f"1号楼,2,601,6,65,,,周丽,业主,13911112222,{ZHOU},是,2017-01-01,否",
+    f"1号楼,2,601,6,65,,,李伟,业主,13800001111,{LI},否,2017-01-01,否",
+    "1号楼,3,101,1,88,,,,,,,,,是",
+)
+
+
+def csv_file(*rows, headers=HEADERS, name="台账.csv"):
+    return SimpleUploadedFile(name, ("\n".join([headers, *rows]) + "\n").encode("gb18030"), "text/csv")
+
+
+def send(client, file, compound, dry_run, capture):
+    with capture(execute=True):
+        answer = client.post(
+            "/api/v1/property/imports",
+            {"file": file, "kind": "households", "compound": compound.pk, "dry_run": dry_run},
+        )
+    assert answer.status_code == 202, answer.content
+    return client.get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+
+
+def register_state():
+    """Every row the import could touch, as tuples."""
+    return (
+        sorted(Household.objects.values_list("unit_label", "floor", "building_area", "held_by_developer")),
+        sorted(Resident.objects.values_list("name", "phone", "id_number_masked", "is_party_member")),
+        sorted(
+            Residency.objects.values_list("resident__name", "household__unit_label", "relation", "ended_on")
+        ),
+    )
+
+
+def test_a_dry_run_checks_and_writes_nothing(api, estate, worker, django_capture_on_commit_callbacks):
+    before = register_state()
+    done = send(
+        api(worker), csv_file(*THREE_UNITS), estate.compound_a, True, django_capture_on_commit_callbacks
+    )
+    assert (done["status"], done["errors"]) == ("checked", [])
+    assert (done["rows"], done["created"], done["checked"]) == (6, 6, 6)
+    assert register_state() == before
+
+
+def test_one_bad_row_writes_nothing_and_is_named(api, estate, worker, django_capture_on_commit_callbacks):
+    before = register_state()
+    bad = (*THREE_UNITS, "1号楼,3,102,1,八十,,,王强,业主,1391111222,,,,")
+    done = send(api(worker), csv_file(*bad), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert done["status"] == "invalid"
+    assert {(e["row"], e["column"]) for e in done["errors"]} == {(8, "建筑面积（㎡）"), (8, "手机号码")}
+    assert register_state() == before
+    marked = api(worker).get(f"/api/v1/property/imports/{done['id']}/marked")
+    text = b"".join(marked.streaming_content).decode("utf-8-sig").splitlines()
+    assert text[0].endswith(",错误") and "手机号码" in text[7].split(",")[-1]
+    assert text[1].endswith(",")  # a good row: no reason
+
+
+def test_the_import_writes_through_the_services_and_again_changes_nothing(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    done = send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert done["status"] == "done", done
+    assert (done["created"], done["updated"], done["unchanged"], done["written"]) == (6, 0, 0, 6)
+    zhou = Resident.objects.get(name="周丽")  # one person, owner of three units
+    assert sorted(zhou.residencies.values_list("household__unit_label", flat=True)) == [
+        "2-501",
+        "2-502",
+        "2-601",
+    ]
+    assert zhou.id_number_masked == "110***********002X" and zhou.is_party_member
+    unit = Household.objects.get(unit_label="2-501")
+    assert (unit.building_area, unit.inner_area, unit.area_source) == (
+        Decimal("72.50"),
+        Decimal("60.10"),
+        "survey",
+    )
+    assert Household.objects.get(unit_label="3-101").held_by_developer
+    owners = Residency.objects.filter(household__unit_label="2-601", relation="owner").count()
+    assert owners == 2  # co-owners
+    made = AuditEvent.objects.filter(actor=worker, action="household.create").count()
+    assert made == 4  # as if the worker had typed each unit
+    state, events = register_state(), AuditEvent.objects.count()
+
+    again = send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert (again["status"], again["created"], again["updated"], again["unchanged"]) == ("done", 0, 0, 6)
+    assert register_state() == state
+    assert set(AuditEvent.objects.order_by("id")[events:].values_list("action", flat=True)) == {
+        "import.request",
+        "import.done",
+    }
+
+
+def test_a_changed_row_updates_what_changed_and_keeps_history(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    changed = list(THREE_UNITS)
+    changed[2] = changed[2].replace(",65,", ",66.20,").replace(",,,周丽", ",,测绘,周丽")
+    changed[4] = changed[4].replace("13800001111", "13800002222").replace(",否,2017", ",是,2017")
+    done = send(client, csv_file(*changed), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert (done["created"], done["updated"], done["unchanged"]) == (0, 2, 4), done
+    unit = Household.objects.get(unit_label="2-502")
+    assert (unit.building_area, unit.area_source) == (Decimal("66.20"), "survey")
+    history = AuditEvent.objects.get(action="household.update", object_id=unit.pk)
+    assert history.data["before"]["building_area"] == "65.00" and history.actor == worker
+    li = Resident.objects.get(name="李伟")
+    assert (li.phone, li.is_party_member) == ("13800002222", True)
+    assert AuditEvent.objects.filter(action="resident.update", object_id=li.pk).count() == 1
+
+
+def test_an_export_with_masked_numbers_matches_its_people(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    state = register_state()
+    masked = [
+        r.replace("13911112222", "139****2222").replace(ZHOU, "110***********002X") for r in THREE_UNITS
+    ]
+    done = send(client, csv_file(*masked), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert (done["status"], done["unchanged"]) == ("done", 6)
+    assert register_state() == state
+
+
+def test_a_relation_changed_ends_the_old_one_and_starts_the_new(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    rows = ["1号楼,2,501,5,72.50,,,周丽,业主,13911112222,,,2015-06-01,"]
+    send(client, csv_file(*rows), estate.compound_a, False, django_capture_on_commit_callbacks)
+    rows[0] = rows[0].replace("业主", "租户")
+    done = send(client, csv_file(*rows), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert done["updated"] == 1
+    spans = Residency.objects.filter(resident__name="周丽").order_by("id")
+    assert [(s.relation, s.ended_on is None) for s in spans] == [("owner", False), ("tenant", True)]
+
+
+def test_who_may_import_into_which_compound(
+    api, estate, worker, worker_b, collector, django_capture_on_commit_callbacks
+):
+    file = csv_file(*THREE_UNITS)
+    into_a = api(worker_b).post(
+        "/api/v1/property/imports", {"file": file, "kind": "households", "compound": estate.compound_a.pk}
+    )
+    assert into_a.status_code == 422 and "compound" in into_a.json()["fields"]
+    by_collector = api(collector).post(
+        "/api/v1/property/imports",
+        {"file": csv_file(*THREE_UNITS), "kind": "households", "compound": estate.compound_a.pk},
+    )
+    assert by_collector.status_code == 403
+    assert not LedgerImport.objects.exists()
+    mine = send(
+        api(worker), csv_file(*THREE_UNITS), estate.compound_a, True, django_capture_on_commit_callbacks
+    )
+    assert api(worker_b).get(f"/api/v1/property/imports/{mine['id']}").status_code == 404
+    assert api(collector).get(f"/api/v1/property/imports/{mine['id']}/marked").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("台账.csv", b"", "empty"),
+        ("photo.png", b"\x89PNG\r\n", "not an .xlsx"),
+        ("台账.csv", "楼栋,房号\n".encode("utf-16"), "encoding"),
+    ],
+)
+def test_a_file_that_is_no_ledger_is_refused_at_once(api, estate, worker, name, data, says):
+    answer = api(worker).post(
+        "/api/v1/property/imports",
+        {"file": SimpleUploadedFile(name, data), "kind": "households", "compound": estate.compound_a.pk},
+        headers={"Accept-Language": "en"},
+    )
+    assert answer.status_code == 422 and says in answer.json()["fields"]["file"][0]
+    assert not LedgerImport.objects.exists()
+
+
+def test_the_marked_workbook_shades_the_bad_cells(api, estate, worker, django_capture_on_commit_callbacks):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS.split(","))
+    sheet.append(["1号楼", "2", "501", 5, 72.5] + [""] * 2 + ["周丽", "业主", "1391111"])
+    buffer = BytesIO()
+    book.save(buffer)
+    file = SimpleUploadedFile("台账.xlsx", buffer.getvalue())
+    done = send(api(worker), file, estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert done["status"] == ImportStatus.INVALID and done["errors"][0]["row"] == 2
+    marked = api(worker).get(f"/api/v1/property/imports/{done['id']}/marked")
+    back = load_workbook(BytesIO(b"".join(marked.streaming_content))).active
+    assert back.cell(row=1, column=15).value == "错误"
+    assert "手机号码" in back.cell(row=2, column=15).value
+    assert back.cell(row=2, column=10).fill.fgColor.rgb.endswith("FDE2E1")
+
+
+def test_exporting_editing_a_few_cells_and_importing_back_changes_exactly_those(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    exported = client.get(f"/api/v1/property/ledgers/households?compound={estate.compound_a.pk}&format=xlsx")
+    assert exported.status_code == 200
+    book = load_workbook(BytesIO(b"".join(exported.streaming_content)))
+    sheet = book.active
+    rows = list(sheet.iter_rows(min_row=2))
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:3] == ["楼栋", "单元", "房号"] and len(rows) == 8  # 7 people and the developer's unit
+    column = {name: index for index, name in enumerate(header)}
+    li = next(r for r in rows if r[column["姓名"]].value == "李伟")
+    assert li[column["身份证号"]].value == "110***********4477"  # only ever kept masked
+    li[column["手机"]].value = "13800009999"
+    empty = next(r for r in rows if r[column["房号"]].value == "3-101")
+    empty[column["建筑面积"]].value = 90.5
+    empty[column["面积来源"]].value = "测绘"
+    buffer = BytesIO()
+    book.save(buffer)
+    before = register_state()
+    edited = SimpleUploadedFile("房屋与居民.xlsx", buffer.getvalue())
+    done = send(client, edited, estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert (done["status"], done["updated"], done["created"]) == ("done", 2, 0), done
+    after = register_state()
+    changed_units = set(after[0]) - set(before[0])
+    assert changed_units == {("3-101", 1, Decimal("90.50"), True)}
+    assert set(after[1]) - set(before[1]) == {("李伟", "13800009999", "110***********4477", False)}
+    assert after[2] == before[2]
+
+
+def test_the_export_masks_mobiles_for_those_who_may_not_see_them(api, estate, worker, collector, owner):
+    def ledger(user):
+        answer = api(user).get("/api/v1/property/ledgers/households")
+        return b"".join(answer.streaming_content).decode("utf-8-sig")
+
+    Household.objects.create(building=estate.building_b, unit_label="9-909", floor=1)  # community B
+    by_collector = ledger(collector)  # bills are per household, phone numbers are not theirs
+    assert "138****1234" in by_collector and "13812341234" not in by_collector
+    by_worker = ledger(worker)
+    assert "13812341234" in by_worker and "9-909" not in by_worker and "1-102" in by_worker
+    assert "13812341234" in ledger(owner)  # the owner's own number
+
+
+def test_an_owners_vote_on_an_imported_compound_counts_as_article_278_says(
+    api, estate, worker_b, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance import selectors as governance_selectors
+    from governance import services as governance
+
+    wang = "110101198001010010"
+    rows = (
+        f"1号楼,2,501,5,100,,,周丽,业主,13911112222,{ZHOU},,,",  # one buyer of three units
+        f"1号楼,2,502,5,100,,,周丽,业主,13911112222,{ZHOU},,,",
+        f"1号楼,2,601,6,100,,,周丽,业主,13911112222,{ZHOU},,,",
+        "1号楼,2,601,6,100,,,周小明,家属,,,,,",  # family members do not own
+        f"1号楼,2,602,6,100,,,李伟,业主,13800001111,{LI},,,",  # co-owners of one unit
+        f"1号楼,2,602,6,100,,,王芳,业主,13800003333,{wang},,,",
+        "1号楼,3,101,1,50,,,,,,,,,是",  # unsold: the developer's units count as one owner
+        "1号楼,3,102,1,50,,,,,,,,,是",
+    )
+    done = send(api(worker_b), csv_file(*rows), estate.compound_b, False, django_capture_on_commit_callbacks)
+    assert done["status"] == "done", done
+    now = timezone.now()
+    vote = governance.vote_create(
+        actor=worker_b,
+        compound=estate.compound_b,
+        title="续聘物业",
+        matter="hire_property_company",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=7),
+    )
+    unit = {h.unit_label: h for h in Household.objects.filter(building__compound=estate.compound_b)}
+    for label in ("2-502", "2-602", "3-101"):  # paper ballots: 周丽 (one of her units), 李伟 for his unit, the developer
+        governance.ballot_cast(actor=worker_b, vote=vote, household=unit[label], choice="for")
+    result = governance_selectors.vote_result(vote)["participation"]
+    # Owners: 周丽 (300 m²), 李伟 and 王芳 (100 m²), the developer (100 m²), and the unregistered 1-101
+    # that was there before (88.50 m²).
+    assert (result["headcount_total"], result["area_total"]) == (4, "588.50")
+    assert (result["headcount"], result["area"]) == (3, "500.00")
+    assert result["quorum_met"] is True  # 3/4 of the owners and 500/588.5 of the area
+    assert governance_selectors.vote_result(vote)["passed"] is True
