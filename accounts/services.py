@@ -91,6 +91,20 @@ def audit_record(*, actor: User | None, action: str, obj, data: dict | None = No
     )
 
 
+def audit_record_many(*, actor: User | None, events: list[tuple[str, object, dict]]) -> None:
+    """audit_record for many objects at once (rows written in bulk): (action, obj, data) each."""
+    actor = actor if actor and actor.is_authenticated else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor, action=action, object_type=obj._meta.label_lower, object_id=obj.pk, data=data
+            )
+            for action, obj, data in events
+        ],
+        batch_size=2000,
+    )
+
+
 def principal_forget(user_id: int | None) -> None:
     """The user's posts or homes changed: drop the cached tokens that carry the old scope."""
     if user_id is None:

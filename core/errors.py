@@ -52,13 +52,15 @@ def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
 UNIQUE_CODES = {"unique", "unique_together"}
 
 
-def validate_model(obj, *, exclude=None) -> None:
+def validate_model(obj, *, exclude=None, database: bool = True) -> None:
     """Run the model's own validation (fields and constraints) and raise a domain error.
 
     Uniqueness that fails is a conflict (409); any other broken rule is invalid input (422).
+    `database=False` checks the fields only, in Python, for rows written in bulk whose uniqueness
+    the caller has settled; the database's constraints still stand behind them.
     """
     try:
-        obj.full_clean(exclude=exclude)
+        obj.full_clean(exclude=exclude, validate_unique=database, validate_constraints=database)
     except ValidationError as exc:
         fields, conflict = {}, False
         for name, errs in exc.error_dict.items():

@@ -1,13 +1,15 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import FilterLookup, FilterSchema, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.errors import visible_or_invalid
+from core.errors import Forbidden, visible_or_invalid
 from core.openapi import errors
-from governance import selectors, services
+from governance import ledgers, selectors, services
 from governance.models import Member
+from governance.permissions import can_govern_compound
 from governance.schemas import (
     ActionCloseIn,
     ActionOut,
@@ -39,6 +41,7 @@ from governance.schemas import (
     VoteIn,
     VoteOut,
 )
+from property.ledgers import RESPONSES, in_month, ledger_response
 from property.models import Compound, Household
 from property.selectors import communities_visible, compounds_visible, households_visible, residents_visible
 
@@ -156,6 +159,27 @@ def meeting_detail(request, meeting_id: int):
     return _meeting_out(get_object_or_404(detailed, pk=meeting_id))
 
 
+class MeetingLedgerFilter(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
+    body: int | None = None
+    compound: int | None = None
+    period: str | None = Field(None, description="YYYY-MM: meetings held in the month")
+
+
+@router.get("/ledgers/meetings", response={**LIST_ERRORS}, openapi_extra={"responses": RESPONSES})
+def ledger_meetings(request, filters: Query[MeetingLedgerFilter]):
+    """Meetings with their resolutions and actions (会议台账), a row each: those the user may read."""
+    meetings = selectors.meetings_visible(request.user)
+    if filters.body is not None:
+        meetings = meetings.filter(body_id=filters.body)
+    if filters.compound is not None:
+        meetings = meetings.filter(body__compound_id=filters.compound)
+    meetings = in_month(meetings, "held_at", filters.period)
+    return ledger_response(
+        filters.format, "meetings", ledgers.meeting_columns(), ledgers.meeting_rows(meetings)
+    )
+
+
 class ActionFilter(Schema):
     overdue: bool = False
 
@@ -215,6 +239,24 @@ def ballot_cast(request, vote_id: int, payload: BallotIn):
 @router.get("/votes/{vote_id}/result", response={200: ResultOut, **READ_ERRORS})
 def vote_result(request, vote_id: int):
     return selectors.vote_result(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
+
+
+class RollFormat(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+@router.get(
+    "/votes/{vote_id}/roll", response={**errors(401, 403, 404, 422)}, openapi_extra={"responses": RESPONSES}
+)
+def vote_roll(request, vote_id: int, filters: Query[RollFormat]):
+    """The vote's roll as it was frozen, each unit under its owner, with the ballots standing (for the
+    paper archive): for the compound's governing bodies and the community's workers."""
+    vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
+    if not can_govern_compound(request.user, vote.compound):
+        raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
+    return ledger_response(
+        filters.format, f"vote-{vote.pk}-roll", ledgers.roll_columns(), ledgers.roll_rows(vote)
+    )
 
 
 # --- notices ----------------------------------------------------------------------------------

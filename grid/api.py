@@ -1,11 +1,11 @@
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, FilterLookup, FilterSchema, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from accounts.models import User
@@ -13,7 +13,7 @@ from accounts.permissions import staff_scope
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import day_bounds
-from grid import selectors, services
+from grid import ledgers, selectors, services
 from grid.models import Assignment, Category, Finding, Grid, StaffRole, Swap, Unit
 from grid.permissions import can_read_reports, current_assignments
 from grid.schemas import (
@@ -45,6 +45,7 @@ from grid.schemas import (
     SwapOut,
     UnitOut,
 )
+from property.ledgers import RESPONSES, in_month, ledger_response
 from property.models import Building, Compound
 from property.selectors import communities_visible
 
@@ -397,3 +398,40 @@ def daily_report(request, filters: Query[ReportFilter]):
     if not can_read_reports(request.user, community):
         raise Forbidden(_("The daily report is for the community's and the subdistrict's staff."))
     return selectors.daily_report(community, filters.date or timezone.localdate())
+
+
+class GridLedgerFilter(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
+    community: int | None = None
+    grid: int | None = None
+    period: str | None = Field(
+        None, description="YYYY-MM: shifts that started, incidents reported in the month"
+    )
+
+
+def _in_scope(qs, filters: GridLedgerFilter):
+    if filters.community is not None:
+        qs = qs.filter(grid__community_id=filters.community)
+    if filters.grid is not None:
+        qs = qs.filter(grid_id=filters.grid)
+    return qs
+
+
+@router.get("/ledgers/duty-shifts", response={**LIST_ERRORS}, openapi_extra={"responses": RESPONSES})
+def ledger_duty_shifts(request, filters: Query[GridLedgerFilter]):
+    """Duty-shift records (值班记录): who was on which grid when, started and ended when, late or not."""
+    shifts = in_month(
+        _in_scope(selectors.duty_shifts_visible(request.user), filters), "starts_at", filters.period
+    )
+    return ledger_response(filters.format, "duty-shifts", ledgers.duty_columns(), ledgers.duty_rows(shifts))
+
+
+@router.get("/ledgers/incidents", response={**LIST_ERRORS}, openapi_extra={"responses": RESPONSES})
+def ledger_incidents(request, filters: Query[GridLedgerFilter]):
+    """Incidents with every step of the closed loop (问题处置台账), a row a step."""
+    incidents = in_month(
+        _in_scope(selectors.incidents_visible(request.user), filters), "reported_at", filters.period
+    )
+    return ledger_response(
+        filters.format, "incidents", ledgers.incident_columns(), ledgers.incident_rows(incidents)
+    )

@@ -478,12 +478,7 @@ class LedgerFilter(ArrearsFilter):
     period: str | None = Field(None, description="YYYY-MM (bills)")
 
 
-LEDGER_RESPONSES = {
-    200: {
-        "description": "The ledger as CSV (UTF-8 with BOM) or .xlsx, streamed.",
-        "content": {"text/csv": {}, ledgers.XLSX: {}},
-    },
-}
+LEDGER_RESPONSES = ledgers.RESPONSES
 
 
 @router.get("/ledgers/bills", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
@@ -492,8 +487,7 @@ def ledger_bills(request, filters: Query[LedgerFilter]):
     bills = _bills_in(request, filters)
     if filters.period is not None:
         bills = bills.filter(period_start=periods.period_parse(filters.period))
-    render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
-    return render("bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
+    return ledgers.ledger_response(filters.format, "bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
 
 
 @router.get("/ledgers/payments", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
@@ -504,8 +498,9 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
         payments = payments.filter(compound_id=filters.compound)
     if filters.community is not None:
         payments = payments.filter(compound__community_id=filters.community)
-    render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
-    return render("payments", ledgers.payment_columns(), ledgers.payment_rows(payments))
+    return ledgers.ledger_response(
+        filters.format, "payments", ledgers.payment_columns(), ledgers.payment_rows(payments)
+    )
 
 
 @router.get("/ledgers/households", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
@@ -516,8 +511,12 @@ def ledger_households(request, filters: Query[LedgerFilter]):
         households = households.filter(building__compound_id=filters.compound)
     if filters.community is not None:
         households = households.filter(building__compound__community_id=filters.community)
-    render = ledgers.csv_response if filters.format == "csv" else ledgers.xlsx_response
-    return render("households", ledgers.household_columns(), ledgers.household_rows(households, request.user))
+    return ledgers.ledger_response(
+        filters.format,
+        "households",
+        ledgers.household_columns(),
+        ledgers.household_rows(households, request.user),
+    )
 
 
 class TemplateFilter(Schema):

@@ -34,17 +34,23 @@ FINISHED = (ImportStatus.INVALID, ImportStatus.CHECKED, ImportStatus.DONE, Impor
 
 @dataclass
 class Change:
-    """What one row of a file does: its outcome (created, updated, unchanged) and how to write it."""
+    """What one row of a file does: created, updated or unchanged."""
 
     row: int
     outcome: str
-    write: Callable[[object], None] | None = None  # write(actor); None when nothing changes
 
 
 @dataclass
 class Plan:
+    """What a file would do: its bad rows, or each row's outcome with the new rows to write in bulk
+    and the changes to make one by one through the services (update(actor) each)."""
+
     errors: list[dict] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    households: list = field(default_factory=list)
+    residents: list = field(default_factory=list)
+    residencies: list = field(default_factory=list)
+    updates: list[Callable[[object], None]] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
         """Rows of the file with this outcome (a row that adds a unit and its first person counts
@@ -62,6 +68,7 @@ class Kind:
     scope: str  # "compound" or "community": where the rows go
     allowed: Callable[[object, object], None]  # allowed(user, community): raises Forbidden
     plan: Callable[..., Plan]  # plan(place, table, progress) -> Plan, writing nothing
+    write: Callable[..., None]  # write(actor, place, plan, progress), in the import's transaction
 
 
 KINDS: dict[str, Kind] = {}
@@ -172,11 +179,9 @@ def import_execute(import_id: int) -> LedgerImport:
             plan = spec.plan(place, table, None)  # again, under the transaction, as it writes
             if plan.errors:
                 raise Invalid(plan.errors[0]["message"])
-            for number, change in enumerate(plan.changes, start=1):
-                if change.write is not None:
-                    change.write(record.requested_by)
-                if number % PROGRESS_EVERY == 0:
-                    cache.set(progress_key(record.pk), number, 3600)
+            spec.write(
+                record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600)
+            )
             counts = {o: plan.count(o) for o in OUTCOMES}
             _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
             audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
@@ -266,61 +271,43 @@ class Register:
 
 
 def households_plan(compound, table, progress=None) -> Plan:
-    """What a households ledger would do to the compound's register, row by row, and its bad rows."""
+    """What a households ledger would do to the compound's register, row by row, and its bad rows:
+    the new units, people and relations (written in bulk) and the changes (through the services)."""
     units, errors = imports.households_dry_run(compound, table, progress)
     plan = Plan(errors=list(errors))
     if errors:
         return plan
     register = Register(compound, units)
     today = timezone.localdate()
-    new_people: dict[tuple, dict] = {}  # a person new to the register named on several rows
+    new_people: dict[tuple, Resident] = {}  # a person new to the register named on several rows
     for unit in units:
         household = register.households.get((unit["building"].pk, unit["unit_label"]))
-        unit_changes = _unit_changes(household, unit)
-        holder = {"household": household}
-        plan.changes.append(
-            Change(
-                unit["row"],
-                "created" if household is None else ("updated" if unit_changes else "unchanged"),
-                _unit_write(holder, unit, unit_changes) if household is None or unit_changes else None,
+        if household is None:
+            household = Household(
+                building=unit["building"],
+                unit_label=unit["unit_label"],
+                floor=unit["floor"],
+                building_area=unit["building_area"],
+                inner_area=unit["inner_area"],
+                area_source=unit["area_source"] or "register",
+                held_by_developer=bool(unit["held_by_developer"]),
             )
-        )
+            plan.households.append(household)
+            plan.changes.append(Change(unit["row"], "created"))
+        else:
+            changes = _unit_changes(household, unit)
+            plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
+            if changes:
+                plan.updates.append(_household_update(household, changes))
         for person in unit["people"]:
-            resident = register.person(household, person)
-            key = (person["id_number"],) if person["id_number"] else (person["name"], person["mobile"])
-            shared = (
-                new_people.get(key)
-                if resident is None and (person["id_number"] or person["mobile"])
-                else None
-            )
-            residency = register.residency(household, resident)
-            if (
-                residency is not None
-                and residency.relation != person["relation"]
-                and residency.started_on >= today
-            ):
-                plan.errors.append(
-                    {
-                        "row": person["row"],
-                        "column": "关系",
-                        "message": _("This relation began today: change it from tomorrow on."),
-                    }
-                )
-                continue
-            change = _person_change(holder, person, resident, residency, shared, today)
-            if resident is None and shared is None and (person["id_number"] or person["mobile"]):
-                new_people[key] = change.holder
-            plan.changes.append(change.as_change())
-        if progress is not None and len(plan.changes) % PROGRESS_EVERY == 0:
-            progress(len(plan.changes))
+            _person_plan(plan, register, household, person, new_people, today)
     if plan.errors:
-        plan.changes = []
+        plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
     return plan
 
 
-def _unit_changes(household: Household | None, unit: dict) -> dict:
-    if household is None:
-        return {}
+def _unit_changes(household: Household, unit: dict) -> dict:
+    """The facts the file gives for a registered unit that differ from the register (not given: kept)."""
     given = {k: unit[k] for k in imports.UNIT_FACTS if unit[k] is not None and k != "area_source"}
     changes = {k: v for k, v in given.items() if getattr(household, k) != v}
     if any(k in changes for k in services.AREAS):
@@ -330,110 +317,110 @@ def _unit_changes(household: Household | None, unit: dict) -> dict:
     return changes
 
 
-def _unit_write(holder: dict, unit: dict, changes: dict):
-    def write(actor):
-        if holder["household"] is None:
-            holder["household"] = services.household_create(
-                actor=actor,
-                building=unit["building"],
-                unit_label=unit["unit_label"],
-                floor=unit["floor"],
-                building_area=unit["building_area"],
-                inner_area=unit["inner_area"],
-                area_source=unit["area_source"] or "register",
-                held_by_developer=bool(unit["held_by_developer"]),
+def _household_update(household, changes):
+    return lambda actor: services.household_update(actor=actor, household=household, changes=changes)
+
+
+def _person_plan(plan: Plan, register, household, person: dict, new_people: dict, today) -> None:
+    row, relation = person["row"], person["relation"] or Relation.OWNER
+    started_on = person["moved_in_on"] or today
+    resident = register.person(household if household.pk else None, person)
+    key = (person["id_number"],) if person["id_number"] else (person["name"], person["mobile"])
+    if resident is None and (person["id_number"] or person["mobile"]):
+        resident = new_people.get(key)  # the same new person on an earlier row
+    if resident is None:
+        resident = services.resident_new(
+            name=person["name"],
+            phone=person["mobile"],
+            id_number=person["id_number"],
+            is_party_member=bool(person["party_member"]),
+        )
+        plan.residents.append(resident)
+        if person["id_number"] or person["mobile"]:
+            new_people[key] = resident
+        plan.residencies.append(
+            Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+        )
+        plan.changes.append(Change(row, "created"))
+        return
+    if resident.pk is None:  # new, already planned on an earlier row: another unit of theirs
+        plan.residencies.append(
+            Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+        )
+        plan.changes.append(Change(row, "created"))
+        return
+    residency = register.residency(household if household.pk else None, resident)
+    outcome = "unchanged"
+    if residency is None:
+        plan.residencies.append(
+            Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+        )
+        outcome = "created"
+    elif residency.relation != relation:
+        if residency.started_on >= today:
+            plan.errors.append(
+                {
+                    "row": row,
+                    "column": "关系",
+                    "message": _("This relation began today: change it from tomorrow on."),
+                }
             )
-        else:
-            services.household_update(actor=actor, household=holder["household"], changes=changes)
+            return
+        plan.updates.append(_relation_change(residency, relation, today))
+        outcome = "updated"
+    facts = {}
+    if person["mobile"] and person["mobile"] != resident.phone:
+        facts["phone"] = person["mobile"]
+    if person["party_member"] is not None and person["party_member"] != resident.is_party_member:
+        facts["is_party_member"] = person["party_member"]
+    if person["id_number"] and not resident.id_number_digest:
+        facts["id_number"] = person["id_number"]
+    if person["name"] != resident.name:
+        facts["name"] = person["name"]
+    if facts:
+        plan.updates.append(_resident_update(resident, household, facts))
+        outcome = "updated" if outcome == "unchanged" else outcome
+    plan.changes.append(Change(row, outcome))
+
+
+def _relation_change(residency, relation, today):
+    def write(actor):
+        services.residency_end(actor=actor, residency=residency, ended_on=today)
+        services.residency_start(
+            actor=actor,
+            resident=residency.resident,
+            household=residency.household,
+            relation=relation,
+            started_on=today,
+        )
 
     return write
 
 
-@dataclass
-class _PersonChange:
-    row: int
-    outcome: str
-    holder: dict  # {"resident": the person, once known or created}
-    steps: list = field(default_factory=list)
-
-    def as_change(self) -> Change:
-        steps = self.steps
-
-        def write(actor):
-            for step in steps:
-                step(actor)
-
-        return Change(self.row, self.outcome, write if steps else None)
+def _resident_update(resident, household, facts):
+    return lambda actor: services.resident_update(
+        actor=actor, resident=resident, household=household, changes=facts
+    )
 
 
-def _person_change(unit_holder, person, resident, residency, shared, today) -> _PersonChange:
-    started_on = person["moved_in_on"] or today
-    relation = person["relation"] or Relation.OWNER
-    if resident is None and shared is None:  # a new person
-        holder = {"resident": None}
-
-        def create(actor):
-            holder["resident"] = services.resident_create(
-                actor=actor,
-                name=person["name"],
-                phone=person["mobile"],
-                id_number=person["id_number"],
-                is_party_member=bool(person["party_member"]),
-                household=unit_holder["household"],
-                relation=relation,
-                started_on=started_on,
-            )
-
-        return _PersonChange(person["row"], "created", holder, [create])
-    holder = shared if shared is not None else {"resident": resident}
-    change = _PersonChange(person["row"], "unchanged", holder)
-    if residency is None:  # a registered person in another unit, or a unit new to the register
-        change.outcome = "created"
-        change.steps.append(
-            lambda actor: services.residency_start(
-                actor=actor,
-                resident=holder["resident"],
-                household=unit_holder["household"],
-                relation=relation,
-                started_on=started_on,
-            )
-        )
-    elif residency.relation != relation:
-        change.outcome = "updated"
-
-        def move(actor):
-            services.residency_end(actor=actor, residency=residency, ended_on=today)
-            services.residency_start(
-                actor=actor,
-                resident=resident,
-                household=unit_holder["household"],
-                relation=relation,
-                started_on=today,
-            )
-
-        change.steps.append(move)
-    if resident is not None:
-        facts = {}
-        if person["mobile"] and person["mobile"] != resident.phone:
-            facts["phone"] = person["mobile"]
-        if person["party_member"] is not None and person["party_member"] != resident.is_party_member:
-            facts["is_party_member"] = person["party_member"]
-        if person["id_number"] and not resident.id_number_digest:
-            facts["id_number"] = person["id_number"]
-        if person["name"] != resident.name:
-            facts["name"] = person["name"]
-        if facts:
-            if change.outcome == "unchanged":
-                change.outcome = "updated"
-            change.steps.append(
-                lambda actor: services.resident_update(
-                    actor=actor, resident=resident, household=unit_holder["household"], changes=facts
-                )
-            )
-    return change
+def households_write(actor, compound, plan: Plan, progress) -> None:
+    """The new units, people and relations in bulk, then each change through its service."""
+    services.register_bulk_create(
+        actor=actor,
+        community=compound.community,
+        households=plan.households,
+        residents=plan.residents,
+        residencies=plan.residencies,
+    )
+    done = len(plan.households) + len(plan.residents)
+    progress(done)
+    for number, update in enumerate(plan.updates, start=1):
+        update(actor)
+        if number % PROGRESS_EVERY == 0:
+            progress(done + number)
 
 
 register_kind(
     "households",
-    Kind(scope="compound", allowed=require_register, plan=households_plan),
+    Kind(scope="compound", allowed=require_register, plan=households_plan, write=households_write),
 )

@@ -7,6 +7,7 @@ kept as they are written; the notes under them are read by people and translated
 """
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -23,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.errors import Invalid
-from property.services import id_number_check
+from property.services import floor_check, id_number_check
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,14 @@ def read_table(name: str, data: bytes) -> list[tuple[int, list[str]]]:
 
 def is_notes_row(kind: str, row: list[str], found: dict[str, int]) -> bool:
     """The template's notes row (in Chinese or English), which is not a record."""
-    notes = {normalised(v) for c in KINDS[kind] for v in _all_languages(c.note)}
+    notes = _notes(kind)
     values = [normalised(row[i]) for i in found.values() if i < len(row) and row[i]]
     return bool(values) and all(v in notes for v in values)
+
+
+@functools.cache
+def _notes(kind: str) -> frozenset[str]:
+    return frozenset(normalised(v) for c in KINDS[kind] for v in _all_languages(c.note))
 
 
 def _all_languages(note) -> list[str]:
@@ -490,6 +496,11 @@ def households_dry_run(
         except ValueError:
             floor = None
             problems.add(number, "floor", _("A floor is a whole number."))
+        if floor is not None and building is not None:
+            try:
+                floor_check(building, floor)  # the register's own rule
+            except Invalid as bad:
+                problems.add(number, "floor", bad.message)
         # None is "not given" (no such column, or an empty cell): it changes nothing.
         facts = {
             "floor": floor,

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from accounts.permissions import can_see_full_phones, mask_phone
+from core import periods
 from core.money import FEN
 from property import imports
 from property.models import Community
@@ -25,6 +26,13 @@ from property.selectors import settled_amount
 
 CHUNK = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The OpenAPI description of a ledger endpoint's answer (`openapi_extra={"responses": RESPONSES}`).
+RESPONSES = {
+    200: {
+        "description": "The ledger as CSV (UTF-8 with BOM) or .xlsx, streamed.",
+        "content": {"text/csv": {}, XLSX: {}},
+    },
+}
 
 
 def bill_columns() -> list[str]:
@@ -198,6 +206,20 @@ def xlsx_response(filename: str, header: list[str], rows: Iterable[tuple]) -> Fi
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+
+
+def in_month(queryset, field: str, period: str | None):
+    """Rows whose `field` (a time) falls in the month `period` (YYYY-MM); all rows without one."""
+    if period is None:
+        return queryset
+    start, end = periods.days_bounds(*periods.month_bounds(periods.period_parse(period)))
+    return queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def ledger_response(format: str, filename: str, header: list[str], rows: Iterable[tuple]):
+    """A ledger streamed as CSV or written to .xlsx, as the request's `format` asks."""
+    render = csv_response if format == "csv" else xlsx_response
+    return render(filename, header, rows)
 
 
 def marked_response(record) -> FileResponse:

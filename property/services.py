@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record, principal_forget
+from accounts.services import audit_record, audit_record_many, principal_forget
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from property.models import (
     Building,
@@ -101,7 +101,7 @@ def building_create(*, actor, compound: Compound, name: str, floors: int, entran
     return _insert(building, actor=actor, action="building.create", data={"name": building.name})
 
 
-def _floor_check(building: Building, floor: int) -> None:
+def floor_check(building: Building, floor: int) -> None:
     if floor > building.floors or floor == 0 or floor < -3:
         raise Invalid(
             _("Floor must be between -3 and %(floors)s, and not 0.") % {"floors": building.floors},
@@ -123,7 +123,7 @@ def household_create(
     held_by_developer: bool = False,
 ) -> Household:
     require_register(actor, building.compound.community)
-    _floor_check(building, floor)
+    floor_check(building, floor)
     household = Household(
         building=building,
         unit_label=unit_label.strip(),
@@ -142,6 +142,19 @@ def household_create(
     )
 
 
+def resident_new(
+    *, name: str, phone: str = "", id_number: str = "", is_party_member: bool = False
+) -> Resident:
+    """A person as the register keeps them (not yet saved): the ID number checked, then kept only
+    masked and as its keyed digest."""
+    resident = Resident(name=name.strip(), phone=phone.strip(), is_party_member=is_party_member)
+    if id_number:
+        value = id_number_check(id_number)
+        resident.id_number_masked = id_number_mask(value)
+        resident.id_number_digest = id_number_digest(value)
+    return resident
+
+
 @transaction.atomic
 def resident_create(
     *,
@@ -156,17 +169,16 @@ def resident_create(
 ) -> Resident:
     """A person registered in a household (the household's community decides who may)."""
     require_register(actor, household.building.compound.community)
-    resident = Resident(name=name.strip(), phone=phone.strip(), is_party_member=is_party_member)
-    if id_number:
-        value = id_number_check(id_number)
-        resident.id_number_masked = id_number_mask(value)
-        resident.id_number_digest = id_number_digest(value)
-        if Resident.objects.filter(id_number_digest=resident.id_number_digest).exists():
-            raise Conflict(
-                _("A resident with this ID number is already registered."),
-                code="duplicate",
-                field="id_number",
-            )
+    resident = resident_new(name=name, phone=phone, id_number=id_number, is_party_member=is_party_member)
+    if (
+        resident.id_number_digest
+        and Resident.objects.filter(id_number_digest=resident.id_number_digest).exists()
+    ):
+        raise Conflict(
+            _("A resident with this ID number is already registered."),
+            code="duplicate",
+            field="id_number",
+        )
     validate_model(resident, exclude=["user"])
     resident.save()
     audit_record(actor=actor, action="resident.create", obj=resident, data={"name": resident.name})
@@ -205,6 +217,56 @@ def residency_start(
     )
     principal_forget(resident.user_id)
     return residency
+
+
+@transaction.atomic
+def register_bulk_create(
+    *, actor, community: Community, households=(), residents=(), residencies=(), chunk: int = 1000
+) -> None:
+    """Many new units, people and relations at once (an imported ledger): each row checked by the
+    rules of household_create, resident_create and residency_start (in Python; the caller has
+    settled that none exists yet, and the database's constraints stand behind it), written in bulk,
+    each with its history as if entered one by one. `residencies` may name the new units and people."""
+    require_register(actor, community)
+    for household in households:
+        if household.building.compound.community_id != community.pk:
+            raise Invalid(_("This building is not in the community."), field="building")
+        floor_check(household.building, household.floor)
+        validate_model(household, exclude=["building"], database=False)
+    for resident in residents:
+        validate_model(resident, exclude=["user"], database=False)
+    for residency in residencies:
+        if residency.started_on is None:
+            raise Invalid(_("Give the date the relation starts."), field="started_on")
+    Household.objects.bulk_create(households, batch_size=chunk)
+    Resident.objects.bulk_create(residents, batch_size=chunk)
+    for residency in residencies:  # the units and people just created now have their ids
+        residency.household, residency.resident = residency.household, residency.resident
+        validate_model(residency, exclude=["resident", "household"], database=False)
+    Residency.objects.bulk_create(residencies, batch_size=chunk)
+    audit_record_many(
+        actor=actor,
+        events=[
+            ("household.create", h, {"unit": h.unit_label, "area": str(h.building_area or "")})
+            for h in households
+        ]
+        + [("resident.create", r, {"name": r.name}) for r in residents]
+        + [
+            (
+                "residency.start",
+                r,
+                {
+                    "resident": r.resident_id,
+                    "household": r.household_id,
+                    "relation": r.relation,
+                    "from": r.started_on.isoformat(),
+                },
+            )
+            for r in residencies
+        ],
+    )
+    for user_id in {r.resident.user_id for r in residencies if r.resident.user_id}:
+        principal_forget(user_id)
 
 
 @transaction.atomic
@@ -253,7 +315,7 @@ def household_update(*, actor, household: Household, changes: dict) -> Household
     if not changes:
         return household
     if "floor" in changes:
-        _floor_check(household.building, changes["floor"])
+        floor_check(household.building, changes["floor"])
     return _save_changes(household, actor=actor, action="household.update", changes=changes)
 
 

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Literal
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
@@ -10,9 +11,10 @@ from pydantic import AwareDatetime
 
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
+from property.ledgers import RESPONSES, in_month, ledger_response
 from property.selectors import communities_visible, compounds_visible
-from volunteers import selectors, services
-from volunteers.models import RegistrationStatus
+from volunteers import ledgers, selectors, services
+from volunteers.models import RegistrationStatus, Signup
 from volunteers.schemas import (
     CheckIn,
     CheckOut,
@@ -234,3 +236,26 @@ def shift_template_create(request, payload: ShiftTemplateIn):
     )
     transaction.on_commit(lambda: shift_templates_materialise.delay())
     return Status(201, template)
+
+
+class HoursLedgerFilter(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
+    community: int | None = None
+    period: str | None = Field(None, description="YYYY-MM: shifts that started in the month")
+
+
+@router.get("/ledgers/hours", response={**errors(401, 422)}, openapi_extra={"responses": RESPONSES})
+def ledger_hours(request, filters: Query[HoursLedgerFilter]):
+    """Every shift served (checked in and out) with the hours and points credited (志愿服务时长台账):
+    the community's volunteers for its staff, one's own for a volunteer."""
+    signups = Signup.objects.filter(
+        volunteer__in=selectors.volunteers_visible(request.user).values("id"),
+        checked_in_at__isnull=False,
+        checked_out_at__isnull=False,
+    )
+    if filters.community is not None:
+        signups = signups.filter(shift__community_id=filters.community)
+    signups = in_month(signups, "shift__starts_at", filters.period)
+    return ledger_response(
+        filters.format, "volunteer-hours", ledgers.hours_columns(), ledgers.hours_rows(signups)
+    )

@@ -15,7 +15,9 @@ def ledger(tmp_path, name, *rows):
     return str(path)
 
 
-def test_worker_imports_a_ledger_with_one_bad_row_on_a_phone(live_server, phone, screenshot, estate, worker, tmp_path):
+def test_worker_imports_a_ledger_with_one_bad_row_on_a_phone(
+    live_server, phone, screenshot, estate, worker, tmp_path
+):
     rows = ["1号楼,2,201,2,72.5,赵敏,业主,13900001111", "1号楼,2,202,2,七十,钱进,业主,13900002222"]
     bad = ledger(tmp_path, "台账.csv", *rows)
     good = ledger(tmp_path, "台账-改.csv", rows[0], rows[1].replace("七十", "70"))

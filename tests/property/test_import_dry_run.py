@@ -77,3 +77,9 @@ def test_the_templates_notes_row_is_skipped(estate):
     table = read_table("template.xlsx", template("households"))
     units, errors = households_dry_run(estate.compound_a, table)
     assert units == [] and errors == []
+
+
+def test_a_floor_above_the_building_is_refused_by_the_registers_rule(estate):
+    _units, errors = households_dry_run(estate.compound_a, ledger("1号楼,,1-901,9,70,,,,,,,,,"))
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "楼层")]
+    assert "6" in errors[0]["message"]  # the building has 6 floors

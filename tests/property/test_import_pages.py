@@ -14,7 +14,9 @@ def upload(*rows):
     return SimpleUploadedFile("台账.csv", ("\n".join([HEADERS, *rows]) + "\n").encode("utf-8-sig"))
 
 
-def test_a_worker_checks_a_file_fixes_it_and_imports_it(client, estate, worker, django_capture_on_commit_callbacks):
+def test_a_worker_checks_a_file_fixes_it_and_imports_it(
+    client, estate, worker, django_capture_on_commit_callbacks
+):
     client.force_login(worker)
     url = f"/property/compounds/{estate.compound_a.pk}/import/"
     assert "导入台账" in client.get(f"/property/compounds/{estate.compound_a.pk}/").content.decode()

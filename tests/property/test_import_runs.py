@@ -295,7 +295,8 @@ def test_an_owners_vote_on_an_imported_compound_counts_as_article_278_says(
         closes_at=now + timedelta(days=7),
     )
     unit = {h.unit_label: h for h in Household.objects.filter(building__compound=estate.compound_b)}
-    for label in ("2-502", "2-602", "3-101"):  # paper ballots: 周丽 (one of her units), 李伟 for his unit, the developer
+    # paper ballots: 周丽 (from one of her units), 李伟 for his unit, the developer
+    for label in ("2-502", "2-602", "3-101"):
         governance.ballot_cast(actor=worker_b, vote=vote, household=unit[label], choice="for")
     result = governance_selectors.vote_result(vote)["participation"]
     # Owners: 周丽 (300 m²), 李伟 and 王芳 (100 m²), the developer (100 m²), and the unregistered 1-101
