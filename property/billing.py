@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
+from core import periods
 from core.errors import Conflict, Invalid, validate_model
 from core.money import round_fen
 from core.periods import add_months, months_between
@@ -49,6 +50,10 @@ BATCH = 5000
 @transaction.atomic
 def fee_item_create(*, actor, compound: Compound, **fields) -> FeeItem:
     require_fees(actor, compound)
+    if fields.get("kind") == FeeKind.OPENING:
+        raise Invalid(
+            _("Opening balances are brought in from the office's ledger, not set as a fee."), field="kind"
+        )
     item = FeeItem(compound=compound, **fields)
     if item.effective_from and item.effective_from.day != 1:
         raise Invalid(_("A fee item starts on the first day of a month."), field="effective_from")
@@ -217,8 +222,10 @@ def _issue(run: BillingRun) -> None:
         else list(Compound.objects.filter(community_id=run.community_id).values_list("id", flat=True))
     )
     end = add_months(run.period_start, run.months)
-    items = FeeItem.objects.filter(compound_id__in=compounds, effective_from__lt=end).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gt=run.period_start)
+    items = (
+        FeeItem.objects.filter(compound_id__in=compounds, effective_from__lt=end)
+        .exclude(kind=FeeKind.OPENING)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=run.period_start))
     )
     by_compound: dict[int, list[tuple]] = {}
     for household_id, compound_id, area, vacant in Household.objects.filter(
@@ -312,6 +319,57 @@ def billing_runs_for_month(first: date) -> int:
 
 
 # --- payments ---------------------------------------------------------------------------
+
+
+OPENING_ITEM = "期初欠费"  # the name the office's ledgers give it
+OPENING_BASIS = "期初欠费（由台账导入）"
+
+
+def opening_item(compound: Compound) -> FeeItem:
+    """The compound's item that opening balances are billed under (made the first time)."""
+    item, _created = FeeItem.objects.get_or_create(
+        compound=compound,
+        kind=FeeKind.OPENING,
+        defaults={"name": OPENING_ITEM, "unit_price": Decimal(0), "effective_from": date(2000, 1, 1)},
+    )
+    return item
+
+
+@transaction.atomic
+def opening_balance_record(*, actor, household: Household, amount: Decimal, period: date) -> Bill:
+    """期初欠费: what a household owed before Gongzhi, for a month, as a bill of its own (bills are
+    never edited: a wrong opening balance is corrected by an adjustment, like any bill)."""
+    compound = household.building.compound
+    require_fees(actor, compound)
+    if amount <= 0 or amount.as_tuple().exponent < -2:
+        raise Invalid(_("An amount is yuan above 0 with at most two decimals."), field="amount")
+    if period.day != 1 or period > periods.month_start(timezone.localdate()):
+        raise Invalid(_("Opening arrears are for a month that has begun."), field="period")
+    item = opening_item(compound)
+    if Bill.objects.filter(household=household, fee_item=item, period_start=period).exists():
+        raise Conflict(
+            _("An opening balance for this month is already recorded: correct it with an adjustment."),
+            code="duplicate",
+            field="period",
+        )
+    bill = Bill(
+        household=household,
+        fee_item=item,
+        period_start=period,
+        months=1,
+        amount=amount,
+        basis=OPENING_BASIS,
+        due_on=periods.add_months(period, 1),
+    )
+    validate_model(bill, exclude=["household", "fee_item", "run"])
+    bill.save()
+    audit_record(
+        actor=actor,
+        action="bill.opening",
+        obj=bill,
+        data={"amount": str(amount), "period": f"{period:%Y-%m}"},
+    )
+    return bill
 
 
 @transaction.atomic

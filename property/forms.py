@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from property.models import AreaSource, ManagementMode, PaymentMethod, Relation, ReminderChannel
+from property.models import AreaSource, ImportKind, ManagementMode, PaymentMethod, Relation, ReminderChannel
 
 
 class ResidentForm(forms.Form):
@@ -101,12 +101,7 @@ class UnitForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("ledger"),
-        choices=[("households", _("households with their people"))],
-        initial="households",
-        widget=forms.RadioSelect,
-    )
+    kind = forms.ChoiceField(label=_("ledger"), widget=forms.RadioSelect)
     file = forms.FileField(
         label=_("file"),
         help_text=_(".xlsx or .csv; headers as in the template (synonyms such as 门牌号 are understood)."),
@@ -116,3 +111,10 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        """`kinds`: the ledgers this person may bring into the compound."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]
+        if kinds:
+            self.fields["kind"].initial = kinds[0]

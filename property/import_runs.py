@@ -10,14 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
-from property import imports, services
+from property import billing, imports, services
 from property.models import (
+    Bill,
+    FeeKind,
     Household,
     ImportStatus,
     LedgerImport,
@@ -25,7 +27,7 @@ from property.models import (
     Residency,
     Resident,
 )
-from property.permissions import require_register
+from property.permissions import require_fees, require_register
 
 PROGRESS_EVERY = 500
 OUTCOMES = ("created", "updated", "unchanged")
@@ -66,7 +68,7 @@ class Plan:
 @dataclass(frozen=True)
 class Kind:
     scope: str  # "compound" or "community": where the rows go
-    allowed: Callable[[object, object], None]  # allowed(user, community): raises Forbidden
+    allowed: Callable[[object, object], None]  # allowed(user, place): raises Forbidden
     plan: Callable[..., Plan]  # plan(place, table, progress) -> Plan, writing nothing
     write: Callable[..., None]  # write(actor, place, plan, progress), in the import's transaction
 
@@ -76,6 +78,21 @@ KINDS: dict[str, Kind] = {}
 
 def register_kind(name: str, kind: Kind) -> None:
     KINDS[name] = kind
+
+
+def kinds_for(user, place) -> list[str]:
+    """The kinds of ledger a person may bring into a compound or a community."""
+    scope = "community" if place._meta.model_name == "community" else "compound"
+    out = []
+    for name, kind in KINDS.items():
+        if kind.scope != scope:
+            continue
+        try:
+            kind.allowed(user, place)
+        except DomainError:
+            continue
+        out.append(name)
+    return out
 
 
 def _kind(name: str) -> Kind:
@@ -100,7 +117,7 @@ def import_request(
         if community is None:
             raise Invalid(_("Choose the community the ledger is for."), field="community")
         compound = None
-    spec.allowed(actor, community)
+    spec.allowed(actor, compound or community)
     try:
         table = imports.read_table(file_name, data)
     except imports.Unreadable as bad:
@@ -185,12 +202,17 @@ def import_execute(import_id: int) -> LedgerImport:
             counts = {o: plan.count(o) for o in OUTCOMES}
             _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
             audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
-    except DomainError as refused:  # the register changed under the file since it was checked
+    except (DomainError, IntegrityError) as refused:  # the register changed since the file was checked
+        message = (
+            str(refused.message)
+            if isinstance(refused, DomainError)
+            else _("The register changed while the file was written; nothing was written: check it again.")
+        )
         _set(
             record,
             status=ImportStatus.FAILED,
-            failure=str(refused.message),
-            errors=[{"row": 0, "column": "", "message": str(refused.message)}],
+            failure=message,
+            errors=[{"row": 0, "column": "", "message": message}],
             finished_at=timezone.now(),
         )
     finally:
@@ -412,7 +434,11 @@ def households_write(actor, compound, plan: Plan, progress) -> None:
         residents=plan.residents,
         residencies=plan.residencies,
     )
-    done = len(plan.households) + len(plan.residents)
+    apply_updates(actor, plan, progress, done=len(plan.households) + len(plan.residents))
+
+
+def apply_updates(actor, plan: Plan, progress, done: int = 0) -> None:
+    """Each change of the plan through its service, the progress told as it goes."""
     progress(done)
     for number, update in enumerate(plan.updates, start=1):
         update(actor)
@@ -420,7 +446,67 @@ def households_write(actor, compound, plan: Plan, progress) -> None:
             progress(done + number)
 
 
+# --- opening arrears --------------------------------------------------------------------------------
+
+
+def opening_plan(compound, table, progress=None) -> Plan:
+    """Each row an opening balance (a bill of its own) for a unit and month; one already recorded
+    with the same amount is unchanged, with another amount an error (a bill is never edited)."""
+    rows, errors = imports.opening_dry_run(compound, table, progress)
+    plan = Plan(errors=list(errors))
+    if errors:
+        return plan
+    recorded = dict(
+        (((household, period), amount))
+        for household, period, amount in Bill.objects.filter(
+            household__building__compound=compound, fee_item__kind=FeeKind.OPENING
+        ).values_list("household_id", "period_start", "amount")
+    )
+    for row in rows:
+        known = recorded.get((row["household"].pk, row["period"]))
+        if known is None:
+            plan.changes.append(Change(row["row"], "created"))
+            plan.updates.append(_opening(row))
+        elif known == row["amount"]:
+            plan.changes.append(Change(row["row"], "unchanged"))
+        else:
+            plan.errors.append(
+                {
+                    "row": row["row"],
+                    "column": "欠费金额",
+                    "message": _(
+                        "An opening balance of %(amount)s for this month is already recorded: correct it "
+                        "with an adjustment."
+                    )
+                    % {"amount": known},
+                }
+            )
+    if plan.errors:
+        plan.changes, plan.updates = [], []
+    return plan
+
+
+def _opening(row: dict):
+    return lambda actor: billing.opening_balance_record(
+        actor=actor, household=row["household"], amount=row["amount"], period=row["period"]
+    )
+
+
+def write_updates(actor, _place, plan: Plan, progress) -> None:
+    """The write of a kind whose every row goes through its service."""
+    apply_updates(actor, plan, progress)
+
+
 register_kind(
     "households",
-    Kind(scope="compound", allowed=require_register, plan=households_plan, write=households_write),
+    Kind(
+        scope="compound",
+        allowed=lambda user, compound: require_register(user, compound.community),
+        plan=households_plan,
+        write=households_write,
+    ),
+)
+register_kind(
+    "opening_arrears",
+    Kind(scope="compound", allowed=require_fees, plan=opening_plan, write=write_updates),
 )

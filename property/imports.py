@@ -17,13 +17,15 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from core import periods
 from core.errors import Invalid
+from property.models import Household
 from property.services import floor_check, id_number_check
 
 
@@ -444,7 +446,7 @@ def _flag(value: str, row: int, key: str, problems: Problems) -> bool:
     return False
 
 
-def _date(value: str, row: int, key: str, problems: Problems):
+def parse_date(value: str, row: int, key: str, problems: Problems):
     if not value:
         return None
     match = DATE.match(value.split(" ")[0])
@@ -583,7 +585,7 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
             if "party_member" in value
             else None
         ),
-        "moved_in_on": _date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
+        "moved_in_on": parse_date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
     }
 
 
@@ -645,3 +647,80 @@ def _marked_csv(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
         extra = ERROR_HEADER if number == 1 else _reasons(by_row.get(number, []))
         writer.writerow([*padded, extra])
     return out.getvalue().encode("utf-8-sig")
+
+
+# --- the dry run of opening arrears ----------------------------------------------------------------
+
+MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?$")
+
+
+def _money(value: str, row: int, key: str, problems: Problems):
+    try:
+        number = Decimal(value.replace(",", "").replace("¥", "").replace("￥", "").strip())
+    except InvalidOperation:
+        problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
+        return None
+    if number <= 0 or number.as_tuple().exponent < -2 or number >= 10**8:
+        problems.add(row, key, _("An amount is yuan above 0 with at most two decimals."))
+        return None
+    return number
+
+
+def _month(value: str, row: int, key: str, problems: Problems):
+    match = MONTH.match(value.split(" ")[0])
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) not in periods.YEARS:
+        problems.add(row, key, _("Not a month: %(value)s (write 2025-12)") % {"value": value})
+        return None
+    month = date(int(match[1]), int(match[2]), 1)
+    if month > periods.month_start(timezone.localdate()):
+        problems.add(row, key, _("Opening arrears are for a month that has begun."))
+        return None
+    return month
+
+
+def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[dict]]:
+    """Every row of an opening-arrears ledger: its unit of the compound, amount and month, or why
+    not. The same unit and month twice is an error (two debts for one month are one)."""
+    (_n, headers), rows = table[0], table[1:]
+    found, header_errors = match_headers("opening_arrears", headers)
+    problems = Problems(headers, found, list(header_errors))
+    if header_errors:
+        return [], problems.items
+    units = {
+        (h.building.name, h.unit_label): h
+        for h in Household.objects.filter(building__compound=compound).select_related("building")
+    }
+    out, seen = [], {}
+    for checked, (number, row) in enumerate(rows, start=1):
+        if progress is not None and checked % 500 == 0:
+            progress(checked)
+        if is_notes_row("opening_arrears", row, found):
+            continue
+        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        for key in ("building", "unit", "amount", "period"):
+            if not value.get(key):
+                problems.add(number, key, _("This column is required."))
+        if not all(value.get(k) for k in ("building", "unit", "amount", "period")):
+            continue
+        household = units.get((value["building"], value["unit"]))
+        if household is None:
+            problems.add(
+                number,
+                "unit",
+                _("No unit %(building)s %(unit)s in %(compound)s.")
+                % {"building": value["building"], "unit": value["unit"], "compound": compound.name},
+            )
+        amount = _money(value["amount"], number, "amount", problems)
+        month = _month(value["period"], number, "period", problems)
+        if household is None or amount is None or month is None:
+            continue
+        if (household.pk, month) in seen:
+            problems.add(
+                number,
+                "period",
+                _("Row %(row)s has this unit and month already.") % {"row": seen[(household.pk, month)]},
+            )
+            continue
+        seen[(household.pk, month)] = number
+        out.append({"row": number, "household": household, "amount": amount, "period": month})
+    return out, problems.items

@@ -5,6 +5,7 @@ written by openpyxl's write-only workbook into a temporary file, which is then s
 """
 
 import csv
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -180,8 +181,17 @@ class _Echo:
         return value
 
 
+def _started(rows: Iterable[tuple]) -> Iterator[tuple]:
+    """The rows with the first one already fetched: a query the database refuses (an id beyond
+    what it stores) fails here, as a clear answer, not halfway through a file."""
+    rows = iter(rows)
+    first = next(rows, None)
+    return rows if first is None else itertools.chain([first], rows)
+
+
 def csv_response(filename: str, header: list[str], rows: Iterable[tuple]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
+    rows = _started(rows)
 
     def lines():
         yield "\ufeff"  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
@@ -197,6 +207,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[tuple]) -> Str
 
 
 def xlsx_response(filename: str, header: list[str], rows: Iterable[tuple]) -> FileResponse:
+    rows = _started(rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
     sheet.append(header)

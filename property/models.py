@@ -383,6 +383,9 @@ class FeeKind(models.TextChoices):
     PER_HOUSEHOLD = "per_household", _("per household per month")
     PER_SPACE = "per_space", _("per parking space per month")
     FIXED = "fixed", _("fixed amount per cycle")
+    # Arrears from before Gongzhi, brought in from the office's ledger as bills of their own
+    # (billing.opening_balance_record); never charged by a billing run, never a published standard.
+    OPENING = "opening", _("opening balance (arrears brought in)")
 
 
 class FeeItem(models.Model):
@@ -413,7 +416,8 @@ class FeeItem(models.Model):
         ordering = ["compound", "name", "id"]
         constraints = [
             models.CheckConstraint(
-                name="%(app_label)s_%(class)s_price_positive", condition=Q(unit_price__gt=0)
+                name="%(app_label)s_%(class)s_price_positive",
+                condition=Q(unit_price__gt=0) | Q(kind="opening"),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_cycle_divides_year",

@@ -32,6 +32,7 @@ from property.models import (
     Community,
     Compound,
     FeeItem,
+    FeeKind,
     Household,
     LedgerImport,
     ManagementMode,
@@ -316,6 +317,7 @@ def fee_standards(compound_id: int, today: date):
     """The compound's fee items in force today: the published standard (明码标价)."""
     return (
         FeeItem.objects.filter(compound_id=compound_id, effective_from__lte=today)
+        .exclude(kind=FeeKind.OPENING)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=today))
         .order_by("name")
     )

@@ -7,6 +7,7 @@ app_name = "property"
 urlpatterns = [
     path("", views.community_list, name="communities"),
     path("communities/<int:community_id>/", views.community_detail, name="community"),
+    path("communities/<int:community_id>/import/", views.import_new, name="community_import"),
     path("compounds/<int:compound_id>/", views.compound_detail, name="compound"),
     path("compounds/<int:compound_id>/households/", views.household_list, name="households"),
     path("compounds/<int:compound_id>/plan/", views.management_plan_new, name="plan_new"),

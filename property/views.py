@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,7 +44,12 @@ def community_detail(request, community_id: int):
         .filter(community=community)
         .annotate(household_count=Count("buildings__households"))
     )
-    return render(request, "property/community_detail.html", {"community": community, "compounds": compounds})
+    context = {
+        "community": community,
+        "compounds": compounds,
+        "can_import": bool(import_runs.kinds_for(request.user, community)),
+    }
+    return render(request, "property/community_detail.html", context)
 
 
 @login_required
@@ -56,6 +62,7 @@ def compound_detail(request, compound_id: int):
         "buildings": buildings,
         "plan": plans[0] if plans else None,
         "can_manage": can_manage_register(request.user, compound.community),
+        "can_import": bool(import_runs.kinds_for(request.user, compound)),
     }
     return render(request, "property/compound_detail.html", context)
 
@@ -393,41 +400,73 @@ def _history(household) -> list[dict]:
 
 
 @login_required
-def import_new(request, compound_id: int):
-    """Bring in the compound's Excel ledger: it is checked first, and nothing is written until every
-    row is good and the worker says to import it."""
-    compound = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
-    if not can_manage_register(request.user, compound.community):
+def import_new(request, compound_id: int | None = None, community_id: int | None = None):
+    """Bring in an Excel ledger (a compound's households or opening arrears, a community's
+    volunteers): it is checked first, and nothing is written until every row is good and the worker
+    says to import it."""
+    if compound_id is not None:
+        place = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
+    else:
+        place = get_object_or_404(selectors.communities_visible(request.user), pk=community_id)
+    kinds = import_runs.kinds_for(request.user, place)
+    if not kinds:
         return render(request, "403.html", status=403)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    scope = {"compound": place} if compound_id is not None else {"community": place}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             record = import_runs.import_request(
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
-                compound=compound,
                 file_name=upload.name,
                 data=upload.read(settings.IMPORT_MAX_BYTES + 1),
                 dry_run=True,
+                **scope,
             )
         except DomainError as exc:
             add_to_form(form, exc)
         else:
             return redirect("property:import", import_id=record.pk)
-    recent = selectors.imports_visible(request.user).filter(compound=compound)[:5]
-    return render(request, "property/import_new.html", {"compound": compound, "form": form, "recent": recent})
+    recent = selectors.imports_visible(request.user).filter(**scope)
+    if compound_id is None:
+        recent = recent.filter(compound__isnull=True)
+    context = {
+        "place": place,
+        "place_url": _place_url(place),
+        "action": _import_url(place),
+        "form": form,
+        "recent": recent[:5],
+        "kinds": form.fields["kind"].choices,
+    }
+    return render(request, "property/import_new.html", context)
+
+
+def _import_url(place) -> str:
+    if place._meta.model_name == "community":
+        return reverse("property:community_import", args=[place.pk])
+    return reverse("property:import_new", args=[place.pk])
+
+
+def _place_url(place) -> str:
+    name = "property:community" if place._meta.model_name == "community" else "property:compound"
+    return reverse(name, args=[place.pk])
 
 
 @login_required
 def import_detail(request, import_id: int):
     record = get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
+    place = record.compound or record.community
     running = record.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.WRITING)
+    kinds = import_runs.kinds_for(request.user, place)
     context = {
         "record": record,
+        "place": place,
+        "place_url": _place_url(place),
+        "action": _import_url(place),
         "running": running,
         "written": import_runs.written_rows(record),
-        "form": ImportForm(initial={"kind": record.kind}),
+        "form": ImportForm(initial={"kind": record.kind}, kinds=kinds) if kinds else None,
     }
     return render(request, "property/import_detail.html", context)
 

@@ -11,3 +11,7 @@ class VolunteersConfig(AppConfig):
         from volunteers.roles import volunteer_roles
 
         register_role_provider(volunteer_roles)
+
+        from volunteers.imports import register as register_import
+
+        register_import()  # the volunteers ledger, a kind of property's imports

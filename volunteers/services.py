@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.notify import notify
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
-from core.periods import weekly_starts
+from core.periods import day_start, weekly_starts
+from property.models import Residency
 from volunteers.models import (
     RegistrationStatus,
     Shift,
@@ -47,6 +48,65 @@ def registration_create(
     volunteer.service_types.set(service_types)
     audit_record(actor=actor, action="volunteer.register", obj=volunteer, data={"community": community.pk})
     return volunteer
+
+
+@transaction.atomic
+def volunteer_enter(*, actor, resident, community, service_types=(), approved_on) -> Volunteer:
+    """A volunteer who registered on paper (the office's ledger), entered by one who organises the
+    community's volunteers: approved on the day the ledger says. The person must live in the
+    community (a current unit of theirs is in it)."""
+    if not can_organise(actor, community):
+        raise Forbidden(_("Only the community's workers decide on registrations."))
+    if not Residency.objects.filter(
+        resident=resident, ended_on__isnull=True, household__building__compound__community=community
+    ).exists():
+        raise Invalid(_("This person does not live in the community."), field="resident")
+    if approved_on > timezone.localdate():
+        raise Invalid(_("A registration is entered once it has been approved."), field="approved_on")
+    _known_types(community, service_types)
+    if Volunteer.objects.filter(resident=resident).exists():
+        raise Conflict(_("This person is registered as a volunteer already."), code="duplicate")
+    volunteer = Volunteer(
+        resident=resident,
+        community=community,
+        status=RegistrationStatus.APPROVED,
+        decided_by=actor,
+        decided_at=day_start(approved_on),
+    )
+    validate_model(volunteer, exclude=["resident", "community", "decided_by"])
+    volunteer.save()
+    volunteer.service_types.set(service_types)
+    audit_record(
+        actor=actor,
+        action="volunteer.enter",
+        obj=volunteer,
+        data={"community": community.pk, "approved_on": approved_on.isoformat()},
+    )
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_service_types_set(*, actor, volunteer: Volunteer, service_types) -> Volunteer:
+    """What a volunteer serves in, as the community's organisers record it; kept as history."""
+    volunteer = Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer.pk)
+    if not can_organise(actor, volunteer.community):
+        raise Forbidden(_("Only the community's workers decide on registrations."))
+    _known_types(volunteer.community, service_types)
+    before = sorted(volunteer.service_types.values_list("code", flat=True))
+    volunteer.service_types.set(service_types)
+    audit_record(
+        actor=actor,
+        action="volunteer.service_types",
+        obj=volunteer,
+        data={"before": before, "after": sorted(t.code for t in service_types)},
+    )
+    return volunteer
+
+
+def _known_types(community, service_types) -> None:
+    wanted = {t.pk for t in service_types}
+    if service_types_for([community.pk]).filter(pk__in=wanted).count() != len(wanted):
+        raise Invalid(_("Unknown service type."), field="service_types")
 
 
 @transaction.atomic

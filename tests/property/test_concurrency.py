@@ -133,3 +133,39 @@ def test_concurrent_payments_in_one_compound_get_gapless_unique_receipt_numbers(
     responses = _race(10, request)
     assert [r.status_code for r in responses] == [201] * 10
     assert sorted(Payment.objects.values_list("receipt_seq", flat=True)) == list(range(1, 11))
+
+
+def test_two_workers_importing_one_ledger_at_once_write_it_once(worker, estate):
+    """Both check the file against the same register; the write that commits second meets the
+    first's rows: it writes nothing and says why (or, planned after, finds them all unchanged)."""
+    from property import import_runs
+    from property.models import ImportStatus, LedgerImport, Resident
+
+    rows = "\n".join(f"1号楼,3-{n:03d},3,70,居民{n},业主,139{n:08d}" for n in range(1, 41))
+    data = f"楼栋,房号,楼层,建筑面积,姓名,关系,手机\n{rows}\n".encode()
+    records = [
+        LedgerImport.objects.create(
+            kind="households",
+            community=estate.community_a,
+            compound=estate.compound_a,
+            file_name="台账.csv",
+            data=data,
+            dry_run=False,
+            rows=40,
+            requested_by=worker,
+        )
+        for _ in range(2)
+    ]
+    _race(2, lambda i: import_runs.import_execute(records[i].pk))
+    outcomes = sorted(
+        (r.status, r.created, r.unchanged)
+        for r in LedgerImport.objects.filter(pk__in=[r.pk for r in records])
+    )
+    assert outcomes in (
+        [("done", 0, 40), ("done", 40, 0)],
+        [("done", 40, 0), ("failed", 40, 0)],
+    ), outcomes
+    assert Household.objects.filter(unit_label__startswith="3-").count() == 40
+    assert Resident.objects.filter(name__startswith="居民").count() == 40
+    failed = LedgerImport.objects.filter(pk__in=[r.pk for r in records], status=ImportStatus.FAILED).first()
+    assert failed is None or failed.failure

@@ -41,5 +41,16 @@ def test_the_import_page_is_for_the_compounds_workers(client, estate, worker_b, 
     url = f"/property/compounds/{estate.compound_a.pk}/import/"
     client.force_login(worker_b)
     assert client.get(url).status_code == 404
-    client.force_login(collector)
-    assert client.get(url).status_code == 403
+    client.force_login(collector)  # a collector brings in opening arrears, not the register
+    page = client.get(url).content.decode()
+    assert 'value="opening_arrears"' in page and 'value="households"' not in page
+    refused = client.post(url, {"kind": "households", "file": upload("1号楼,1-201,2,70,张三,13812345678")})
+    assert refused.status_code == 200 and not LedgerImport.objects.exists()
+
+
+def test_a_communitys_volunteers_ledger_comes_in_on_the_communitys_page(client, estate, worker):
+    client.force_login(worker)
+    assert "导入志愿者台账" in client.get(f"/property/communities/{estate.community_a.pk}/").content.decode()
+    page = client.get(f"/property/communities/{estate.community_a.pk}/import/").content.decode()
+    assert 'value="volunteers"' in page and 'value="households"' not in page
+    assert "kind=volunteers" in page  # its template

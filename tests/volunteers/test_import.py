@@ -1,0 +1,82 @@
+"""The volunteers ledger brought in (issue 12): each row a resident of the community's register,
+entered as approved on the ledger's day with the services they give; the same file again changes
+nothing; a changed service list updates it; people outside the register are named, nothing written."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from volunteers import defaults
+from volunteers.models import RegistrationStatus, ServiceType, Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _service_types():
+    defaults.ensure(ServiceType)
+
+
+def ledger(*rows, headers="志愿者姓名,手机号,服务类型,批准日期"):
+    return SimpleUploadedFile("志愿者.csv", ("\n".join([headers, *rows]) + "\n").encode("utf-8-sig"))
+
+
+def send(client, file, community, capture):
+    with capture(execute=True):
+        answer = client.post(
+            "/api/v1/property/imports",
+            {"file": file, "kind": "volunteers", "community": community.pk, "dry_run": False},
+        )
+    assert answer.status_code == 202, answer.content
+    return client.get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+
+
+def test_volunteers_of_the_register_are_entered_approved_and_again_nothing_changes(
+    api, estate, worker, owner, volunteer, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    rows = ("王秀英,13812341234,治安巡逻、停车引导,2024-03-01", "李强,,garbage-sorting,")
+    done = send(client, ledger(*rows), estate.community_a, django_capture_on_commit_callbacks)
+    assert (done["status"], done["created"]) == ("done", 2), done
+    wang = Volunteer.objects.get(resident__name="王秀英")
+    assert wang.status == RegistrationStatus.APPROVED and wang.decided_by == worker
+    assert timezone.localtime(wang.decided_at).date() == date(2024, 3, 1)
+    assert sorted(wang.service_types.values_list("code", flat=True)) == ["parking", "patrol"]
+    events = AuditEvent.objects.count()
+    again = send(client, ledger(*rows), estate.community_a, django_capture_on_commit_callbacks)
+    assert (again["status"], again["unchanged"]) == ("done", 2)
+    assert set(AuditEvent.objects.order_by("id")[events:].values_list("action", flat=True)) == {
+        "import.request",
+        "import.done",
+    }
+    changed = send(client, ledger("李强,,治安巡逻,"), estate.community_a, django_capture_on_commit_callbacks)
+    assert changed["updated"] == 1
+    assert list(
+        Volunteer.objects.get(resident__name="李强").service_types.values_list("code", flat=True)
+    ) == ["patrol"]
+
+
+def test_people_outside_the_register_and_unknown_services_are_named(
+    api, estate, worker, owner, django_capture_on_commit_callbacks
+):
+    rows = ("张无忌,,治安巡逻,", "王秀英,,舞龙舞狮,", "王秀英,,,2099-01-01")
+    done = send(api(worker), ledger(*rows), estate.community_a, django_capture_on_commit_callbacks)
+    assert {(e["row"], e["column"]) for e in done["errors"]} == {
+        (2, "志愿者姓名"),
+        (3, "服务类型"),
+        (4, "批准日期"),
+        (4, "志愿者姓名"),  # the same person twice
+    }
+    assert not Volunteer.objects.exists()
+
+
+def test_only_the_communitys_organisers_bring_its_volunteers_in(api, estate, worker_b, collector):
+    for user in (worker_b, collector):
+        answer = api(user).post(
+            "/api/v1/property/imports",
+            {"file": ledger("王秀英,,,"), "kind": "volunteers", "community": estate.community_a.pk},
+        )
+        assert answer.status_code in (403, 422)

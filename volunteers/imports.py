@@ -1,0 +1,145 @@
+"""The volunteers ledger brought in (issue 12): each row a person of the community's register with
+the services they give and the day they were approved. Registered with property's imports in
+VolunteersConfig.ready, as a kind of its own; written through this app's services."""
+
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Forbidden
+from property import imports
+from property.import_runs import Change, Kind, Plan, register_kind, write_updates
+from property.models import Residency
+from property.services import id_number_digest
+from volunteers import services
+from volunteers.models import RegistrationStatus, Volunteer
+from volunteers.permissions import can_organise
+from volunteers.selectors import service_types_for
+
+SEPARATORS = re.compile(r"[、，,;；/\s]+")
+
+
+def allowed(user, community) -> None:
+    if not can_organise(user, community):
+        raise Forbidden(_("Only the community's workers decide on registrations."))
+
+
+def volunteers_plan(community, table, progress=None) -> Plan:
+    (_n, headers), rows = table[0], table[1:]
+    found, header_errors = imports.match_headers("volunteers", headers)
+    problems = imports.Problems(headers, found, list(header_errors))
+    plan = Plan()
+    if header_errors:
+        plan.errors = problems.items
+        return plan
+    people = {}  # the community's current residents, by name
+    for residency in Residency.objects.filter(
+        ended_on__isnull=True, household__building__compound__community=community
+    ).select_related("resident"):
+        people.setdefault(residency.resident.name, {})[residency.resident_id] = residency.resident
+    types = {}
+    for service_type in service_types_for([community.pk]):
+        types[service_type.name] = types[service_type.code] = service_type
+    registered = {v.resident_id: v for v in Volunteer.objects.filter(resident__in=_all(people))}
+    current = {v.pk: {t.pk for t in v.service_types.all()} for v in registered.values()}
+    today, seen = timezone.localdate(), {}
+    for checked, (number, row) in enumerate(rows, start=1):
+        if progress is not None and checked % 500 == 0:
+            progress(checked)
+        if imports.is_notes_row("volunteers", row, found):
+            continue
+        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        resident = _person(value, people, number, problems)
+        wanted = []
+        for name in filter(None, SEPARATORS.split(value.get("service_types", ""))):
+            if name in types:
+                wanted.append(types[name])
+            else:
+                known = "、".join(sorted({t.name for t in types.values()}))
+                problems.add(number, "service_types", _("Not one of: %(choices)s") % {"choices": known})
+        approved_on = (
+            imports.parse_date(value.get("approved_on", ""), number, "approved_on", problems) or today
+        )
+        if approved_on > today:
+            problems.add(number, "approved_on", _("A registration is entered once it has been approved."))
+        if resident is None:
+            continue
+        if resident.pk in seen:
+            problems.add(number, "name", _("The same person as row %(row)s.") % {"row": seen[resident.pk]})
+            continue
+        seen[resident.pk] = number
+        volunteer = registered.get(resident.pk)
+        if volunteer is None:
+            plan.changes.append(Change(number, "created"))
+            plan.updates.append(_enter(resident, community, wanted, approved_on))
+        elif volunteer.community_id != community.pk:
+            problems.add(number, "name", _("Registered as a volunteer in another community."))
+        else:
+            changes = []
+            if wanted and {t.pk for t in wanted} != current[volunteer.pk]:
+                changes.append(_types(volunteer, wanted))
+            if volunteer.status == RegistrationStatus.PENDING:
+                changes.append(_approve(volunteer))
+            plan.changes.append(Change(number, "updated" if changes else "unchanged"))
+            plan.updates.extend(changes)
+    plan.errors = problems.items
+    if plan.errors:
+        plan.changes, plan.updates = [], []
+    return plan
+
+
+def _all(people: dict) -> list:
+    return [r for by_id in people.values() for r in by_id.values()]
+
+
+def _person(value: dict, people: dict, number: int, problems):
+    """The community's resident a row names: by ID number, else by name (with the mobile where
+    several share the name)."""
+    name = value.get("name", "").strip()
+    if not name:
+        problems.add(number, "name", _("This column is required."))
+        return None
+    candidates = list(people.get(name, {}).values())
+    id_number = value.get("id_number", "").strip().upper()
+    if id_number and not imports.MASKED_ID.match(id_number):
+        digest = id_number_digest(id_number)
+        candidates = [r for r in candidates if r.id_number_digest == digest]
+    mobile = value.get("mobile", "").replace(" ", "")
+    if len(candidates) > 1 and mobile:
+        candidates = [r for r in candidates if r.phone == mobile]
+    if not candidates:
+        problems.add(number, "name", _("No one of this name lives in the community's register."))
+        return None
+    if len(candidates) > 1:
+        problems.add(number, "name", _("Several residents have this name: give the mobile or ID number."))
+        return None
+    return candidates[0]
+
+
+def _enter(resident, community, service_types, approved_on):
+    return lambda actor: services.volunteer_enter(
+        actor=actor,
+        resident=resident,
+        community=community,
+        service_types=service_types,
+        approved_on=approved_on,
+    )
+
+
+def _types(volunteer, service_types):
+    return lambda actor: services.volunteer_service_types_set(
+        actor=actor, volunteer=volunteer, service_types=service_types
+    )
+
+
+def _approve(volunteer):
+    return lambda actor: services.registration_decide(
+        actor=actor, volunteer=volunteer, status=RegistrationStatus.APPROVED
+    )
+
+
+def register() -> None:
+    register_kind(
+        "volunteers", Kind(scope="community", allowed=allowed, plan=volunteers_plan, write=write_updates)
+    )
