@@ -115,9 +115,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- redis, cache and celery ------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss"})
+# A task a killed worker left unacknowledged goes back to the queue after this long (Redis's own
+# default is an hour). Longer than any task here takes; the beat's sweep (property.tasks.stuck_sweep)
+# sends again, sooner, the runs and imports left waiting.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+# A billing run or an import still waiting after this long is sent to the worker again (both are
+# safe to run twice: a done one is left alone, and their writes are one transaction).
+STUCK_AFTER_SECONDS = env_int("STUCK_AFTER_SECONDS", 3 * 60)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     BROKER_DIR = VAR_DIR / "broker"
@@ -160,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
     "grid-duty-flags": {"task": "grid.tasks.duty_flag", "schedule": 15 * 60},
     "grid-escalation": {"task": "grid.tasks.incidents_escalate", "schedule": 15 * 60},
     "grid-daily-report": {"task": "grid.tasks.daily_reports", "schedule": crontab(minute=0, hour=21)},
+    "stuck-sweep": {"task": "property.tasks.stuck_sweep", "schedule": 60},
     "billing-runs-monthly": {
         "task": "property.tasks.billing_runs_monthly",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),

@@ -125,12 +125,12 @@ def _compound_body(actor, branch, compound, c_index: int, k: int, today: date) -
         led_by=branch,
         term_start=start,
         term_end=end,
-        filed_on=start + timedelta(days=20),
     )
     size = 5 if (c_index + k) % 2 else 7
     roles = ["director", "deputy_director", "secretary"] + ["member"] * (size - 3)
     for resident, role in zip(_owners(compound, size, on=start, first=director), roles, strict=False):
         services.member_add(actor=actor, body=body, resident=resident, role=role, started_on=start)
+    services.body_file(actor=actor, body=body, filed_on=start + timedelta(days=20))
 
 
 def _meetings(committee: Body, now: datetime) -> None:

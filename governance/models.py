@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -353,7 +354,8 @@ class Ballot(models.Model):
         related_name="+",
         verbose_name=pgettext_lazy("ballot", "cast or entered by"),
     )
-    cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
+    # The time checked against the vote's window, under the vote's lock (services.ballot_cast).
+    cast_at = models.DateTimeField(_("cast at"), default=timezone.now)
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
     class Meta:

@@ -80,6 +80,10 @@ def body_create(*, actor, **fields) -> Body:
         body.led_by.kind != BodyKind.PARTY_BRANCH or body.led_by.community_id != body.community_id
     ):
         raise Invalid(_("A body is led by the party branch of its own community."), field="led_by")
+    if body.filed_on:  # filed at once: the rule of body_file, with nobody seated yet
+        problems = composition_problems(body, 0, body.filed_on)
+        if problems:
+            raise Conflict(" ".join(problems), code="composition", field="filed_on")
     validate_model(body)
     body.save()
     audit_record(actor=actor, action="body.create", obj=body, data={"kind": body.kind})
@@ -394,8 +398,8 @@ def vote_close(*, vote_id: int, now: datetime) -> bool:
     vote = Vote.objects.select_for_update().select_related("compound").get(pk=vote_id)
     if vote.status != VoteStatus.OPEN or vote.closes_at > now:
         return False
+    vote.status = VoteStatus.CLOSED  # first: the count kept is then the final one
     vote.result = vote_result(vote)
-    vote.status = VoteStatus.CLOSED
     vote.save(update_fields=["result", "status"])
     audit_record(actor=None, action="vote.close", obj=vote, data={"passed": vote.result["passed"]})
     with translation.override(settings.LANGUAGE_CODE):  # the notice is for residents, whoever closes it
@@ -442,9 +446,10 @@ def ballot_cast(
     *, actor, vote: Vote, household: Household, choice: str, now: datetime | None = None
 ) -> Ballot:
     """An owner's ballot, or a paper ballot entered by a community worker. A later ballot of the
-    same owner (from any of their units) replaces the standing one; the old one is kept."""
-    now = now or timezone.now()
+    same owner (from any of their units) replaces the standing one; the old one is kept. The time
+    is taken once the vote is locked, so that no ballot is stamped after the vote closes."""
     vote = Vote.objects.select_for_update().select_related("compound__community").get(pk=vote.pk)
+    now = now or timezone.now()
     if vote.status != VoteStatus.OPEN or not vote.opens_at <= now < vote.closes_at:
         raise Conflict(
             _("This vote is closed.")
@@ -463,7 +468,13 @@ def ballot_cast(
         )
     replaced = Ballot.objects.filter(vote=vote, owner=owner, replaced_at__isnull=True).update(replaced_at=now)
     ballot = Ballot.objects.create(
-        vote=vote, owner=owner, household=household, choice=choice, on_paper=not own, cast_by=actor
+        vote=vote,
+        owner=owner,
+        household=household,
+        choice=choice,
+        on_paper=not own,
+        cast_by=actor,
+        cast_at=now,
     )
     audit_record(
         actor=actor,

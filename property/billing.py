@@ -21,6 +21,7 @@ from core import periods
 from core.errors import Conflict, Invalid, validate_model
 from core.money import round_fen
 from core.periods import add_months, months_between
+from core.resend import resend_due
 from property.models import (
     Adjustment,
     AdjustmentKind,
@@ -195,6 +196,18 @@ def billing_run_execute(run_id: int) -> BillingRun:
             data={"issued": run.issued, "already_issued": run.already_issued, "warnings": len(run.warnings)},
         )
     return run
+
+
+def runs_stuck(now) -> list[int]:
+    """Runs still waiting STUCK_AFTER_SECONDS after they were asked for (or last sent again): their
+    worker died before finishing, or the message was lost. Each is sent again at most that often."""
+    return resend_due(
+        "billing-run",
+        BillingRun.objects.filter(
+            status__in=[RunStatus.PENDING, RunStatus.RUNNING],
+            requested_at__lt=now - timedelta(seconds=settings.STUCK_AFTER_SECONDS),
+        ).values_list("id", flat=True),
+    )
 
 
 def billing_run_fail(run_id: int, error: str) -> None:

@@ -8,7 +8,9 @@ their own (volunteers registers its kind in its AppConfig.ready), as home panels
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
+from core.resend import resend_due
 from property import billing, imports, services
 from property.models import (
     Bill,
@@ -218,6 +221,18 @@ def import_execute(import_id: int) -> LedgerImport:
     finally:
         cache.delete(progress_key(record.pk))
     return record
+
+
+def imports_stuck(now) -> list[int]:
+    """Imports waiting, checking or writing STUCK_AFTER_SECONDS after they were asked for: their
+    worker died (a write interrupted left nothing behind). Each is sent again at most that often."""
+    return resend_due(
+        "import",
+        LedgerImport.objects.filter(
+            status__in=[ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.WRITING],
+            requested_at__lt=now - timedelta(seconds=settings.STUCK_AFTER_SECONDS),
+        ).values_list("id", flat=True),
+    )
 
 
 def import_fail(import_id: int, error: str) -> None:

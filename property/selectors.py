@@ -463,4 +463,5 @@ def imports_visible(user):
     if not user.is_authenticated:
         return LedgerImport.objects.none()
     scope = Q(requested_by_id=user.pk) | staff_scope(user, "community", roles=MANAGING_ROLES)
-    return LedgerImport.objects.filter(scope).select_related("community", "compound")
+    # The file itself (up to IMPORT_MAX_BYTES) is read only where it is needed.
+    return LedgerImport.objects.filter(scope).select_related("community", "compound").defer("data")

@@ -32,3 +32,15 @@ def import_execute(import_id: int) -> dict:
         import_runs.import_fail(import_id, repr(exc))
         raise
     return {"import": record.pk, "status": record.status}
+
+
+@shared_task
+def stuck_sweep() -> dict:
+    """Every minute: billing runs and imports left waiting by a worker that died (killed, out of
+    memory) are sent again; they finish within minutes of a worker being back."""
+    runs, ledgers = billing.runs_stuck(timezone.now()), import_runs.imports_stuck(timezone.now())
+    for run_id in runs:
+        billing_run_execute.delay(run_id)
+    for import_id in ledgers:
+        import_execute.delay(import_id)
+    return {"billing_runs": len(runs), "imports": len(ledgers)}

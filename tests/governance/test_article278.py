@@ -5,6 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from governance import counting, services
@@ -233,7 +234,12 @@ def test_a_quorum_vote_passes_and_closing_publishes_the_result_once(api, ballot_
     assert services.votes_advance(later) == (0, 0)
     vote.refresh_from_db()
     assert vote.status == "closed" and vote.result["passed"] is True
+    assert vote.result["final"] is True  # the count kept is the final one (issue 13)
     assert vote.result["approval"]["area_share"] == "23/33"
+    browser = Client()  # the vote's page shows the outcome, not a count under way
+    browser.force_login(worker)
+    html = browser.get(f"/governance/votes/{vote.pk}/").content.decode()
+    assert "表决结果" in html and "当前计票" not in html and "通过。" in html
     notice = Notice.objects.get(vote=vote)
     assert notice.kind == "vote_result" and "330.00" in notice.body
     assert (

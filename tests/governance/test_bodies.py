@@ -186,3 +186,19 @@ def test_a_committee_is_filed_only_with_an_odd_number_of_five_to_eleven_members(
     )
     again = post(api, worker, f"bodies/{made['id']}/file", {"filed_on": "2025-02-02"})
     assert again.status_code == 409
+
+
+def test_a_committee_cannot_be_created_already_filed_with_nobody_seated(api, worker, estate):
+    body = {
+        "kind": "owners_committee",
+        "name": "第二届业委会",
+        "compound": estate.compound_a.pk,
+        "term_start": "2025-01-01",
+        "term_end": "2030-01-01",
+        "filed_on": "2025-02-01",
+    }
+    refused = post(api, worker, "bodies", body)
+    assert (refused.status_code, refused.json()["code"]) == (409, "composition")
+    assert not Body.objects.filter(name="第二届业委会").exists()
+    del body["filed_on"]
+    assert post(api, worker, "bodies", body).status_code == 201  # filed later, with its members

@@ -1,15 +1,17 @@
 """Ballots racing each other and the close: needs PostgreSQL and real threads."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from accounts.services import token_issue
+from core.errors import Conflict
 from governance import services
 from governance.models import Ballot, Vote
 
@@ -111,3 +113,37 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(estate, worker, 
     # Every ballot the server accepted is in the published count, and no other.
     assert vote.result["participation"]["headcount"] == answers.count(201)
     assert Ballot.objects.filter(vote=vote).count() == answers.count(201)
+
+
+def test_a_ballot_waiting_for_the_lock_past_the_close_is_refused(estate, worker, owners):
+    """The time is taken once the vote is locked: a ballot that waited for another's lock until
+    after the close is refused, not stamped after it (issue 13)."""
+    person = owners(1)[0]
+    home = person.residencies.get().household
+    vote = open_vote(estate.compound_a, worker)
+    closes = timezone.now() + timedelta(seconds=1.5)
+    Vote.objects.filter(pk=vote.pk).update(closes_at=closes)
+    held, outcome = threading.Event(), []
+
+    def hold_the_vote():
+        with transaction.atomic():
+            Vote.objects.select_for_update().get(pk=vote.pk)
+            held.set()
+            time.sleep(2.5)  # past the close, the lock still held
+
+    def cast():
+        held.wait()
+        try:
+            services.ballot_cast(actor=person.user, vote=vote, household=home, choice="for")
+            outcome.append("cast")
+        except Conflict as refused:
+            outcome.append(refused.code)
+
+    threads = [threading.Thread(target=j) for j in (hold_the_vote, cast)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    connection.close()
+    assert outcome == ["vote_not_open"]
+    assert not Ballot.objects.filter(vote=vote, cast_at__gte=closes).exists()

@@ -81,6 +81,13 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert User.objects.get(username="committee").resident.seats.filter(role="director").exists()
     assert Meeting.objects.filter(actions__isnull=False).exists()
     assert set(Vote.objects.values_list("status", flat=True)) == {"open", "closed"}
+    from django.db.models import F
+
+    from governance.models import Ballot
+
+    assert Ballot.objects.filter(vote__status="closed").exists()
+    assert not Ballot.objects.filter(cast_at__gte=F("vote__closes_at")).exists()  # none after the close
+    assert all(v.result["final"] for v in Vote.objects.filter(status="closed"))
     assert Notice.objects.filter(kind="vote_result").count() == 1
     assert Response.objects.exists() and Rating.objects.exists()
     from grid.models import DutyShift, Grid, Incident
