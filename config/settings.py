@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
     "grid-escalation": {"task": "grid.tasks.incidents_escalate", "schedule": 15 * 60},
     "grid-daily-report": {"task": "grid.tasks.daily_reports", "schedule": crontab(minute=0, hour=21)},
     "stuck-sweep": {"task": "property.tasks.stuck_sweep", "schedule": 60},
+    "imports-redact": {"task": "property.tasks.imports_redact", "schedule": 3600},
     "billing-runs-monthly": {
         "task": "property.tasks.billing_runs_monthly",
         "schedule": crontab(minute=0, hour=1, day_of_month=1),
@@ -313,3 +314,5 @@ ALERT_COLLECTION_RATE_PERCENT = env_int("ALERT_COLLECTION_RATE_PERCENT", 80)
 # Imported ledgers (台账): the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# How long an uploaded ledger keeps its ID numbers in full (to be fixed and sent again), in hours.
+IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)

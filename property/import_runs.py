@@ -16,10 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import mask_phone
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
 from core.resend import resend_due
-from property import billing, imports, services
+from property import billing, imports, selectors, services
 from property.models import (
     Bill,
     FeeKind,
@@ -56,6 +57,7 @@ class Plan:
     residents: list = field(default_factory=list)
     residencies: list = field(default_factory=list)
     updates: list[Callable[[object], None]] = field(default_factory=list)
+    seen: set = field(default_factory=set)  # (person, unit) pairs planned: one relation each
 
     def count(self, outcome: str) -> int:
         """Rows of the file with this outcome (a row that adds a unit and its first person counts
@@ -72,7 +74,7 @@ class Plan:
 class Kind:
     scope: str  # "compound" or "community": where the rows go
     allowed: Callable[[object, object], None]  # allowed(user, place): raises Forbidden
-    plan: Callable[..., Plan]  # plan(place, table, progress) -> Plan, writing nothing
+    plan: Callable[..., Plan]  # plan(actor, place, table, progress) -> Plan, writing nothing
     write: Callable[..., None]  # write(actor, place, plan, progress), in the import's transaction
 
 
@@ -125,6 +127,8 @@ def import_request(
         table = imports.read_table(file_name, data)
     except imports.Unreadable as bad:
         raise Invalid(bad.message, field="file") from bad
+    found, _problems = imports.match_headers(kind, table[0][1])
+    rows = sum(1 for _n, row in table[1:] if not imports.is_notes_row(kind, row, found))
     record = LedgerImport(
         kind=kind,
         community=community,
@@ -132,7 +136,7 @@ def import_request(
         file_name=(file_name or "")[-200:],
         data=data,
         dry_run=dry_run,
-        rows=len(table) - 1,
+        rows=rows,
         requested_by=actor,
     )
     record.save()
@@ -177,7 +181,7 @@ def import_execute(import_id: int) -> LedgerImport:
     def checked(rows: int) -> None:
         LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)
 
-    plan = spec.plan(place, table, checked)
+    plan = spec.plan(record.requested_by, place, table, checked)
     counts = {o: plan.count(o) for o in OUTCOMES}
     if plan.errors or record.dry_run:
         status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
@@ -196,7 +200,10 @@ def import_execute(import_id: int) -> LedgerImport:
             locked = LedgerImport.objects.select_for_update().get(pk=record.pk)
             if locked.status != ImportStatus.WRITING:
                 return locked  # another delivery of this task finished it
-            plan = spec.plan(place, table, None)  # again, under the transaction, as it writes
+            # One import at a time into a place: the one that waited plans against what the
+            # other wrote (a double tap, two workers with one file).
+            type(place).objects.select_for_update().get(pk=place.pk)
+            plan = spec.plan(record.requested_by, place, table, None)  # again, as it writes
             if plan.errors:
                 raise Invalid(plan.errors[0]["message"])
             spec.write(
@@ -204,6 +211,7 @@ def import_execute(import_id: int) -> LedgerImport:
             )
             counts = {o: plan.count(o) for o in OUTCOMES}
             _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
+            _redact(record)  # written into the register: the file need not hold the numbers
             audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
     except (DomainError, IntegrityError) as refused:  # the register changed since the file was checked
         message = (
@@ -235,6 +243,26 @@ def imports_stuck(now) -> list[int]:
     )
 
 
+def _redact(record: LedgerImport) -> None:
+    data = imports.redacted(record.kind, record.file_name, bytes(record.data))
+    _set(record, data=data, redacted_at=timezone.now())
+
+
+def imports_redact(now) -> int:
+    """Mask the ID numbers of the files kept longer than IMPORT_KEEP_HOURS (checked, refused or
+    failed imports, kept that long for the worker to fix and send again)."""
+    old = LedgerImport.objects.filter(
+        redacted_at__isnull=True,
+        status__in=FINISHED,
+        requested_at__lt=now - timedelta(hours=settings.IMPORT_KEEP_HOURS),
+    )
+    count = 0
+    for record in old.iterator(chunk_size=20):
+        _redact(record)
+        count += 1
+    return count
+
+
 def import_fail(import_id: int, error: str) -> None:
     LedgerImport.objects.filter(pk=import_id).exclude(status__in=FINISHED).update(
         status=ImportStatus.FAILED, failure=error[:2000], finished_at=timezone.now()
@@ -255,26 +283,35 @@ def _chunks(values: list, size: int = 900):
         yield values[start : start + size]
 
 
-class Register:
-    """The compound's units, and the people the file may name, read once for the whole file."""
+class Ambiguous(Exception):
+    """A row that could be more than one registered person: the file must say which."""
 
-    def __init__(self, compound, units: list[dict]):
+
+class Register:
+    """The compound's units, and the people the file may name, read once for the whole file. Only
+    people the actor may see are matched by name and mobile; a person found by ID number whom the
+    actor may not see is refused, as a second record with that ID number would be."""
+
+    def __init__(self, actor, compound, units: list[dict]):
         self.compound = compound
         self.households = {
             (h.building_id, h.unit_label): h
             for h in Household.objects.filter(building__compound=compound).select_related("building")
         }
+        visible = selectors.residents_visible(actor).values("id")
         people = [p for u in units for p in u["people"]]
         digests = sorted({services.id_number_digest(p["id_number"]) for p in people if p["id_number"]})
-        self.by_digest = {}
+        self.by_digest, self.visible_digests = {}, set()
         for chunk in _chunks(digests):
-            self.by_digest.update(
-                {r.id_number_digest: r for r in Resident.objects.filter(id_number_digest__in=chunk)}
+            found = Resident.objects.filter(id_number_digest__in=chunk)
+            self.by_digest.update({r.id_number_digest: r for r in found})
+            self.visible_digests.update(
+                found.filter(id__in=visible).values_list("id_number_digest", flat=True)
             )
         mobiles = sorted({p["mobile"] for p in people if p["mobile"]})
         self.by_name_mobile = {}
         for chunk in _chunks(mobiles):
-            for r in Resident.objects.filter(phone__in=chunk).order_by("id"):
+            for r in Resident.objects.filter(phone__in=chunk, id__in=visible).order_by("id"):
                 self.by_name_mobile.setdefault((r.name, r.phone), r)
         self.current: dict[int, list[Residency]] = {}
         residencies = Residency.objects.filter(
@@ -284,17 +321,31 @@ class Register:
             self.current.setdefault(residency.household_id, []).append(residency)
 
     def person(self, household: Household | None, person: dict) -> Resident | None:
-        """The registered person a row names: by ID number; else the unit's person of that name;
-        else by name and mobile."""
+        """The registered person a row names: by ID number; else among the unit's people, by name
+        (told apart by the mobile or ID number, as typed or masked in an export), or a person of
+        the unit renamed (the same masked ID number or mobile); else by name and mobile."""
         if person["id_number"]:
-            found = self.by_digest.get(services.id_number_digest(person["id_number"]))
+            digest = services.id_number_digest(person["id_number"])
+            found = self.by_digest.get(digest)
             if found is not None:
+                if digest not in self.visible_digests:
+                    raise Invalid(
+                        _("A resident with this ID number is already registered."), field="id_number"
+                    )
                 return found
-        if household is not None:  # one of the unit's people, of that name, not another ID number
-            for residency in self.current.get(household.pk, []):
-                r = residency.resident
-                if r.name == person["name"] and not (person["id_number"] and r.id_number_digest):
-                    return r
+        if household is not None:
+            people = [r.resident for r in self.current.get(household.pk, [])]
+            people = [r for r in people if not (person["id_number"] and r.id_number_digest)]
+            named = [r for r in people if r.name == person["name"]]
+            if len(named) > 1:
+                named = [r for r in named if _same_numbers(r, person)]
+                if len(named) != 1:
+                    raise Ambiguous
+            if named:
+                return named[0]
+            renamed = [r for r in people if _same_numbers(r, person)]
+            if len(renamed) == 1:
+                return renamed[0]
         if person["mobile"]:
             found = self.by_name_mobile.get((person["name"], person["mobile"]))
             if found is not None and not (person["id_number"] and found.id_number_digest):
@@ -307,14 +358,24 @@ class Register:
         return next((r for r in self.current.get(household.pk, []) if r.resident_id == resident.pk), None)
 
 
-def households_plan(compound, table, progress=None) -> Plan:
+def _same_numbers(resident: Resident, person: dict) -> bool:
+    """The row's mobile or ID number (typed, or masked as an export shows it) is the person's."""
+    phone = resident.phone
+    return bool(
+        (person["mobile"] and phone == person["mobile"])
+        or (person["mobile_masked"] and phone and mask_phone(phone) == person["mobile_masked"])
+        or (person["id_masked"] and resident.id_number_masked == person["id_masked"])
+    )
+
+
+def households_plan(actor, compound, table, progress=None) -> Plan:
     """What a households ledger would do to the compound's register, row by row, and its bad rows:
     the new units, people and relations (written in bulk) and the changes (through the services)."""
     units, errors = imports.households_dry_run(compound, table, progress)
     plan = Plan(errors=list(errors))
     if errors:
         return plan
-    register = Register(compound, units)
+    register = Register(actor, compound, units)
     today = timezone.localdate()
     new_people: dict[tuple, Resident] = {}  # a person new to the register named on several rows
     for unit in units:
@@ -333,6 +394,16 @@ def households_plan(compound, table, progress=None) -> Plan:
             plan.changes.append(Change(unit["row"], "created"))
         else:
             changes = _unit_changes(household, unit)
+            area = changes.get("building_area", household.building_area)
+            inner = changes.get("inner_area", household.inner_area)
+            if area is not None and inner is not None and inner > area:
+                plan.errors.append(
+                    {
+                        "row": unit["row"],
+                        "column": column(unit, "inner_area"),
+                        "message": _("The inner area is larger than the building area."),
+                    }
+                )
             plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
             if changes:
                 plan.updates.append(_household_update(household, changes))
@@ -341,6 +412,11 @@ def households_plan(compound, table, progress=None) -> Plan:
     if plan.errors:
         plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
     return plan
+
+
+def column(row: dict, key: str) -> str:
+    """The header the file gives a column (a row of the dry run carries its file's headers)."""
+    return row["columns"].get(key, key)
 
 
 def _unit_changes(household: Household, unit: dict) -> dict:
@@ -361,10 +437,34 @@ def _household_update(household, changes):
 def _person_plan(plan: Plan, register, household, person: dict, new_people: dict, today) -> None:
     row, relation = person["row"], person["relation"] or Relation.OWNER
     started_on = person["moved_in_on"] or today
-    resident = register.person(household if household.pk else None, person)
+    try:
+        resident = register.person(household if household.pk else None, person)
+    except Ambiguous:
+        plan.errors.append(
+            {
+                "row": row,
+                "column": column(person, "name"),
+                "message": _("Several people of this name live in this unit: give the mobile or ID number."),
+            }
+        )
+        return
+    except Invalid as refused:
+        plan.errors.append({"row": row, "column": column(person, "id_number"), "message": refused.message})
+        return
     key = (person["id_number"],) if person["id_number"] else (person["name"], person["mobile"])
     if resident is None and (person["id_number"] or person["mobile"]):
         resident = new_people.get(key)  # the same new person on an earlier row
+    if resident is not None:
+        if (id(resident), id(household)) in plan.seen:  # two rows naming one person in one unit
+            plan.errors.append(
+                {
+                    "row": row,
+                    "column": column(person, "name"),
+                    "message": _("The same person in this unit twice."),
+                }
+            )
+            return
+        plan.seen.add((id(resident), id(household)))
     if resident is None:
         resident = services.resident_new(
             name=person["name"],
@@ -398,12 +498,15 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
             plan.errors.append(
                 {
                     "row": row,
-                    "column": "关系",
+                    "column": column(person, "relation"),
                     "message": _("This relation began today: change it from tomorrow on."),
                 }
             )
             return
         plan.updates.append(_relation_change(residency, relation, today))
+        outcome = "updated"
+    elif person["moved_in_on"] and person["moved_in_on"] != residency.started_on:
+        plan.updates.append(_residency_update(residency, person["moved_in_on"]))
         outcome = "updated"
     facts = {}
     if person["mobile"] and person["mobile"] != resident.phone:
@@ -432,6 +535,10 @@ def _relation_change(residency, relation, today):
         )
 
     return write
+
+
+def _residency_update(residency, started_on):
+    return lambda actor: services.residency_update(actor=actor, residency=residency, started_on=started_on)
 
 
 def _resident_update(resident, household, facts):
@@ -464,7 +571,7 @@ def apply_updates(actor, plan: Plan, progress, done: int = 0) -> None:
 # --- opening arrears --------------------------------------------------------------------------------
 
 
-def opening_plan(compound, table, progress=None) -> Plan:
+def opening_plan(actor, compound, table, progress=None) -> Plan:
     """Each row an opening balance (a bill of its own) for a unit and month; one already recorded
     with the same amount is unchanged, with another amount an error (a bill is never edited)."""
     rows, errors = imports.opening_dry_run(compound, table, progress)

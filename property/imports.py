@@ -25,8 +25,8 @@ from openpyxl.styles import Font, PatternFill
 
 from core import periods
 from core.errors import Invalid
-from property.models import Household
-from property.services import floor_check, id_number_check
+from property.models import Household, Resident
+from property.services import floor_check, id_number_check, id_number_mask
 
 
 @dataclass(frozen=True)
@@ -267,6 +267,11 @@ def _xlsx(data: bytes) -> list[list[str]]:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
     except zipfile.BadZipFile as bad:
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+    if sum(info.file_size for info in archive.infolist()) > settings.IMPORT_MAX_BYTES * 20:
+        raise Unreadable(
+            _("The file is larger than %(mb)s MB: split it.")
+            % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+        )  # unpacked, a workbook is a few times its size; far more is not a ledger
     if len(sheets) > 1:
         raise Unreadable(_("The workbook has several sheets: keep the ledger on one sheet."))
     if sheets and b"<mergeCell " in archive.read(sheets[0]):
@@ -307,9 +312,12 @@ def _csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:  # UTF-16, as "Unicode text" is saved, reads as GB18030 with NULs
         raise Unreadable(_("The file's encoding is neither UTF-8 nor GB18030: save it again as CSV UTF-8."))
     rows = []
-    for row in csv.reader(io.StringIO(text)):
-        rows.append([value.strip() for value in row])
-        _limit(len(rows))
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            rows.append([value.strip() for value in row])
+            _limit(len(rows))
+    except csv.Error as bad:  # a cell over the csv module's field limit, a stray NUL
+        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     return rows
 
 
@@ -389,7 +397,7 @@ RELATIONS = {
 AREA_SOURCE_WORDS = {"register": "登记", "survey": "测绘", "contract": "合同"}
 RELATION_WORDS = {"owner": "业主", "family": "家属", "tenant": "租户"}
 YES = {"是", "yes", "y", "true", "1", "党员", "中共党员", "√"}
-NO = {"否", "no", "n", "false", "0", "群众", ""}
+NO = {"否", "no", "n", "false", "0", "群众"}
 MOBILE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 MASKED_MOBILE = re.compile(r"^\d{3}\*+\d{4}$")
 MASKED_ID = re.compile(r"^\d{3}\*{11}[\dX]{4}$")
@@ -405,6 +413,10 @@ class Problems:
     found: dict[str, int]
     items: list[dict] = field(default_factory=list)
 
+    @functools.cached_property
+    def columns(self) -> dict[str, str]:
+        return {key: self.headers[i] for key, i in self.found.items()}
+
     def add(self, row: int, key: str | None, message: str) -> None:
         column = self.headers[self.found[key]] if key in self.found else (key or "")
         self.items.append({"row": row, "column": column, "message": str(message)})
@@ -418,7 +430,7 @@ def _decimal(value: str, row: int, key: str, problems: Problems):
     except InvalidOperation:
         problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
         return None
-    if number <= 0 or number.as_tuple().exponent < -2 or number >= 10**6:
+    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2 or number >= 10**6:
         problems.add(row, key, _("An area is a number above 0 with at most two decimals."))
         return None
     return number
@@ -437,8 +449,11 @@ def _choice(value: str, choices: dict, row: int, key: str, problems: Problems, d
     return found or default
 
 
-def _flag(value: str, row: int, key: str, problems: Problems) -> bool:
+def _flag(value: str, row: int, key: str, problems: Problems) -> bool | None:
+    """是 or 否; an empty cell is not given (None): it changes nothing, and a new row takes 否."""
     text = value.strip().lower()
+    if not text:
+        return None
     if text in YES:
         return True
     if text not in NO:
@@ -471,6 +486,7 @@ def households_dry_run(
     if header_errors:
         return [], problems.items
     buildings = {b.name: b for b in compound.buildings.all()}
+    columns = {key: headers[i] for key, i in found.items()}  # for the rows' later errors
     units: dict[tuple, dict] = {}
     for checked, (number, row) in enumerate(rows, start=1):
         if progress is not None and checked % 500 == 0:
@@ -493,6 +509,7 @@ def households_dry_run(
             problems.add(number, "unit", _("This column is required."))
         elif value.get("entrance") and "-" not in label:
             label = f"{value['entrance']}-{label}"
+        _too_long(label, Household, "unit_label", number, "unit", problems)
         try:
             floor = int(value.get("floor", ""))
         except ValueError:
@@ -511,17 +528,23 @@ def households_dry_run(
             "area_source": _choice(
                 value.get("area_source", ""), AREA_SOURCES, number, "area_source", problems
             ),
-            "held_by_developer": (
-                _flag(value["held_by_developer"], number, "held_by_developer", problems)
-                if "held_by_developer" in value
-                else None
+            "held_by_developer": _flag(
+                value.get("held_by_developer", ""), number, "held_by_developer", problems
             ),
         }
         if facts["building_area"] and facts["inner_area"] and facts["inner_area"] > facts["building_area"]:
             problems.add(number, "inner_area", _("The inner area is larger than the building area."))
         key = (value.get("building", ""), label)
         unit = units.setdefault(
-            key, {"row": number, "building": building, "unit_label": label, **facts, "people": []}
+            key,
+            {
+                "row": number,
+                "building": building,
+                "unit_label": label,
+                **facts,
+                "people": [],
+                "columns": columns,
+            },
         )
         for fact in UNIT_FACTS:  # a ledger may give a unit's facts on its first row only
             if unit[fact] is None:
@@ -549,12 +572,20 @@ def households_dry_run(
     return list(units.values()), problems.items
 
 
+def _too_long(text: str, model, field_name: str, row: int, key: str, problems: Problems) -> None:
+    """The register's own limit on a field's length, checked before anything is written."""
+    limit = model._meta.get_field(field_name).max_length
+    if len(text) > limit:
+        problems.add(row, key, _("At most %(n)s characters.") % {"n": limit})
+
+
 def _person(value: dict, number: int, problems: Problems) -> dict | None:
     name = value.get("name", "")
     if not name:
         if any(value.get(k) for k in ("mobile", "id_number", "relation")):
             problems.add(number, "name", _("A person needs a name."))
         return None
+    _too_long(name, Resident, "name", number, "name", problems)
     mobile = value.get("mobile", "").replace(" ", "")
     # A ledger exported from Gongzhi shows numbers masked (138****1234): such a number is kept as
     # registered, and helps to find the person it belongs to.
@@ -574,17 +605,14 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
             problems.add(number, "id_number", bad.message)
     return {
         "row": number,
+        "columns": problems.columns,
         "name": name,
         "mobile": mobile,
         "mobile_masked": mobile_masked,
         "id_number": id_number,
         "id_masked": id_masked,
         "relation": _choice(value.get("relation", ""), RELATIONS, number, "relation", problems, "owner"),
-        "party_member": (
-            _flag(value["party_member"], number, "party_member", problems)
-            if "party_member" in value
-            else None
-        ),
+        "party_member": _flag(value.get("party_member", ""), number, "party_member", problems),
         "moved_in_on": parse_date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
     }
 
@@ -660,7 +688,7 @@ def _money(value: str, row: int, key: str, problems: Problems):
     except InvalidOperation:
         problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
         return None
-    if number <= 0 or number.as_tuple().exponent < -2 or number >= 10**8:
+    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2 or number >= 10**8:
         problems.add(row, key, _("An amount is yuan above 0 with at most two decimals."))
         return None
     return number
@@ -724,3 +752,37 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
         seen[(household.pk, month)] = number
         out.append({"row": number, "household": household, "amount": amount, "period": month})
     return out, problems.items
+
+
+# --- ID numbers masked in a kept file ---------------------------------------------------------------
+
+
+def redacted(kind: str, name: str, data: bytes) -> bytes:
+    """The file with every ID number in it masked (the register keeps none in full); the rest as it
+    was. A file that cannot be read is returned as it came (it holds no rows)."""
+    try:
+        table = read_table(name, data)
+    except Unreadable:
+        return data
+    found, _problems = match_headers(kind, table[0][1])
+    if "id_number" not in found:
+        return data
+    index = found["id_number"]
+
+    def masked(value):
+        text = str(value or "").strip().upper()
+        return id_number_mask(text) if len(text) == 18 and not MASKED_ID.match(text) else value
+
+    if data[:2] == b"PK":
+        workbook = load_workbook(BytesIO(data))
+        for row in workbook.active.iter_rows():
+            if index < len(row):
+                row[index].value = masked(row[index].value)
+        buffer = BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in _csv(data):
+        writer.writerow([masked(v) if i == index else v for i, v in enumerate(row)])
+    return out.getvalue().encode("utf-8-sig")

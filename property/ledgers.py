@@ -197,7 +197,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[tuple]) -> Str
         yield "\ufeff"  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([_local(value) for value in row])
 
     response = StreamingHttpResponse(
         (line.encode() for line in lines()), content_type="text/csv; charset=utf-8"

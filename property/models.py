@@ -419,6 +419,10 @@ class FeeItem(models.Model):
                 name="%(app_label)s_%(class)s_price_positive",
                 condition=Q(unit_price__gt=0) | Q(kind="opening"),
             ),
+            # One item a compound's opening balances are billed under (billing.opening_item).
+            models.UniqueConstraint(
+                fields=["compound"], condition=Q(kind="opening"), name="%(app_label)s_%(class)s_one_opening"
+            ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_cycle_divides_year",
                 condition=Q(cycle_months__in=[1, 2, 3, 4, 6, 12]),
@@ -834,6 +838,9 @@ class LedgerImport(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     failure = models.TextField(_("failure"), blank=True)
+    # ID numbers are not kept in full: the file's are masked once it is imported, or after
+    # IMPORT_KEEP_HOURS (for the worker to fix and send it again), by imports_redact.
+    redacted_at = models.DateTimeField(_("ID numbers masked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ledger import")

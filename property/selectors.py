@@ -462,6 +462,8 @@ def imports_visible(user):
     manages."""
     if not user.is_authenticated:
         return LedgerImport.objects.none()
-    scope = Q(requested_by_id=user.pk) | staff_scope(user, "community", roles=MANAGING_ROLES)
+    # One's own only while one still holds a post in its community.
+    own = Q(requested_by_id=user.pk) & staff_scope(user, "community")
+    scope = own | staff_scope(user, "community", roles=MANAGING_ROLES)
     # The file itself (up to IMPORT_MAX_BYTES) is read only where it is needed.
     return LedgerImport.objects.filter(scope).select_related("community", "compound").defer("data")

@@ -270,6 +270,24 @@ def register_bulk_create(
 
 
 @transaction.atomic
+def residency_update(*, actor, residency: Residency, started_on: date) -> Residency:
+    """Correct the day a relation began (the office's ledger knew better); kept as history."""
+    residency = (
+        Residency.objects.select_for_update()
+        .select_related("household__building__compound__community")
+        .get(pk=residency.pk)
+    )
+    require_register(actor, residency.household.building.compound.community)
+    if residency.ended_on is not None and started_on >= residency.ended_on:
+        raise Invalid(_("The end must come after the start."), field="started_on")
+    if started_on == residency.started_on:
+        return residency
+    return _save_changes(
+        residency, actor=actor, action="residency.update", changes={"started_on": started_on}
+    )
+
+
+@transaction.atomic
 def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
     residency = (
         Residency.objects.select_for_update()

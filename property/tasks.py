@@ -44,3 +44,9 @@ def stuck_sweep() -> dict:
     for import_id in ledgers:
         import_execute.delay(import_id)
     return {"billing_runs": len(runs), "imports": len(ledgers)}
+
+
+@shared_task
+def imports_redact() -> int:
+    """Hourly: the ID numbers in ledger files kept past IMPORT_KEEP_HOURS are masked."""
+    return import_runs.imports_redact(timezone.now())

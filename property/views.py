@@ -479,6 +479,13 @@ def import_run(request, import_id: int):
     if record.status != ImportStatus.CHECKED:
         messages.error(request, _("Only a file whose every row is good can be imported."))
         return redirect("property:import", import_id=record.pk)
+    if record.redacted_at is not None:
+        messages.error(request, _("The file is no longer kept with its ID numbers: send it again."))
+        return (
+            redirect("property:import_new", compound_id=record.compound_id)
+            if record.compound_id
+            else redirect("property:community_import", community_id=record.community_id)
+        )
     try:
         again = import_runs.import_request(
             actor=request.user,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from governance import services as governance
+from grid.models import DutyShift
 from volunteers.models import Signup
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,12 @@ def test_duty_shift_records_and_incidents_with_their_steps(world, api):
     world.incident("reported")  # and one with none yet
     worker = api(world.users["worker"])
     header, *duties = rows_of(worker.get("/api/v1/grid/ledgers/duty-shifts", headers=EN))
-    assert len(duties) == 1 and dict(zip(header, duties[0], strict=True))["status"] != ""
+    assert len(duties) == 1
+    duty = dict(zip(header, duties[0], strict=True))
+    shift = DutyShift.objects.get()
+    assert duty["status"] == str(shift.get_status_display())
+    # times in the city's own zone, as a person reads them (not UTC)
+    assert duty["starts at"] == str(timezone.localtime(shift.starts_at).replace(tzinfo=None))
     header, *steps = rows_of(worker.get("/api/v1/grid/ledgers/incidents?format=csv", headers=EN))
     mine = [dict(zip(header, r, strict=True)) for r in steps if r[0] == str(incident.pk)]
     assert [s["step"] for s in mine] == ["extend"] and mine[0]["note"] == "材料未到"
@@ -69,6 +75,11 @@ def test_meetings_with_their_resolutions_and_actions(world, api):
     assert row["assignee"] == action.assignee.resident.name
     other = api(world.users["other_worker"]).get("/api/v1/governance/ledgers/meetings")
     assert rows_of(other)[1:] == []
+    # internal minutes are not the residents': a resident of compound A sees none of them
+    neighbour = api(world.users["volunteer"]).get("/api/v1/governance/ledgers/meetings")
+    assert rows_of(neighbour)[1:] == []
+    type(action.meeting).objects.filter(pk=action.meeting_id).update(public=True)
+    assert len(rows_of(api(world.users["volunteer"]).get("/api/v1/governance/ledgers/meetings"))) == 2
 
 
 def test_a_votes_frozen_roll_with_its_ballots_for_the_archive(world, api):

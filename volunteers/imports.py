@@ -25,7 +25,7 @@ def allowed(user, community) -> None:
         raise Forbidden(_("Only the community's workers decide on registrations."))
 
 
-def volunteers_plan(community, table, progress=None) -> Plan:
+def volunteers_plan(actor, community, table, progress=None) -> Plan:
     (_n, headers), rows = table[0], table[1:]
     found, header_errors = imports.match_headers("volunteers", headers)
     problems = imports.Problems(headers, found, list(header_errors))
@@ -104,7 +104,8 @@ def _person(value: dict, people: dict, number: int, problems):
     id_number = value.get("id_number", "").strip().upper()
     if id_number and not imports.MASKED_ID.match(id_number):
         digest = id_number_digest(id_number)
-        candidates = [r for r in candidates if r.id_number_digest == digest]
+        # the one with this ID number; one registered without any may still be them
+        candidates = [r for r in candidates if r.id_number_digest in (digest, "")]
     mobile = value.get("mobile", "").replace(" ", "")
     if len(candidates) > 1 and mobile:
         candidates = [r for r in candidates if r.phone == mobile]

@@ -305,3 +305,131 @@ def test_an_owners_vote_on_an_imported_compound_counts_as_article_278_says(
     assert (result["headcount"], result["area"]) == (3, "500.00")
     assert result["quorum_met"] is True  # 3/4 of the owners and 500/588.5 of the area
     assert governance_selectors.vote_result(vote)["passed"] is True
+
+
+def test_namesakes_in_one_unit_are_told_apart_by_their_masked_numbers(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    rows = (
+        "1号楼,2,501,5,72.50,,,王伟,业主,13911110001,,是,,",
+        "1号楼,2,501,5,,,,王伟,家属,13911110002,,否,,",
+    )
+    send(client, csv_file(*rows), estate.compound_a, False, django_capture_on_commit_callbacks)
+    exported = client.get(f"/api/v1/property/ledgers/households?compound={estate.compound_a.pk}")
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    masked = text.replace("13911110001", "139****0001").replace("13911110002", "139****0002")
+    state = register_state()
+    again = send(
+        client,
+        SimpleUploadedFile("a.csv", masked.encode()),
+        estate.compound_a,
+        False,
+        django_capture_on_commit_callbacks,
+    )
+    assert (again["status"], again["updated"], again["created"]) == ("done", 0, 0), again
+    assert register_state() == state
+    neither = send(
+        client,
+        csv_file("1号楼,2,501,5,,,,王伟,租户,,,,,"),
+        estate.compound_a,
+        False,
+        django_capture_on_commit_callbacks,
+    )
+    assert neither["status"] == "invalid" and neither["errors"][0]["column"] == "户主姓名"
+
+
+def test_an_empty_cell_keeps_what_is_registered(api, estate, worker, django_capture_on_commit_callbacks):
+    client = api(worker)
+    send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    state = register_state()
+    blanks = [r.replace(",是,", ",,") for r in THREE_UNITS]  # 党员 and 未售 left empty
+    blanks[-1] = "1号楼,3,101,1,88,,,,,,,,,"
+    done = send(client, csv_file(*blanks), estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert (done["status"], done["unchanged"]) == ("done", 6)
+    assert register_state() == state  # 周丽 is still a party member, 3-101 still the developer's
+
+
+def test_an_export_edited_renames_a_person_and_corrects_a_moving_in_day(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    client = api(worker)
+    send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    text = b"".join(
+        client.get(f"/api/v1/property/ledgers/households?compound={estate.compound_a.pk}").streaming_content
+    ).decode("utf-8-sig")
+    edited = text.replace("李伟", "李玮").replace("2017-01-01", "2016-12-01", 1)
+    done = send(
+        client,
+        SimpleUploadedFile("a.csv", edited.encode()),
+        estate.compound_a,
+        False,
+        django_capture_on_commit_callbacks,
+    )
+    assert (done["status"], done["created"], done["updated"]) == ("done", 0, 2), done
+    assert (
+        not Resident.objects.filter(name="李伟").exists()
+        and Resident.objects.filter(name="李玮").count() == 1
+    )
+    assert Residency.objects.filter(started_on="2016-12-01").count() == 1
+    assert AuditEvent.objects.filter(action="residency.update").count() == 1
+
+
+def test_a_person_of_another_community_is_not_taken_by_their_id_number(
+    api, estate, worker, worker_b, django_capture_on_commit_callbacks
+):
+    send(
+        api(worker_b),
+        csv_file(f"1号楼,2,501,5,70,,,周丽,业主,13911112222,{ZHOU},,,"),
+        estate.compound_b,
+        False,
+        django_capture_on_commit_callbacks,
+    )
+    done = send(
+        api(worker), csv_file(*THREE_UNITS[:1]), estate.compound_a, False, django_capture_on_commit_callbacks
+    )
+    assert done["status"] == "invalid" and done["errors"][0]["column"] == "身份证号"
+    assert Resident.objects.get(name="周丽").residencies.count() == 1  # still only in community B
+
+
+def test_rows_the_register_would_refuse_are_refused_by_the_dry_run(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    rows = (
+        "1号楼,2,501,5,NaN,,,,,,,,,",  # row 2: not a finite number
+        f"1号楼,,{'9' * 21},5,70,,,,,,,,,",  # row 3: a unit label too long for the register
+    )
+    done = send(api(worker), csv_file(*rows), estate.compound_a, True, django_capture_on_commit_callbacks)
+    assert {(e["row"], e["column"]) for e in done["errors"]} == {(2, "建筑面积（㎡）"), (3, "房号")}
+    # checked against the register once the file itself is good: 1-101 has 88.50 m², inner 95
+    inner = send(
+        api(worker),
+        csv_file("1号楼,,1-101,1,,95,,,,,,,,"),
+        estate.compound_a,
+        True,
+        django_capture_on_commit_callbacks,
+    )
+    assert [(e["row"], e["column"]) for e in inner["errors"]] == [(2, "套内面积")]
+
+
+def test_the_kept_file_holds_no_id_number_in_full_once_imported_or_after_a_day(
+    api, estate, worker, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from property import import_runs
+
+    client = api(worker)
+    done = send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
+    kept = bytes(LedgerImport.objects.get(pk=done["id"]).data).decode("utf-8-sig")
+    assert ZHOU not in kept and "110***********002X" in kept and "周丽" in kept
+    checked = send(
+        client, csv_file(*THREE_UNITS), estate.compound_a, True, django_capture_on_commit_callbacks
+    )
+    assert ZHOU in bytes(LedgerImport.objects.get(pk=checked["id"]).data).decode("gb18030")  # kept to be run
+    later = timezone.now() + timedelta(hours=settings.IMPORT_KEEP_HOURS, minutes=1)
+    assert import_runs.imports_redact(later) == 1
+    record = LedgerImport.objects.get(pk=checked["id"])
+    assert record.redacted_at is not None and ZHOU not in bytes(record.data).decode("utf-8-sig")
