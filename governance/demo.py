@@ -82,6 +82,7 @@ def _owners(compound, n: int, *, on: date, first=None) -> list[Resident]:
             residencies__ended_on__isnull=True,
             residencies__started_on__lte=on,
         )
+        .exclude(user__username="resident")  # the demo's plain resident holds no seat
         .distinct()
         .order_by("id")[: n + 1]
     )

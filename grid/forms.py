@@ -43,7 +43,9 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
+        self.fields["grid"].queryset = grids.select_related("community").order_by("community__name", "name")
+        # 社区 · 网格: grids of several communities share names (第一网格)
+        self.fields["grid"].label_from_instance = lambda grid: f"{grid.community.name} · {grid.name}"
         if grids.count() == 1:
             self.fields["grid"].initial = grids.first()
 
@@ -70,7 +72,9 @@ class BoardFilter(forms.Form):
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
+        self.fields["grid"].queryset = grids.select_related("community").order_by("community__name", "name")
+        # 社区 · 网格: grids of several communities share names (第一网格)
+        self.fields["grid"].label_from_instance = lambda grid: f"{grid.community.name} · {grid.name}"
 
 
 class StaffForm(forms.Form):

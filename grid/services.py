@@ -225,6 +225,14 @@ def _own_shift(actor, shift: DutyShift) -> DutyShift:
     return shift
 
 
+EARLY_START = timedelta(minutes=30)
+
+
+def start_opens(shift: DutyShift) -> datetime:
+    """When a duty shift may be started: half an hour before it begins (until it ends)."""
+    return shift.starts_at - EARLY_START
+
+
 @transaction.atomic
 def duty_start(*, actor, shift: DutyShift, now: datetime | None = None, place_note: str = "") -> DutyShift:
     """Start a duty shift (from 30 minutes before it until its end); after the grace time it is late."""
@@ -234,7 +242,7 @@ def duty_start(*, actor, shift: DutyShift, now: datetime | None = None, place_no
         raise Conflict(
             _("This shift is %(status)s.") % {"status": shift.get_status_display()}, code="wrong_state"
         )
-    if now < shift.starts_at - timedelta(minutes=30):
+    if now < start_opens(shift):
         raise Conflict(_("It is too early to start this shift."), code="too_early")
     if now >= shift.ends_at:
         raise Conflict(_("This shift is over."), code="over")

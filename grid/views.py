@@ -33,6 +33,10 @@ def my_duty(request):
         .exclude(status=DutyStatus.CANCELLED)
         .order_by("starts_at")
     )
+    shifts = list(shifts)
+    for shift in shifts:  # a step is offered only when it can be taken; else when it can
+        shift.opens_at = services.start_opens(shift)
+        shift.can_start = shift.status == DutyStatus.SCHEDULED and shift.opens_at <= now < shift.ends_at
     findings = Finding.objects.filter(
         found_by=request.user, incident__isnull=True, found_at__gte=start
     ).select_related("grid")
@@ -176,7 +180,7 @@ def board(request):
         "grid/board.html",
         {
             "form": form,
-            "incidents": qs.order_by("-reported_at")[:100],
+            "incidents": qs.prefetch_related("grid__compounds").order_by("-reported_at")[:100],
             "mine": mine.order_by("deadline")[:50],
             "now": timezone.now(),
         },

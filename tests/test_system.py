@@ -54,3 +54,13 @@ def test_every_beat_entry_names_a_registered_task_that_runs(db):
             continue  # enqueues billing runs; tested in tests/property/test_billing.py
         result = app.tasks[entry["task"]].apply()
         assert result.successful(), (name, result.traceback)
+
+
+def test_the_favicon_is_served_not_a_404(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith(".svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("favicon.svg")  # served with the other static files

@@ -1,7 +1,9 @@
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,18 +31,26 @@ def shift_list(request):
             "building__compound_id", flat=True
         )
     )
-    shifts = list(
-        selectors.shifts_visible(request.user)
-        .filter(selectors.upcoming(timezone.now()))
-        .annotate(
-            mine_first=Case(
-                When(compound_id__in=my_compounds, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+    upcoming = selectors.shifts_visible(request.user).filter(selectors.upcoming(timezone.now()))
+    service_types = list(selectors.service_types_for(upcoming.values("community_id")).order_by("name"))
+    compounds = list(Compound.objects.filter(id__in=upcoming.values("compound_id")).order_by("name"))
+    chosen = {
+        "service_type": request.GET.get("service_type", ""),
+        "compound": request.GET.get("compound", ""),
+    }
+    if chosen["service_type"].isdigit():
+        upcoming = upcoming.filter(service_type_id=int(chosen["service_type"]))
+    if chosen["compound"].isdigit():
+        upcoming = upcoming.filter(compound_id=int(chosen["compound"]))
+    ordered = upcoming.annotate(
+        mine_first=Case(
+            When(compound_id__in=my_compounds, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
-        .order_by("mine_first", "starts_at", "id")[:50]
-    )
+    ).order_by("mine_first", "starts_at", "id")
+    page = Paginator(ordered, 20).get_page(request.GET.get("page"))  # every shift can be reached
+    shifts = list(page.object_list)
     mine = {}
     if volunteer:
         mine = dict(
@@ -50,7 +60,17 @@ def shift_list(request):
         )
     for shift in shifts:
         shift.my_status = mine.get(shift.pk, "")
-    return render(request, "volunteers/shift_list.html", {"shifts": shifts, "volunteer": volunteer})
+    query = {k: v for k, v in chosen.items() if v}
+    context = {
+        "shifts": shifts,
+        "page": page,
+        "volunteer": volunteer,
+        "service_types": service_types,
+        "compounds": compounds,
+        "chosen": chosen,
+        "query": urlencode(query),
+    }
+    return render(request, "volunteers/shift_list.html", context)
 
 
 @login_required
@@ -81,9 +101,13 @@ def signup(request, shift_id: int):
 
 
 @login_required
-@require_POST
 def cancel(request, shift_id: int):
-    return _act(request, shift_id, services.signup_cancel)
+    """Cancelling a place is asked first (a tap too many costs less than a place lost)."""
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _act(request, shift_id, services.signup_cancel)
+    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "volunteers/cancel_confirm.html", {"shift": shift, "next": next_url})
 
 
 def _act(request, shift_id, action):

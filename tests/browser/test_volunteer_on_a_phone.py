@@ -38,13 +38,15 @@ def test_volunteer_signs_up_for_a_patrol_sees_it_and_cancels(live_server, phone,
     card.get_by_role("button", name="报名").click()
     phone.get_by_text("报名成功").wait_for()
     assert "已报 1 / 6 人" in phone.get_by_test_id(f"shift-{shift.pk}").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the filters fit
     screenshot("volunteer-shifts")
 
     phone.get_by_role("link", name="我的班次").click()
     mine = phone.get_by_test_id("my-shifts")
     assert "东门岗亭" in mine.inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    mine.get_by_role("button", name="取消报名").click()
+    mine.get_by_role("link", name="取消报名").click()
+    phone.get_by_role("button", name="确定取消").click()  # asked first: no place lost at one tap
     phone.get_by_text("已取消").wait_for()
     assert "东门岗亭" not in phone.get_by_test_id("my-shifts").inner_text()
     assert Signup.objects.get().status == "cancelled"

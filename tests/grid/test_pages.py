@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,33 @@ def test_the_daily_report_page_prints_for_staff_only(grids, worker, owner):
 
 def test_the_overdue_unit_list_is_public(grids):
     assert Client().get("/grid/overdue-units/").status_code == 200
+
+
+def test_start_duty_is_offered_only_when_it_can_be_taken_and_a_refusal_looks_like_one(world):
+    later = world.duty(starts_in=timedelta(hours=20))  # tomorrow's shift
+    soon = world.duty(starts_in=timedelta(minutes=10))
+    client = signed_in(world.users["cleaner"])
+    page = client.get("/grid/").content.decode()
+    assert f"/grid/duty/{soon.pk}/start/" in page and f"/grid/duty/{later.pk}/start/" not in page
+    opens = services.start_opens(later)
+    assert "可于" in page and f"{timezone.localtime(opens):%H:%M}" in page  # when it can be
+    refused = client.post(f"/grid/duty/{later.pk}/start/", follow=True).content.decode()
+    assert 'class="flash error" role="alert"' in refused  # an error, not styled as a success
+
+
+def test_the_board_names_community_grid_and_dates_and_its_grid_filter_is_unambiguous(world):
+    from grid.models import Grid
+
+    incident = world.incident("dispatched")
+    Grid.objects.create(
+        community=world.estate.community_b, name=world.grids.a.name
+    )  # the same name elsewhere
+    client = signed_in(world.users["officer"])
+    page = client.get("/grid/incidents/").content.decode()
+    grid = world.grids.a
+    assert f"{grid.community.name} · {grid.name}" in page
+    assert f"{timezone.localtime(incident.reported_at):%H:%M}" in page and "期限" in page
+    options = re.findall(
+        r'<option value="\d+">([^<]+)</option>', page.split('name="grid"')[1].split("</select>")[0]
+    )
+    assert len(options) == len(set(options)) >= 2  # 社区 · 网格, none named twice

@@ -102,5 +102,6 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert Incident.objects.filter(overdue=True, escalation=2).exists()
     resident = User.objects.get(username="resident")
     assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
+    assert not resident.resident.seats.exists()  # the plain resident's view is the one seen
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first
