@@ -211,7 +211,7 @@ def import_execute(import_id: int) -> LedgerImport:
             )
             counts = {o: plan.count(o) for o in OUTCOMES}
             _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
-            _redact(record)  # written into the register: the file need not hold the numbers
+            _redact(record, table)  # written into the register: the file need not hold the numbers
             audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
     except (DomainError, IntegrityError) as refused:  # the register changed since the file was checked
         message = (
@@ -243,8 +243,8 @@ def imports_stuck(now) -> list[int]:
     )
 
 
-def _redact(record: LedgerImport) -> None:
-    data = imports.redacted(record.kind, record.file_name, bytes(record.data))
+def _redact(record: LedgerImport, table=None) -> None:
+    data = imports.redacted(record.kind, record.file_name, bytes(record.data), table)
     _set(record, data=data, redacted_at=timezone.now())
 
 

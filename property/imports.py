@@ -757,32 +757,46 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
 # --- ID numbers masked in a kept file ---------------------------------------------------------------
 
 
-def redacted(kind: str, name: str, data: bytes) -> bytes:
-    """The file with every ID number in it masked (the register keeps none in full); the rest as it
-    was. A file that cannot be read is returned as it came (it holds no rows)."""
-    try:
-        table = read_table(name, data)
-    except Unreadable:
-        return data
+def redacted(kind: str, name: str, data: bytes, table=None) -> bytes:
+    """The file with every ID number in it masked (the register keeps none in full), written again
+    from its rows (streamed, in flat memory: the cells' values kept, their formatting not). A file
+    that cannot be read is returned as it came (it holds no rows). `table`: its rows, if read."""
+    if table is None:
+        try:
+            table = read_table(name, data)
+        except Unreadable:
+            return data
     found, _problems = match_headers(kind, table[0][1])
     if "id_number" not in found:
         return data
     index = found["id_number"]
 
-    def masked(value):
-        text = str(value or "").strip().upper()
-        return id_number_mask(text) if len(text) == 18 and not MASKED_ID.match(text) else value
+    def masked(row: list[str]) -> list[str]:
+        row = list(row)
+        if index < len(row):
+            text = row[index].strip().upper()
+            if len(text) == 18 and not MASKED_ID.match(text):
+                row[index] = id_number_mask(text)
+        return row
 
     if data[:2] == b"PK":
-        workbook = load_workbook(BytesIO(data))
-        for row in workbook.active.iter_rows():
-            if index < len(row):
-                row[index].value = masked(row[index].value)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(SHEET_TITLES.get(kind, kind))
+        last = 0
+        for number, row in table:
+            for _blank in range(number - last - 1):  # blank rows kept, so that row numbers stay
+                sheet.append([])
+            sheet.append(masked(row))
+            last = number
         buffer = BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in _csv(data):
-        writer.writerow([masked(v) if i == index else v for i, v in enumerate(row)])
+    last = 0
+    for number, row in table:
+        for _blank in range(number - last - 1):
+            writer.writerow([])
+        writer.writerow(masked(row))
+        last = number
     return out.getvalue().encode("utf-8-sig")
