@@ -15,16 +15,17 @@ class EndForm(forms.Form):
         for i in range(FINDING_ROWS):
             self.fields[f"finding_{i}"] = forms.CharField(label=_("finding"), required=False, max_length=500)
             self.fields[f"place_{i}"] = forms.CharField(label=_("place"), required=False, max_length=120)
+            self.fields[f"photo_{i}"] = forms.FileField(label=_("photo"), required=False)
 
     def finding_rows(self):
-        return [(self[f"finding_{i}"], self[f"place_{i}"]) for i in range(FINDING_ROWS)]
+        return [(self[f"finding_{i}"], self[f"place_{i}"], self[f"photo_{i}"]) for i in range(FINDING_ROWS)]
 
     def findings(self) -> list[dict]:
         d = self.cleaned_data
         return [
-            {"text": d[f"finding_{i}"], "place": d[f"place_{i}"]}
+            {"text": d[f"finding_{i}"], "place": d[f"place_{i}"], "photo": d[f"photo_{i}"]}
             for i in range(FINDING_ROWS)
-            if d.get(f"finding_{i}", "").strip()
+            if d.get(f"finding_{i}", "").strip() or d.get(f"photo_{i}")  # a photo needs its words
         ]
 
 

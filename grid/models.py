@@ -309,6 +309,9 @@ class Finding(models.Model):
     )
     text = models.CharField(_("finding"), max_length=500)
     place = models.CharField(_("place"), max_length=120, blank=True)
+    # Checked and re-encoded as an incident's photo is (services.photo_checked); the incident made
+    # from the finding shows it.
+    photo = models.FileField(_("photo"), upload_to="findings/%Y/%m/", blank=True)
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("found by")
     )

@@ -267,16 +267,20 @@ def duty_end(
         text = (f.get("text") or "").strip()
         if not text:
             raise Invalid(_("Describe what you found."), field=f"findings.{i}.text")
-        rows.append(
-            Finding(
-                grid_id=shift.grid_id,
-                duty_shift=shift,
-                text=text[:500],
-                place=(f.get("place") or "").strip()[:120],
-                found_by=actor,
-                found_at=now,
-            )
+        finding = Finding(
+            grid_id=shift.grid_id,
+            duty_shift=shift,
+            text=text[:500],
+            place=(f.get("place") or "").strip()[:120],
+            found_by=actor,
+            found_at=now,
         )
+        if f.get("photo"):
+            try:
+                finding.photo = photo_checked(f["photo"])
+            except Invalid as bad:
+                raise Invalid(bad.message, field=f"findings.{i}.photo") from None
+        rows.append(finding)
     shift.status, shift.ended_at, shift.notes = DutyStatus.DONE, now, notes.strip()
     shift.save(update_fields=["status", "ended_at", "notes"])
     Finding.objects.bulk_create(rows)
@@ -483,7 +487,7 @@ def finding_to_incident(*, actor, finding: Finding, category: Category) -> Incid
         raise Forbidden(_("Only the grid's staff inspect it."))
     if finding.incident_id:
         raise Conflict(_("This finding is an incident already."), code="duplicate")
-    return incident_report(
+    incident = incident_report(
         actor=actor,
         grid=finding.grid,
         category=category,
@@ -491,6 +495,10 @@ def finding_to_incident(*, actor, finding: Finding, category: Category) -> Incid
         description=finding.text,
         finding=finding,
     )
+    if finding.photo:  # checked when the finding was recorded: the incident shows the same picture
+        incident.photo = finding.photo.name
+        incident.save(update_fields=["photo"])
+    return incident
 
 
 def deadline_for(category: Category, now: datetime) -> datetime:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
 from core.periods import days_bounds
+from core.redirects import safe_next
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
@@ -73,7 +75,7 @@ def duty_start(request, shift_id: int):
 @login_required
 def duty_end(request, shift_id: int):
     shift = get_object_or_404(selectors.duty_shifts_visible(request.user), pk=shift_id)
-    form = EndForm(request.POST or None)
+    form = EndForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.duty_end(
@@ -190,7 +192,8 @@ def board(request):
 @login_required
 def incident_detail(request, incident_id: int):
     incident = get_object_or_404(
-        selectors.incidents_visible(request.user).prefetch_related("steps__actor"), pk=incident_id
+        selectors.incidents_visible(request.user).prefetch_related("steps__actor", "grid__compounds"),
+        pk=incident_id,
     )
     actions = services.steps_open_to(request.user, incident)
     return render(
@@ -205,6 +208,7 @@ def incident_detail(request, incident_id: int):
             "may_rate": incident.reporter_id == request.user.pk
             and incident.status == IncidentStatus.CLOSED
             and incident.rating is None,
+            "back": safe_next(request) or reverse("grid:board"),
         },
     )
 

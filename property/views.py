@@ -254,9 +254,14 @@ def arrears_overview(request):
         .filter(id__in=[r["household__building__compound_id"] for r in rows])
         .values_list("id", "name")
     )
+    month = periods.last_full_month(timezone.localdate())
+    collected = selectors.amounts_collected_by_compound(list(names), month)
     for row in rows:
-        row["compound_name"] = names.get(row["household__building__compound_id"], "")
-    return render(request, "property/arrears_overview.html", {"rows": rows})
+        compound_id = row["household__building__compound_id"]
+        row["compound_name"] = names.get(compound_id, "")
+        paid, billed = collected.get(compound_id, (Decimal(0), Decimal(0)))
+        row["rate"] = (paid * 100 / billed).quantize(Decimal("0.1")) if billed else None
+    return render(request, "property/arrears_overview.html", {"rows": rows, "month": month})
 
 
 @login_required

@@ -154,3 +154,49 @@ def test_the_board_names_community_grid_and_dates_and_its_grid_filter_is_unambig
         r'<option value="\d+">([^<]+)</option>', page.split('name="grid"')[1].split("</select>")[0]
     )
     assert len(options) == len(set(options)) >= 2  # 社区 · 网格, none named twice
+
+
+def test_the_incident_page_shows_the_compound_and_leads_back_where_one_came_from(world):
+    incident = world.incident("dispatched")
+    client = signed_in(world.users["officer"])
+    board = client.get("/grid/incidents/?status=dispatched").content.decode()
+    link = re.search(rf'href="(/grid/incidents/{incident.pk}/\?next=[^"]+)"', board).group(1)
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    compound = world.grids.a.compounds.get()
+    assert compound.name in page.split('data-testid="incident-compound"')[1][:200]
+    back = re.search(r'href="([^"]+)" data-testid="back"', page).group(1)
+    assert back.replace("&amp;", "&") == "/grid/incidents/?status=dispatched"
+    elsewhere = client.get(f"/grid/incidents/{incident.pk}/?next=https://evil.example/").content.decode()
+    assert re.search(r'href="([^"]+)" data-testid="back"', elsewhere).group(1) == "/grid/incidents/"
+
+
+def test_a_finding_at_the_end_of_duty_carries_a_photo_into_its_incident(world, settings, tmp_path):
+    from grid.models import Finding
+
+    settings.MEDIA_ROOT = tmp_path
+    shift = world.duty(started=True)
+    client = signed_in(world.users["cleaner"])
+    bad = client.post(
+        f"/grid/duty/{shift.pk}/end/",
+        {
+            "finding_0": "井盖破损",
+            "photo_0": SimpleUploadedFile("p.png", b"<script>", content_type="image/png"),
+        },
+    )
+    assert bad.status_code == 200 and not Finding.objects.exists()  # refused, nothing written
+    ended = client.post(
+        f"/grid/duty/{shift.pk}/end/",
+        {
+            "finding_0": "井盖破损",
+            "place_0": "2号楼南",
+            "photo_0": SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+        },
+    )
+    assert ended.status_code == 302
+    finding = Finding.objects.get()
+    assert finding.photo.name.startswith("findings/") and finding.photo.name.endswith(".png")
+    incident = services.finding_to_incident(
+        actor=world.users["cleaner"], finding=finding, category=world.category
+    )
+    assert incident.photo.name == finding.photo.name
+    assert client.get(f"/grid/incidents/{incident.pk}/photo/").status_code == 200

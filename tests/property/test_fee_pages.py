@@ -123,3 +123,42 @@ def test_a_resident_sees_compound_aggregates_but_no_households(volunteer, collec
     assert f"/property/households/{estate.household_a.pk}/fees/" not in resident_page.content.decode()
     staff_page = signed_in(collector).get(f"/property/compounds/{estate.compound_a.pk}/fees/")
     assert f"/property/households/{estate.household_a.pk}/fees/" in staff_page.content.decode()
+
+
+def test_arrears_by_compound_show_every_aging_bucket_and_the_collection_rate(worker, estate, bills):
+    from django.utils import timezone
+
+    from core import periods
+
+    month = periods.last_full_month(timezone.localdate())
+    Bill.objects.create(
+        household=estate.household_a2,
+        fee_item=bills[0].fee_item,
+        period_start=month,
+        months=1,
+        amount=Decimal("40.00"),
+        basis="t",
+        due_on=periods.add_months(month, 2),
+    )
+    page = signed_in(worker).get("/property/arrears/").content.decode()
+    aging = page.split(f'data-testid="aging-{estate.compound_a.pk}"')[1].split("</dl>")[0]
+    for label in ("3 个月以内", "3至6个月", "6至12个月", "12 个月以上"):
+        assert label in aging
+    row = next(r for r in signed_in(worker).get("/property/arrears/").context["rows"])
+    expected = {"months_0_3": 0, "months_3_6": 0, "months_6_12": 0, "months_over_12": 0}
+    today = timezone.localdate()
+    cut3, cut6, cut12 = (periods.months_before(today, n) for n in (3, 6, 12))
+    for bill in bills:  # January and February, due long ago (the November bill is not yet due)
+        due = bill.due_on
+        key = (
+            "months_0_3"
+            if due >= cut3
+            else "months_3_6"
+            if due >= cut6
+            else "months_6_12"
+            if due >= cut12
+            else "months_over_12"
+        )
+        expected[key] += bill.amount
+    assert {k: row[k] for k in expected} == expected
+    assert f"{month:%Y-%m} 收缴率 0.0%" in page  # the month's bills, none paid yet
