@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -286,9 +286,27 @@ def registrations(request):
         .order_by(
             Case(When(status=RegistrationStatus.PENDING, then=Value(0)), default=Value(1)),
             "-registered_at",
-        )[:200]
+            "-id",
+        )
     )
-    return render(request, "volunteers/registrations.html", {"volunteers": volunteers})
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if query:  # a name, or the phone number's digits
+        volunteers = volunteers.filter(Q(resident__name__contains=query) | Q(resident__phone__contains=query))
+    if status in RegistrationStatus.values:
+        volunteers = volunteers.filter(status=status)
+    page = Paginator(volunteers, 30).get_page(request.GET.get("page"))  # a page, not 13,948 px
+    context = {
+        "volunteers": page.object_list,
+        "page": page,
+        "q": query,
+        "status": status,
+        "statuses": [
+            (v, label) for v, label in RegistrationStatus.choices if v != RegistrationStatus.DECLINED
+        ],
+        "query": urlencode({k: v for k, v in (("q", query), ("status", status)) if v}),
+    }
+    return render(request, "volunteers/registrations.html", context)
 
 
 @login_required

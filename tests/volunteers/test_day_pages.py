@@ -147,3 +147,22 @@ def test_an_organiser_opens_a_shift_on_a_page_and_bad_times_name_the_field(estat
 def test_a_volunteer_cannot_open_a_shift(volunteers):
     (a,) = volunteers(1)
     assert signed_in(a.resident.user).get("/volunteers/shifts/new/").status_code == 403
+
+
+def test_registrations_are_searched_by_name_or_phone_and_paged(volunteers, worker):
+    from volunteers.models import RegistrationStatus
+
+    people = volunteers(35, status=RegistrationStatus.APPROVED)
+    pending = volunteers(1, prefix="p", status=RegistrationStatus.PENDING)[0]
+    client = signed_in(worker)
+    first = client.get("/volunteers/registrations/").content.decode()
+    assert first.count("data-volunteer=") == 30 and f'data-volunteer="{pending.pk}"' in first  # waiting first
+    second = client.get("/volunteers/registrations/?page=2").content.decode()
+    assert second.count("data-volunteer=") == 6 and "第 2 / 2 页 · 共 36 位志愿者" in second
+    target = people[7].resident
+    found = client.get(f"/volunteers/registrations/?q={target.name}").content.decode()
+    assert f'data-volunteer="{people[7].pk}"' in found
+    by_phone = client.get(f"/volunteers/registrations/?q={target.phone}").content.decode()
+    assert by_phone.count("data-volunteer=") == 1 and f'data-volunteer="{people[7].pk}"' in by_phone
+    waiting = client.get("/volunteers/registrations/?status=pending").content.decode()
+    assert waiting.count("data-volunteer=") == 1
