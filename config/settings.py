@@ -223,6 +223,7 @@ AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 # --- i18n and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["core.formats"]  # the short date forms the pages use, in each language
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

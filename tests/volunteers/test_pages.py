@@ -80,3 +80,18 @@ def test_every_open_shift_can_be_reached_and_filtered_by_service_and_compound(vo
     assert "岗59" in only_parking and "岗58" not in only_parking
     in_a = client.get(f"/volunteers/?compound={estate.compound_a.pk}&page=2").content.decode()
     assert "岗59" in in_a and "岗58" not in in_a  # the other compound's shifts are left out
+
+
+def test_dates_read_in_english_on_an_english_page(volunteers, shift):
+    from django.utils import timezone
+
+    (v,) = volunteers(1)
+    client = signed_in(v.resident.user)
+    chinese = client.get("/volunteers/").content.decode()
+    day = timezone.localtime(shift.starts_at)
+    assert f"{day.month}月{day.day}日" in chinese
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # what the header's "English" sets
+    english = client.get("/volunteers/").content.decode()
+    assert f"{day:%b} {day.day} " in english and "月" not in english.split("<main")[1]
