@@ -6,15 +6,14 @@ Goals (issue 3): the run >= 10x faster than the create() loop, within 2x of COPY
 the export under 150 MB.
 """
 
-import json
-import subprocess
-
-from bench.common import PYTHON, ROOT, bench_env, manage
+from bench.common import MEASURE, bench_env, create_database, manage, run_python
 
 DB = "postgres://postgres@127.0.0.1:5432/gongzhi_bench_billing"
 HOUSEHOLDS = 100_000
 
-PRELUDE = """
+PRELUDE = (
+    MEASURE
+    + """
 import json, resource, time, django
 django.setup()
 from datetime import date
@@ -30,12 +29,9 @@ def clean(period):
     connection.set_autocommit(True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE property_bill")
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-def report(**figures):
-    print("RESULT " + json.dumps({**figures, "peak_mb": round(peak_mb(), 1)}))
 community = Community.objects.get(name="基准社区")
 """
+)
 
 SETUP = """
 import django
@@ -158,24 +154,12 @@ report(seconds=seconds, rows=lines - 1, megabytes=round(size / 2**20, 1))
 )
 
 
-def _python(env, code: str, label: str) -> dict | str:
-    result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"{label} failed:\n{result.stderr[-3000:]}")
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    return result.stdout.strip().splitlines()[-1]
-
-
 def ensure(env) -> None:
     import psycopg
 
-    with psycopg.connect(DB.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'gongzhi_bench_billing'").fetchone():
-            conn.execute('CREATE DATABASE "gongzhi_bench_billing"')
+    create_database(DB)
     manage(env, "migrate", "--noinput")
-    households = int(_python(env, SETUP, "setup"))
+    households = int(run_python(env, SETUP, "setup"))
     assert households == HOUSEHOLDS, households
     with psycopg.connect(DB, autocommit=True) as conn:
         conn.execute("ANALYZE")
@@ -184,10 +168,10 @@ def ensure(env) -> None:
 def run(seconds: float = 0, **_ignored) -> dict:
     env = bench_env(DATABASE_URL=DB)
     ensure(env)
-    count = int(_python(env, MILLION, "million bills"))  # first: every measurement sees the same table
-    billing_run = _python(env, RUN, "billing run")
-    loop = _python(env, CREATE_LOOP, "create loop")
-    copy = _python(env, COPY, "copy")
+    count = int(run_python(env, MILLION, "million bills"))  # first: every measurement sees the same table
+    billing_run = run_python(env, RUN, "billing run")
+    loop = run_python(env, CREATE_LOOP, "create loop")
+    copy = run_python(env, COPY, "copy")
     loop_100k = loop["seconds"] * HOUSEHOLDS / loop["rows"]
     print(f"billing run for {HOUSEHOLDS:,} households on PostgreSQL (one community, 100 compounds)")
     print(
@@ -202,7 +186,7 @@ def run(seconds: float = 0, **_ignored) -> dict:
         f"  (b) COPY of the same rows:     {copy['seconds']:7.2f} s   run takes "
         f"{billing_run['seconds'] / copy['seconds']:.2f}x COPY's time (goal <= 2x)"
     )
-    export = _python(env, EXPORT, "export")
+    export = run_python(env, EXPORT, "export")
     print(
         f"export of {count:,} bills as CSV: {export['rows'] / export['seconds']:,.0f} rows/s "
         f"({export['seconds']:.1f} s, {export['megabytes']} MB of CSV), peak {export['peak_mb']:.0f} MB (goal < 150)"

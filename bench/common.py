@@ -35,6 +35,28 @@ def bench_env(**extra) -> dict:
     return env
 
 
+# Code for a measurement's own process (run_python): its peak resident memory (ru_maxrss, Django
+# included) and the line that hands its figures back.
+MEASURE = """
+import json, resource
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def report(**figures):
+    print("RESULT " + json.dumps({**figures, "peak_mb": round(peak_mb(), 1)}))
+"""
+
+
+def run_python(env, code: str, label: str) -> dict | str:
+    """Run `code` in a process of its own: the figures it report()ed, else its last line printed."""
+    result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{result.stderr[-3000:]}")
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    return result.stdout.strip().splitlines()[-1]
+
+
 def manage(env, *args) -> str:
     result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:

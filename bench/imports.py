@@ -11,16 +11,15 @@ Each measurement runs in its own process, whose peak resident memory (ru_maxrss,
 is reported. The database is made anew each time, so that every run imports into an empty register.
 """
 
-import json
-import subprocess
-
-from bench.common import PYTHON, ROOT, bench_env, manage
+from bench.common import MEASURE, bench_env, create_database, manage, run_python
 
 DB = "postgres://postgres@127.0.0.1:5432/gongzhi_bench_imports"
 SIZES = (2_000, 20_000)
 EXPORT_HOUSEHOLDS = 100_000
 
-PRELUDE = """
+PRELUDE = (
+    MEASURE
+    + """
 import json, resource, time, django
 django.setup()
 from datetime import date
@@ -30,12 +29,9 @@ app.conf.task_always_eager = True  # the task runs here, in this process, as soo
 from accounts.models import Post, Role, User
 from property.models import *
 from property import import_runs
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-def report(**figures):
-    print("RESULT " + json.dumps({**figures, "peak_mb": round(peak_mb(), 1)}))
 worker = User.objects.get(username="bench-worker")
 """
+)
 
 SETUP = """
 import django
@@ -136,25 +132,15 @@ report(seconds=seconds, rows=households.count(), megabytes=round(size / 2**20, 1
 )
 
 
-def _python(env, code: str, label: str) -> dict | str:
-    result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"{label} failed:\n{result.stderr[-3000:]}")
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    return result.stdout.strip().splitlines()[-1]
-
-
 def fresh(env) -> None:
     import psycopg
 
     name = DB.rsplit("/", 1)[1]
     with psycopg.connect(DB.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    create_database(DB)
     manage(env, "migrate", "--noinput")
-    households = int(_python(env, SETUP, "setup"))
+    households = int(run_python(env, SETUP, "setup"))
     assert households == EXPORT_HOUSEHOLDS, households
     with psycopg.connect(DB, autocommit=True) as conn:
         conn.execute("ANALYZE")
@@ -167,8 +153,8 @@ def run(seconds: float = 0, **_ignored) -> dict:
     for size in SIZES:
         for step, dry_run in (("dry run", True), ("import", False), ("again", False)):
             code = IMPORT.replace("SIZE", str(size)).replace("DRY_RUN", str(dry_run))
-            figures[(size, step)] = _python(env, code, f"{step} of {size}")
-    exports = {f: _python(env, EXPORT.replace("FORMAT", repr(f)), f"export {f}") for f in ("csv", "xlsx")}
+            figures[(size, step)] = run_python(env, code, f"{step} of {size}")
+    exports = {f: run_python(env, EXPORT.replace("FORMAT", repr(f)), f"export {f}") for f in ("csv", "xlsx")}
 
     print("households ledger import on PostgreSQL (.xlsx, one row a person, as a community worker)")
     small, large = SIZES

@@ -269,15 +269,21 @@ def register_bulk_create(
         principal_forget(user_id)
 
 
-@transaction.atomic
-def residency_update(*, actor, residency: Residency, started_on: date) -> Residency:
-    """Correct the day a relation began (the office's ledger knew better); kept as history."""
+def _residency_locked(actor, residency: Residency) -> Residency:
+    """The relation locked for a change, by one who may change the unit's register."""
     residency = (
         Residency.objects.select_for_update()
         .select_related("household__building__compound__community")
         .get(pk=residency.pk)
     )
     require_register(actor, residency.household.building.compound.community)
+    return residency
+
+
+@transaction.atomic
+def residency_update(*, actor, residency: Residency, started_on: date) -> Residency:
+    """Correct the day a relation began (the office's ledger knew better); kept as history."""
+    residency = _residency_locked(actor, residency)
     if residency.ended_on is not None and started_on >= residency.ended_on:
         raise Invalid(_("The end must come after the start."), field="started_on")
     if started_on == residency.started_on:
@@ -289,12 +295,7 @@ def residency_update(*, actor, residency: Residency, started_on: date) -> Reside
 
 @transaction.atomic
 def residency_end(*, actor, residency: Residency, ended_on: date) -> Residency:
-    residency = (
-        Residency.objects.select_for_update()
-        .select_related("household__building__compound__community")
-        .get(pk=residency.pk)
-    )
-    require_register(actor, residency.household.building.compound.community)
+    residency = _residency_locked(actor, residency)
     if residency.ended_on is not None:
         raise Conflict(_("This relation has already ended."), code="already_ended")
     if ended_on <= residency.started_on:

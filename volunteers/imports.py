@@ -41,7 +41,10 @@ def volunteers_plan(actor, community, table, progress=None) -> Plan:
     types = {}
     for service_type in service_types_for([community.pk]):
         types[service_type.name] = types[service_type.code] = service_type
-    registered = {v.resident_id: v for v in Volunteer.objects.filter(resident__in=_all(people))}
+    registered = {
+        v.resident_id: v
+        for v in Volunteer.objects.filter(resident__in=_all(people)).prefetch_related("service_types")
+    }
     current = {v.pk: {t.pk for t in v.service_types.all()} for v in registered.values()}
     today, seen = timezone.localdate(), {}
     for checked, (number, row) in enumerate(rows, start=1):

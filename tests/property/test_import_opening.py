@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from property import billing, selectors
 from property.models import Bill, BillingRun, FeeKind, LedgerImport
+from tests.imports import import_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,9 @@ def arrears(*rows, headers="楼栋,房号,期初欠费,所属期间"):
 
 
 def send(client, file, compound, capture, dry_run=False):
-    with capture(execute=True):
-        answer = client.post(
-            "/api/v1/property/imports",
-            {"file": file, "kind": "opening_arrears", "compound": compound.pk, "dry_run": dry_run},
-        )
-    assert answer.status_code == 202, answer.content
-    return client.get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+    return import_ledger(
+        client, capture, file=file, kind="opening_arrears", compound=compound.pk, dry_run=dry_run
+    )
 
 
 def test_opening_arrears_become_bills_of_their_own_and_again_change_nothing(

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
 from property.models import Household, ImportStatus, LedgerImport, Residency, Resident
+from tests.imports import import_ledger
 
 pytestmark = pytest.mark.django_db
 HEADERS = (
@@ -34,13 +35,7 @@ def csv_file(*rows, headers=HEADERS, name="台账.csv"):
 
 
 def send(client, file, compound, dry_run, capture):
-    with capture(execute=True):
-        answer = client.post(
-            "/api/v1/property/imports",
-            {"file": file, "kind": "households", "compound": compound.pk, "dry_run": dry_run},
-        )
-    assert answer.status_code == 202, answer.content
-    return client.get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+    return import_ledger(client, capture, file=file, kind="households", compound=compound.pk, dry_run=dry_run)
 
 
 def register_state():

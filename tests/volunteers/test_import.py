@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from tests.imports import import_ledger
 from volunteers import defaults
 from volunteers.models import RegistrationStatus, ServiceType, Volunteer
 
@@ -25,13 +26,7 @@ def ledger(*rows, headers="志愿者姓名,手机号,服务类型,批准日期")
 
 
 def send(client, file, community, capture):
-    with capture(execute=True):
-        answer = client.post(
-            "/api/v1/property/imports",
-            {"file": file, "kind": "volunteers", "community": community.pk, "dry_run": False},
-        )
-    assert answer.status_code == 202, answer.content
-    return client.get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+    return import_ledger(client, capture, file=file, kind="volunteers", community=community.pk, dry_run=False)
 
 
 def test_volunteers_of_the_register_are_entered_approved_and_again_nothing_changes(
@@ -80,3 +75,20 @@ def test_only_the_communitys_organisers_bring_its_volunteers_in(api, estate, wor
             {"file": ledger("王秀英,,,"), "kind": "volunteers", "community": estate.community_a.pk},
         )
         assert answer.status_code == status, (user, answer.content)
+
+
+def test_the_check_reads_the_registered_volunteers_in_a_fixed_number_of_queries(
+    estate, worker, volunteers, django_assert_max_num_queries
+):
+    from property import imports
+    from volunteers.imports import volunteers_plan
+
+    registered = volunteers(12)
+    rows = [f"{v.resident.name},,治安巡逻," for v in registered]
+    table = imports.read_table(
+        "v.csv", ("志愿者姓名,手机号,服务类型,批准日期\n" + "\n".join(rows) + "\n").encode()
+    )
+    # the community's residents, the service types, the volunteers, their service types
+    with django_assert_max_num_queries(4):
+        plan = volunteers_plan(worker, estate.community_a, table)
+    assert plan.errors == [] and len(plan.changes) == 12
