@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Choice, Flow, Matter, MeetingKind, NoticeKind, Presence, QuestionKind, Vote
+from governance.selectors import COUNTED_PRESENT, quorum_needed
 
 LOCAL_MINUTE = {"type": "datetime-local"}
 RESOLUTION_ROWS = 3
@@ -12,6 +13,16 @@ FINANCE_ROWS = 6
 
 def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+class PresenceSelect(forms.RadioSelect):
+    """Attendance radios; the marks that count towards the quorum say so, for the page's live count."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in COUNTED_PRESENT:
+            option["attrs"]["data-counted"] = ""
+        return option
 
 
 class MeetingForm(forms.Form):
@@ -30,15 +41,16 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = list(members)
-        self.fields["held_at"].initial = _local(timezone.now())
         for m in self.members:
             self.fields[f"att_{m.pk}"] = forms.ChoiceField(
                 label=m.resident.name,
                 choices=Presence.choices,
                 initial=Presence.PRESENT,
-                widget=forms.RadioSelect,
+                widget=PresenceSelect,
             )
-            self.fields[f"proxy_{m.pk}"] = forms.CharField(label=_("proxy"), max_length=60, required=False)
+            self.fields[f"proxy_{m.pk}"] = forms.CharField(
+                label=_("name of the proxy"), max_length=60, required=False
+            )
         people = [("", "—")] + [(m.pk, m.resident.name) for m in self.members]
         for i in range(RESOLUTION_ROWS):
             self.fields[f"res_{i}_text"] = forms.CharField(
@@ -56,7 +68,7 @@ class MeetingForm(forms.Form):
                 label=_("assignee"), choices=people, required=False, coerce=int, empty_value=None
             )
             self.fields[f"act_{i}_due"] = forms.DateField(
-                label=_("due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("to be done by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
 
     def attendance_rows(self):
@@ -64,21 +76,36 @@ class MeetingForm(forms.Form):
 
     def resolution_rows(self):
         return [
-            [self[f"res_{i}_{p}"] for p in ("text", "for", "against", "abstain")]
+            (self[f"res_{i}_text"], [self[f"res_{i}_{p}"] for p in ("for", "against", "abstain")])
             for i in range(RESOLUTION_ROWS)
         ]
 
     def action_rows(self):
         return [[self[f"act_{i}_{p}"] for p in ("title", "assignee", "due")] for i in range(ACTION_ROWS)]
 
-    def clean(self):
-        data = super().clean()
-        for i in range(ACTION_ROWS):
-            if data.get(f"act_{i}_title") and not (
-                data.get(f"act_{i}_assignee") and data.get(f"act_{i}_due")
-            ):
-                self.add_error(f"act_{i}_title", _("Give the action an assignee and a due date."))
-        return data
+    def tally(self) -> dict:
+        """Who is counted present as the form stands: the page's live count starts from this."""
+        marks = [self[f"att_{m.pk}"].value() for m in self.members]
+        counted = sum(mark in COUNTED_PRESENT for mark in marks)
+        figures = {
+            "present": counted,
+            "proxy": sum(mark == Presence.PROXY for mark in marks),
+            "members": len(marks),
+            "needed": quorum_needed(len(marks)),
+        }
+        # The page's script fills the same sentences as the marks change.
+        template = str(
+            _("Present {present} (by proxy {proxy}) of {members} members; {needed} make a quorum.")
+        )
+        hint = str(_("At most {present} votes in all: the members present."))
+        return {
+            **figures,
+            "met": counted >= figures["needed"],
+            "template": template,
+            "text": template.format(**figures),
+            "hint_template": hint,
+            "hint": hint.format(present=counted),
+        }
 
     def service_arguments(self) -> dict:
         """The cleaned form as meeting_record() takes it; field names match its error fields."""
@@ -92,7 +119,13 @@ class MeetingForm(forms.Form):
             "minutes": d["minutes"],
             "public": d["public"],
             "attendance": [
-                {"member": m.pk, "presence": d[f"att_{m.pk}"], "proxy_name": d[f"proxy_{m.pk}"]}
+                {
+                    "member": m.pk,
+                    "presence": d[f"att_{m.pk}"],
+                    # The page hides the proxy's name unless "by proxy" is ticked; what was typed
+                    # before the mark changed is not a proxy.
+                    "proxy_name": d[f"proxy_{m.pk}"] if d[f"att_{m.pk}"] == Presence.PROXY else "",
+                }
                 for m in self.members
             ],
             "resolutions": [
@@ -123,9 +156,11 @@ class MeetingForm(forms.Form):
             member = self.members[int(parts[1])]
             return f"proxy_{member.pk}" if parts[2] == "proxy_name" else f"att_{member.pk}"
         if parts[0] == "resolutions" and len(parts) >= 2:
-            return f"res_{self._nth_filled('res', 'text', int(parts[1]))}_text"
+            return f"res_{self._nth_filled('res', 'text', int(parts[1]))}_for"
         if parts[0] == "actions" and len(parts) >= 2:
-            return f"act_{self._nth_filled('act', 'title', int(parts[1]))}_title"
+            row = self._nth_filled("act", "title", int(parts[1]))
+            part = {"assignee": "assignee", "due_on": "due"}.get(parts[2] if len(parts) > 2 else "", "title")
+            return f"act_{row}_{part}"
         return name if name in self.fields else None
 
     def _nth_filled(self, prefix, field, n):

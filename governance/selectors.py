@@ -213,11 +213,19 @@ def composition_problems(body: Body, seated: int, on: date) -> list[str]:
     return problems
 
 
+COUNTED_PRESENT = (Presence.PRESENT, Presence.PROXY)
+
+
+def quorum_needed(members: int) -> int:
+    """A meeting is quorate with more than half its members present or by proxy."""
+    return members // 2 + 1
+
+
 def quorum(attendance) -> tuple[int, int, bool]:
-    """(members counted present, members, quorum met): present or by proxy, more than half."""
+    """(members counted present, members, quorum met)."""
     rows = list(attendance)
-    present = sum(a.presence in (Presence.PRESENT, Presence.PROXY) for a in rows)
-    return present, len(rows), present * 2 > len(rows)
+    present = sum(a.presence in COUNTED_PRESENT for a in rows)
+    return present, len(rows), present >= quorum_needed(len(rows))
 
 
 def vote_result(vote: Vote) -> dict:

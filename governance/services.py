@@ -200,36 +200,47 @@ def meeting_record(
     validate_model(meeting, exclude=["recorded_by"])
     on = timezone.localdate(meeting.held_at)
     seated = {m.pk: m for m in current_members(body, on)}
+    # Every refusal at once, so a long form is corrected in one pass, not one error a submit.
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field, message):
+        errors.setdefault(field, []).append(str(message))
+
     marks = {}
     for i, row in enumerate(attendance):
         member = seated.get(row["member"])
         if member is None:
-            raise Invalid(
-                _("Not a member of this body on the day of the meeting."), field=f"attendance.{i}.member"
-            )
+            refuse(f"attendance.{i}.member", _("Not a member of this body on the day of the meeting."))
+            continue
         if member.pk in marks:
-            raise Invalid(_("Each member is marked once."), field=f"attendance.{i}.member")
-        if row["presence"] == Presence.PROXY and not row.get("proxy_name", "").strip():
-            raise Invalid(_("Name the proxy."), field=f"attendance.{i}.proxy_name")
-        marks[member.pk] = Attendance(
-            member=member, presence=row["presence"], proxy_name=row.get("proxy_name", "").strip()
-        )
+            refuse(f"attendance.{i}.member", _("Each member is marked once."))
+            continue
+        proxy_name = row.get("proxy_name", "").strip()
+        if row["presence"] == Presence.PROXY and not proxy_name:
+            refuse(f"attendance.{i}.proxy_name", _("Name the proxy."))
+        elif row["presence"] != Presence.PROXY and proxy_name:
+            refuse(f"attendance.{i}.proxy_name", _("Only a member attending by proxy has a proxy."))
+        marks[member.pk] = Attendance(member=member, presence=row["presence"], proxy_name=proxy_name)
     missing = [m for pk, m in seated.items() if pk not in marks]
     if missing:
-        raise Invalid(
+        refuse(
+            "attendance",
             _("Mark the attendance of every member: %(names)s.")
             % {"names": "、".join(m.resident.name for m in missing)},
-            field="attendance",
         )
     counted, _members, _met = quorum(marks.values())
     for i, row in enumerate(resolutions):
         if row["votes_for"] + row["votes_against"] + row["abstentions"] > counted:
-            raise Invalid(
-                _("More votes than members present (%(n)s).") % {"n": counted}, field=f"resolutions.{i}"
-            )
+            refuse(f"resolutions.{i}", _("More votes than members present (%(n)s).") % {"n": counted})
     for i, row in enumerate(actions):
-        if row["assignee"] not in seated:
-            raise Invalid(_("The assignee must be a member of this body."), field=f"actions.{i}.assignee")
+        if row.get("assignee") is None:
+            refuse(f"actions.{i}.assignee", _("Choose who follows this up."))
+        elif row["assignee"] not in seated:
+            refuse(f"actions.{i}.assignee", _("The assignee must be a member of this body."))
+        if row.get("due_on") is None:
+            refuse(f"actions.{i}.due_on", _("Give the date it is due."))
+    if errors:
+        raise Invalid(next(iter(errors.values()))[0], fields=errors)
     meeting.save()
     for mark in marks.values():
         mark.meeting = meeting

@@ -159,7 +159,8 @@ def _incidents(rng, grid: Grid, units, now: datetime) -> None:
         ("rejected", "other", "小区广场", "广场舞音响声音大（已协调，非网格事件）", 3),
         ("dispatched", "sanitation", "3号楼北侧", "建筑垃圾堆放", 1),
         ("overdue", "facilities", "5号楼单元门", "单元门门禁损坏", 6),
-        ("overdue", "street_vending", "北门", "夜市摊点占道", 3),
+        # reported mid last month and still open: last month's figures have one to act on, any day
+        ("overdue", "street_vending", "北门", "夜市摊点占道", (now.date() - _mid_last_month(now)).days),
         ("rectifying", "safety", "地下车棚", "电动车飞线充电", 2),
         ("resolved", "sanitation", "垃圾分类亭", "垃圾满溢未清运", 2),
         ("closed", "parking", "1号楼东侧", "僵尸车长期占用车位", 8),
@@ -211,6 +212,10 @@ def _incidents(rng, grid: Grid, units, now: datetime) -> None:
             continue
         services.incident_step(actor=runner, incident=incident, action="verify", now=at + timedelta(hours=26))
         Incident.objects.filter(pk=incident.pk).update(rating=rng.choice([4, 5]))
+
+
+def _mid_last_month(now: datetime):
+    return (now.date().replace(day=1) - timedelta(days=1)).replace(day=12)
 
 
 def _unit_staff(unit) -> User:

@@ -18,9 +18,12 @@ def test_officer_drills_from_a_communitys_co_management_score_to_the_overdue_inc
     community = Community.objects.get(name="幸福社区")
     month = last_full_month(timezone.localdate())
     start = timezone.make_aware(timezone.datetime(month.year, month.month, 1))
+    end = timezone.make_aware(timezone.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
     # an incident of the community due last month and still open past its deadline
     overdue = (
-        Incident.objects.filter(overdue_at(timezone.now()), grid__community=community, deadline__gte=start)
+        Incident.objects.filter(
+            overdue_at(timezone.now()), grid__community=community, deadline__gte=start, deadline__lt=end
+        )
         .order_by("deadline")
         .first()
     )

@@ -108,6 +108,22 @@ def test_a_proxy_must_be_named(api, committee, committee_member):
     assert answer.status_code == 422 and "attendance.4.proxy_name" in answer.json()["fields"]
 
 
+def test_every_refusal_of_a_meeting_is_given_at_once_and_nothing_is_written(api, committee, committee_member):
+    data = meeting_payload(
+        committee, resolutions=[{"text": "x", "votes_for": 5, "votes_against": 0, "abstentions": 0}]
+    )
+    data["attendance"][4]["proxy_name"] = ""
+    data["attendance"][0]["proxy_name"] = "李四"  # present in person: a proxy's name is a mistake
+    answer = post_meeting(api, committee_member, data)
+    assert answer.status_code == 422
+    assert set(answer.json()["fields"]) == {
+        "attendance.0.proxy_name",
+        "attendance.4.proxy_name",
+        "resolutions.0",
+    }
+    assert written() == (0, 0, 0, 0)
+
+
 def test_residents_cannot_log_meetings(api, committee, volunteer):
     answer = post_meeting(api, volunteer, meeting_payload(committee))
     assert answer.status_code == 403

@@ -70,6 +70,31 @@ def test_an_unnamed_proxy_is_shown_on_its_member_and_nothing_is_written(committe
     assert not Meeting.objects.exists()
 
 
+def test_the_meeting_form_asks_when_it_met_and_drops_a_proxy_name_of_a_member_present(
+    committee, committee_member
+):
+    client = signed_in(committee_member)
+    blank = client.get(f"/governance/bodies/{committee.pk}/meetings/new/").context["form"]
+    assert blank["held_at"].value() in (None, "")  # never "now"
+    data, members = meeting_form(committee, held_at="")
+    answer = client.post(f"/governance/bodies/{committee.pk}/meetings/new/", data)
+    assert answer.status_code == 200 and answer.context["form"].errors.get("held_at")
+    # A name typed for a proxy, then the member marked present again (the page hides the box).
+    data, members = meeting_form(committee, **{f"proxy_{members[1].pk}": "李四"})
+    answer = client.post(f"/governance/bodies/{committee.pk}/meetings/new/", data)
+    assert answer.status_code == 302
+    assert not Meeting.objects.get().attendance.exclude(proxy_name="").exists()
+
+
+def test_a_refused_meeting_form_marks_each_bad_field_and_says_so_at_the_top(committee, committee_member):
+    data, members = meeting_form(committee, res_0_for="9", act_0_assignee="")
+    answer = signed_in(committee_member).post(f"/governance/bodies/{committee.pk}/meetings/new/", data)
+    errors = answer.context["form"].errors
+    assert answer.status_code == 200 and {"res_0_for", "act_0_assignee"} <= set(errors)
+    assert 'data-testid="form-alert"' in answer.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_a_resident_cannot_open_the_meeting_form(committee, volunteer):
     assert signed_in(volunteer).get(f"/governance/bodies/{committee.pk}/meetings/new/").status_code == 403
 
