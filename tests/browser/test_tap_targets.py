@@ -76,4 +76,4 @@ def test_every_control_on_a_roles_main_pages_is_at_least_44_px(live_server, brow
                 small[path] = found
     finally:
         context.close()
-    assert small == {}
+    assert small == {}, "\n".join(f"{path}: {'; '.join(found)}" for path, found in small.items())
