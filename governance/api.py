@@ -30,6 +30,7 @@ from governance.schemas import (
     MemberOut,
     NoticeIn,
     NoticeOut,
+    PublicCompoundOut,
     RatingIn,
     RatingOut,
     ResponseIn,
@@ -386,19 +387,11 @@ def gap_list(request):
 # --- the public compound page (no sign-in) --------------------------------------------------------
 
 
-class PublicCompoundOut(Schema):
-    id: int
-    name: str
-    community: str
-    notices: list[NoticeOut]
-    open_votes: list[VoteOut]
-    open_solicitations: list[SolicitationOut]
-
-
 @router.get(
     "/public/compounds/{compound_id}", auth=None, response={200: PublicCompoundOut, **errors(404, 422)}
 )
 def public_compound(request, compound_id: int):
-    """What a compound publishes: notices, open votes and solicitations. Anyone may read it."""
+    """What a compound publishes: who manages it and how to reach them, the fees in force, the open
+    votes and solicitations, and the notices. Anyone may read it."""
     compound = get_object_or_404(Compound.objects.select_related("community"), pk=compound_id)
     return selectors.public_compound(compound)

@@ -19,6 +19,8 @@ from governance.models import (
     VoteStatus,
 )
 from governance.selectors import body_problems
+from property.models import ManagementMode
+from property.schemas import FeeItemOut
 
 
 class BodyIn(Schema):
@@ -366,3 +368,43 @@ class EvaluationCompoundOut(Schema):
     ratings: int
     response_rate: str = Field(description="Percent with two places.")
     average: str | None = Field(description="Mean score with two places; null without ratings.")
+
+
+# --- the public compound page ----------------------------------------------------------------
+
+
+class PublicContractOut(Schema):
+    provider: str = Field(alias="provider.name")
+    contact_name: str = Field(alias="provider.contact_name")
+    contact_phone: str = Field(alias="provider.contact_phone", description="The property service desk.")
+    starts_on: date
+    ends_on: date
+    service_standard: str
+
+
+class PublicBodyOut(Schema):
+    id: int
+    kind: BodyKind
+    name: str
+    term_start: date
+    term_end: date | None
+
+
+class OfficeOut(Schema):
+    phone: str
+    address: str
+
+
+class PublicCompoundOut(Schema):
+    id: int
+    name: str
+    community: str
+    management_mode: ManagementMode
+    management_mode_label: str
+    contract: PublicContractOut | None = Field(description="The property service contract in force.")
+    governing_body: PublicBodyOut | None = Field(description="The body governing the compound today.")
+    office: OfficeOut = Field(description="The community office.")
+    fee_standards: list[FeeItemOut] = Field(description="The fee items in force today.")
+    notices: list[NoticeOut]
+    open_votes: list[VoteOut]
+    open_solicitations: list[SolicitationOut]

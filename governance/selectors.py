@@ -36,7 +36,13 @@ from governance.models import (
 )
 from governance.permissions import seats
 from property.models import Compound, Household
-from property.selectors import communities_visible, compounds_visible, fee_standards, own_households
+from property.selectors import (
+    communities_visible,
+    compounds_visible,
+    contract_in_force,
+    fee_standards,
+    own_households,
+)
 
 
 def home_compounds(user) -> list[int]:
@@ -167,13 +173,23 @@ def governance_gaps(user):
 
 
 def public_compound(compound) -> dict:
-    """What a compound publishes to anyone: its notices, its open votes and open solicitations."""
+    """What a compound publishes to anyone, whether or not someone published a notice: who manages it
+    and how to reach them, the fees in force, how to report a problem, the open votes and solicitations,
+    and the notices."""
     today = timezone.localdate()
     votes = list(Vote.objects.filter(compound=compound, status=VoteStatus.OPEN).order_by("closes_at"))
     return {
         "id": compound.pk,
         "name": compound.name,
         "community": compound.community.name,
+        "management_mode": compound.management_mode,
+        "management_mode_label": compound.get_management_mode_display(),
+        "contract": contract_in_force(compound.pk, today),
+        "governing_body": Body.objects.filter(governing_on(today), compound=compound)
+        .order_by("-term_start", "-id")
+        .first(),
+        "office": {"phone": compound.community.phone, "address": compound.community.address},
+        "fee_standards": list(fee_standards(compound.pk, today)),
         "notices": list(
             Notice.objects.filter(compound=compound)
             .prefetch_related("lines")

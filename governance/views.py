@@ -17,7 +17,7 @@ from core.errors import DomainError, add_to_form
 from core.redirects import redirect_next
 from governance import selectors, services
 from governance.forms import AnswersForm, BallotForm, MeetingForm, NoticeForm, RatingForm, VoteForm
-from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, VoteStatus
+from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, Vote, VoteStatus
 from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body, seats
 from property.models import Compound, Household
 from property.selectors import communities_visible, compounds_visible, own_households
@@ -137,9 +137,22 @@ def vote_new(request, compound_id: int):
     return render(request, "governance/vote_form.html", {"compound": compound, "form": form})
 
 
-@login_required
+def _sign_in_first(request, place, what: str):
+    """A signed-out visitor who followed a vote's or solicitation's link (from the gate's QR page):
+    why signing in is needed and how to get an account, instead of a bare sign-in form. The title is
+    shown only where the public page lists it too (open ones)."""
+    return render(
+        request,
+        "governance/sign_in_first.html",
+        {"place": place, "compound": place.compound if place else None, "what": what},
+    )
+
+
 def vote_detail(request, vote_id: int):
     """The owner votes for their units; a worker enters paper ballots; everyone sees the count."""
+    if not request.user.is_authenticated:
+        vote = Vote.objects.filter(pk=vote_id, status=VoteStatus.OPEN).select_related("compound__community")
+        return _sign_in_first(request, vote.first(), "vote")
     vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
     units = RollUnit.objects.filter(vote=vote).select_related("household__building", "owner")
     paper = can_enter_for_households(request.user, vote.compound)
@@ -198,9 +211,14 @@ def notice_new(request, compound_id: int):
     return render(request, "governance/notice_form.html", {"compound": compound, "form": form})
 
 
-@login_required
 def solicitation_detail(request, solicitation_id: int):
     """The resident answers for their household; a worker answers door to door for any household."""
+    if not request.user.is_authenticated:
+        today = timezone.localdate()
+        solicitation = Solicitation.objects.filter(
+            pk=solicitation_id, opens_on__lte=today, closes_on__gte=today
+        ).select_related("compound__community")
+        return _sign_in_first(request, solicitation.first(), "solicitation")
     solicitation = get_object_or_404(
         Solicitation.objects.filter(compound__in=compounds_visible(request.user)).select_related("compound"),
         pk=solicitation_id,

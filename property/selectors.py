@@ -323,6 +323,16 @@ def fee_standards(compound_id: int, today: date):
     )
 
 
+def contract_in_force(compound_id: int, on: date):
+    """The property service contract serving the compound on the day (its provider loaded), or None."""
+    return (
+        ServiceContract.objects.filter(compound_id=compound_id, starts_on__lte=on, ends_on__gt=on)
+        .select_related("provider")
+        .order_by("-starts_on")
+        .first()
+    )
+
+
 def settled_on(bill_ids) -> dict[int, Decimal]:
     """Per bill: what payments and adjustments in effect have settled."""
     settled: dict[int, Decimal] = {}

@@ -1,10 +1,11 @@
 """Shared fixtures: a small estate with two communities, and one user for each role."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import token_issue
@@ -14,6 +15,8 @@ from governance.models import Body, BodyKind
 from grid import defaults as grid_defaults
 from grid import services as grid_services
 from grid.models import Category, ChecklistItem, Grid, Unit
+from property.billing import fee_item_create
+from property.models import ServiceContract, ServiceProvider
 from tests.factories import (
     BuildingFactory,
     CommunityFactory,
@@ -271,3 +274,51 @@ def category():
 
 # The whole-API world (tests/world.py) is a fixture for every test module.
 from tests.world import world  # noqa: E402, F401
+
+
+@pytest.fixture
+def managed_compound(estate, worker):
+    """Compound A as the gate's QR page should describe it with nobody having published a notice."""
+    today = timezone.localdate()
+    community = estate.community_a
+    community.phone, community.address = "0510-8123 4567", "幸福路 12 号"
+    community.save(update_fields=["phone", "address"])
+    compound = estate.compound_a
+    compound.management_mode = "property_company"
+    compound.save(update_fields=["management_mode"])
+    provider = ServiceProvider.objects.create(
+        name="安居物业", contact_name="李经理", contact_phone="0510-8765 4321"
+    )
+    ServiceContract.objects.create(
+        provider=provider,
+        compound=compound,
+        starts_on=today - timedelta(days=400),
+        ends_on=today + timedelta(days=300),
+        service_standard="二级服务标准",
+    )
+    ServiceContract.objects.create(  # expired: not the one serving today
+        provider=ServiceProvider.objects.create(name="旧物业公司"),
+        compound=compound,
+        starts_on=today - timedelta(days=1200),
+        ends_on=today - timedelta(days=400),
+        service_standard="三级",
+    )
+    first = today.replace(day=1) - timedelta(days=31)
+    fee_item_create(
+        actor=worker,
+        compound=compound,
+        name="物业服务费",
+        kind="per_area",
+        unit_price="0.85",
+        effective_from=first.replace(day=1),
+    )
+    fee_item_create(
+        actor=worker,
+        compound=compound,
+        name="旧标准",
+        kind="per_household",
+        unit_price="5",
+        effective_from=date(first.year - 2, 1, 1),
+        effective_to=first.replace(day=1),
+    )
+    return compound

@@ -228,3 +228,58 @@ def test_the_index_shows_a_worker_the_compounds_with_no_governing_body(worker, e
     page = signed_in(worker).get("/governance/").content.decode()
     assert 'data-testid="gaps"' in page and estate.compound_a.name in page
     assert Notice.objects.count() == 0
+
+
+def test_the_gate_page_without_notices_says_who_manages_what_it_costs_and_how_to_take_part(
+    managed_compound, committee, open_vote, estate
+):
+    page = Client().get(f"/c/{managed_compound.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    management = section(html, "management")
+    assert "物业服务企业" in management
+    assert "安居物业" in management and "旧物业公司" not in management and "二级服务标准" in management
+    assert committee.name in management
+    contacts = section(html, "contacts")
+    assert 'href="tel:0510-8123 4567"' in contacts and 'href="tel:0510-8765 4321"' in contacts
+    standards = section(html, "standards")
+    assert "物业服务费" in standards and "旧标准" not in standards
+    assert "更换小区大门" in section(html, "open-votes") and "三分之二" in section(html, "how-to-vote")
+    assert "拍照" in section(html, "how-to-report") and 'href="/grid/incidents/new/"' in html
+
+
+def section(html: str, testid: str) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    end = html.find("<h2", start)
+    return html[start : end if end > 0 else None]
+
+
+def test_the_public_api_names_the_contract_body_office_and_fees_in_force(api, managed_compound, committee):
+    data = api(None).get(f"/api/v1/governance/public/compounds/{managed_compound.pk}").json()
+    assert data["management_mode"] == "property_company"
+    assert (data["contract"]["provider"], data["contract"]["contact_phone"]) == ("安居物业", "0510-8765 4321")
+    assert data["governing_body"]["id"] == committee.pk
+    assert data["office"] == {"phone": "0510-8123 4567", "address": "幸福路 12 号"}
+    assert [item["name"] for item in data["fee_standards"]] == ["物业服务费"]
+
+
+def test_a_signed_out_vote_link_explains_why_to_sign_in_and_how_to_get_an_account(
+    managed_compound, open_vote
+):
+    page = Client().get(f"/governance/votes/{open_vote.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "更换小区大门" in html and "第二百七十八条" in html and "0510-8123 4567" in html
+    assert f"/accounts/login/?next=/governance/votes/{open_vote.pk}/" in html
+    solicitation = Client().get("/governance/solicitations/999999/").content.decode()
+    assert (
+        "每户" in solicitation and "/accounts/login/?next=/governance/solicitations/999999/" in solicitation
+    )
+
+
+def test_a_signed_out_link_to_a_vote_no_longer_open_shows_no_title(managed_compound, open_vote):
+    from governance.models import Vote
+
+    Vote.objects.filter(pk=open_vote.pk).update(status="closed")
+    html = Client().get(f"/governance/votes/{open_vote.pk}/").content.decode()
+    assert "更换小区大门" not in html and "/accounts/login/" in html
