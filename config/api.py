@@ -15,6 +15,7 @@ from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
 from property.api import router as property_router
+from renovation.api import router as renovation_router
 from reports.api import router as reports_router
 from volunteers.api import router as volunteers_router
 
@@ -29,8 +30,10 @@ api = NinjaAPI(
 )
 
 
-def error(request, status: int, detail: str, code: str, fields: dict | None = None):
-    return api.create_response(request, error_body(detail, code, fields), status=status)
+def error(
+    request, status: int, detail: str, code: str, fields: dict | None = None, extra: dict | None = None
+):
+    return api.create_response(request, error_body(detail, code, fields, extra), status=status)
 
 
 def _field_name(loc) -> str:
@@ -53,7 +56,7 @@ def on_validation_error(request, exc: ValidationError):
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
     fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-    return error(request, exc.status, str(exc.message), exc.code, fields or None)
+    return error(request, exc.status, str(exc.message), exc.code, fields or None, exc.extra)
 
 
 @api.exception_handler(IntegrityError)
@@ -122,3 +125,4 @@ api.add_router("/volunteers/", volunteers_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/governance/", reports_router)  # the five-co paths API.md lists under governance/
 api.add_router("/grid/", grid_router)
+api.add_router("/renovation/", renovation_router)

@@ -28,7 +28,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Gongzhi's own apps, in the order of their dependencies (the message catalogue reads them too).
-PROJECT_APPS = ["accounts", "property", "volunteers", "grid", "governance", "reports"]
+PROJECT_APPS = ["accounts", "property", "volunteers", "grid", "renovation", "governance", "reports"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -318,3 +318,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 # How long an uploaded ledger keeps its ID numbers in full (to be fixed and sent again), in hours.
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
+# Renovation projects: the share of households the door-to-door consultation must reach before the
+# feasibility study (percent).
+RENOVATION_CONSULTATION_COVERAGE_PERCENT = env_int("RENOVATION_CONSULTATION_COVERAGE_PERCENT", 80)
+RENOVATION_PHOTOS_MAX = env_int("RENOVATION_PHOTOS_MAX", 6)  # photos with one progress update

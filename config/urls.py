@@ -14,6 +14,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("governance/", include("governance.urls")),
     path("grid/", include("grid.urls")),
+    path("renovation/", include("renovation.urls")),
     path("reports/", include("reports.urls")),
     # The public compound page and its QR code: no sign-in, the address on the notice-board poster.
     path("c/<int:compound_id>/", public_compound, name="public_compound"),

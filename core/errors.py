@@ -9,12 +9,15 @@ class DomainError(Exception):
     status = 409
     code = "conflict"
 
-    def __init__(self, message, *, code: str | None = None, field: str | None = None, fields=None):
+    def __init__(
+        self, message, *, code: str | None = None, field: str | None = None, fields=None, extra=None
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.fields = dict(fields or {})
+        self.extra = dict(extra or {})  # more of the answer's body, e.g. what a stage still lacks
         if field:
             self.fields.setdefault(field, [str(message)])
 
@@ -41,9 +44,10 @@ class Invalid(DomainError):
     code = "invalid"
 
 
-def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
-    """The API's error shape (API.md): detail, code and, for invalid input, fields."""
-    body = {"detail": detail, "code": code}
+def error_body(detail: str, code: str, fields: dict | None = None, extra: dict | None = None) -> dict:
+    """The API's error shape (API.md): detail, code and, for invalid input, fields (plus what a
+    domain error adds, such as the list of what a stage is missing)."""
+    body = {**(extra or {}), "detail": detail, "code": code}
     if fields:
         body["fields"] = fields
     return body

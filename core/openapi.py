@@ -11,3 +11,16 @@ class ErrorOut(Schema):
 
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return {status: ErrorOut for status in statuses}
+
+
+class MissingOut(Schema):
+    code: str
+    message: str
+    who: str
+    compound: int | None = None
+
+
+class ConditionsOut(ErrorOut):
+    """A 409 from a step whose conditions are not met: what is missing, and who must act on each."""
+
+    missing: list[MissingOut] = []

@@ -45,8 +45,17 @@ from governance.schemas import (
 from property.ledgers import RESPONSES, in_month, ledger_response
 from property.models import Compound, Household
 from property.selectors import communities_visible, compounds_visible, households_visible, residents_visible
+from renovation.selectors import projects_visible
 
 router = Router(tags=["governance"])
+
+
+def _project(request, project_id: int | None):
+    if project_id is None:
+        return None
+    return visible_or_invalid(projects_visible(request.user), project_id, "project")
+
+
 LIST_ERRORS = errors(401, 422)
 READ_ERRORS = errors(401, 404, 422)
 WRITE_ERRORS = errors(401, 403, 404, 409, 422)
@@ -217,7 +226,9 @@ def vote_list(request, filters: Query[VoteFilter]):
 def vote_create(request, payload: VoteIn):
     """Opens now (roll frozen) if `opens_at` has come; otherwise beat opens it on time."""
     compound = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
-    vote = services.vote_create(actor=request.user, compound=compound, **payload.dict(exclude={"compound"}))
+    project = _project(request, payload.project)
+    data = payload.dict(exclude={"compound", "project"})
+    vote = services.vote_create(actor=request.user, compound=compound, project=project, **data)
     return Status(201, vote)
 
 
@@ -307,8 +318,11 @@ def solicitation_list(request, filters: Query[CompoundFilter]):
 @router.post("/solicitations", response={201: SolicitationOut, **WRITE_ERRORS})
 def solicitation_create(request, payload: SolicitationIn):
     compound = visible_or_invalid(compounds_visible(request.user), payload.compound, "compound")
-    data = payload.dict(exclude={"compound"})
-    solicitation = services.solicitation_create(actor=request.user, compound=compound, **data)
+    project = _project(request, payload.project)
+    data = payload.dict(exclude={"compound", "project"})
+    solicitation = services.solicitation_create(
+        actor=request.user, compound=compound, project=project, **data
+    )
     return Status(201, selectors.solicitations_visible(request.user).get(pk=solicitation.pk))
 
 

@@ -11,3 +11,7 @@ class GovernanceConfig(AppConfig):
         from governance.roles import seat_roles
 
         register_role_provider(seat_roles)
+
+        from governance.project_conditions import register_all
+
+        register_all()  # the consultation, the plan's agreement and a governing body, for renovation

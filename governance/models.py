@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from property.models import Community, Compound, Household, Resident
+from renovation.models import Project
 
 
 class BodyKind(models.TextChoices):
@@ -259,6 +260,15 @@ class Vote(models.Model):
     title = models.CharField(_("title"), max_length=200)
     matter = models.CharField(_("matter"), max_length=30, choices=Matter.choices)
     description = models.TextField(_("description"), blank=True)
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("renovation project"),
+        help_text=_("The renovation project whose plan the owners vote on."),
+    )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     status = models.CharField(
@@ -445,6 +455,15 @@ class Solicitation(models.Model):
     )
     title = models.CharField(_("topic"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("renovation project"),
+        help_text=_("The renovation project this door-to-door consultation is for."),
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     created_by = models.ForeignKey(

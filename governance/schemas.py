@@ -172,6 +172,7 @@ class VoteIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     matter: Matter
     description: str = Field("", max_length=5000)
+    project: int | None = Field(None, description="The renovation project whose plan the owners vote on.")
     opens_at: AwareDatetime
     closes_at: AwareDatetime
 
@@ -179,6 +180,7 @@ class VoteIn(Schema):
 class VoteOut(Schema):
     id: int
     compound: int = Field(alias="compound_id")
+    project: int | None = Field(None, alias="project_id")
     title: str
     matter: Matter
     threshold: str = Field(description="majority | three_quarters")
@@ -281,6 +283,7 @@ class SolicitationIn(Schema):
     compound: int
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
+    project: int | None = Field(None, description="The renovation project this consultation is for.")
     opens_on: date
     closes_on: date
     questions: list[QuestionIn] = Field(min_length=1, max_length=30)
@@ -289,6 +292,7 @@ class SolicitationIn(Schema):
 class SolicitationOut(Schema):
     id: int
     compound: int = Field(alias="compound_id")
+    project: int | None = Field(None, alias="project_id")
     title: str
     description: str
     opens_on: date

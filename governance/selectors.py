@@ -43,6 +43,7 @@ from property.selectors import (
     fee_standards,
     own_households,
 )
+from renovation.selectors import project_totals, public_projects, upcoming_works
 
 
 def home_compounds(user) -> list[int]:
@@ -201,6 +202,8 @@ def public_compound(compound) -> dict:
             .prefetch_related("questions")
             .order_by("closes_on")
         ),
+        "projects": [{"project": p, "totals": project_totals(p)} for p in public_projects(compound.pk)],
+        "works": list(upcoming_works(compound.pk)),
     }
 
 

@@ -298,11 +298,18 @@ def actions_remind(today: date) -> int:
 
 
 @transaction.atomic
-def vote_create(*, actor, compound, now: datetime | None = None, **fields) -> Vote:
+def _project_of(compound, project):
+    """A vote or consultation names a renovation project only of its own compound."""
+    if project is not None and not project.compounds.filter(pk=compound.pk).exists():
+        raise Invalid(_("The project does not renovate this compound."), field="project")
+    return project
+
+
+def vote_create(*, actor, compound, now: datetime | None = None, project=None, **fields) -> Vote:
     now = now or timezone.now()
     if not can_govern_compound(actor, compound):
         raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
-    vote = Vote(compound=compound, created_by=actor, **fields)
+    vote = Vote(compound=compound, created_by=actor, project=_project_of(compound, project), **fields)
     validate_model(vote, exclude=["created_by"])
     if vote.closes_at <= now:
         raise Invalid(_("The vote must close in the future."), field="closes_at")
@@ -543,12 +550,14 @@ def notice_publish(
 
 
 @transaction.atomic
-def solicitation_create(*, actor, compound, questions: list[dict], **fields) -> Solicitation:
+def solicitation_create(*, actor, compound, questions: list[dict], project=None, **fields) -> Solicitation:
     if not can_govern_compound(actor, compound):
         raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
     if not questions:
         raise Invalid(_("Ask at least one question."), field="questions")
-    solicitation = Solicitation(compound=compound, created_by=actor, **fields)
+    solicitation = Solicitation(
+        compound=compound, created_by=actor, project=_project_of(compound, project), **fields
+    )
     validate_model(solicitation, exclude=["created_by"])
     options_of = [
         [o.strip() for o in q.get("options") or [] if o.strip()] if q["kind"] != QuestionKind.TEXT else []

@@ -16,6 +16,10 @@ class UnitKind(models.TextChoices):
     POLICE = "police", _("police station")
     LAW_ENFORCEMENT = "law_enforcement", _("law-enforcement squad")
     COMMUNITY = "community", _("community")
+    DESIGN = "design", _("design institute")
+    CONSTRUCTION = "construction", _("construction company")
+    SUPERVISION = "supervision", _("supervision company")
+    UTILITY = "utility", _("utility company")
     OTHER = "other", _("other")
 
 

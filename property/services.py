@@ -19,6 +19,7 @@ from property.models import (
     Household,
     ManagementPlan,
     Relation,
+    Renovation,
     Residency,
     Resident,
     Subdistrict,
@@ -395,3 +396,29 @@ def management_plan_adopt(
     if management_mode and management_mode != compound.management_mode:
         compound_update(actor=actor, compound=compound, changes={"management_mode": management_mode})
     return plan
+
+
+@transaction.atomic
+def renovation_record(
+    *, actor, compound: Compound, year: int, items, government, residents, companies, notes: str = ""
+) -> Renovation:
+    """The compound's renovation record (a renovation done): the items, the investment and who paid."""
+    require_register(actor, compound.community)
+    record = Renovation(
+        compound=compound,
+        year=year,
+        funding_government=government,
+        funding_residents=residents,
+        funding_companies=companies,
+        notes=notes,
+    )
+    validate_model(record)
+    record.save()
+    record.items.set(items)
+    audit_record(
+        actor=actor,
+        action="renovation.record",
+        obj=record,
+        data={"year": year, "items": sorted(i.code for i in items), "investment": str(record.investment)},
+    )
+    return record

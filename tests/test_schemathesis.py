@@ -60,6 +60,7 @@ KINDS = {
     "meeting": "governance.Meeting",
     "member": "governance.Member",
     "payment": "property.Payment",
+    "project": "renovation.Project",
     "registration": "volunteers.Volunteer",
     "residency": "property.Residency",
     "resident": "property.Resident",
@@ -82,6 +83,8 @@ def kind_of(name: str, path: str) -> str | None:
     base = name.removesuffix("_id")
     if base == "shift":
         return "grid.DutyShift" if path.startswith("/api/v1/grid/") else "volunteers.Shift"
+    if base == "item" and path.startswith("/api/v1/renovation/"):
+        return "renovation.ProjectItem"
     return KINDS.get(base)
 
 

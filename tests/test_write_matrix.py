@@ -30,6 +30,7 @@ from config.api import api as ninja_api
 from core.periods import last_full_month, period_label
 from governance import services as governance
 from grid import selectors as grid_selectors
+from grid.models import Unit
 from property.models import Residency
 from tests.world import Call
 from volunteers import services as volunteering
@@ -44,15 +45,18 @@ REFERENCES = {
     "bill",
     "body",
     "building",
+    "buildings",
     "category",
     "community",
     "compound",
+    "compounds",
     "grid",
     "household",
     "item",
     "led_by",
     "member",
     "payment",
+    "project",
     "resident",
     "service_type",
     "subdistrict",
@@ -449,6 +453,70 @@ MATRIX = {
     "POST /grid/incidents/{incident_id}/reopen": lambda w: step(w, "resolved", "reopen", "gridworker"),
     "POST /grid/incidents/{incident_id}/extension": lambda w: Call(
         "gridworker", f"/grid/incidents/{w.extension_pending().pk}/extension", {"approve": True}
+    ),
+    "POST /renovation/catalogue": lambda w: Call(
+        "worker",
+        "/renovation/catalogue",
+        {
+            "community": w.estate.community_a.pk,
+            "name": "电动自行车棚",
+            "group": "supporting",
+            "tier": "improvement",
+        },
+    ),
+    "POST /renovation/projects": lambda w: Call(
+        "worker",
+        "/renovation/projects",
+        {"name": "纺织厂生活区改造", "compounds": [w.estate.compound_a.pk], "year": 2026},
+    ),
+    "PATCH /renovation/projects/{project_id}": lambda w: Call(
+        "worker", f"/renovation/projects/{w.project().pk}", {"planned": {"design": "2026-06-01"}}
+    ),
+    "POST /renovation/projects/{project_id}/advance": lambda w: Call(
+        "worker", f"/renovation/projects/{w.project().pk}/advance"
+    ),
+    "POST /renovation/projects/{project_id}/plan": lambda w: Call(
+        "worker",
+        f"/renovation/projects/{w.project('design').pk}/plan",
+        {"adopted_on": str(w.today), "text": "一院一策", "basis": "consultation"},
+    ),
+    "POST /renovation/projects/{project_id}/contracts": lambda w: Call(
+        "worker",
+        f"/renovation/projects/{w.project().pk}/contracts",
+        {
+            "unit": Unit.objects.create(name="市政设计院", kind="design").pk,
+            "role": "design",
+            "value": "50000.00",
+            "starts_on": str(w.today),
+            "ends_on": str(w.today + timedelta(days=60)),
+            "contact_name": "刘工",
+            "contact_phone": "13700002222",
+        },
+    ),
+    "POST /renovation/projects/{project_id}/progress": lambda w: (
+        (project := w.project("construction"))
+        and Call(
+            "worker",
+            f"/renovation/projects/{project.pk}/progress",
+            {"item": project.items.first().pk, "percent": 40, "note": "进场施工", "photos": photo()},
+            multipart=True,
+        )
+    ),
+    "POST /renovation/works-notices": lambda w: (
+        (project := w.project("construction"))
+        and Call(
+            "worker",
+            "/renovation/works-notices",
+            {
+                "project": project.pk,
+                "compound": w.estate.compound_a.pk,
+                "buildings": [w.estate.building_a.pk],
+                "kind": "water",
+                "title": "1号楼停水",
+                "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
+                "ends_at": (timezone.now() + timedelta(days=1, hours=6)).isoformat(),
+            },
+        )
     ),
     "POST /grid/incidents/{incident_id}/rate": lambda w: Call(
         "owner", f"/grid/incidents/{w.incident('closed', closed_at=timezone.now()).pk}/rate", {"score": 5}

@@ -13,9 +13,12 @@ from governance import services as governance
 from governance.models import Member
 from grid import selectors as grid_selectors
 from grid import services as grid
-from grid.models import Finding, Incident
+from grid.models import Finding, Incident, Unit
 from property import billing
-from property.models import Bill, FeeItem
+from property.models import Bill, FeeItem, Household, RenovationItem
+from renovation import defaults as renovation_defaults
+from renovation import services as renovation
+from renovation.models import CatalogueItem, Project
 from tests.conftest import _staff, committee_of
 from tests.factories import (
     BuildingFactory,
@@ -49,6 +52,7 @@ class World:
         self.estate, self.committee, self.grids, self.category = estate, committee, grids, category
         self.today = timezone.localdate()
         volunteer_defaults.ensure(ServiceType)  # a transactional test's flush removes migration data
+        renovation_defaults.ensure(CatalogueItem, RenovationItem)
         a2 = grids.b.compounds.get()
         officer = _staff("officer", Role.SUBDISTRICT_OFFICER, subdistrict=estate.subdistrict, community=None)
         # another compound's committee: its director owns a unit in compound A2
@@ -268,7 +272,59 @@ class World:
         for status in ("reported", "dispatched", "resolved"):
             self.incident(status)
         self.extension_pending()
+        self.project("construction")
         return self
+
+    def project(self, stage="planned"):
+        """A renovation project of compound A with two budgeted, funded items; at `stage` "design" its
+        consultation has reached every household, at "construction" its contracts are signed (the
+        construction company's contact is `police`'s colleague `builder`, the supervisor `supervisor`)."""
+        worker = self.users["worker"]
+        project = renovation.project_create(
+            actor=worker, name="纺织厂生活区改造", compounds=[self.estate.compound_a], year=2026
+        )
+        items = [
+            (CatalogueItem.objects.get(code=c).pk, Decimal("100000.00")) for c in ("site-roads", "site-fire")
+        ]
+        renovation.project_update(
+            actor=worker,
+            project=project,
+            items=items,
+            funding=[("central_subsidy", Decimal("200000.00"), Decimal("0.00"))],
+        )
+        if stage in ("design", "construction"):
+            today = self.today
+            solicitation = governance.solicitation_create(
+                actor=worker,
+                compound=self.estate.compound_a,
+                title="改造内容入户征求意见",
+                opens_on=today,
+                closes_on=today + timedelta(days=7),
+                questions=[{"text": "是否同意", "kind": "single", "options": ["同意", "不同意"]}],
+                project=project,
+            )
+            for household in Household.objects.filter(building__compound=self.estate.compound_a):
+                governance.response_record(
+                    actor=worker, solicitation=solicitation, household=household, answers={"1": "同意"}
+                )
+        if stage == "construction":
+            for role, name in (("construction", "宏达建设"), ("supervision", "诚信监理")):
+                unit = Unit.objects.create(name=name, kind=role)
+                renovation.contract_create(
+                    actor=worker,
+                    project=project,
+                    unit=unit,
+                    role=role,
+                    items=list(project.items.values_list("pk", flat=True)),
+                    value=Decimal("100000.00"),
+                    starts_on=today,
+                    ends_on=today + timedelta(days=200),
+                    contact_name="张工",
+                    contact_phone="13700001111",
+                )
+        Project.objects.filter(pk=project.pk).update(stage=stage)
+        project.refresh_from_db()
+        return project
 
     def extension_pending(self):
         incident = self.incident("rectifying")

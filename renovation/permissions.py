@@ -1,0 +1,28 @@
+"""Who may do what to a renovation project, checked on the object."""
+
+from accounts.permissions import can_manage_community, is_staff_of
+from renovation.models import ContractRole
+
+
+def can_run_project(user, project) -> bool:
+    """Create, plan, contract and advance a project: the community's workers and the subdistrict's officers."""
+    return can_manage_community(user, project.community)
+
+
+def can_read_project_staff(user, project) -> bool:
+    """Everything on a project, contracts and money included: any post in its community."""
+    return is_staff_of(user, project.community)
+
+
+def progress_items(user, project, contracts=None) -> set[int] | None:
+    """The project's items the user may record progress on: None for all of them (the community's
+    workers, the supervision company's contact), a contract's items for another unit's contact."""
+    if not user.is_authenticated:
+        return set()
+    if can_run_project(user, project):
+        return None
+    contracts = contracts if contracts is not None else project.contracts.prefetch_related("items")
+    mine = [c for c in contracts if c.contact_user_id == user.pk]
+    if any(c.role == ContractRole.SUPERVISION for c in mine):
+        return None
+    return {item.pk for c in mine for item in c.items.all()}

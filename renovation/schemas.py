@@ -1,0 +1,290 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from property.models import RenovationCategory
+from renovation.models import ContractRole, FundingSource, ItemGroup, PlanBasis, Stage, WorksKind
+from renovation.selectors import project_totals
+
+Money = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class CatalogueItemIn(Schema):
+    community: int
+    name: str = Field(min_length=1, max_length=60)
+    group: ItemGroup
+    tier: RenovationCategory
+
+
+class CatalogueItemOut(Schema):
+    id: int
+    code: str
+    name: str
+    group: ItemGroup
+    tier: RenovationCategory
+    community: int | None = Field(None, alias="community_id")
+    record_item: str | None = Field(None, description="The renovation record's item it is written as.")
+
+    @staticmethod
+    def resolve_record_item(obj) -> str | None:
+        return obj.record_item.code if obj.record_item_id else None
+
+
+class ProjectIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    compounds: list[int] = Field(min_length=1, max_length=50)
+    year: int = Field(ge=2000, le=2100)
+    batch: str = Field("", max_length=40)
+
+
+class ProjectItemIn(Schema):
+    item: int = Field(description="A catalogue item.")
+    budget: Decimal = Money
+
+
+class FundingIn(Schema):
+    source: FundingSource
+    planned: Decimal = Money
+    received: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+
+
+class ProjectPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    year: int | None = Field(None, ge=2000, le=2100)
+    batch: str | None = Field(None, max_length=40)
+    planned: dict[Stage, date | None] | None = Field(None, description="Planned dates by stage.")
+    items: list[ProjectItemIn] | None = Field(None, description="The project's items (replaces the set).")
+    funding: list[FundingIn] | None = Field(None, description="Funding by source (each source given is set).")
+    accepted_on: date | None = None
+
+
+class StageDateOut(Schema):
+    stage: Stage
+    planned_on: date | None
+    reached_on: date | None
+
+
+class ProjectItemOut(Schema):
+    id: int
+    item: int = Field(alias="item_id")
+    code: str = Field(alias="item.code")
+    name: str = Field(alias="item.name")
+    group: ItemGroup = Field(alias="item.group")
+    tier: RenovationCategory = Field(alias="item.tier")
+    budget: Decimal
+    percent: int
+    note: str
+    updated_at: datetime | None
+
+
+class FundingOut(Schema):
+    source: FundingSource
+    planned: Decimal
+    received: Decimal
+
+
+class ProjectContractOut(Schema):
+    id: int
+    unit: int = Field(alias="unit_id")
+    unit_name: str = Field(alias="unit.name")
+    role: ContractRole
+    items: list[int]
+    value: Decimal
+    starts_on: date
+    ends_on: date
+    contact_name: str
+    contact_phone: str
+
+    @staticmethod
+    def resolve_items(obj) -> list[int]:
+        return sorted(i.pk for i in obj.items.all())
+
+
+class TotalsOut(Schema):
+    budget: Decimal
+    funding_planned: Decimal
+    funding_received: Decimal
+    percent_done: int = Field(description="Budget-weighted percent of the items done.")
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    community: int = Field(alias="community_id")
+    compounds: list[int]
+    year: int
+    batch: str
+    stage: Stage
+    plan_adopted_on: date | None
+    plan_basis: PlanBasis | None
+    accepted_on: date | None
+    totals: TotalsOut
+
+    @staticmethod
+    def resolve_compounds(obj) -> list[int]:
+        return sorted(c.pk for c in obj.compounds.all())
+
+    @staticmethod
+    def resolve_plan_basis(obj) -> str | None:
+        return obj.plan_basis or None
+
+    @staticmethod
+    def resolve_totals(obj) -> dict:
+        return project_totals(obj)
+
+
+class ProjectDetailOut(ProjectOut):
+    plan_text: str
+    stages: list[StageDateOut]
+    items: list[ProjectItemOut]
+    funding: list[FundingOut]
+    contracts: list[ProjectContractOut]
+
+    @staticmethod
+    def resolve_stages(obj):
+        return list(obj.stage_dates.all())
+
+    @staticmethod
+    def resolve_items(obj):
+        return list(obj.items.all())
+
+    @staticmethod
+    def resolve_funding(obj):
+        return list(obj.funding.all())
+
+    @staticmethod
+    def resolve_contracts(obj):
+        return list(obj.contracts.all())
+
+
+class PlanIn(Schema):
+    adopted_on: date
+    text: str = Field(min_length=1, max_length=10000)
+    basis: PlanBasis
+
+
+class ContractIn(Schema):
+    unit: int
+    role: ContractRole
+    items: list[int] = Field([], description="The project's items (ids of project items) it covers.")
+    value: Decimal = Money
+    starts_on: date
+    ends_on: date
+    contact_name: str = Field(min_length=1, max_length=60)
+    contact_phone: str = Field(min_length=1, max_length=20)
+    contact_username: str | None = Field(
+        None, max_length=150, description="The contact's account (username), to record progress on the items."
+    )
+
+
+class ProgressIn(Schema):
+    item: int = Field(description="A project item's id.")
+    percent: int = Field(ge=0, le=100)
+    note: str = Field("", max_length=300)
+
+
+class ProgressOut(Schema):
+    id: int
+    item: int = Field(alias="item_id")
+    percent: int
+    note: str
+    at: datetime
+    photos: list[str]
+
+    @staticmethod
+    def resolve_photos(obj) -> list[str]:
+        return [reverse("renovation:photo", args=[p.pk]) for p in obj.photos.all()]
+
+
+class WorksNoticeIn(Schema):
+    project: int
+    compound: int
+    buildings: list[int] = Field(min_length=1, max_length=200)
+    kind: WorksKind
+    title: str = Field(min_length=1, max_length=120)
+    body: str = Field("", max_length=2000)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class WorksNoticeOut(Schema):
+    id: int
+    project: int = Field(alias="project_id")
+    compound: int = Field(alias="compound_id")
+    buildings: list[int]
+    kind: WorksKind
+    title: str
+    body: str
+    starts_at: datetime
+    ends_at: datetime
+    sent_to: int = Field(description="People it was sent to (counted once the worker has sent it).")
+
+    @staticmethod
+    def resolve_buildings(obj) -> list[int]:
+        return sorted(b.pk for b in obj.buildings.all())
+
+
+class PublicItemOut(Schema):
+    name: str = Field(alias="item.name")
+    group: ItemGroup = Field(alias="item.group")
+    budget: Decimal
+    percent: int
+    note: str
+    updated_at: datetime | None
+    photos: list[str] = Field(description="The latest photos from site.")
+
+    @staticmethod
+    def resolve_photos(obj) -> list[str]:
+        entries = getattr(obj, "photographed", [])
+        return [reverse("renovation:photo", args=[p.pk]) for p in entries[0].photos.all()] if entries else []
+
+
+class PublicUnitOut(Schema):
+    unit: str = Field(alias="unit.name")
+    role: ContractRole
+    contact_name: str
+    contact_phone: str
+    starts_on: date
+    ends_on: date
+
+
+class PublicProjectOut(Schema):
+    id: int
+    name: str
+    year: int
+    batch: str
+    stage: Stage
+    stages: list[StageDateOut]
+    totals: TotalsOut
+    items: list[PublicItemOut]
+    funding: list[FundingOut]
+    units: list[PublicUnitOut]
+
+    @staticmethod
+    def resolve_stages(obj):
+        return list(obj.stage_dates.all())
+
+    @staticmethod
+    def resolve_totals(obj) -> dict:
+        return project_totals(obj)
+
+    @staticmethod
+    def resolve_items(obj):
+        return list(obj.items.all())
+
+    @staticmethod
+    def resolve_funding(obj):
+        return list(obj.funding.all())
+
+    @staticmethod
+    def resolve_units(obj):
+        return list(obj.contracts.all())
+
+
+class PublicRenovationOut(Schema):
+    compound: int
+    projects: list[PublicProjectOut]
+    works: list[WorksNoticeOut] = Field(description="Works notices not yet over.")

@@ -1,0 +1,103 @@
+"""Reads of renovation projects, each scoped to what the user may see."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from accounts.permissions import staff_scope
+from property.models import Household
+from property.selectors import own_households
+from renovation.models import (
+    CatalogueItem,
+    Contract,
+    Funding,
+    ProgressEntry,
+    Project,
+    ProjectItem,
+    StageDate,
+    WorksNotice,
+)
+
+
+def projects_visible(user):
+    """Projects of the user's community or subdistrict posts, those the user holds a contract's contact
+    account on, and those of the compounds the user lives in (to read)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    homes = own_households(user)
+    q = staff_scope(user, "community") | Q(contracts__contact_user=user)
+    if homes:
+        compounds = Household.objects.filter(id__in=homes).values("building__compound_id")
+        q |= Q(compounds__in=compounds)
+    ids = Project.objects.filter(q).values("id")
+    return Project.objects.filter(id__in=ids).select_related("community")
+
+
+def projects_detailed(queryset):
+    """Projects with all they show: compounds, stage dates, items, funding, contracts."""
+    return queryset.prefetch_related(
+        "compounds",
+        Prefetch("stage_dates", queryset=StageDate.objects.order_by("id")),
+        Prefetch(
+            "items", queryset=ProjectItem.objects.select_related("item").order_by("item__group", "item_id")
+        ),
+        Prefetch("funding", queryset=Funding.objects.order_by("id")),
+        Prefetch(
+            "contracts",
+            queryset=Contract.objects.select_related("unit").prefetch_related("items").order_by("role", "id"),
+        ),
+    )
+
+
+def catalogue_for(community_id: int | None = None):
+    """The subdistrict's catalogue and, given a community, the items that community added."""
+    q = Q(community__isnull=True)
+    if community_id:
+        q |= Q(community_id=community_id)
+    return CatalogueItem.objects.filter(q).select_related("record_item").order_by("group", "id")
+
+
+def project_totals(project) -> dict:
+    """Budget, funding planned and received, and percent done (budget-weighted; plain mean without
+    budgets), from the project's prefetched items and funding."""
+    items = list(project.items.all())
+    budget = sum((i.budget for i in items), Decimal("0.00"))
+    funding = list(project.funding.all())
+    if budget > 0:
+        done = sum((i.budget * i.percent for i in items), Decimal(0)) / budget
+    else:
+        done = Decimal(sum(i.percent for i in items)) / len(items) if items else Decimal(0)
+    return {
+        "budget": budget,
+        "funding_planned": sum((f.planned for f in funding), Decimal("0.00")),
+        "funding_received": sum((f.received for f in funding), Decimal("0.00")),
+        "percent_done": int(done.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+    }
+
+
+def works_notices_visible(user):
+    """Works notices of the projects the user may see."""
+    return WorksNotice.objects.filter(project__in=projects_visible(user)).prefetch_related("buildings")
+
+
+def upcoming_works(compound_id: int, now=None):
+    """The compound's works notices not yet over, soonest first: its public page shows them."""
+    return (
+        WorksNotice.objects.filter(compound_id=compound_id, ends_at__gt=now or timezone.now())
+        .prefetch_related("buildings")
+        .order_by("starts_at", "id")
+    )
+
+
+def public_projects(compound_id: int) -> list[Project]:
+    """What anyone may read of the compound's projects: stage, items with progress and their latest
+    photos, money, the responsible units and their contacts (公示动态进展情况)."""
+    latest = (
+        ProgressEntry.objects.filter(photos__isnull=False).order_by("-at", "-id").prefetch_related("photos")
+    )
+    return list(
+        projects_detailed(Project.objects.filter(compounds__id=compound_id))
+        .prefetch_related(Prefetch("items__progress", queryset=latest, to_attr="photographed"))
+        .order_by("-year", "-id")
+    )

@@ -1,0 +1,561 @@
+"""Every write to a renovation project, each checking who may and what the stage allows."""
+
+import uuid
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.notify import notify
+from accounts.permissions import can_manage_community
+from accounts.services import audit_record
+from core.errors import Conflict, Forbidden, Invalid, validate_model
+from grid.models import Unit, UnitKind
+from grid.services import photo_checked
+from property.models import Building, Community, Compound
+from property.selectors import current_residencies, households_by_compound
+from property.services import renovation_record
+from renovation import conditions
+from renovation.models import (
+    STAGES,
+    CatalogueItem,
+    Contract,
+    ContractRole,
+    Funding,
+    FundingSource,
+    PlanBasis,
+    ProgressEntry,
+    ProgressPhoto,
+    Project,
+    ProjectItem,
+    Stage,
+    StageDate,
+    WorksNotice,
+)
+from renovation.permissions import can_run_project, progress_items
+from renovation.selectors import catalogue_for
+
+FEN = Decimal("0.01")
+# The kind of unit each role of contract is given to.
+UNIT_KIND = {
+    ContractRole.DESIGN: UnitKind.DESIGN,
+    ContractRole.CONSTRUCTION: UnitKind.CONSTRUCTION,
+    ContractRole.SUPERVISION: UnitKind.SUPERVISION,
+    ContractRole.UTILITY: UnitKind.UTILITY,
+}
+
+
+class StageRefused(Conflict):
+    """A step the project's stage or conditions refuse; `missing` lists what it lacks."""
+
+    code = "stage_conditions"
+
+    def __init__(self, message, missing):
+        super().__init__(message, extra={"missing": [m.as_dict() for m in missing]})
+        self.missing = missing
+
+
+def _require_run(actor, project: Project) -> None:
+    if not can_run_project(actor, project):
+        raise Forbidden(_("Only the community's workers and the subdistrict's officers run a project."))
+
+
+def _locked(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("community").get(pk=project.pk)
+
+
+def _before(stage: str, limit: Stage) -> bool:
+    return STAGES.index(stage) < STAGES.index(limit)
+
+
+# --- the catalogue --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_item_add(*, actor, community: Community, name: str, group: str, tier: str) -> CatalogueItem:
+    """A community's own item of content, beside the report's catalogue."""
+    if not can_manage_community(actor, community):
+        raise Forbidden(_("Only the community's workers add to its catalogue."))
+    if catalogue_for(community.pk).filter(name=name.strip()).exists():
+        raise Conflict(_("The catalogue already has this item."), code="duplicate", field="name")
+    item = CatalogueItem(
+        code=f"c{community.pk}-{uuid.uuid4().hex[:10]}",
+        name=name.strip(),
+        group=group,
+        tier=tier,
+        community=community,
+    )
+    validate_model(item)
+    item.save()
+    audit_record(actor=actor, action="renovation.catalogue_add", obj=item, data={"name": item.name})
+    return item
+
+
+# --- projects -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(*, actor, name: str, compounds: list[Compound], year: int, batch: str = "") -> Project:
+    """A project of one compound or several of one community, planned; its stage dates are set later."""
+    if not compounds:
+        raise Invalid(_("Name at least one compound."), field="compounds")
+    if len({c.community_id for c in compounds}) > 1:
+        raise Invalid(_("A project's compounds are all in one community."), field="compounds")
+    community = compounds[0].community
+    if not can_manage_community(actor, community):
+        raise Forbidden(_("Only the community's workers and the subdistrict's officers run a project."))
+    project = Project(
+        name=name.strip(), community=community, year=year, batch=batch.strip(), created_by=actor
+    )
+    validate_model(project)
+    project.save()
+    project.compounds.set(compounds)
+    today = timezone.localdate()
+    StageDate.objects.bulk_create(
+        [
+            StageDate(project=project, stage=s, reached_on=today if s == Stage.PLANNED else None)
+            for s in STAGES
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="renovation.project_create",
+        obj=project,
+        data={"compounds": sorted(c.pk for c in compounds), "year": year},
+    )
+    return project
+
+
+def _planned_in_order(dates: dict[str, date | None]) -> None:
+    """Planned stage dates never go back in time from one stage to the next."""
+    last, last_stage = None, None
+    for stage in STAGES:
+        day = dates.get(stage)
+        if day is None:
+            continue
+        if last is not None and day < last:
+            raise Invalid(
+                _("%(stage)s cannot be planned before %(before)s.")
+                % {"stage": stage.label, "before": Stage(last_stage).label},
+                field=f"planned.{stage.value}",
+            )
+        last, last_stage = day, stage
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor,
+    project: Project,
+    name: str | None = None,
+    year: int | None = None,
+    batch: str | None = None,
+    planned: dict[str, date | None] | None = None,
+    items: list[tuple[int, Decimal]] | None = None,
+    funding: list[tuple[str, Decimal, Decimal]] | None = None,
+    accepted_on: date | None = None,
+) -> Project:
+    """Change what a project is: its name, year, planned stage dates, items with their budgets, funding
+    by source, and the acceptance date. Everything is checked before anything is written."""
+    project = _locked(project)
+    _require_run(actor, project)
+    if project.stage == Stage.HANDED_OVER:
+        raise Conflict(_("The project has been handed over."), code="wrong_state")
+    before = {"name": project.name, "year": project.year, "batch": project.batch}
+    for field, value in (("name", name), ("year", year), ("batch", batch)):
+        if value is not None:
+            setattr(project, field, value.strip() if isinstance(value, str) else value)
+    validate_model(project)
+    dates = {d.stage: d for d in project.stage_dates.all()}
+    if planned is not None:
+        merged = {s: dates[s].planned_on for s in dates} | planned
+        _planned_in_order(merged)
+    if items is not None:
+        _items_check(project, items)
+    if funding is not None:
+        _funding_check(funding)
+    if accepted_on is not None:
+        _acceptance_check(project, accepted_on)
+    project.save(update_fields=["name", "year", "batch"])
+    if planned is not None:
+        for stage, day in planned.items():
+            dates[stage].planned_on = day
+        StageDate.objects.bulk_update(list(dates.values()), ["planned_on"])
+    if items is not None:
+        _items_write(project, items)
+    if funding is not None:
+        for source, planned_amount, received in funding:
+            Funding.objects.update_or_create(
+                project=project, source=source, defaults={"planned": planned_amount, "received": received}
+            )
+    if accepted_on is not None:
+        project.accepted_on = accepted_on
+        project.save(update_fields=["accepted_on"])
+    audit_record(
+        actor=actor,
+        action="renovation.project_update",
+        obj=project,
+        data={
+            "before": before,
+            "planned": {s: str(d) if d else None for s, d in (planned or {}).items()},
+            "items": [[i, str(b)] for i, b in items or []],
+            "funding": [[s, str(p), str(r)] for s, p, r in funding or []],
+            "accepted_on": str(accepted_on) if accepted_on else None,
+        },
+    )
+    return project
+
+
+def _items_check(project: Project, items: list[tuple[int, Decimal]]) -> None:
+    known = set(catalogue_for(project.community_id).values_list("pk", flat=True))
+    seen = set()
+    for i, (item_id, budget) in enumerate(items):
+        if item_id not in known:
+            raise Invalid(_("No such item in the catalogue."), field=f"items.{i}.item")
+        if item_id in seen:
+            raise Invalid(_("The item is named twice."), field=f"items.{i}.item")
+        if budget < 0:
+            raise Invalid(_("A budget is not negative."), field=f"items.{i}.budget")
+        seen.add(item_id)
+    current = {pi.item_id: pi for pi in project.items.prefetch_related("contracts")}
+    dropped = [pi for item_id, pi in current.items() if item_id not in seen]
+    added = seen - set(current)
+    if (dropped or added) and not _before(project.stage, Stage.CONSTRUCTION):
+        raise Conflict(
+            _("Items are fixed once construction starts; budgets may still change."), code="wrong_state"
+        )
+    for pi in dropped:
+        if pi.percent or pi.contracts.all():
+            raise Conflict(
+                _("%(item)s has progress or a contract and stays in the project.") % {"item": pi.item.name},
+                code="item_in_use",
+                field="items",
+            )
+
+
+def _items_write(project: Project, items: list[tuple[int, Decimal]]) -> None:
+    wanted = dict(items)
+    current = {pi.item_id: pi for pi in project.items.all()}
+    ProjectItem.objects.filter(project=project).exclude(item_id__in=wanted).delete()
+    for item_id, budget in wanted.items():
+        if item_id in current:
+            if current[item_id].budget != budget:
+                current[item_id].budget = budget
+                current[item_id].save(update_fields=["budget"])
+        else:
+            ProjectItem.objects.create(project=project, item_id=item_id, budget=budget)
+
+
+def _funding_check(funding: list[tuple[str, Decimal, Decimal]]) -> None:
+    seen = set()
+    for i, (source, planned, received) in enumerate(funding):
+        if source not in FundingSource.values:
+            raise Invalid(_("No such source of funding."), field=f"funding.{i}.source")
+        if source in seen:
+            raise Invalid(_("The source is named twice."), field=f"funding.{i}.source")
+        if planned < 0:
+            raise Invalid(_("An amount is not negative."), field=f"funding.{i}.planned")
+        if received < 0:
+            raise Invalid(_("An amount is not negative."), field=f"funding.{i}.received")
+        seen.add(source)
+
+
+def _acceptance_check(project: Project, accepted_on: date) -> None:
+    if project.stage != Stage.ACCEPTANCE:
+        raise Conflict(
+            _("Acceptance is recorded at the acceptance stage."), code="wrong_state", field="accepted_on"
+        )
+    if accepted_on > timezone.localdate():
+        raise Invalid(_("Acceptance is recorded once it has taken place."), field="accepted_on")
+    reached = project.stage_dates.get(stage=Stage.ACCEPTANCE).reached_on
+    if reached and accepted_on < reached:
+        raise Invalid(_("Acceptance cannot come before the works were finished."), field="accepted_on")
+
+
+@transaction.atomic
+def project_advance(*, actor, project: Project) -> Project:
+    """Move the project to its next stage once every condition of that stage is met; else 409 with what
+    is missing and who must act. Handing over writes the compounds' renovation records."""
+    project = _locked(project)
+    _require_run(actor, project)
+    target = conditions.next_stage(project.stage)
+    if target is None:
+        raise Conflict(_("The project has been handed over."), code="wrong_state")
+    missing = conditions.missing_for(project, target)
+    if missing:
+        raise StageRefused(
+            _("The project cannot move to %(stage)s yet.") % {"stage": Stage(target).label}, missing
+        )
+    today = timezone.localdate()
+    before = project.stage
+    project.stage = target
+    project.save(update_fields=["stage"])
+    StageDate.objects.filter(project=project, stage=target).update(reached_on=today)
+    if target == Stage.HANDED_OVER:
+        _records_write(actor, project)
+    audit_record(actor=actor, action="renovation.advance", obj=project, data={"from": before, "to": target})
+    return project
+
+
+def _records_write(actor, project: Project) -> None:
+    """At hand-over, each compound's renovation record: the items done and the money received, shared
+    among the compounds by their households (the last takes what rounding leaves)."""
+    compounds = list(project.compounds.order_by("pk"))
+    homes = households_by_compound([c.pk for c in compounds])
+    total_homes = sum(homes.get(c.pk, 0) for c in compounds)
+    received = {f.source: f.received for f in project.funding.all()}
+    kinds = {
+        "government": received.get(FundingSource.CENTRAL, 0) + received.get(FundingSource.LOCAL, 0),
+        "residents": received.get(FundingSource.RESIDENTS, 0),
+        "companies": received.get(FundingSource.UTILITIES, 0) + received.get(FundingSource.ENTERPRISES, 0),
+    }
+    items = {pi.item.record_item for pi in project.items.select_related("item__record_item")} - {None}
+    left = {k: Decimal(v) for k, v in kinds.items()}
+    for n, compound in enumerate(compounds):
+        if n == len(compounds) - 1:
+            share = left
+        else:
+            weight = (
+                Decimal(homes.get(compound.pk, 0)) / total_homes
+                if total_homes
+                else Decimal(1) / len(compounds)
+            )
+            share = {k: (Decimal(v) * weight).quantize(FEN, rounding=ROUND_HALF_UP) for k, v in kinds.items()}
+            left = {k: left[k] - share[k] for k in left}
+        renovation_record(
+            actor=actor,
+            compound=compound,
+            year=project.year,
+            items=sorted(items, key=lambda i: i.pk),
+            notes=project.name,
+            **share,
+        )
+
+
+@transaction.atomic
+def plan_adopt(*, actor, project: Project, adopted_on: date, text: str, basis: str) -> Project:
+    """The plan (一院一策) adopted with the residents' agreement, by an owners' vote or by the
+    consultation's result, as the community decides; recorded before the tender."""
+    project = _locked(project)
+    _require_run(actor, project)
+    if project.stage not in (Stage.CONSULTATION, Stage.FEASIBILITY, Stage.DESIGN):
+        raise Conflict(
+            _("A plan is adopted after the consultation and before the tender."), code="wrong_state"
+        )
+    if basis not in PlanBasis.values:
+        raise Invalid(_("Adopted by an owners' vote or by the consultation."), field="basis")
+    if adopted_on > timezone.localdate():
+        raise Invalid(_("A plan is recorded once it has been adopted."), field="adopted_on")
+    if not text.strip():
+        raise Invalid(_("Write the plan."), field="text")
+    missing = conditions.missing_for(project, f"plan:{basis}")
+    if missing:
+        raise StageRefused(_("The residents' agreement to the plan is not on record."), missing)
+    project.plan_adopted_on, project.plan_text, project.plan_basis = adopted_on, text.strip(), basis
+    project.save(update_fields=["plan_adopted_on", "plan_text", "plan_basis"])
+    audit_record(
+        actor=actor, action="renovation.plan_adopt", obj=project, data={"on": str(adopted_on), "basis": basis}
+    )
+    return project
+
+
+# --- responsible units and their contracts --------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    project: Project,
+    unit: Unit,
+    role: str,
+    items: list[int],
+    value: Decimal,
+    starts_on: date,
+    ends_on: date,
+    contact_name: str,
+    contact_phone: str,
+    contact_username: str | None = None,
+) -> Contract:
+    """A design, construction, supervision or utility company's contract on the project's items; the
+    contact's account, when given, records progress on those items."""
+    project = _locked(project)
+    _require_run(actor, project)
+    if project.stage == Stage.HANDED_OVER:
+        raise Conflict(_("The project has been handed over."), code="wrong_state")
+    if role not in ContractRole.values:
+        raise Invalid(_("No such role."), field="role")
+    if unit.kind != UNIT_KIND[role]:
+        raise Invalid(
+            _("A %(role)s contract goes to a %(kind)s.")
+            % {"role": ContractRole(role).label, "kind": UnitKind(UNIT_KIND[role]).label},
+            field="unit",
+        )
+    contact_user = None
+    if contact_username:
+        contact_user = get_user_model().objects.filter(username=contact_username, is_active=True).first()
+        if contact_user is None:
+            raise Invalid(_("No such account."), field="contact_username")
+    own = {pi.pk: pi for pi in project.items.all()}
+    for i, item_id in enumerate(items):
+        if item_id not in own:
+            raise Invalid(_("The item is not in this project."), field=f"items.{i}")
+    contract = Contract(
+        project=project,
+        unit=unit,
+        role=role,
+        value=value,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_user=contact_user,
+    )
+    if ends_on <= starts_on:
+        raise Invalid(_("A contract ends after it starts."), field="ends_on")
+    validate_model(contract)
+    contract.save()
+    contract.items.set([own[i] for i in items])
+    audit_record(
+        actor=actor,
+        action="renovation.contract_create",
+        obj=contract,
+        data={"unit": unit.pk, "role": role, "value": str(value), "items": sorted(items)},
+    )
+    return contract
+
+
+# --- progress on site -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_record(
+    *, actor, project: Project, item: int, percent: int, note: str = "", photos=()
+) -> ProgressEntry:
+    """An item's progress from site, by the community's worker, the supervisor, or the contact of the
+    unit whose contract holds the item; photos re-encoded as an incident's are."""
+    project = _locked(project)
+    allowed = progress_items(actor, project)
+    if allowed is not None and not allowed:
+        raise Forbidden(
+            _("Only the community's workers, the supervisor and the contractors record progress.")
+        )
+    if project.stage != Stage.CONSTRUCTION:
+        raise Conflict(_("Progress is recorded during construction."), code="wrong_state")
+    project_item = project.items.select_related("item").filter(pk=item).first()
+    if project_item is None:
+        raise Invalid(_("The item is not in this project."), field="item")
+    if allowed is not None and project_item.pk not in allowed:
+        raise Forbidden(_("The item is not in your contract."))
+    if not 0 <= percent <= 100:
+        raise Invalid(_("A percent is from 0 to 100."), field="percent")
+    if len(photos) > settings.RENOVATION_PHOTOS_MAX:
+        raise Invalid(
+            _("At most %(n)s photos at a time.") % {"n": settings.RENOVATION_PHOTOS_MAX}, field="photos"
+        )
+    stored = [photo_checked(p) for p in photos]  # every photo checked before anything is written
+    now = timezone.now()
+    entry = ProgressEntry.objects.create(
+        item=project_item, percent=percent, note=note.strip(), by=actor, at=now
+    )
+    for image in stored:
+        ProgressPhoto.objects.create(entry=entry, image=image)
+    project_item.percent, project_item.note, project_item.updated_at = percent, entry.note, now
+    project_item.save(update_fields=["percent", "note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="renovation.progress",
+        obj=project_item,
+        data={"percent": percent, "photos": len(stored)},
+    )
+    return entry
+
+
+# --- works notices --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def works_notice_publish(
+    *,
+    actor,
+    project: Project,
+    compound: Compound,
+    buildings: list[Building],
+    kind: str,
+    title: str,
+    body: str,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> WorksNotice:
+    """An outage or works for given buildings: on the compound's public page, and sent (by the worker,
+    after commit) to everyone living in those buildings."""
+    project = _locked(project)
+    if not can_run_project(actor, project) and not project.contracts.filter(contact_user=actor).exists():
+        raise Forbidden(_("Only the community's workers and the project's units publish works notices."))
+    if project.stage == Stage.HANDED_OVER:
+        raise Conflict(_("The project has been handed over."), code="wrong_state")
+    if not project.compounds.filter(pk=compound.pk).exists():
+        raise Invalid(_("The project does not renovate this compound."), field="compound")
+    if not buildings:
+        raise Invalid(_("Name the buildings affected."), field="buildings")
+    if any(b.compound_id != compound.pk for b in buildings):
+        raise Invalid(_("A building is not in this compound."), field="buildings")
+    if ends_at <= starts_at:
+        raise Invalid(_("The works end after they start."), field="ends_at")
+    if ends_at <= timezone.now():
+        raise Invalid(_("These works are over: a notice is for works to come."), field="ends_at")
+    notice = WorksNotice(
+        project=project,
+        compound=compound,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=actor,
+    )
+    validate_model(notice)
+    notice.save()
+    notice.buildings.set(buildings)
+    audit_record(
+        actor=actor,
+        action="renovation.works_notice",
+        obj=notice,
+        data={"kind": kind, "buildings": sorted(b.pk for b in buildings)},
+    )
+    from renovation.tasks import works_notice_send
+
+    transaction.on_commit(lambda: works_notice_send.delay(notice.pk))
+    return notice
+
+
+def works_notice_send(notice_id: int) -> int:
+    """Send the notice to each person living in its buildings, once each (safe to run again)."""
+    notice = WorksNotice.objects.select_related("compound").get(pk=notice_id)
+    users = get_user_model().objects.filter(
+        pk__in=current_residencies()
+        .filter(household__building__in=notice.buildings.all(), resident__user__isnull=False)
+        .values("resident__user")
+    )
+    local = timezone.localtime
+    body = _("%(kind)s from %(start)s to %(end)s. %(details)s") % {
+        "kind": notice.get_kind_display(),
+        "start": local(notice.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "end": local(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
+        "details": notice.body,
+    }
+    link = reverse("public_compound", args=[notice.compound_id])
+    sent = 0
+    for user in users.order_by("pk"):
+        sent += (
+            notify(user, notice.title, body.strip(), link=link, dedupe_key=f"works-notice:{notice.pk}")
+            is not None
+        )
+    WorksNotice.objects.filter(pk=notice.pk).update(sent_to=F("sent_to") + sent)
+    return sent
