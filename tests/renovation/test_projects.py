@@ -14,7 +14,6 @@ from grid.models import Unit
 from property import billing
 from property import services as register
 from property.models import Renovation
-from renovation import defaults
 from renovation.models import CatalogueItem, ProgressEntry, ProgressPhoto, Project, ProjectItem
 from tests.conftest import committee_of
 from tests.factories import CompoundFactory, HouseholdFactory, UserFactory
@@ -29,13 +28,6 @@ def ok(answer, status=200):
 
 def item_id(code):
     return CatalogueItem.objects.get(code=code).pk
-
-
-@pytest.fixture
-def catalogue():
-    from property.models import RenovationItem
-
-    defaults.ensure(CatalogueItem, RenovationItem)
 
 
 @pytest.fixture
@@ -322,9 +314,10 @@ def photo(color="gray"):
 
 
 @pytest.fixture
-def under_construction(api, worker, estate, project):
+def under_construction(api, worker, estate, project, settings, tmp_path):
     """The project in construction, with a construction company (contact `builder`) holding the roof
     and a supervision company (contact `supervisor`) over both items."""
+    settings.MEDIA_ROOT = tmp_path  # the photos from site
     made = units()
     builder, supervisor = UserFactory(username="builder"), UserFactory(username="supervisor")
     me = api(worker)

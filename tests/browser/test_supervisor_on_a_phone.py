@@ -1,0 +1,80 @@
+"""The supervision company's contact records progress on site with a photo, on a phone (issue 14), and
+the compound's public page at the gate shows it to anyone; the community worker advances the project
+only when its conditions are met, and sees what is missing otherwise."""
+
+import pytest
+from PIL import Image
+
+from renovation.models import Contract, ProgressPhoto, Project
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_tap_targets import MEASURE, MINIMUM
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(phone, live_server, username):
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.get_by_label("用户名").fill(username)
+    phone.get_by_label("密码").fill("pw-test-1234")
+    phone.get_by_role("button", name="登录").click()
+
+
+def test_the_supervisor_records_progress_with_a_photo_and_the_gate_page_shows_it(
+    live_server, phone, screenshot, world, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    project = world.project("construction")
+    supervisor = UserFactory(username="supervisor")
+    Contract.objects.filter(project=project, role="supervision").update(contact_user=supervisor)
+    picture = tmp_path / "roof.jpg"
+    Image.new("RGB", (1600, 1200), (90, 120, 160)).save(picture, "JPEG")
+
+    sign_in(phone, live_server, "supervisor")  # tap 1
+    phone.get_by_role("link", name="现场登记进度").click()  # tap 2: from home to the project
+    item = project.items.get(item__code="site-roads")
+    row = phone.get_by_test_id("items").locator("li", has_text=item.item.name)
+    row.get_by_role("link", name="登记进度").click()  # tap 3
+    form = phone.get_by_test_id("progress-form")
+    form.get_by_label("完成百分比").fill("60")
+    form.get_by_label("备注").fill("路面铣刨完成，开始摊铺")
+    form.get_by_label("照片").set_input_files(str(picture))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate(MEASURE, MINIMUM) == []
+    screenshot("supervisor-progress-form")
+    form.get_by_role("button", name="保存进度").click()  # tap 4
+    phone.get_by_text("已登记进度").wait_for()
+    assert "60%" in phone.get_by_test_id("items").inner_text()
+    assert ProgressPhoto.objects.filter(entry__item=item).count() == 1
+    screenshot("supervisor-project")
+
+    gate = phone.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    resident = gate.new_page()
+    try:
+        resident.goto(f"{live_server.url}/c/{world.estate.compound_a.pk}/")
+        items = resident.get_by_test_id("project-items").inner_text()
+        assert "路面铣刨完成，开始摊铺" in items and "60%" in items
+        photo = resident.get_by_test_id("project-items").locator("img").first
+        assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert resident.evaluate("document.documentElement.scrollWidth") <= 390
+        assert resident.evaluate(MEASURE, MINIMUM) == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        resident.screenshot(path=str(SCREENSHOTS / "gate-renovation.png"), full_page=True)
+    finally:
+        gate.close()
+
+
+def test_the_worker_sees_what_a_stage_lacks_and_advances_once_it_is_met(
+    live_server, phone, screenshot, world
+):
+    project = world.project("planned")
+    sign_in(phone, live_server, "worker")
+    phone.goto(f"{live_server.url}/renovation/projects/{project.pk}/")
+    phone.get_by_role("button", name="进入“入户征求意见”").click()
+    phone.get_by_text("项目现在处于：入户征求意见").wait_for()
+    missing = phone.get_by_test_id("missing").inner_text()
+    assert "尚无与本项目关联的入户征求意见" in missing and "社区工作者" in missing
+    assert phone.get_by_role("button", name="进入“可行性研究”").count() == 0  # not offered while it lacks
+    assert phone.evaluate(MEASURE, MINIMUM) == []
+    screenshot("worker-project-missing")
+    assert Project.objects.get(pk=project.pk).stage == "consultation"
