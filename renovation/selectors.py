@@ -11,6 +11,7 @@ from property.selectors import own_households
 from renovation.models import (
     CatalogueItem,
     Contract,
+    ContractRole,
     Funding,
     ProgressEntry,
     Project,
@@ -101,3 +102,24 @@ def public_projects(compound_id: int) -> list[Project]:
         .prefetch_related(Prefetch("items__progress", queryset=latest, to_attr="photographed"))
         .order_by("-year", "-id")
     )
+
+
+BUILDING_ROLES = (ContractRole.CONSTRUCTION, ContractRole.UTILITY)
+
+
+def milestones_overdue(project, today) -> dict:
+    """THE definition of a project behind schedule, from its prefetched stage dates and contracts:
+    stages planned before today and not reached, and the works contracts (construction, utility)
+    past their end with items unfinished, each counted against its unit."""
+    reached = {d.stage for d in project.stage_dates.all() if d.reached_on}
+    stages = [
+        {"stage": d.get_stage_display(), "planned_on": d.planned_on, "days": (today - d.planned_on).days}
+        for d in project.stage_dates.all()
+        if d.planned_on and d.planned_on < today and d.stage not in reached
+    ]
+    contracts = [
+        {"contract": c, "unit": c.unit, "ends_on": c.ends_on, "days": (today - c.ends_on).days}
+        for c in project.contracts.all()
+        if c.role in BUILDING_ROLES and c.ends_on < today and any(i.percent < 100 for i in c.items.all())
+    ]
+    return {"stages": stages, "contracts": contracts}

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,15 @@ def progress_photo(request, photo_id: int):
 def project_list(request):
     """The projects the user works on, with their stage and percent done; a new one for a community."""
     projects = selectors.projects_detailed(selectors.projects_visible(request.user)).order_by("-year", "name")
-    rows = [{"project": p, "totals": selectors.project_totals(p)} for p in projects]
+    today = timezone.localdate()
+    rows = [
+        {
+            "project": p,
+            "totals": selectors.project_totals(p),
+            "overdue": selectors.milestones_overdue(p, today),
+        }
+        for p in projects
+    ]
     communities = [c for c in communities_visible(request.user) if can_manage_community(request.user, c)]
     return render(request, "renovation/list.html", {"rows": rows, "communities": communities})
 
@@ -82,6 +91,7 @@ def project_detail(request, project_id: int):
         {
             "project": project,
             "totals": selectors.project_totals(project),
+            "overdue": selectors.milestones_overdue(project, timezone.localdate()),
             "runs": runs,
             "target": Stage(target).label if target else None,
             "missing": conditions.missing_for(project, target) if runs and target else [],

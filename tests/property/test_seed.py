@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ def snapshot():
             Post,
             Body,
         )
-    )
+    ) + (apps.get_model("renovation", "Project").objects.count(),)
 
 
 def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothing():
@@ -103,5 +104,22 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     resident = User.objects.get(username="resident")
     assert Residency.objects.filter(resident__user=resident, relation="owner").exists()
     assert not resident.resident.seats.exists()  # the plain resident's view is the one seen
+    from renovation.models import Project, WorksNotice
+    from renovation.selectors import milestones_overdue, projects_detailed
+
+    projects = {(p.year, p.stage) for p in Project.objects.all()}
+    assert projects == {
+        (2020, "handed_over"),
+        (2021, "handed_over"),
+        (2022, "consultation"),
+        (2022, "design"),
+        (2022, "construction"),
+    }
+    building = projects_detailed(Project.objects.filter(stage="construction")).get()
+    behind = milestones_overdue(building, timezone.localdate())
+    assert [o["unit"].kind for o in behind["contracts"]] == ["construction"]  # behind: the builder
+    assert [o["stage"] for o in behind["stages"]] == ["竣工验收"]
+    assert building.contracts.get(role="construction").contact_user.username == "builder"
+    assert WorksNotice.objects.filter(project=building, ends_at__gt=timezone.now()).exists()
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first

@@ -341,8 +341,8 @@ def under_construction(api, worker, estate, project, settings, tmp_path):
                     "role": role,
                     "items": covered,
                     "value": "100000.00",
-                    "starts_on": "2026-03-01",
-                    "ends_on": "2026-10-31",
+                    "starts_on": str(timezone.localdate() - timedelta(days=30)),
+                    "ends_on": str(timezone.localdate() + timedelta(days=200)),
                     "contact_name": user.username,
                     "contact_phone": "13700001111",
                     "contact_username": user.username,
@@ -563,3 +563,30 @@ def test_the_year_is_plausible(api, worker, estate, catalogue):
         content_type="application/json",
     )
     assert list(answer.json()["fields"]) == ["year"]
+
+
+def test_a_project_is_behind_when_a_planned_stage_or_a_works_contract_is_late(
+    api, worker, under_construction
+):
+    from renovation.models import Contract, StageDate
+    from renovation.selectors import milestones_overdue, projects_detailed
+
+    site = under_construction
+    today = timezone.localdate()
+    project = Project.objects.get(pk=site["project"]["id"])
+
+    def behind():
+        return milestones_overdue(projects_detailed(Project.objects.filter(pk=project.pk)).get(), today)
+
+    assert behind() == {"stages": [], "contracts": []}
+    StageDate.objects.filter(project=project, stage="acceptance").update(planned_on=today - timedelta(days=3))
+    StageDate.objects.filter(project=project, stage="handed_over").update(
+        planned_on=today
+    )  # due today: not late
+    Contract.objects.filter(project=project).update(ends_on=today - timedelta(days=5))
+    late = behind()
+    assert [(s["planned_on"], s["days"]) for s in late["stages"]] == [(today - timedelta(days=3), 3)]
+    # The builder's roof is unfinished: it counts against the construction company, not the supervisor.
+    assert [(c["unit"].kind, c["days"]) for c in late["contracts"]] == [("construction", 5)]
+    ProjectItem.objects.filter(project=project).update(percent=100)
+    assert behind()["contracts"] == []

@@ -192,11 +192,25 @@ def test_the_list_costs_the_same_queries_for_2_or_12_compounds(estate, grids, dj
         return len(alerts([estate.community_a.pk]))
 
     # compounds 1; bodies governing 1, ended 1, ending 1, meetings 1, actions overdue 1, disclosures 1,
-    # last disclosure 1; renovated 1, with a plan 1; billed 1, paid 1; grids 1, roles held 1, overdue 1
-    with django_assert_num_queries(15):
+    # last disclosure 1; renovated 1, with a plan 1; billed 1, paid 1; grids 1, roles held 1, overdue 1;
+    # renovation projects at acceptance 1
+    with django_assert_num_queries(16):
         few = count()
     for i in range(10):
         compound = CompoundFactory(community=estate.community_a, name=f"小区{i}")
         HouseholdFactory(building__compound=compound)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert count() > few
+
+
+def test_a_project_at_acceptance_that_may_not_be_handed_over_is_an_alert_with_what_it_lacks(world):
+    from renovation.models import Project
+
+    project = world.project("construction")
+    Project.objects.filter(pk=project.pk).update(stage="acceptance")
+    found = [a for a in alerts([world.estate.community_a.pk]) if a["kind"] == "handover_blocked"]
+    assert [a["name"] for a in found] == [project.name]
+    assert found[0]["fix"] == f"/renovation/projects/{project.pk}/"
+    assert "验收" in found[0]["detail"] and "社区工作者" in found[0]["detail"]
+    Project.objects.filter(pk=project.pk).update(stage="construction")
+    assert not [a for a in alerts([world.estate.community_a.pk]) if a["kind"] == "handover_blocked"]

@@ -11,14 +11,15 @@ from django.utils import timezone
 from governance.demo import seed_governance
 from grid.demo import seed_grid
 from property.demo import DEMO_PASSWORD, seed_accounts, seed_estate, seed_fees
+from renovation.demo import seed_renovation
 from reports.demo import seed_history
 from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo subdistrict (estate, fees, volunteers, self-governance, grids, a year of five-co"
-        " history) and demo accounts."
+        "Create the demo subdistrict (estate, fees, volunteers, self-governance, grids, renovation projects,"
+        " a year of five-co history) and demo accounts."
     )
 
     def handle(self, *args, **options):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             accounts += seed_volunteers(estate, timezone.now())
             accounts += seed_governance(estate, timezone.now())
             accounts += seed_grid(estate, timezone.now())
+            accounts += seed_renovation(estate, timezone.now())
             movement = seed_history(estate, today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo subdistrict {estate.subdistrict.name}: {estate.counts()}")
