@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
     "grid-duty-flags": {"task": "grid.tasks.duty_flag", "schedule": 15 * 60},
     "grid-escalation": {"task": "grid.tasks.incidents_escalate", "schedule": 15 * 60},
     "grid-daily-report": {"task": "grid.tasks.daily_reports", "schedule": crontab(minute=0, hour=21)},
+    "renovation-blacklist": {
+        "task": "renovation.tasks.blacklist_update",
+        "schedule": crontab(minute=0, hour=6),
+    },
     "stuck-sweep": {"task": "property.tasks.stuck_sweep", "schedule": 60},
     "imports-redact": {"task": "property.tasks.imports_redact", "schedule": 3600},
     "billing-runs-monthly": {
@@ -322,3 +326,9 @@ IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
 # feasibility study (percent).
 RENOVATION_CONSULTATION_COVERAGE_PERCENT = env_int("RENOVATION_CONSULTATION_COVERAGE_PERCENT", 80)
 RENOVATION_PHOTOS_MAX = env_int("RENOVATION_PHOTOS_MAX", 6)  # photos with one progress update
+# The blacklist of responsible units (黑名单): a unit comes on when a works contract of theirs is this
+# many days past its end with items unfinished, or with this many rectifications overdue in the window
+# (days); it comes off once neither holds.
+RENOVATION_BLACKLIST_LATE_DAYS = env_int("RENOVATION_BLACKLIST_LATE_DAYS", 14)
+RENOVATION_BLACKLIST_RECTIFICATIONS = env_int("RENOVATION_BLACKLIST_RECTIFICATIONS", 3)
+RENOVATION_BLACKLIST_WINDOW_DAYS = env_int("RENOVATION_BLACKLIST_WINDOW_DAYS", 90)

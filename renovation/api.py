@@ -1,6 +1,7 @@
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, FilterLookup, FilterSchema, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
@@ -12,6 +13,7 @@ from property.models import Building, Compound
 from property.selectors import communities_visible, compounds_visible
 from renovation import selectors, services
 from renovation.schemas import (
+    BlacklistOut,
     CatalogueItemIn,
     CatalogueItemOut,
     ContractIn,
@@ -200,3 +202,10 @@ def public_compound(request, compound_id: int):
         "projects": selectors.public_projects(compound.pk),
         "works": list(selectors.upcoming_works(compound.pk)),
     }
+
+
+@router.get("/public/blacklist", auth=None, response={200: list[BlacklistOut], **errors(422)})
+def blacklist(request):
+    """The published blacklist (黑名单) of slow responsible units, and those that came off in the last
+    half year."""
+    return list(selectors.blacklist_published(timezone.localdate()))

@@ -25,6 +25,7 @@ from renovation.models import (
     StageDate,
     WorksNotice,
 )
+from renovation.services import blacklist_update
 
 UNITS = [
     ("市政工程设计研究院", "design"),
@@ -174,6 +175,7 @@ def seed_renovation(estate: Estate, now: datetime) -> list[tuple[str, str]]:
                 created_by=worker,
             )
             notice.buildings.set([building])
+    blacklist_update(now)  # the late construction company is on the published blacklist
     return [
         ("builder", "construction company's contact, 粮食局宿舍's renovation (behind schedule)"),
         ("supervisor", "supervision company's contact: records progress on site"),

@@ -323,3 +323,30 @@ class WorksNotice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class BlacklistEntry(models.Model):
+    """A responsible unit's time on the published blacklist (黑名单) for slow or late works: the day it
+    came on, the day it came off (empty while on), and its figures as last counted."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="blacklist", verbose_name=_("unit"))
+    came_on = models.DateField(_("came on"))
+    came_off = models.DateField(_("came off"), null=True, blank=True)
+    milestones = models.PositiveIntegerField(_("contracts past their end, items unfinished"), default=0)
+    days_late = models.PositiveIntegerField(_("days late (the latest contract)"), default=0)
+    rectifications = models.PositiveIntegerField(_("rectifications overdue"), default=0)
+    counted_on = models.DateField(_("counted on"))
+
+    class Meta:
+        verbose_name = _("blacklist entry")
+        verbose_name_plural = _("blacklist")
+        ordering = ["-came_on", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(came_off__isnull=True), name="%(app_label)s_%(class)s_one_open"
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_off_after_on",
+                condition=Q(came_off__isnull=True) | Q(came_off__gte=F("came_on")),
+            ),
+        ]

@@ -288,3 +288,13 @@ class PublicRenovationOut(Schema):
     compound: int
     projects: list[PublicProjectOut]
     works: list[WorksNoticeOut] = Field(description="Works notices not yet over.")
+
+
+class BlacklistOut(Schema):
+    unit: str = Field(alias="unit.name")
+    kind: str = Field(alias="unit.kind")
+    milestones: int = Field(description="Works contracts past their end with items unfinished.")
+    days_late: int = Field(description="Days the latest of them is past its end.")
+    rectifications: int = Field(description="Rectifications overdue in the window.")
+    came_on: date
+    came_off: date | None = Field(description="Empty while the unit is on the list.")

@@ -1,14 +1,18 @@
 """Reads of renovation projects, each scoped to what the user may see."""
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from accounts.permissions import staff_scope
+from grid.models import OverdueMark, UnitKind
 from property.models import Household
 from property.selectors import own_households
 from renovation.models import (
+    BlacklistEntry,
     CatalogueItem,
     Contract,
     ContractRole,
@@ -16,6 +20,7 @@ from renovation.models import (
     ProgressEntry,
     Project,
     ProjectItem,
+    Stage,
     StageDate,
     WorksNotice,
 )
@@ -123,3 +128,48 @@ def milestones_overdue(project, today) -> dict:
         if c.role in BUILDING_ROLES and c.ends_on < today and any(i.percent < 100 for i in c.items.all())
     ]
     return {"stages": stages, "contracts": contracts}
+
+
+def unit_figures(now) -> dict[int, dict]:
+    """Per responsible unit of works: its contracts past their end with items unfinished (and the most
+    days late) on projects not handed over, and its rectifications overdue (grid's overdue marks) in
+    the last RENOVATION_BLACKLIST_WINDOW_DAYS."""
+    today = timezone.localdate(now)
+    figures: dict[int, dict] = {}
+
+    def of(unit_id):
+        return figures.setdefault(unit_id, {"milestones": 0, "days_late": 0, "rectifications": 0})
+
+    active = Project.objects.exclude(stage=Stage.HANDED_OVER).filter(contracts__role__in=BUILDING_ROLES)
+    for project in projects_detailed(Project.objects.filter(pk__in=active.values("pk"))):
+        for late in milestones_overdue(project, today)["contracts"]:
+            row = of(late["unit"].pk)
+            row["milestones"] += 1
+            row["days_late"] = max(row["days_late"], late["days"])
+    since = now - timedelta(days=settings.RENOVATION_BLACKLIST_WINDOW_DAYS)
+    marks = (
+        OverdueMark.objects.filter(at__gte=since, unit__kind__in=[UnitKind.CONSTRUCTION, UnitKind.UTILITY])
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for unit_id, n in marks:
+        of(unit_id)["rectifications"] = n
+    return figures
+
+
+def blacklisted(figures: dict) -> bool:
+    """THE rule of the blacklist: a works contract too long past its end, or too many rectifications
+    overdue (settings)."""
+    return (
+        figures["milestones"] > 0 and figures["days_late"] >= settings.RENOVATION_BLACKLIST_LATE_DAYS
+    ) or figures["rectifications"] >= settings.RENOVATION_BLACKLIST_RECTIFICATIONS
+
+
+def blacklist_published(today):
+    """The units on the blacklist, and those that came off in the last half year (with the day)."""
+    return (
+        BlacklistEntry.objects.filter(Q(came_off__isnull=True) | Q(came_off__gte=today - timedelta(days=183)))
+        .select_related("unit")
+        .order_by(F("came_off").desc(nulls_first=True), "-came_on", "unit__name")
+    )

@@ -24,6 +24,7 @@ from property.services import renovation_record
 from renovation import conditions
 from renovation.models import (
     STAGES,
+    BlacklistEntry,
     CatalogueItem,
     Contract,
     ContractRole,
@@ -39,7 +40,7 @@ from renovation.models import (
     WorksNotice,
 )
 from renovation.permissions import can_run_project, progress_items
-from renovation.selectors import catalogue_for
+from renovation.selectors import blacklisted, catalogue_for, unit_figures
 
 FEN = Decimal("0.01")
 # The kind of unit each role of contract is given to.
@@ -559,3 +560,43 @@ def works_notice_send(notice_id: int) -> int:
         )
     WorksNotice.objects.filter(pk=notice.pk).update(sent_to=F("sent_to") + sent)
     return sent
+
+
+# --- the blacklist --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def blacklist_update(now) -> dict[str, list[int]]:
+    """Count every unit of works again (daily, by beat): a unit meeting the rule comes on the blacklist
+    today unless it is on already (its figures refreshed); one on it that no longer meets it comes off
+    today. Running it twice in a day changes nothing more."""
+    today = timezone.localdate(now)
+    figures = unit_figures(now)
+    open_entries = {
+        e.unit_id: e for e in BlacklistEntry.objects.select_for_update().filter(came_off__isnull=True)
+    }
+    came_on, came_off = [], []
+    for unit_id, row in figures.items():
+        if not blacklisted(row):
+            continue
+        entry = open_entries.pop(unit_id, None)
+        if entry is None:
+            entry = BlacklistEntry(unit_id=unit_id, came_on=today)
+            came_on.append(unit_id)
+        entry.milestones, entry.days_late = row["milestones"], row["days_late"]
+        entry.rectifications, entry.counted_on = row["rectifications"], today
+        entry.save()
+    for unit_id, entry in open_entries.items():
+        row = figures.get(unit_id, {"milestones": 0, "days_late": 0, "rectifications": 0})
+        entry.milestones, entry.days_late = row["milestones"], row["days_late"]
+        entry.rectifications, entry.counted_on, entry.came_off = row["rectifications"], today, today
+        entry.save()
+        came_off.append(unit_id)
+    for unit_id in came_on + came_off:
+        audit_record(
+            actor=None,
+            action="renovation.blacklist_on" if unit_id in came_on else "renovation.blacklist_off",
+            obj=Unit(pk=unit_id),
+            data=figures.get(unit_id, {}),
+        )
+    return {"on": came_on, "off": came_off}

@@ -11,4 +11,5 @@ urlpatterns = [
     path("projects/<int:project_id>/planning/", views.project_planning, name="planning"),
     path("projects/<int:project_id>/items/<int:item_id>/progress/", views.progress_new, name="progress"),
     path("photos/<int:photo_id>/", views.progress_photo, name="photo"),
+    path("blacklist/", views.blacklist, name="blacklist"),
 ]

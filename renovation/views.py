@@ -164,3 +164,9 @@ def progress_new(request, project_id: int, item_id: int):
             )
             return redirect("renovation:project", project.pk)
     return render(request, "renovation/progress_form.html", {"project": project, "item": item, "form": form})
+
+
+def blacklist(request):
+    """The published blacklist: no sign-in, as the report says (公开曝光)."""
+    today = timezone.localdate()
+    return render(request, "renovation/blacklist.html", {"entries": selectors.blacklist_published(today)})

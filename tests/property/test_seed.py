@@ -121,5 +121,9 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
     assert [o["stage"] for o in behind["stages"]] == ["竣工验收"]
     assert building.contracts.get(role="construction").contact_user.username == "builder"
     assert WorksNotice.objects.filter(project=building, ends_at__gt=timezone.now()).exists()
+    from renovation.models import BlacklistEntry
+
+    on_list = BlacklistEntry.objects.filter(came_off__isnull=True).values_list("unit__name", flat=True)
+    assert list(on_list) == [building.contracts.get(role="construction").unit.name]
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first
