@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
+from core.files import photo_response
 from core.periods import days_bounds
 from core.redirects import safe_next
 from grid import selectors, services
@@ -287,15 +288,7 @@ def overdue_units(request):
 def incident_photo(request, incident_id: int):
     """The photo, only to those who may see the incident (never from a public media folder)."""
     incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
-    if not incident.photo:
-        raise Http404
-    return FileResponse(
-        incident.photo.open("rb"),
-        content_type=_PHOTO_TYPES.get(incident.photo.name.rsplit(".", 1)[-1], "application/octet-stream"),
-    )
-
-
-_PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+    return photo_response(incident.photo)
 
 
 @login_required

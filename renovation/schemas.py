@@ -110,18 +110,27 @@ class TotalsOut(Schema):
     percent_done: int = Field(description="Budget-weighted percent of the items done.")
 
 
-class ProjectOut(Schema):
+class ProjectBase(Schema):
+    """What every view of a project shows; its relations are read from the prefetched rows."""
+
     id: int
     name: str
-    community: int = Field(alias="community_id")
-    compounds: list[int]
     year: int
     batch: str
     stage: Stage
+    totals: TotalsOut
+
+    @staticmethod
+    def resolve_totals(obj) -> dict:
+        return project_totals(obj)
+
+
+class ProjectOut(ProjectBase):
+    community: int = Field(alias="community_id")
+    compounds: list[int]
     plan_adopted_on: date | None
     plan_basis: PlanBasis | None
     accepted_on: date | None
-    totals: TotalsOut
 
     @staticmethod
     def resolve_compounds(obj) -> list[int]:
@@ -131,33 +140,13 @@ class ProjectOut(Schema):
     def resolve_plan_basis(obj) -> str | None:
         return obj.plan_basis or None
 
-    @staticmethod
-    def resolve_totals(obj) -> dict:
-        return project_totals(obj)
-
 
 class ProjectDetailOut(ProjectOut):
     plan_text: str
-    stages: list[StageDateOut]
+    stages: list[StageDateOut] = Field(alias="stage_dates")
     items: list[ProjectItemOut]
     funding: list[FundingOut]
     contracts: list[ProjectContractOut]
-
-    @staticmethod
-    def resolve_stages(obj):
-        return list(obj.stage_dates.all())
-
-    @staticmethod
-    def resolve_items(obj):
-        return list(obj.items.all())
-
-    @staticmethod
-    def resolve_funding(obj):
-        return list(obj.funding.all())
-
-    @staticmethod
-    def resolve_contracts(obj):
-        return list(obj.contracts.all())
 
 
 class PlanIn(Schema):
@@ -251,37 +240,11 @@ class PublicUnitOut(Schema):
     ends_on: date
 
 
-class PublicProjectOut(Schema):
-    id: int
-    name: str
-    year: int
-    batch: str
-    stage: Stage
-    stages: list[StageDateOut]
-    totals: TotalsOut
+class PublicProjectOut(ProjectBase):
+    stages: list[StageDateOut] = Field(alias="stage_dates")
     items: list[PublicItemOut]
     funding: list[FundingOut]
-    units: list[PublicUnitOut]
-
-    @staticmethod
-    def resolve_stages(obj):
-        return list(obj.stage_dates.all())
-
-    @staticmethod
-    def resolve_totals(obj) -> dict:
-        return project_totals(obj)
-
-    @staticmethod
-    def resolve_items(obj):
-        return list(obj.items.all())
-
-    @staticmethod
-    def resolve_funding(obj):
-        return list(obj.funding.all())
-
-    @staticmethod
-    def resolve_units(obj):
-        return list(obj.contracts.all())
+    units: list[PublicUnitOut] = Field(alias="contracts")
 
 
 class PublicRenovationOut(Schema):

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,24 +9,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
+from core.files import photo_response
 from property.selectors import communities_visible
 from renovation import conditions, selectors, services
 from renovation.forms import PlanningForm, ProgressForm, ProjectForm
 from renovation.models import ProgressPhoto, Stage
 from renovation.permissions import can_run_project, progress_items
 
-_PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-
 
 def progress_photo(request, photo_id: int):
     """A photo of the works from site: public, as the compound's page shows progress to anyone."""
-    photo = get_object_or_404(ProgressPhoto, pk=photo_id)
-    if not photo.image:
-        raise Http404
-    kind = photo.image.name.rsplit(".", 1)[-1]
-    return FileResponse(
-        photo.image.open("rb"), content_type=_PHOTO_TYPES.get(kind, "application/octet-stream")
-    )
+    return photo_response(get_object_or_404(ProgressPhoto, pk=photo_id).image)
 
 
 @login_required
