@@ -1,11 +1,43 @@
 """Who may do what in grid management: by role and grid, checked on the object."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import can_manage_community, is_staff_of
 from core.periods import in_force
 from grid.models import Assignment, StaffRole
 from property.selectors import lives_in
+
+# Apps above grid that run incidents of their own through the loop (renovation's site findings) say who
+# acts on which incidents besides the grid's staff: each registered function takes a user and returns
+# {"unit": Q, "runner": Q} over Incident (either may be absent), read by the checks below and by
+# incidents_visible, so that grid never imports them.
+_delegations = []
+
+
+def register_delegation(fn) -> None:
+    if fn not in _delegations:
+        _delegations.append(fn)
+
+
+def delegated(user, side: str) -> Q | None:
+    """Incidents the user acts on as `side` ("unit" or "runner") through another app, or None."""
+    if not user.is_authenticated:
+        return None
+    found = [q for fn in _delegations if (q := fn(user).get(side)) is not None]
+    if not found:
+        return None
+    scope = found[0]
+    for q in found[1:]:
+        scope |= q
+    return scope
+
+
+def _delegated_on(user, incident, side: str) -> bool:
+    from grid.models import Incident
+
+    scope = delegated(user, side)
+    return scope is not None and Incident.objects.filter(scope, pk=incident.pk).exists()
 
 
 def assignments_in_force(on=None):
@@ -42,15 +74,22 @@ def can_report_incident(user, grid) -> bool:
     return lives_in(user, grid.community_id)
 
 
+def can_run_incident(user, incident) -> bool:
+    """Run one incident's loop: who runs its grid, or who another app names for it (a project's
+    supervisor for the project's site findings)."""
+    return can_run_grid(user, incident.grid) or _delegated_on(user, incident, "runner")
+
+
 def is_unit_staff(user, incident) -> bool:
-    """Staff of the unit an incident is dispatched to, working in the incident's community."""
+    """Staff of the unit an incident is dispatched to, working in the incident's community, or the
+    person another app names for the unit there (a works contract's contact on its project)."""
     if incident.unit_id is None:
         return False
     return (
         current_assignments(user)
         .filter(unit_id=incident.unit_id, grid__community_id=incident.grid.community_id)
         .exists()
-    )
+    ) or _delegated_on(user, incident, "unit")
 
 
 def can_read_reports(user, community) -> bool:

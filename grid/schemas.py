@@ -258,9 +258,19 @@ class DailyTotalsOut(Schema):
     overdue: int
 
 
+class DailySectionOut(Schema):
+    """A table another app adds to the report (construction inspections), as its rows were counted."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[str | int]]
+
+
 class DailyReportOut(Schema):
     community: int
     community_name: str
     date: date
     grids: list[DailyGridOut]
     totals: DailyTotalsOut
+    sections: list[DailySectionOut] = []

@@ -22,7 +22,7 @@ from grid.models import (
     Step,
     Unit,
 )
-from grid.permissions import assignments_in_force, current_assignments
+from grid.permissions import assignments_in_force, current_assignments, delegated
 from property.models import Household
 from property.selectors import own_households
 
@@ -61,6 +61,9 @@ def incidents_visible(user):
     )
     if user.is_authenticated:
         scope |= Q(reporter_id=user.pk)
+    for side in ("unit", "runner"):
+        if (others := delegated(user, side)) is not None:
+            scope |= Q(pk__in=Incident.objects.filter(others).values("pk"))  # joins stay out of the list
     return Incident.objects.filter(scope).select_related("grid__community", "category", "unit", "reporter")
 
 
@@ -120,11 +123,23 @@ def overdue_at(at, path: str = "") -> Q:
     )
 
 
+# Apps above grid add sections to the daily report (renovation: construction inspections) with
+# register_daily_section(fn); fn(community, day, start, end) returns a table or None when it has
+# nothing that day: {"key", "title", "columns": [label], "rows": [[cell]]}.
+_daily_sections = []
+
+
+def register_daily_section(fn) -> None:
+    if fn not in _daily_sections:
+        _daily_sections.append(fn)
+
+
 def daily_report(community, day) -> dict:
     """The community's daily inspection report: duty by grid and role, inspections, incidents.
 
     Five queries whatever the number of grids: the grids; duty shifts grouped by grid and role;
-    inspections and findings grouped by grid (two); incidents grouped by grid with conditional counts.
+    inspections and findings grouped by grid (two); incidents grouped by grid with conditional counts;
+    then each registered section's own (renovation's: one, three with a site).
     """
     start, end = day_bounds(day)
     grids = list(Grid.objects.filter(community=community).order_by("id").values("id", "name"))
@@ -203,6 +218,7 @@ def daily_report(community, day) -> dict:
         "date": day.isoformat(),
         "grids": list(rows.values()),
         "totals": totals,
+        "sections": [t for fn in _daily_sections if (t := fn(community, day, start, end))],
     }
 
 

@@ -36,11 +36,13 @@ from grid.models import (
     Step,
     Swap,
     SwapStatus,
+    Unit,
 )
 from grid.permissions import (
     can_inspect,
     can_report_incident,
     can_run_grid,
+    can_run_incident,
     is_unit_staff,
 )
 from grid.selectors import checklist_for, overdue_at
@@ -453,9 +455,15 @@ def incident_report(
     *, actor, grid: Grid, category: Category, place: str, description: str, photo=None, now=None, finding=None
 ) -> Incident:
     """Anyone who lives or works in the grid's community reports; the photo is checked first."""
-    now = now or timezone.now()
     if not can_report_incident(actor, grid):
         raise Forbidden(_("Only those who live or work in the grid's community report incidents there."))
+    incident = _incident_new(actor, grid, category, place, description, photo, now or timezone.now())
+    if finding is not None:
+        Finding.objects.filter(pk=finding.pk, incident__isnull=True).update(incident=incident)
+    return incident
+
+
+def _incident_new(actor, grid, category, place, description, photo, now) -> Incident:
     if not place.strip():
         raise Invalid(_("Say where."), field="place")
     if not description.strip():
@@ -472,10 +480,47 @@ def incident_report(
     if photo is not None:
         incident.photo = photo_checked(photo)
     incident.save()
-    if finding is not None:
-        Finding.objects.filter(pk=finding.pk, incident__isnull=True).update(incident=incident)
     _step(incident, "report", "", actor, incident.description, now=now, category=category.code)
     audit_record(actor=actor, action="incident.report", obj=incident, data={"grid": grid.pk})
+    return incident
+
+
+@transaction.atomic
+def incident_raise_dispatched(
+    *,
+    actor,
+    grid: Grid,
+    category: Category,
+    place: str,
+    description: str,
+    unit: Unit,
+    deadline: datetime | None = None,
+    photo=None,
+    now=None,
+) -> Incident:
+    """An incident reported and dispatched to its unit at once, for another app's service that has
+    already checked, on its own object, that the actor may (renovation's site findings: the project's
+    supervisor or worker sends a defect to the works contract's unit). Both steps are in its history;
+    the deadline is the category's unless one is given, and never before now."""
+    now = now or timezone.now()
+    if deadline is not None and deadline <= now:
+        raise Invalid(_("The deadline is in the future."), field="deadline")
+    incident = _incident_new(actor, grid, category, place, description, photo, now)
+    incident.unit, incident.deadline = unit, deadline or deadline_for(category, now)
+    incident.status = IncidentStatus.DISPATCHED
+    incident.save(update_fields=["unit", "deadline", "status"])
+    _step(
+        incident,
+        "dispatch",
+        IncidentStatus.REPORTED,
+        actor,
+        now=now,
+        unit=unit.pk,
+        deadline=incident.deadline.isoformat(),
+    )
+    audit_record(
+        actor=actor, action="incident.dispatch", obj=incident, data={"from": "reported", "to": "dispatched"}
+    )
     return incident
 
 
@@ -531,12 +576,12 @@ NEEDS_NOTE = {
 
 def may_take(actor, incident: Incident, action: str) -> bool:
     who = STEPS[action][2]
-    return can_run_grid(actor, incident.grid) if who == RUNNER else is_unit_staff(actor, incident)
+    return can_run_incident(actor, incident) if who == RUNNER else is_unit_staff(actor, incident)
 
 
 def steps_open_to(actor, incident: Incident) -> list[str]:
     """The steps the actor may take on the incident now (each permission asked once)."""
-    allowed = {RUNNER: can_run_grid(actor, incident.grid), UNIT: is_unit_staff(actor, incident)}
+    allowed = {RUNNER: can_run_incident(actor, incident), UNIT: is_unit_staff(actor, incident)}
     return [a for a, (starts, _to, who) in STEPS.items() if incident.status in starts and allowed[who]]
 
 
@@ -599,7 +644,7 @@ def _extension_request(actor, incident, until, reason, now) -> Incident:
 def extension_decide(*, actor, incident: Incident, approve: bool, note: str = "", now=None) -> Incident:
     now = now or timezone.now()
     incident = Incident.objects.select_for_update().select_related("grid__community").get(pk=incident.pk)
-    if not can_run_grid(actor, incident.grid):
+    if not can_run_incident(actor, incident):
         raise Forbidden(_("Only the grid worker or the community's workers decide on extensions."))
     extension = incident.extensions.filter(status=SwapStatus.PENDING).first()
     if extension is None:

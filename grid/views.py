@@ -20,7 +20,7 @@ from core.redirects import safe_next
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
-from grid.permissions import can_read_reports, can_run_grid, current_assignments
+from grid.permissions import can_read_reports, can_run_incident, current_assignments
 from property.selectors import communities_visible
 
 
@@ -205,7 +205,7 @@ def incident_detail(request, incident_id: int):
             "actions": actions,
             "form": StepForm(),
             "pending_extension": incident.extensions.filter(status=SwapStatus.PENDING).first(),
-            "may_run": can_run_grid(request.user, incident.grid),
+            "may_run": can_run_incident(request.user, incident),
             "may_rate": incident.reporter_id == request.user.pk
             and incident.status == IncidentStatus.CLOSED
             and incident.rating is None,

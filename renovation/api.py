@@ -1,5 +1,6 @@
 from typing import Annotated
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +13,18 @@ from grid.models import Unit
 from property.models import Building, Compound
 from property.selectors import communities_visible, compounds_visible
 from renovation import selectors, services
+from renovation.models import Acceptance, SiteFinding
 from renovation.schemas import (
+    AcceptanceIn,
+    AcceptanceOut,
     BlacklistOut,
     CatalogueItemIn,
     CatalogueItemOut,
     ContractIn,
+    FindingIn,
+    FindingOut,
+    InspectionIn,
+    InspectionOut,
     PlanIn,
     ProgressIn,
     ProgressOut,
@@ -99,7 +107,7 @@ def project_detail(request, project_id: int):
 
 @router.patch("/projects/{project_id}", response={200: ProjectDetailOut, **WRITE_ERRORS})
 def project_update(request, project_id: int, payload: ProjectPatch):
-    """Name, year, batch, planned stage dates, items with budgets, funding by source, acceptance date."""
+    """Name, year, batch, planned stage dates, items with budgets, funding by source."""
     project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
     services.project_update(
         actor=request.user,
@@ -112,7 +120,6 @@ def project_update(request, project_id: int, payload: ProjectPatch):
         funding=None
         if payload.funding is None
         else [(f.source, f.planned, f.received) for f in payload.funding],
-        accepted_on=payload.accepted_on,
     )
     return _detailed(request, project_id)
 
@@ -153,6 +160,76 @@ def progress_record(
         actor=request.user, project=project, photos=photos or [], **payload.dict()
     )
     return Status(201, entry)
+
+
+# --- site inspections and acceptance ---------------------------------------------------------------
+
+
+def _inspection(request, inspection_id: int):
+    return get_object_or_404(
+        selectors.inspections_visible(request.user).prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=SiteFinding.objects.select_related("incident__unit", "incident__category"),
+            )
+        ),
+        pk=inspection_id,
+    )
+
+
+@router.post("/projects/{project_id}/inspections", response={201: InspectionOut, **WRITE_ERRORS})
+def site_inspection_record(request, project_id: int, payload: InspectionIn):
+    """A round of the site in one of the project's compounds (by the supervisor or the community's
+    worker); each finding becomes a grid incident dispatched to the contract's unit with a deadline.
+    During acceptance the findings are the punch list."""
+    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    inspection = services.site_inspection_record(
+        actor=request.user,
+        project=project,
+        compound=payload.compound,
+        note=payload.note,
+        findings=[f.dict() for f in payload.findings],
+    )
+    return Status(201, _inspection(request, inspection.pk))
+
+
+@router.get("/inspections/{inspection_id}", response={200: InspectionOut, **READ_ERRORS})
+def site_inspection_read(request, inspection_id: int):
+    return _inspection(request, inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/findings", response={201: FindingOut, **WRITE_ERRORS})
+def site_finding_add(request, inspection_id: int, payload: Form[FindingIn], photo: File[UploadedFile] = None):
+    """multipart/form-data: one more finding of the inspection, with a photo (JPEG, PNG or WebP)."""
+    inspection = _inspection(request, inspection_id)
+    finding = services.site_finding_add(
+        actor=request.user, inspection=inspection, photo=photo, **payload.dict()
+    )
+    return Status(
+        201, SiteFinding.objects.select_related("incident__unit", "incident__category").get(pk=finding.pk)
+    )
+
+
+@router.post("/projects/{project_id}/acceptance", response={201: AcceptanceOut, **WRITE_ERRORS})
+def acceptance_record(request, project_id: int, payload: AcceptanceIn):
+    """The acceptance held with the residents' representatives, and its punch list (each defect an
+    incident with the day it is put right by). Hand-over waits until the punch list is closed."""
+    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    services.acceptance_record(
+        actor=request.user,
+        project=project,
+        held_on=payload.held_on,
+        representatives=payload.representatives,
+        note=payload.note,
+        punch_list=[f.dict() for f in payload.punch_list],
+    )
+    return Status(201, Acceptance.objects.select_related("project").get(project=project))
+
+
+@router.get("/projects/{project_id}/acceptance", response={200: AcceptanceOut, **READ_ERRORS})
+def acceptance_read(request, project_id: int):
+    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    return get_object_or_404(Acceptance.objects.select_related("project"), project=project)
 
 
 # --- works notices --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grid.models import IncidentStatus
 from property.models import ManagementMode
 from property.selectors import compounds_with_plan, fee_standards
 from renovation.models import STAGES, ContractRole, Stage
@@ -125,6 +126,26 @@ def _accepted(project) -> list[Missing]:
     ]
 
 
+def _findings_closed(project) -> list[Missing]:
+    """The punch list, and anything an inspection found, put right and checked before hand-over."""
+    open_ = list(
+        project.findings.exclude(
+            incident__status__in=[IncidentStatus.CLOSED, IncidentStatus.REJECTED]
+        ).select_related("contract__unit", "incident")
+    )
+    if not open_:
+        return []
+    units = "、".join(sorted({f.contract.unit.name for f in open_}))
+    return [
+        Missing(
+            "findings_open",
+            _("%(n)s defects on the punch list or from inspections are not put right and checked: %(units)s.")
+            % {"n": len(open_), "units": units},
+            _("the responsible unit, then the supervisor"),
+        )
+    ]
+
+
 def _managed_after(project) -> list[Missing]:
     """改造一个、管好一个: each compound has a management mode, a plan and fee items in force."""
     today = timezone.localdate()
@@ -168,5 +189,5 @@ _OWN = {
     Stage.TENDER: [_plan_adopted],
     Stage.CONSTRUCTION: [_contracted],
     Stage.ACCEPTANCE: [_all_done],
-    Stage.HANDED_OVER: [_accepted, _managed_after],
+    Stage.HANDED_OVER: [_accepted, _findings_closed, _managed_after],
 }

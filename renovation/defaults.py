@@ -46,6 +46,22 @@ CATALOGUE = [
 ]
 
 
+# The grid's incident categories for what is found on a works site (the closed loop's deadlines by
+# severity): quality, safety, schedule, and disturbance to residents.
+CATEGORIES = [
+    ("works_quality", "施工质量", "ordinary"),
+    ("works_safety", "施工安全", "on_the_spot"),
+    ("works_schedule", "施工进度", "ordinary"),
+    ("works_disturbance", "施工扰民", "on_the_spot"),
+]
+CATEGORY_CODES = [code for code, _name, _severity in CATEGORIES]
+
+
+def ensure_categories(Category) -> None:
+    for code, name, severity in CATEGORIES:
+        Category.objects.get_or_create(code=code, defaults={"name": name, "severity": severity})
+
+
 def ensure(CatalogueItem, RenovationItem) -> None:
     """Idempotent; takes the model classes so that a migration can pass its historical ones."""
     records = {item.code: item for item in RenovationItem.objects.all()}

@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from grid.models import Unit
-from property.models import Building, Community, Compound, RenovationCategory, RenovationItem
+from grid.models import Incident, Unit
+from property.models import Building, Community, Compound, RenovationCategory, RenovationItem, Resident
 
 
 class ItemGroup(models.TextChoices):
@@ -350,3 +350,76 @@ class BlacklistEntry(models.Model):
                 condition=Q(came_off__isnull=True) | Q(came_off__gte=F("came_on")),
             ),
         ]
+
+
+class SiteInspection(models.Model):
+    """A supervisor's or worker's round of a project's site in a compound; what it finds goes to the
+    responsible unit as incidents."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("project")
+    )
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="+", verbose_name=_("compound")
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
+    done_at = models.DateTimeField(_("done at"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("site inspection")
+        verbose_name_plural = _("site inspections")
+        ordering = ["-done_at", "-id"]
+        indexes = [models.Index(fields=["project", "done_at"], name="renovation_inspection_day")]
+
+
+class Acceptance(models.Model):
+    """The project's acceptance (竣工验收), held with the residents' representatives."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.PROTECT, related_name="acceptance", verbose_name=_("project")
+    )
+    held_on = models.DateField(_("held on"))
+    representatives = models.ManyToManyField(
+        Resident, related_name="+", verbose_name=_("residents' representatives")
+    )
+    note = models.TextField(_("conclusions"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+
+
+class SiteFinding(models.Model):
+    """A defect found on a project's site, run as a grid incident dispatched to the unit whose contract
+    it falls under: from an inspection during construction, or on the punch list at acceptance."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="findings", verbose_name=_("project")
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="findings", verbose_name=_("contract")
+    )
+    inspection = models.ForeignKey(
+        SiteInspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("inspection"),
+    )
+    punch_list = models.BooleanField(_("on the acceptance punch list"), default=False)
+    incident = models.OneToOneField(
+        Incident, on_delete=models.PROTECT, related_name="site_finding", verbose_name=_("incident")
+    )
+
+    class Meta:
+        verbose_name = _("site finding")
+        verbose_name_plural = _("site findings")
+        ordering = ["project", "id"]

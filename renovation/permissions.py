@@ -1,5 +1,7 @@
 """Who may do what to a renovation project, checked on the object."""
 
+from django.db.models import F, Q
+
 from accounts.permissions import can_manage_community, is_staff_of
 from renovation.models import ContractRole
 
@@ -26,3 +28,32 @@ def progress_items(user, project, contracts=None) -> set[int] | None:
     if any(c.role == ContractRole.SUPERVISION for c in mine):
         return None
     return {item.pk for c in mine for item in c.items.all()}
+
+
+def is_supervisor(user, project) -> bool:
+    """The contact of the project's supervision company."""
+    return (
+        user.is_authenticated
+        and project.contracts.filter(contact_user=user, role=ContractRole.SUPERVISION).exists()
+    )
+
+
+def can_inspect_site(user, project) -> bool:
+    """Inspect the site and send what is found to the responsible unit: the supervisor, the community's
+    workers and the subdistrict's officers."""
+    return can_run_project(user, project) or is_supervisor(user, project)
+
+
+def incident_delegation(user) -> dict:
+    """For grid's loop: a works contract's contact acts as its unit's staff on the site findings under
+    that contract (while the finding is still with that unit); the supervisor runs its project's
+    findings (dispatch again, decide extensions, verify, reopen)."""
+    return {
+        "unit": Q(
+            site_finding__contract__contact_user_id=user.pk, unit_id=F("site_finding__contract__unit_id")
+        ),
+        "runner": Q(
+            site_finding__project__contracts__contact_user_id=user.pk,
+            site_finding__project__contracts__role=ContractRole.SUPERVISION,
+        ),
+    }

@@ -1,11 +1,13 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from property.models import RenovationCategory
+from renovation.defaults import CATEGORY_CODES
 from renovation.models import ContractRole, FundingSource, ItemGroup, PlanBasis, Stage, WorksKind
 from renovation.selectors import project_totals
 
@@ -58,7 +60,6 @@ class ProjectPatch(Schema):
     planned: dict[Stage, date | None] | None = Field(None, description="Planned dates by stage.")
     items: list[ProjectItemIn] | None = Field(None, description="The project's items (replaces the set).")
     funding: list[FundingIn] | None = Field(None, description="Funding by source (each source given is set).")
-    accepted_on: date | None = None
 
 
 class StageDateOut(Schema):
@@ -261,3 +262,76 @@ class BlacklistOut(Schema):
     rectifications: int = Field(description="Rectifications overdue in the window.")
     came_on: date
     came_off: date | None = Field(description="Empty while the unit is on the list.")
+
+
+FINDING_CATEGORIES = Literal[tuple(CATEGORY_CODES)]
+
+
+class FindingIn(Schema):
+    contract: int = Field(description="The construction or utility contract the defect falls under.")
+    category: FINDING_CATEGORIES = Field(description="quality, safety, schedule or disturbance to residents")
+    place: str = Field("", max_length=120)
+    text: str = Field(min_length=1, max_length=1000)
+    due_on: date | None = Field(None, description="Put right by the end of this day (else the category's).")
+
+
+class InspectionIn(Schema):
+    compound: int
+    note: str = Field("", max_length=300)
+    findings: list[FindingIn] = Field([], max_length=50)
+
+
+class PunchItemIn(FindingIn):
+    compound: int
+    due_on: date
+
+
+class AcceptanceIn(Schema):
+    held_on: date
+    representatives: list[int] = Field(description="Residents of the project's compounds.", max_length=200)
+    note: str = Field("", max_length=5000)
+    punch_list: list[PunchItemIn] = Field([], max_length=200)
+
+
+class FindingOut(Schema):
+    id: int
+    contract: int = Field(alias="contract_id")
+    unit: str | None
+    incident: int = Field(alias="incident_id")
+    category: str = Field(alias="incident.category.code")
+    status: str = Field(alias="incident.status")
+    deadline: datetime | None = Field(alias="incident.deadline")
+    punch_list: bool
+
+    @staticmethod
+    def resolve_unit(obj) -> str | None:
+        return obj.incident.unit.name if obj.incident.unit_id else None
+
+
+class InspectionOut(Schema):
+    id: int
+    project: int = Field(alias="project_id")
+    compound: int = Field(alias="compound_id")
+    done_at: datetime
+    note: str
+    findings: list[FindingOut]
+
+
+class AcceptanceOut(Schema):
+    project: int = Field(alias="project_id")
+    held_on: date
+    representatives: list[int]
+    note: str
+    punch_list: list[FindingOut]
+
+    @staticmethod
+    def resolve_representatives(obj) -> list[int]:
+        return sorted(r.pk for r in obj.representatives.all())
+
+    @staticmethod
+    def resolve_punch_list(obj) -> list:
+        return list(
+            obj.project.findings.filter(punch_list=True).select_related(
+                "incident__unit", "incident__category"
+            )
+        )

@@ -6,9 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import staff_scope
-from grid.models import OverdueMark, UnitKind
+from grid.models import IncidentStatus, OverdueMark, UnitKind
+from grid.selectors import overdue_at
 from property.models import Household
 from property.selectors import own_households
 from renovation.models import (
@@ -20,6 +22,8 @@ from renovation.models import (
     ProgressEntry,
     Project,
     ProjectItem,
+    SiteFinding,
+    SiteInspection,
     Stage,
     StageDate,
     WorksNotice,
@@ -38,6 +42,14 @@ def projects_visible(user):
         q |= Q(compounds__in=compounds)
     ids = Project.objects.filter(q).values("id")
     return Project.objects.filter(id__in=ids).select_related("community")
+
+
+def inspections_visible(user):
+    """Site inspections of the projects the user sees as staff or as a contract's contact."""
+    if not user.is_authenticated:
+        return SiteInspection.objects.none()
+    q = staff_scope(user, "community") | Q(contracts__contact_user=user)
+    return SiteInspection.objects.filter(project__in=Project.objects.filter(q).values("id"))
 
 
 def projects_detailed(queryset):
@@ -173,3 +185,59 @@ def blacklist_published(today):
         .select_related("unit")
         .order_by(F("came_off").desc(nulls_first=True), "-came_on", "unit__name")
     )
+
+
+def daily_construction(community, day, start, end) -> dict | None:
+    """The daily report's construction section: per project on site (or inspected that day) its
+    inspections and findings of the day, and its findings still open and overdue at the day's end.
+    Three queries; None when the community has no project on site."""
+    on_site = Q(stage__in=[Stage.CONSTRUCTION, Stage.ACCEPTANCE]) | Q(
+        inspections__done_at__gte=start, inspections__done_at__lt=end
+    )
+    projects = list(
+        Project.objects.filter(on_site, community=community)
+        .distinct()
+        .order_by("name", "pk")
+        .values("pk", "name")
+    )
+    if not projects:
+        return None
+    ids = [p["pk"] for p in projects]
+    rounds = dict(
+        SiteInspection.objects.filter(project_id__in=ids, done_at__gte=start, done_at__lt=end)
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    found = Q(incident__reported_at__gte=start, incident__reported_at__lt=end)
+    still_open = ~Q(incident__status=IncidentStatus.REJECTED) & (
+        Q(incident__closed_at__isnull=True) | Q(incident__closed_at__gte=end)
+    )
+    late = overdue_at(end, "incident")
+    counts = {
+        row["project_id"]: row
+        for row in SiteFinding.objects.filter(project_id__in=ids, incident__reported_at__lt=end)
+        .values("project_id")
+        .annotate(
+            found=Count("id", filter=found),
+            open=Count("id", filter=still_open),
+            overdue=Count("id", filter=late),
+        )
+        .order_by()
+    }
+    empty = {"found": 0, "open": 0, "overdue": 0}
+    return {
+        "key": "construction",
+        "title": _("Construction sites"),
+        "columns": [_("project"), _("inspections"), _("findings"), _("open"), _("overdue")],
+        "rows": [
+            [
+                p["name"],
+                rounds.get(p["pk"], 0),
+                counts.get(p["pk"], empty)["found"],
+                counts.get(p["pk"], empty)["open"],
+                counts.get(p["pk"], empty)["overdue"],
+            ]
+            for p in projects
+        ],
+    }

@@ -1,7 +1,7 @@
 """Every write to a renovation project, each checking who may and what the stage allows."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -16,14 +16,17 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
-from grid.models import Unit, UnitKind
-from grid.services import photo_checked
+from core.periods import day_start
+from grid.models import Category, Grid, Unit, UnitKind
+from grid.selectors import grids_covering
+from grid.services import incident_raise_dispatched, photo_checked
 from property.models import Building, Community, Compound
 from property.selectors import current_residencies, households_by_compound
 from property.services import renovation_record
-from renovation import conditions
+from renovation import conditions, defaults
 from renovation.models import (
     STAGES,
+    Acceptance,
     BlacklistEntry,
     CatalogueItem,
     Contract,
@@ -35,11 +38,13 @@ from renovation.models import (
     ProgressPhoto,
     Project,
     ProjectItem,
+    SiteFinding,
+    SiteInspection,
     Stage,
     StageDate,
     WorksNotice,
 )
-from renovation.permissions import can_run_project, progress_items
+from renovation.permissions import can_inspect_site, can_run_project, progress_items
 from renovation.selectors import blacklisted, catalogue_for, unit_figures
 
 FEN = Decimal("0.01")
@@ -160,10 +165,9 @@ def project_update(
     planned: dict[str, date | None] | None = None,
     items: list[tuple[int, Decimal]] | None = None,
     funding: list[tuple[str, Decimal, Decimal]] | None = None,
-    accepted_on: date | None = None,
 ) -> Project:
-    """Change what a project is: its name, year, planned stage dates, items with their budgets, funding
-    by source, and the acceptance date. Everything is checked before anything is written."""
+    """Change what a project is: its name, year, planned stage dates, items with their budgets and
+    funding by source. Everything is checked before anything is written."""
     project = _locked(project)
     _require_run(actor, project)
     if project.stage == Stage.HANDED_OVER:
@@ -181,8 +185,6 @@ def project_update(
         _items_check(project, items)
     if funding is not None:
         _funding_check(funding)
-    if accepted_on is not None:
-        _acceptance_check(project, accepted_on)
     project.save(update_fields=["name", "year", "batch"])
     if planned is not None:
         for stage, day in planned.items():
@@ -195,9 +197,6 @@ def project_update(
             Funding.objects.update_or_create(
                 project=project, source=source, defaults={"planned": planned_amount, "received": received}
             )
-    if accepted_on is not None:
-        project.accepted_on = accepted_on
-        project.save(update_fields=["accepted_on"])
     audit_record(
         actor=actor,
         action="renovation.project_update",
@@ -207,7 +206,6 @@ def project_update(
             "planned": {s: str(d) if d else None for s, d in (planned or {}).items()},
             "items": [[i, str(b)] for i, b in items or []],
             "funding": [[s, str(p), str(r)] for s, p, r in funding or []],
-            "accepted_on": str(accepted_on) if accepted_on else None,
         },
     )
     return project
@@ -265,18 +263,6 @@ def _funding_check(funding: list[tuple[str, Decimal, Decimal]]) -> None:
         if received < 0:
             raise Invalid(_("An amount is not negative."), field=f"funding.{i}.received")
         seen.add(source)
-
-
-def _acceptance_check(project: Project, accepted_on: date) -> None:
-    if project.stage != Stage.ACCEPTANCE:
-        raise Conflict(
-            _("Acceptance is recorded at the acceptance stage."), code="wrong_state", field="accepted_on"
-        )
-    if accepted_on > timezone.localdate():
-        raise Invalid(_("Acceptance is recorded once it has taken place."), field="accepted_on")
-    reached = project.stage_dates.get(stage=Stage.ACCEPTANCE).reached_on
-    if reached and accepted_on < reached:
-        raise Invalid(_("Acceptance cannot come before the works were finished."), field="accepted_on")
 
 
 @transaction.atomic
@@ -476,6 +462,188 @@ def progress_record(
         data={"percent": percent, "photos": len(stored)},
     )
     return entry
+
+
+# --- site inspections, findings and acceptance -----------------------------------------------------
+
+
+ON_SITE = (Stage.CONSTRUCTION, Stage.ACCEPTANCE)
+WORKS_ROLES = (ContractRole.CONSTRUCTION, ContractRole.UTILITY)
+
+
+def _require_inspect(actor, project: Project) -> None:
+    if not can_inspect_site(actor, project):
+        raise Forbidden(_("Only the supervisor and the community's workers inspect the site."))
+    if project.stage not in ON_SITE:
+        raise Conflict(_("The site is inspected during construction and acceptance."), code="wrong_state")
+
+
+def _grid_of(compound: Compound, field: str = "compound"):
+    grid_ids = grids_covering([compound.pk]).get(compound.pk)
+    if not grid_ids:
+        raise Conflict(
+            _("No grid covers %(compound)s: the community's worker sets one up first.")
+            % {"compound": compound.name},
+            code="no_grid",
+            field=field,
+        )
+    return Grid.objects.get(pk=min(grid_ids))
+
+
+def _findings_check(project: Project, findings: list[dict], prefix: str = "findings", due_needed=False):
+    """Each finding's contract, category, text and due day, checked before anything is written;
+    returns them with their objects."""
+    contracts = {c.pk: c for c in project.contracts.select_related("unit").filter(role__in=WORKS_ROLES)}
+    categories = {c.code: c for c in Category.objects.filter(code__in=defaults.CATEGORY_CODES)}
+    today = timezone.localdate()
+    checked = []
+    for i, f in enumerate(findings):
+        contract = contracts.get(f.get("contract"))
+        if contract is None:
+            raise Invalid(
+                _("Choose the construction or utility contract the defect falls under."),
+                field=f"{prefix}.{i}.contract",
+            )
+        category = categories.get(f.get("category") or "")
+        if category is None:
+            raise Invalid(
+                _("Choose quality, safety, schedule or disturbance."), field=f"{prefix}.{i}.category"
+            )
+        if not (f.get("text") or "").strip():
+            raise Invalid(_("Describe the defect."), field=f"{prefix}.{i}.text")
+        due = f.get("due_on")
+        if due is None and due_needed:
+            raise Invalid(_("Give the day it is put right by."), field=f"{prefix}.{i}.due_on")
+        if due is not None and due < today:
+            raise Invalid(_("The day to put it right by is not past."), field=f"{prefix}.{i}.due_on")
+        checked.append({**f, "contract": contract, "category": category})
+    return checked
+
+
+def _finding_new(actor, project, compound, f: dict, inspection=None, now=None) -> SiteFinding:
+    due = f.get("due_on")
+    incident = incident_raise_dispatched(
+        actor=actor,
+        grid=_grid_of(compound),
+        category=f["category"],
+        place=(f.get("place") or "").strip() or compound.name,
+        description=f"{project.name}: {f['text'].strip()}",
+        unit=f["contract"].unit,
+        deadline=day_start(due + timedelta(days=1)) if due else None,
+        photo=f.get("photo"),
+        now=now,
+    )
+    return SiteFinding.objects.create(
+        project=project,
+        contract=f["contract"],
+        inspection=inspection,
+        punch_list=project.stage == Stage.ACCEPTANCE,
+        incident=incident,
+    )
+
+
+def _project_compound(project: Project, compound_id: int, field: str = "compound") -> Compound:
+    compound = project.compounds.filter(pk=compound_id).first()
+    if compound is None:
+        raise Invalid(_("The compound is not in this project."), field=field)
+    return compound
+
+
+@transaction.atomic
+def site_inspection_record(
+    *, actor, project: Project, compound: int, note: str = "", findings: list[dict] = ()
+) -> SiteInspection:
+    """A round of the site in one compound; each finding becomes an incident dispatched to the unit
+    whose contract it falls under, with the category's deadline or the day given. During acceptance
+    the findings are the punch list."""
+    project = _locked(project)
+    _require_inspect(actor, project)
+    place = _project_compound(project, compound)
+    checked = _findings_check(project, list(findings))
+    if checked:
+        _grid_of(place)
+    now = timezone.now()
+    inspection = SiteInspection(
+        project=project, compound=place, inspector=actor, done_at=now, note=note.strip()
+    )
+    validate_model(inspection)
+    inspection.save()
+    for f in checked:
+        _finding_new(actor, project, place, f, inspection, now)
+    audit_record(actor=actor, action="renovation.inspection", obj=inspection, data={"findings": len(checked)})
+    return inspection
+
+
+@transaction.atomic
+def site_finding_add(*, actor, inspection: SiteInspection, **finding) -> SiteFinding:
+    """One more finding of an inspection, with its photo (a phone sends them one at a time)."""
+    inspection = SiteInspection.objects.select_related("compound").get(pk=inspection.pk)
+    project = _locked(inspection.project)
+    _require_inspect(actor, project)
+    (f,) = _findings_check(project, [finding], prefix="finding")
+    found = _finding_new(actor, project, inspection.compound, f, inspection)
+    audit_record(actor=actor, action="renovation.finding", obj=found, data={"incident": found.incident_id})
+    return found
+
+
+@transaction.atomic
+def acceptance_record(
+    *,
+    actor,
+    project: Project,
+    held_on: date,
+    representatives: list[int],
+    note: str = "",
+    punch_list: list[dict] = (),
+) -> Acceptance:
+    """The acceptance held with the residents' representatives (residents of the project's compounds,
+    at least RENOVATION_ACCEPTANCE_REPRESENTATIVES), and its punch list: each defect an incident with the
+    day it is put right by, dispatched to the unit. The project counts as accepted on that day; it is
+    handed over only once the punch list is closed."""
+    project = _locked(project)
+    _require_run(actor, project)
+    if project.stage != Stage.ACCEPTANCE:
+        raise Conflict(_("Acceptance is recorded at the acceptance stage."), code="wrong_state")
+    if Acceptance.objects.filter(project=project).exists():
+        raise Conflict(_("The acceptance is recorded already."), code="duplicate")
+    if held_on > timezone.localdate():
+        raise Invalid(_("Acceptance is recorded once it has taken place."), field="held_on")
+    reached = project.stage_dates.get(stage=Stage.ACCEPTANCE).reached_on
+    if reached and held_on < reached:
+        raise Invalid(_("Acceptance cannot come before the works were finished."), field="held_on")
+    wanted = set(representatives)
+    living = set(
+        current_residencies()
+        .filter(resident_id__in=wanted, household__building__compound__in=project.compounds.all())
+        .values_list("resident_id", flat=True)
+    )
+    if wanted - living:
+        raise Invalid(_("Representatives are residents of the project's compounds."), field="representatives")
+    least = settings.RENOVATION_ACCEPTANCE_REPRESENTATIVES
+    if len(wanted) < least:
+        raise Invalid(
+            _("At least %(n)s residents' representatives take part.") % {"n": least}, field="representatives"
+        )
+    checked = _findings_check(project, list(punch_list), prefix="punch_list", due_needed=True)
+    places = {}
+    for i, f in enumerate(checked):
+        places[i] = _project_compound(project, f.get("compound"), field=f"punch_list.{i}.compound")
+        _grid_of(places[i], field=f"punch_list.{i}.compound")
+    acceptance = Acceptance(project=project, held_on=held_on, note=note.strip(), recorded_by=actor)
+    validate_model(acceptance)
+    acceptance.save()
+    acceptance.representatives.set(wanted)
+    for i, f in enumerate(checked):
+        _finding_new(actor, project, places[i], f)
+    project.accepted_on = held_on
+    project.save(update_fields=["accepted_on"])
+    audit_record(
+        actor=actor,
+        action="renovation.acceptance",
+        obj=project,
+        data={"held_on": str(held_on), "representatives": sorted(wanted), "punch_list": len(checked)},
+    )
+    return acceptance
 
 
 # --- works notices --------------------------------------------------------------------------------

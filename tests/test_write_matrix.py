@@ -518,6 +518,45 @@ MATRIX = {
             },
         )
     ),
+    "POST /renovation/projects/{project_id}/inspections": lambda w: (
+        (project := w.project("construction"))
+        and Call(
+            "worker",
+            f"/renovation/projects/{project.pk}/inspections",
+            {
+                "compound": w.estate.compound_a.pk,
+                "findings": [
+                    {
+                        "contract": project.contracts.get(role="construction").pk,
+                        "category": "works_quality",
+                        "text": "墙面空鼓",
+                    }
+                ],
+            },
+        )
+    ),
+    "POST /renovation/inspections/{inspection_id}/findings": lambda w: (
+        (project := w.project("construction"))
+        and Call(
+            "worker",
+            f"/renovation/inspections/{w.site_inspection(project).pk}/findings",
+            {
+                "contract": project.contracts.get(role="construction").pk,
+                "category": "works_safety",
+                "text": "脚手架未设防护网",
+                "photo": photo(),
+            },
+            multipart=True,
+        )
+    ),
+    "POST /renovation/projects/{project_id}/acceptance": lambda w: (
+        (project := w.project("acceptance"))
+        and Call(
+            "worker",
+            f"/renovation/projects/{project.pk}/acceptance",
+            {"held_on": str(w.today), "representatives": w.representatives(3)},
+        )
+    ),
     "POST /grid/incidents/{incident_id}/rate": lambda w: Call(
         "owner", f"/grid/incidents/{w.incident('closed', closed_at=timezone.now()).pk}/rate", {"score": 5}
     ),

@@ -13,7 +13,7 @@ from governance import services as governance
 from governance.models import Member
 from grid import selectors as grid_selectors
 from grid import services as grid
-from grid.models import Finding, Incident, Unit
+from grid.models import Category, Finding, Incident, Unit
 from property import billing
 from property.models import Bill, FeeItem, Household, RenovationItem
 from renovation import defaults as renovation_defaults
@@ -53,6 +53,7 @@ class World:
         self.today = timezone.localdate()
         volunteer_defaults.ensure(ServiceType)  # a transactional test's flush removes migration data
         renovation_defaults.ensure(CatalogueItem, RenovationItem)
+        renovation_defaults.ensure_categories(Category)
         a2 = grids.b.compounds.get()
         officer = _staff("officer", Role.SUBDISTRICT_OFFICER, subdistrict=estate.subdistrict, community=None)
         # another compound's committee: its director owns a unit in compound A2
@@ -292,7 +293,7 @@ class World:
             items=items,
             funding=[("central_subsidy", Decimal("200000.00"), Decimal("0.00"))],
         )
-        if stage in ("design", "construction"):
+        if stage in ("design", "construction", "acceptance"):
             today = self.today
             solicitation = governance.solicitation_create(
                 actor=worker,
@@ -307,7 +308,7 @@ class World:
                 governance.response_record(
                     actor=worker, solicitation=solicitation, household=household, answers={"1": "同意"}
                 )
-        if stage == "construction":
+        if stage in ("construction", "acceptance"):
             for role, name in (("construction", "宏达建设"), ("supervision", "诚信监理")):
                 unit = Unit.objects.create(name=name, kind=role)
                 renovation.contract_create(
@@ -322,9 +323,29 @@ class World:
                     contact_name="张工",
                     contact_phone="13700001111",
                 )
+        if stage == "acceptance":
+            project.items.update(percent=100)
+            project.stage_dates.filter(stage=stage).update(reached_on=self.today)
         Project.objects.filter(pk=project.pk).update(stage=stage)
         project.refresh_from_db()
         return project
+
+    def site_inspection(self, project):
+        """The worker's round of the project's site in compound A, with nothing found yet."""
+        renovation_defaults.ensure_categories(Category)
+        return renovation.site_inspection_record(
+            actor=self.users["worker"], project=project, compound=self.estate.compound_a.pk
+        )
+
+    def representatives(self, n) -> list[int]:
+        """n residents of compound A, for an acceptance."""
+        made = []
+        for i in range(n):
+            household = HouseholdFactory(building=self.estate.building_a, unit_label=f"rep-{i}")
+            resident = ResidentFactory()
+            ResidencyFactory(resident=resident, household=household)
+            made.append(resident.pk)
+        return made
 
     def extension_pending(self):
         incident = self.incident("rectifying")

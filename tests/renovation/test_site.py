@@ -1,0 +1,246 @@
+"""Site inspections, their findings run through grid's closed loop by the responsible unit's contact, the
+acceptance with residents' representatives and its punch list, and the daily report's construction
+section (issue 14)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from core.periods import day_start
+from grid import services as grid
+from grid.models import Category, Incident, IncidentStatus, Unit
+from grid.services import deadline_for
+from renovation import defaults
+from renovation.models import Contract, Project, SiteFinding, SiteInspection
+from renovation.selectors import unit_figures
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ok(answer, status=200):
+    assert answer.status_code == status, answer.content.decode()
+    return answer.json()
+
+
+@pytest.fixture
+def site(world):
+    """Compound A's project in construction: `builder` is the construction company's contact,
+    `supervisor` the supervision company's."""
+    defaults.ensure_categories(Category)
+    project = world.project("construction")
+    builder, supervisor = UserFactory(username="builder"), UserFactory(username="supervisor")
+    contracts = {c.role: c for c in project.contracts.all()}
+    Contract.objects.filter(pk=contracts["construction"].pk).update(contact_user=builder)
+    Contract.objects.filter(pk=contracts["supervision"].pk).update(contact_user=supervisor)
+    return {"project": project, "builder": builder, "supervisor": supervisor, **contracts}
+
+
+def step(client, incident_id, action, note=""):
+    return client.post(
+        f"/api/v1/grid/incidents/{incident_id}/{action}", {"note": note}, content_type="application/json"
+    )
+
+
+def inspect(api, user, site, findings, compound=None):
+    project = site["project"]
+    return api(user).post(
+        f"/api/v1/renovation/projects/{project.pk}/inspections",
+        {"compound": compound or project.compounds.get().pk, "note": "例行巡查", "findings": findings},
+        content_type="application/json",
+    )
+
+
+def test_findings_go_to_the_contracts_unit_with_deadlines_and_its_contact_runs_the_loop(
+    api, world, site, owner
+):
+    today = timezone.localdate()
+    findings = [
+        {
+            "contract": site["construction"].pk,
+            "category": "works_quality",
+            "place": "3号楼屋面",
+            "text": "防水卷材搭接不足",
+            "due_on": str(today + timedelta(days=5)),
+        },
+        {"contract": site["construction"].pk, "category": "works_safety", "text": "脚手架未设防护网"},
+    ]
+    data = ok(inspect(api, site["supervisor"], site, findings), 201)
+    assert [f["status"] for f in data["findings"]] == ["dispatched", "dispatched"]
+    assert {f["unit"] for f in data["findings"]} == {"宏达建设"}
+    quality, safety = (Incident.objects.get(pk=f["incident"]) for f in data["findings"])
+    assert quality.grid == world.grids.a and quality.place == "3号楼屋面"
+    assert quality.deadline == day_start(today + timedelta(days=6))
+    assert safety.deadline == deadline_for(safety.category, safety.reported_at)
+    assert [s.action for s in quality.steps.order_by("id")] == ["report", "dispatch"]
+    # the builder sees them and takes the unit's steps; the supervisor checks the work
+    builder = api(site["builder"])
+    listed = {i["id"] for i in ok(builder.get("/api/v1/grid/incidents"))["items"]}
+    assert {quality.pk, safety.pk} <= listed
+    ok(step(builder, quality.pk, "accept"))
+    ok(step(builder, quality.pk, "resolve", "重新搭接并闭水试验"))
+    assert step(builder, quality.pk, "verify").status_code == 403
+    ok(step(api(site["supervisor"]), quality.pk, "verify"))
+    quality.refresh_from_db()
+    assert quality.status == IncidentStatus.CLOSED
+    # the builder of another unit, a resident and the builder inspecting are refused
+    other = UserFactory(username="other_builder")
+    assert step(api(other), safety.pk, "accept").status_code in (403, 404)
+    assert inspect(api, owner, site, []).status_code in (403, 404)
+    assert inspect(api, site["builder"], site, []).status_code == 403
+    # once the incident is sent to another unit, the contact no longer acts on it
+    Incident.objects.filter(pk=safety.pk).update(
+        unit=Unit.objects.create(name="别的公司", kind="construction")
+    )
+    assert step(builder, safety.pk, "accept").status_code in (403, 404)
+
+
+def test_bad_findings_are_422_naming_the_field_and_nothing_is_written(api, world, site):
+    today = timezone.localdate()
+    good = {"contract": site["construction"].pk, "category": "works_quality", "text": "裂缝"}
+    cases = [
+        ([{**good, "contract": site["supervision"].pk}], None, "findings.0.contract"),
+        ([{**good, "contract": 999999}], None, "findings.0.contract"),
+        ([good, {**good, "due_on": str(today - timedelta(days=1))}], None, "findings.1.due_on"),
+        ([{**good, "text": "  "}], None, "findings.0.text"),
+        ([good], world.estate.compound_b.pk, "compound"),
+    ]
+    for findings, compound, field in cases:
+        answer = inspect(api, world.users["worker"], site, findings, compound)
+        assert answer.status_code == 422, answer.content.decode()
+        assert list(answer.json()["fields"]) == [field]
+    answer = inspect(api, world.users["worker"], site, [{**good, "category": "gossip"}])
+    assert answer.status_code == 422 and "category" in str(answer.json())
+    assert SiteInspection.objects.count() == 0 and SiteFinding.objects.count() == 0
+    assert not Incident.objects.filter(category__code__startswith="works_").exists()
+    Project.objects.filter(pk=site["project"].pk).update(stage="tender")
+    assert inspect(api, world.users["worker"], site, [good]).json()["code"] == "wrong_state"
+
+
+def test_a_finding_added_from_a_phone_keeps_its_photo(api, site, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    inspection = ok(inspect(api, site["supervisor"], site, []), 201)
+    assert inspection["findings"] == []
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (200, 40, 40)).save(buffer, "JPEG")
+    buffer.seek(0)
+    buffer.name = "crack.jpg"
+    data = ok(
+        api(site["supervisor"]).post(
+            f"/api/v1/renovation/inspections/{inspection['id']}/findings",
+            {
+                "contract": site["construction"].pk,
+                "category": "works_disturbance",
+                "place": "2号楼",
+                "text": "夜间施工噪音",
+                "photo": buffer,
+            },
+        ),
+        201,
+    )
+    incident = Incident.objects.get(pk=data["incident"])
+    assert incident.photo.name.startswith("incidents/") and incident.unit.name == "宏达建设"
+    assert (
+        ok(api(site["builder"]).get(f"/api/v1/renovation/inspections/{inspection['id']}"))["findings"][0][
+            "incident"
+        ]
+        == incident.pk
+    )
+
+
+def test_overdue_findings_count_against_the_unit_for_the_blacklist(api, world, site):
+    good = {"contract": site["construction"].pk, "category": "works_quality", "text": "裂缝"}
+    ok(inspect(api, site["supervisor"], site, [good, good, good]), 201)
+    later = timezone.now() + timedelta(days=30)
+    grid.incidents_escalate(later)
+    unit = site["construction"].unit
+    assert unit_figures(later)[unit.pk]["rectifications"] == 3
+
+
+def test_the_daily_report_shows_each_site_with_its_inspections_and_findings(api, world, site):
+    good = {"contract": site["construction"].pk, "category": "works_quality", "text": "裂缝"}
+    ok(inspect(api, site["supervisor"], site, [good, {**good, "category": "works_schedule"}]), 201)
+    ok(inspect(api, world.users["worker"], site, []), 201)
+    report = ok(
+        api(world.users["worker"]).get(f"/api/v1/grid/reports/daily?community={world.estate.community_a.pk}")
+    )
+    (section,) = report["sections"]
+    assert section["key"] == "construction"
+    assert section["rows"] == [[site["project"].name, 2, 2, 2, 0]]
+    tomorrow = timezone.localdate() + timedelta(days=40)
+    later = ok(
+        api(world.users["worker"]).get(
+            f"/api/v1/grid/reports/daily?community={world.estate.community_a.pk}&date={tomorrow}"
+        )
+    )
+    assert later["sections"][0]["rows"] == [[site["project"].name, 0, 0, 2, 2]]
+    browser = Client()
+    browser.force_login(world.users["worker"])
+    page = browser.get(f"/grid/reports/daily/?community={world.estate.community_a.pk}").content.decode()
+    assert 'data-testid="daily-construction"' in page and site["project"].name in page
+
+
+@pytest.fixture
+def at_acceptance(site):
+    project = site["project"]
+    project.items.update(percent=100)
+    Project.objects.filter(pk=project.pk).update(stage="acceptance")
+    project.stage_dates.filter(stage="acceptance").update(reached_on=timezone.localdate())
+    return site
+
+
+def accept(api, user, project, body):
+    return api(user).post(
+        f"/api/v1/renovation/projects/{project.pk}/acceptance", body, content_type="application/json"
+    )
+
+
+def test_acceptance_needs_residents_representatives_and_hand_over_waits_for_the_punch_list(
+    api, world, at_acceptance, owners
+):
+    site, worker = at_acceptance, world.users["worker"]
+    project = site["project"]
+    today = timezone.localdate()
+    reps = [r.pk for r in owners(3, prefix="rep")]
+    punch = {
+        "compound": world.estate.compound_a.pk,
+        "contract": site["construction"].pk,
+        "category": "works_quality",
+        "place": "1号楼楼道",
+        "text": "墙面空鼓",
+        "due_on": str(today + timedelta(days=10)),
+    }
+    body = {"held_on": str(today), "representatives": reps[:2], "punch_list": [punch]}
+    assert list(accept(api, worker, project, body).json()["fields"]) == ["representatives"]
+    stranger = UserFactory(username="stranger")
+    from tests.factories import ResidentFactory
+
+    outsider = ResidentFactory(user=stranger)
+    body["representatives"] = [*reps[:2], outsider.pk]
+    assert list(accept(api, worker, project, body).json()["fields"]) == ["representatives"]
+    body["representatives"] = reps
+    no_due = {**body, "punch_list": [{k: v for k, v in punch.items() if k != "due_on"}]}
+    assert accept(api, worker, project, no_due).status_code == 422
+    later = {**body, "held_on": str(today + timedelta(days=1))}
+    assert list(accept(api, worker, project, later).json()["fields"]) == ["held_on"]
+    assert accept(api, site["supervisor"], project, body).status_code == 403
+    assert not SiteFinding.objects.exists() and Project.objects.get(pk=project.pk).accepted_on is None
+    data = ok(accept(api, worker, project, body), 201)
+    assert data["representatives"] == sorted(reps)
+    (item,) = data["punch_list"]
+    assert item["punch_list"] and item["unit"] == "宏达建设"
+    assert accept(api, worker, project, body).json()["code"] == "duplicate"
+    refused = api(worker).post(f"/api/v1/renovation/projects/{project.pk}/advance")
+    codes = [m["code"] for m in refused.json()["missing"]]
+    assert "findings_open" in codes and "acceptance" not in codes
+    # the builder puts it right and the supervisor checks it: the punch list no longer holds it back
+    incident = Incident.objects.get(pk=item["incident"])
+    for step in ("accept", "resolve"):
+        grid.incident_step(actor=site["builder"], incident=incident, action=step, note="已返修")
+    grid.incident_step(actor=site["supervisor"], incident=incident, action="verify")
+    refused = api(worker).post(f"/api/v1/renovation/projects/{project.pk}/advance")
+    assert "findings_open" not in [m["code"] for m in refused.json().get("missing", [])]
