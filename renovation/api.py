@@ -143,7 +143,7 @@ def plan_adopt(request, project_id: int, payload: PlanIn):
 @router.post("/projects/{project_id}/contracts", response={201: ProjectContractOut, **WRITE_ERRORS})
 def contract_create(request, project_id: int, payload: ContractIn):
     project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
-    unit = visible_or_invalid(Unit.objects.all(), payload.unit, "unit")
+    unit = None if payload.unit is None else visible_or_invalid(Unit.objects.all(), payload.unit, "unit")
     contract = services.contract_create(
         actor=request.user, project=project, unit=unit, **payload.dict(exclude={"unit"})
     )

@@ -57,3 +57,10 @@ def incident_delegation(user) -> dict:
             site_finding__project__contracts__role=ContractRole.SUPERVISION,
         ),
     }
+
+
+def can_publish_works(user, project) -> bool:
+    """Works notices: the community's workers and the contacts of the project's units."""
+    return can_run_project(user, project) or (
+        user.is_authenticated and project.contracts.filter(contact_user=user).exists()
+    )

@@ -157,7 +157,8 @@ class PlanIn(Schema):
 
 
 class ContractIn(Schema):
-    unit: int
+    unit: int | None = Field(None, description="An existing unit of the role's kind; or give unit_name.")
+    unit_name: str = Field("", max_length=120, description="A unit by name, written when it is new.")
     role: ContractRole
     items: list[int] = Field([], description="The project's items (ids of project items) it covers.")
     value: Decimal = Money

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import staff_scope
+from accounts.permissions import is_staff_of, staff_scope
 from grid.models import IncidentStatus, OverdueMark, UnitKind
 from grid.selectors import overdue_at
 from property.models import Household
@@ -97,6 +97,27 @@ def project_totals(project) -> dict:
 def works_notices_visible(user):
     """Works notices of the projects the user may see."""
     return WorksNotice.objects.filter(project__in=projects_visible(user)).prefetch_related("buildings")
+
+
+def findings_of(project, user) -> list:
+    """The project's defects still open first, then the latest put right, for its staff and units;
+    residents read progress, not the defect list."""
+    if not (is_staff_of(user, project.community) or project.contracts.filter(contact_user=user).exists()):
+        return []
+    done = [IncidentStatus.CLOSED, IncidentStatus.REJECTED]
+    base = project.findings.select_related("incident__unit", "incident__category")
+    return [
+        *base.exclude(incident__status__in=done).order_by("incident__deadline", "id"),
+        *base.filter(incident__status__in=done).order_by("-incident__closed_at", "-id")[:10],
+    ]
+
+
+def upcoming_works_of_project(project, now=None):
+    return (
+        WorksNotice.objects.filter(project=project, ends_at__gt=now or timezone.now())
+        .select_related("compound")
+        .order_by("starts_at", "id")
+    )
 
 
 def upcoming_works(compound_id: int, now=None):
@@ -241,3 +262,22 @@ def daily_construction(community, day, start, end) -> dict | None:
             for p in projects
         ],
     }
+
+
+def open_findings_by_project(project_ids) -> dict[int, int]:
+    """Defects not yet put right and checked, per project (one query)."""
+    return dict(
+        SiteFinding.objects.filter(project_id__in=project_ids)
+        .exclude(incident__status__in=[IncidentStatus.CLOSED, IncidentStatus.REJECTED])
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def blacklisted_units() -> set[int]:
+    return set(BlacklistEntry.objects.filter(came_off__isnull=True).values_list("unit_id", flat=True))
+
+
+def projects_by_stage(projects) -> dict[str, int]:
+    return dict(projects.values_list("stage").annotate(n=Count("id")).order_by())

@@ -44,7 +44,7 @@ from renovation.models import (
     StageDate,
     WorksNotice,
 )
-from renovation.permissions import can_inspect_site, can_run_project, progress_items
+from renovation.permissions import can_inspect_site, can_publish_works, can_run_project, progress_items
 from renovation.selectors import blacklisted, catalogue_for, unit_figures
 
 FEN = Decimal("0.01")
@@ -360,7 +360,7 @@ def contract_create(
     *,
     actor,
     project: Project,
-    unit: Unit,
+    unit: Unit | None,
     role: str,
     items: list[int],
     value: Decimal,
@@ -369,15 +369,22 @@ def contract_create(
     contact_name: str,
     contact_phone: str,
     contact_username: str | None = None,
+    unit_name: str = "",
 ) -> Contract:
     """A design, construction, supervision or utility company's contract on the project's items; the
-    contact's account, when given, records progress on those items."""
+    contact's account, when given, records progress on those items. Without `unit`, the unit named
+    `unit_name` (written as a unit of the role's kind when it is new)."""
     project = _locked(project)
     _require_run(actor, project)
     if project.stage == Stage.HANDED_OVER:
         raise Conflict(_("The project has been handed over."), code="wrong_state")
     if role not in ContractRole.values:
         raise Invalid(_("No such role."), field="role")
+    if unit is None:
+        name = unit_name.strip()
+        if not name:
+            raise Invalid(_("Choose the unit, or name a new one."), field="unit")
+        unit = Unit.objects.filter(name=name).first() or Unit(name=name, kind=UNIT_KIND[role])
     if unit.kind != UNIT_KIND[role]:
         raise Invalid(
             _("A %(role)s contract goes to a %(kind)s.")
@@ -406,7 +413,11 @@ def contract_create(
     )
     if ends_on <= starts_on:
         raise Invalid(_("A contract ends after it starts."), field="ends_on")
-    validate_model(contract)
+    validate_model(contract, exclude=["unit"])
+    if unit.pk is None:
+        validate_model(unit)
+        unit.save()
+        contract.unit = unit
     contract.save()
     contract.items.set([own[i] for i in items])
     audit_record(
@@ -665,7 +676,7 @@ def works_notice_publish(
     """An outage or works for given buildings: on the compound's public page, and sent (by the worker,
     after commit) to everyone living in those buildings."""
     project = _locked(project)
-    if not can_run_project(actor, project) and not project.contracts.filter(contact_user=actor).exists():
+    if not can_publish_works(actor, project):
         raise Forbidden(_("Only the community's workers and the project's units publish works notices."))
     if project.stage == Stage.HANDED_OVER:
         raise Conflict(_("The project has been handed over."), code="wrong_state")
