@@ -281,3 +281,84 @@ def blacklisted_units() -> set[int]:
 
 def projects_by_stage(projects) -> dict[str, int]:
     return dict(projects.values_list("stage").annotate(n=Count("id")).order_by())
+
+
+def week_of_projects(subdistrict_id: int, first, end, start, stop) -> dict:
+    """The weekly bulletin's renovation section: every project of the subdistrict still under way in
+    the week [first, end) (or handed over in it) with its stage, percent done, stages reached in the
+    week, progress updates and defects found in the week, defects open and milestones overdue at the
+    week's end; and the blacklist as it stood in the week. A fixed number of queries."""
+    last = end - timedelta(days=1)
+    projects = [
+        p
+        for p in projects_detailed(
+            Project.objects.filter(community__subdistrict_id=subdistrict_id).select_related("community")
+        ).order_by("community__name", "-year", "name")
+        if p.stage != Stage.HANDED_OVER
+        or any(
+            d.stage == Stage.HANDED_OVER and d.reached_on and d.reached_on >= first
+            for d in p.stage_dates.all()
+        )
+    ]
+    ids = [p.pk for p in projects]
+    updates = dict(
+        ProgressEntry.objects.filter(item__project_id__in=ids, at__gte=start, at__lt=stop)
+        .values_list("item__project_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    found = Q(incident__reported_at__gte=start, incident__reported_at__lt=stop)
+    still_open = ~Q(incident__status=IncidentStatus.REJECTED) & (
+        Q(incident__closed_at__isnull=True) | Q(incident__closed_at__gte=stop)
+    )
+    defects = {
+        row["project_id"]: row
+        for row in SiteFinding.objects.filter(project_id__in=ids, incident__reported_at__lt=stop)
+        .values("project_id")
+        .annotate(found=Count("id", filter=found), open=Count("id", filter=still_open))
+        .order_by()
+    }
+    rows = []
+    for p in projects:
+        overdue = milestones_overdue(p, end)
+        rows.append(
+            {
+                "id": p.pk,
+                "name": p.name,
+                "community": p.community.name,
+                "stage": p.stage,
+                "stage_name": str(p.get_stage_display()),
+                "percent_done": project_totals(p)["percent_done"],
+                "reached": [
+                    str(d.get_stage_display())
+                    for d in p.stage_dates.all()
+                    if d.reached_on and first <= d.reached_on <= last
+                ],
+                "progress_updates": updates.get(p.pk, 0),
+                "defects_found": defects.get(p.pk, {}).get("found", 0),
+                "defects_open": defects.get(p.pk, {}).get("open", 0),
+                "milestones_overdue": len(overdue["stages"]) + len(overdue["contracts"]),
+                "late_units": sorted({o["unit"].name for o in overdue["contracts"]}),
+            }
+        )
+    listed = (
+        BlacklistEntry.objects.filter(came_on__lte=last)
+        .filter(Q(came_off__isnull=True) | Q(came_off__gte=first))
+        .select_related("unit")
+        .order_by("came_on", "unit__name")
+    )
+    return {
+        "projects": rows,
+        "behind": sum(1 for r in rows if r["milestones_overdue"]),
+        "blacklist": [
+            {
+                "unit": e.unit.name,
+                "came_on": e.came_on,
+                "came_off": e.came_off if e.came_off and e.came_off <= last else None,
+                "milestones": e.milestones,
+                "days_late": e.days_late,
+                "rectifications": e.rectifications,
+            }
+            for e in listed
+        ],
+    }

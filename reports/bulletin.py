@@ -32,6 +32,7 @@ from governance import selectors as governance
 from grid import selectors as grids
 from property import selectors as register
 from property.models import Community, Subdistrict
+from renovation import selectors as renovation
 from reports import selectors
 from reports.indicators import NAMES
 from reports.models import Bulletin, Level
@@ -219,6 +220,7 @@ def bulletin(subdistrict, monday: date) -> dict:
             {"id": u.pk, "name": u.name, "overdue": u.overdue}
             for u in grids.overdue_units(now=days_bounds(first, end)[1], subdistrict_id=subdistrict.pk)
         ],
+        "renovation": renovation.week_of_projects(subdistrict.pk, first, end, *days_bounds(first, end)),
     }
 
 

@@ -27,6 +27,43 @@ def _clean(text: str) -> str:
     return CONTROL.sub("", text)
 
 
+def _renovation(document, r: dict) -> None:
+    document.add_heading(_("Renovation projects"), level=2)
+    header = [
+        _("project"),
+        _("stage"),
+        _("done"),
+        _("progress updates"),
+        _("defects found / open"),
+        _("milestones overdue"),
+    ]
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for p in r["projects"]:
+        stage = "；".join([p["stage_name"], *(_("reached %(s)s") % {"s": s} for s in p["reached"])])
+        late = str(p["milestones_overdue"]) + (" · " + "、".join(p["late_units"]) if p["late_units"] else "")
+        row = [
+            f"{p['community']} · {p['name']}",
+            stage,
+            f"{p['percent_done']}%",
+            str(p["progress_updates"]),
+            f"{p['defects_found']} / {p['defects_open']}",
+            late,
+        ]
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = _clean(text)
+    document.add_heading(_("Blacklist of responsible units"), level=3)
+    if not r["blacklist"]:
+        document.add_paragraph(_("None."))
+    for e in r["blacklist"]:
+        line = _("%(unit)s: on since %(on)s") % {"unit": e["unit"], "on": e["came_on"]}
+        if e["came_off"]:
+            line += _("; came off %(off)s") % {"off": e["came_off"]}
+        document.add_paragraph(_clean(line), style="List Bullet")
+
+
 def bulletin_docx(data: dict) -> bytes:
     document = Document()
     _font(document)
@@ -68,6 +105,8 @@ def bulletin_docx(data: dict) -> bytes:
             _clean(_("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]}),
             style="List Bullet",
         )
+    if data.get("renovation"):
+        _renovation(document, data["renovation"])
     rate = percent(data["totals"]["incidents"]["on_time_rate"])
     document.add_paragraph(_("On-time closure across the subdistrict: %(rate)s") % {"rate": rate})
     buffer = BytesIO()

@@ -203,6 +203,36 @@ class ListedUnitOut(Schema):
     overdue: int
 
 
+class ProjectWeekOut(Schema):
+    id: int
+    name: str
+    community: str
+    stage: str
+    stage_name: str
+    percent_done: int
+    reached: list[str] = Field(description="Stages reached in the week")
+    progress_updates: int
+    defects_found: int
+    defects_open: int = Field(description="Site defects not put right and checked at the week's end")
+    milestones_overdue: int
+    late_units: list[str]
+
+
+class BlacklistWeekOut(Schema):
+    unit: str
+    came_on: date
+    came_off: date | None = Field(description="Set when it came off by the week's end")
+    milestones: int
+    days_late: int
+    rectifications: int
+
+
+class RenovationWeekOut(Schema):
+    projects: list[ProjectWeekOut]
+    behind: int = Field(description="Projects with a milestone overdue")
+    blacklist: list[BlacklistWeekOut]
+
+
 class BulletinOut(Schema):
     week: str
     from_: date = Field(alias="from")
@@ -215,3 +245,6 @@ class BulletinOut(Schema):
     totals: WeekFiguresOut
     act_on: list[ActOnOut]
     overdue_units: list[ListedUnitOut]
+    renovation: RenovationWeekOut | None = Field(
+        None, description="Renovation projects (absent in bulletins kept before it)"
+    )

@@ -187,6 +187,78 @@ def test_the_bulletin_costs_the_same_queries_for_2_or_12_communities(week, djang
         # communities 1; this week and the week before 9 each (incidents, hours to close, duty,
         # inspections, findings, volunteer hours, meetings, votes, payments); the month's collection
         # 3 (compounds, billed, paid), once when both weeks are in it; the communities' two months 1;
-        # the compounds 1 and their names 1; their two months 1; the overdue list 1
-        with django_assert_num_queries(27 if (monday() - timedelta(days=7)).month == monday().month else 30):
+        # the compounds 1 and their names 1; their two months 1; the overdue list 1; renovation's
+        # projects 1 and its blacklist 1 (no project here: nothing prefetched or counted)
+        with django_assert_num_queries(29 if (monday() - timedelta(days=7)).month == monday().month else 32):
             bulletin.bulletin(week.subdistrict, monday())
+
+
+def test_the_bulletin_reports_each_projects_progress_and_delays_and_the_blacklist(world, api):
+    """A project in construction in community A: a stage reached, two progress updates and a defect in
+    the week; its construction contract past its end with items unfinished; the unit on the blacklist."""
+    from grid.models import Category
+    from renovation import defaults
+    from renovation import services as renovation
+    from renovation.models import BlacklistEntry, Contract, ProgressEntry, StageDate
+
+    defaults.ensure_categories(Category)
+    project = world.project("construction")
+    StageDate.objects.filter(project=project, stage="construction").update(
+        reached_on=monday() + timedelta(days=1)
+    )
+    item = project.items.first()
+    for day, percent in ((1, 20), (3, 40)):
+        ProgressEntry.objects.create(item=item, percent=percent, by=world.users["worker"], at=at(day, 10))
+    ProgressEntry.objects.create(item=item, percent=10, by=world.users["worker"], at=at(-3, 10))  # before
+    item.percent = 40
+    item.save(update_fields=["percent"])
+    contract = project.contracts.get(role="construction")
+    Contract.objects.filter(pk=contract.pk).update(
+        starts_on=monday() - timedelta(days=100), ends_on=monday() - timedelta(days=20)
+    )
+    inspection = renovation.site_inspection_record(
+        actor=world.users["worker"],
+        project=project,
+        compound=world.estate.compound_a.pk,
+        findings=[{"contract": contract.pk, "category": "works_quality", "text": "裂缝"}],
+    )
+    Incident.objects.filter(site_finding__inspection=inspection).update(reported_at=at(2, 9))
+    BlacklistEntry.objects.create(
+        unit=contract.unit,
+        came_on=monday() + timedelta(days=2),
+        counted_on=monday(),
+        milestones=1,
+        days_late=22,
+    )
+    BlacklistEntry.objects.create(  # came off before the week: not in it
+        unit=contract.unit,
+        came_on=monday() - timedelta(days=60),
+        came_off=monday() - timedelta(days=30),
+        counted_on=monday(),
+    )
+    data = bulletin.bulletin_data(world.estate.subdistrict, monday())["renovation"]
+    (row,) = data["projects"]
+    assert (row["id"], row["stage"], row["reached"], row["progress_updates"]) == (
+        project.pk,
+        "construction",
+        ["施工"],
+        2,
+    )
+    assert (row["defects_found"], row["defects_open"], row["percent_done"]) == (1, 1, 20)
+    assert row["milestones_overdue"] >= 1 and row["late_units"] == [contract.unit.name]
+    assert data["behind"] == 1
+    assert [(e["unit"], e["came_on"], e["came_off"]) for e in data["blacklist"]] == [
+        (contract.unit.name, str(monday() + timedelta(days=2)), None)
+    ]
+    page = api(world.users["officer"]).get(
+        f"{URL}?subdistrict={world.estate.subdistrict.pk}&week={week_label(monday())}"
+    )
+    assert page.status_code == 200 and page.json()["renovation"]["projects"][0]["defects_open"] == 1
+    text = "\n".join(p.text for p in Document(BytesIO(bulletin_docx_of(world, monday()))).paragraphs)
+    assert contract.unit.name in text
+
+
+def bulletin_docx_of(world, week):
+    from reports.docx import bulletin_docx
+
+    return bulletin_docx(bulletin.bulletin_data(world.estate.subdistrict, week))
