@@ -3,7 +3,7 @@
 import argparse
 import importlib
 
-BENCHMARKS = ["households_list", "billing", "signups", "daily_report", "five_co", "imports"]
+BENCHMARKS = ["households_list", "billing", "signups", "daily_report", "five_co", "imports", "renovation"]
 
 
 def main():

@@ -229,8 +229,7 @@ class PublicItemOut(Schema):
 
     @staticmethod
     def resolve_photos(obj) -> list[str]:
-        entries = getattr(obj, "photographed", [])
-        return [reverse("renovation:photo", args=[p.pk]) for p in entries[0].photos.all()] if entries else []
+        return [reverse("renovation:photo", args=[pk]) for pk in getattr(obj, "photo_ids", [])]
 
 
 class PublicUnitOut(Schema):

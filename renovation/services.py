@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Notification
 from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
@@ -718,11 +719,16 @@ def works_notice_publish(
 def works_notice_send(notice_id: int) -> int:
     """Send the notice to each person living in its buildings, once each (safe to run again)."""
     notice = WorksNotice.objects.select_related("compound").get(pk=notice_id)
-    users = get_user_model().objects.filter(
-        pk__in=current_residencies()
-        .filter(household__building__in=notice.buildings.all(), resident__user__isnull=False)
-        .values("resident__user")
-    )
+    key = f"works-notice:{notice.pk}"
+    users = (
+        get_user_model()
+        .objects.filter(
+            pk__in=current_residencies()
+            .filter(household__building__in=notice.buildings.all(), resident__user__isnull=False)
+            .values("resident__user")
+        )
+        .exclude(pk__in=Notification.objects.filter(dedupe_key=key).values("user_id"))
+    )  # sent already
     local = timezone.localtime
     body = _("%(kind)s from %(start)s to %(end)s. %(details)s") % {
         "kind": notice.get_kind_display(),
@@ -733,10 +739,7 @@ def works_notice_send(notice_id: int) -> int:
     link = reverse("public_compound", args=[notice.compound_id])
     sent = 0
     for user in users.order_by("pk"):
-        sent += (
-            notify(user, notice.title, body.strip(), link=link, dedupe_key=f"works-notice:{notice.pk}")
-            is not None
-        )
+        sent += notify(user, notice.title, body.strip(), link=link, dedupe_key=key) is not None
     WorksNotice.objects.filter(pk=notice.pk).update(sent_to=F("sent_to") + sent)
     return sent
 
