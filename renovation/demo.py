@@ -9,12 +9,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from grid.models import Unit
+from grid.models import Category, Unit
 from property.demo import DEMO_PASSWORD, Estate
 from property.models import RenovationItem
+from property.selectors import current_residencies
 from renovation import defaults
+from renovation.defaults import ensure_categories
 from renovation.models import (
     STAGES,
+    Acceptance,
     CatalogueItem,
     Contract,
     Funding,
@@ -25,7 +28,7 @@ from renovation.models import (
     StageDate,
     WorksNotice,
 )
-from renovation.services import blacklist_update
+from renovation.services import blacklist_update, site_inspection_record
 
 UNITS = [
     ("市政工程设计研究院", "design"),
@@ -162,6 +165,18 @@ def seed_renovation(estate: Estate, now: datetime) -> list[tuple[str, str]]:
         if stage == Stage.HANDED_OVER:
             project.accepted_on = days[Stage.ACCEPTANCE]
             project.save(update_fields=["accepted_on"])
+            acceptance = Acceptance.objects.create(
+                project=project,
+                held_on=project.accepted_on,
+                note="验收合格，无遗留问题。",
+                recorded_by=worker,
+            )
+            acceptance.representatives.set(
+                current_residencies()
+                .filter(household__building__compound=compound)
+                .order_by("id")
+                .values_list("resident_id", flat=True)[:5]
+            )
         if stage == Stage.CONSTRUCTION:
             building = compound.buildings.order_by("name").first()
             notice = WorksNotice.objects.create(
@@ -175,8 +190,47 @@ def seed_renovation(estate: Estate, now: datetime) -> list[tuple[str, str]]:
                 created_by=worker,
             )
             notice.buildings.set([building])
+            _site_round(project, compound, contacts)
     blacklist_update(now)  # the late construction company is on the published blacklist
     return [
         ("builder", "construction company's contact, 粮食局宿舍's renovation (behind schedule)"),
         ("supervisor", "supervision company's contact: records progress on site"),
     ]
+
+
+def _site_round(project, compound, contacts) -> None:
+    """The supervisor's round of the late site: a quality defect the builder is putting right, and a
+    safety one put right and checked."""
+    from core.errors import DomainError
+    from grid import services as grid
+
+    ensure_categories(Category)
+    construction = project.contracts.get(role="construction")
+    try:
+        inspection = site_inspection_record(
+            actor=contacts["supervision"],
+            project=project,
+            compound=compound.pk,
+            note="例行巡查",
+            findings=[
+                {
+                    "contract": construction.pk,
+                    "category": "works_quality",
+                    "place": "2号楼屋面",
+                    "text": "防水卷材搭接宽度不足",
+                },
+                {
+                    "contract": construction.pk,
+                    "category": "works_safety",
+                    "place": "北门",
+                    "text": "材料堆放占用消防通道",
+                },
+            ],
+        )
+    except DomainError:  # no grid covers the compound: nowhere to send what is found
+        return
+    quality, safety = (f.incident for f in inspection.findings.order_by("id"))
+    grid.incident_step(actor=contacts["construction"], incident=quality, action="accept")
+    grid.incident_step(actor=contacts["construction"], incident=safety, action="accept")
+    grid.incident_step(actor=contacts["construction"], incident=safety, action="resolve", note="材料已清运")
+    grid.incident_step(actor=contacts["supervision"], incident=safety, action="verify")

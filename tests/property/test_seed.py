@@ -125,5 +125,9 @@ def test_seed_demo_builds_a_realistic_subdistrict_and_a_second_run_changes_nothi
 
     on_list = BlacklistEntry.objects.filter(came_off__isnull=True).values_list("unit__name", flat=True)
     assert list(on_list) == [building.contracts.get(role="construction").unit.name]
+    # the supervisor's round: a defect with the builder, another put right and checked
+    assert sorted(building.findings.values_list("incident__status", flat=True)) == ["closed", "rectifying"]
+    for handed_over in Project.objects.filter(stage="handed_over"):
+        assert handed_over.acceptance.representatives.count() >= 3
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first
