@@ -21,10 +21,6 @@ from renovation.schemas import (
     CatalogueItemIn,
     CatalogueItemOut,
     ContractIn,
-    FindingIn,
-    FindingOut,
-    InspectionIn,
-    InspectionOut,
     PlanIn,
     ProgressIn,
     ProgressOut,
@@ -34,6 +30,10 @@ from renovation.schemas import (
     ProjectOut,
     ProjectPatch,
     PublicRenovationOut,
+    SiteFindingIn,
+    SiteFindingOut,
+    SiteInspectionIn,
+    SiteInspectionOut,
     WorksNoticeIn,
     WorksNoticeOut,
 )
@@ -177,8 +177,8 @@ def _inspection(request, inspection_id: int):
     )
 
 
-@router.post("/projects/{project_id}/inspections", response={201: InspectionOut, **WRITE_ERRORS})
-def site_inspection_record(request, project_id: int, payload: InspectionIn):
+@router.post("/projects/{project_id}/inspections", response={201: SiteInspectionOut, **WRITE_ERRORS})
+def site_inspection_record(request, project_id: int, payload: SiteInspectionIn):
     """A round of the site in one of the project's compounds (by the supervisor or the community's
     worker); each finding becomes a grid incident dispatched to the contract's unit with a deadline.
     During acceptance the findings are the punch list."""
@@ -193,13 +193,15 @@ def site_inspection_record(request, project_id: int, payload: InspectionIn):
     return Status(201, _inspection(request, inspection.pk))
 
 
-@router.get("/inspections/{inspection_id}", response={200: InspectionOut, **READ_ERRORS})
+@router.get("/inspections/{inspection_id}", response={200: SiteInspectionOut, **READ_ERRORS})
 def site_inspection_read(request, inspection_id: int):
     return _inspection(request, inspection_id)
 
 
-@router.post("/inspections/{inspection_id}/findings", response={201: FindingOut, **WRITE_ERRORS})
-def site_finding_add(request, inspection_id: int, payload: Form[FindingIn], photo: File[UploadedFile] = None):
+@router.post("/inspections/{inspection_id}/findings", response={201: SiteFindingOut, **WRITE_ERRORS})
+def site_finding_add(
+    request, inspection_id: int, payload: Form[SiteFindingIn], photo: File[UploadedFile] = None
+):
     """multipart/form-data: one more finding of the inspection, with a photo (JPEG, PNG or WebP)."""
     inspection = _inspection(request, inspection_id)
     finding = services.site_finding_add(

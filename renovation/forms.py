@@ -166,7 +166,12 @@ class ContractForm(forms.Form):
 class FindingForm(forms.Form):
     """A defect found on site, with a photo: sent to the unit of the contract it falls under."""
 
-    contract = forms.ModelChoiceField(label=_("responsible unit"), queryset=Contract.objects.none())
+    contract = forms.ModelChoiceField(
+        label=_("responsible unit"),
+        queryset=Contract.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
     category = forms.ChoiceField(label=_("kind of defect"), choices=(), widget=forms.RadioSelect)
     place = forms.CharField(label=_("place"), max_length=120, required=False)
     text = forms.CharField(label=_("defect"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -190,6 +195,9 @@ class FindingForm(forms.Form):
             role__in=[ContractRole.CONSTRUCTION, ContractRole.UTILITY]
         ).select_related("unit")
         self.fields["contract"].label_from_instance = lambda c: f"{c.unit.name} · {c.get_role_display()}"
+        works = list(self.fields["contract"].queryset)
+        if len(works) == 1:  # one unit on site: nothing to choose
+            self.fields["contract"].initial = works[0].pk
         names = dict(Category.objects.filter(code__in=CATEGORY_CODES).values_list("code", "name"))
         self.fields["category"].choices = [(c, names.get(c, c)) for c in CATEGORY_CODES]
 

@@ -267,7 +267,7 @@ class BlacklistOut(Schema):
 FINDING_CATEGORIES = Literal[tuple(CATEGORY_CODES)]
 
 
-class FindingIn(Schema):
+class SiteFindingIn(Schema):
     contract: int = Field(description="The construction or utility contract the defect falls under.")
     category: FINDING_CATEGORIES = Field(description="quality, safety, schedule or disturbance to residents")
     place: str = Field("", max_length=120)
@@ -275,13 +275,13 @@ class FindingIn(Schema):
     due_on: date | None = Field(None, description="Put right by the end of this day (else the category's).")
 
 
-class InspectionIn(Schema):
+class SiteInspectionIn(Schema):
     compound: int
     note: str = Field("", max_length=300)
-    findings: list[FindingIn] = Field([], max_length=50)
+    findings: list[SiteFindingIn] = Field([], max_length=50)
 
 
-class PunchItemIn(FindingIn):
+class PunchItemIn(SiteFindingIn):
     compound: int
     due_on: date
 
@@ -293,7 +293,7 @@ class AcceptanceIn(Schema):
     punch_list: list[PunchItemIn] = Field([], max_length=200)
 
 
-class FindingOut(Schema):
+class SiteFindingOut(Schema):
     id: int
     contract: int = Field(alias="contract_id")
     unit: str | None
@@ -308,13 +308,13 @@ class FindingOut(Schema):
         return obj.incident.unit.name if obj.incident.unit_id else None
 
 
-class InspectionOut(Schema):
+class SiteInspectionOut(Schema):
     id: int
     project: int = Field(alias="project_id")
     compound: int = Field(alias="compound_id")
     done_at: datetime
     note: str
-    findings: list[FindingOut]
+    findings: list[SiteFindingOut]
 
 
 class AcceptanceOut(Schema):
@@ -322,7 +322,7 @@ class AcceptanceOut(Schema):
     held_on: date
     representatives: list[int]
     note: str
-    punch_list: list[FindingOut]
+    punch_list: list[SiteFindingOut]
 
     @staticmethod
     def resolve_representatives(obj) -> list[int]:

@@ -539,7 +539,7 @@ def _finding_new(actor, project, compound, f: dict, inspection=None, now=None) -
         grid=_grid_of(compound),
         category=f["category"],
         place=(f.get("place") or "").strip() or compound.name,
-        description=f"{project.name}: {f['text'].strip()}",
+        description=f"{project.name}：{f['text'].strip()}",
         unit=f["contract"].unit,
         deadline=day_start(due + timedelta(days=1)) if due else None,
         photo=f.get("photo"),

@@ -70,7 +70,9 @@ def test_the_schema_documents_the_daily_report_and_the_gaps_by_their_own_shapes(
         "date",
         "grids",
         "totals",
+        "sections",
     }
+    assert set(components["DailySectionOut"]["properties"]) == {"key", "title", "columns", "rows"}
     assert "missing" in components["GridGapOut"]["properties"]
     assert "community" in components["CompoundGapOut"]["properties"]
     assert "GapOut" not in components

@@ -78,3 +78,58 @@ def test_the_worker_sees_what_a_stage_lacks_and_advances_once_it_is_met(
     assert phone.evaluate(MEASURE, MINIMUM) == []
     screenshot("worker-project-missing")
     assert Project.objects.get(pk=project.pk).stage == "consultation"
+
+
+def test_the_supervisor_sends_a_defect_with_a_photo_and_the_builder_puts_it_right_on_a_phone(
+    live_server, phone, screenshot, world, tmp_path, settings
+):
+    from grid.models import Category, Incident
+    from renovation import defaults
+
+    settings.MEDIA_ROOT = tmp_path
+    defaults.ensure_categories(Category)
+    project = world.project("construction")
+    supervisor, builder = UserFactory(username="supervisor"), UserFactory(username="builder")
+    Contract.objects.filter(project=project, role="supervision").update(contact_user=supervisor)
+    Contract.objects.filter(project=project, role="construction").update(contact_user=builder)
+    picture = tmp_path / "crack.jpg"
+    Image.new("RGB", (1600, 1200), (160, 90, 60)).save(picture, "JPEG")
+
+    sign_in(phone, live_server, "supervisor")  # tap 1
+    phone.get_by_role("link", name="现场巡查").click()  # tap 2: from home to the round
+    form = phone.get_by_test_id("inspection-form")
+    # the only compound and the only works contract are chosen already
+    form.get_by_label("施工质量").check()  # tap 3
+    form.get_by_label("地点").fill("1号楼屋面")
+    form.get_by_label("问题描述").fill("防水卷材搭接宽度不足")
+    form.get_by_label("照片").set_input_files(str(picture))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate(MEASURE, MINIMUM) == []
+    screenshot("supervisor-inspection-form")
+    form.get_by_role("button", name="保存巡查记录").click()  # tap 4
+    phone.get_by_text("巡查已登记").wait_for()
+    found = phone.get_by_test_id("findings").inner_text()
+    assert "施工质量" in found and "宏达建设" in found and "已派遣" in found
+    screenshot("supervisor-inspection")
+    incident = Incident.objects.get(category__code="works_quality")
+    assert incident.photo and incident.unit.name == "宏达建设"
+
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, "builder")
+    phone.get_by_role("link", name="现场登记进度").click()  # to the project
+    phone.get_by_test_id("findings").get_by_role("link").first.click()  # the defect, in the loop
+    phone.get_by_role("button", name="受理").click()
+    phone.get_by_placeholder("整改措施").fill("重新搭接并做闭水试验")
+    phone.get_by_role("button", name="整改完成").click()
+    assert phone.evaluate(MEASURE, MINIMUM) == []
+    screenshot("builder-defect")
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, "supervisor")
+    phone.goto(f"{live_server.url}/grid/incidents/{incident.pk}/")
+    phone.get_by_role("button", name="核查办结").click()
+    phone.get_by_text("核查办结").first.wait_for()
+    incident.refresh_from_db()
+    assert incident.status == "closed"
