@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
 from core.files import photo_response
+from grid import selectors as grid_selectors
 from property.selectors import communities_visible
 from renovation import conditions, selectors, services
 from renovation.forms import (
@@ -206,9 +207,15 @@ def progress_new(request, project_id: int, item_id: int):
 
 
 def blacklist(request):
-    """The published blacklist: no sign-in, as the report says (公开曝光)."""
+    """The published blacklist: no sign-in, as the report says (公开曝光). One page for both lists: the
+    units of works late on their contracts or rectifications, and grid's units of any kind with
+    repeated overdue incidents."""
     today = timezone.localdate()
-    return render(request, "renovation/blacklist.html", {"entries": selectors.blacklist_published(today)})
+    return render(
+        request,
+        "renovation/blacklist.html",
+        {"entries": selectors.blacklist_published(today), "overdue_units": grid_selectors.overdue_units()},
+    )
 
 
 def _on_form(form, exc: DomainError) -> None:

@@ -88,3 +88,16 @@ def test_the_blacklist_is_published_without_sign_in_with_the_days_on_and_off(lat
     ]
     page = Client().get("/renovation/blacklist/").content.decode()
     assert builder(late.project).name in page and "30" in page
+
+
+def test_the_published_page_also_names_units_of_any_kind_with_repeated_overdue_incidents(world, settings):
+    settings.GRID_OVERDUE_LIST_THRESHOLD = 2
+    now = timezone.now()
+    police = world.grids.police_station
+    for _ in range(2):
+        incident = world.incident("dispatched")
+        Incident.objects.filter(pk=incident.pk).update(unit=police)
+        OverdueMark.objects.create(incident=incident, unit=police, at=now - timedelta(days=3))
+    page = Client().get("/renovation/blacklist/").content.decode()
+    listed = page.split('data-testid="overdue-units"')[1]
+    assert police.name in listed and "2 次逾期" in listed
