@@ -74,22 +74,51 @@ def can_report_incident(user, grid) -> bool:
     return lives_in(user, grid.community_id)
 
 
-def can_run_incident(user, incident) -> bool:
-    """Run one incident's loop: who runs its grid, or who another app names for it (a project's
-    supervisor for the project's site findings)."""
-    return can_run_grid(user, incident.grid) or _delegated_on(user, incident, "runner")
+# What another app's delegate may do on the incidents it is named for: put the defect right and have it
+# checked. Routing the incident - dispatching it, rejecting it, returning it to the grid - stays with the
+# grid's own staff (a delegate who returned a finding would lose sight of it, and one who rejected it would
+# close it unchecked).
+DELEGATED_STEPS = {
+    "unit": frozenset({"accept", "extend", "resolve"}),
+    "runner": frozenset({"verify", "reopen", "decide_extension"}),
+}
 
 
-def is_unit_staff(user, incident) -> bool:
-    """Staff of the unit an incident is dispatched to, working in the incident's community, or the
-    person another app names for the unit there (a works contract's contact on its project)."""
-    if incident.unit_id is None:
-        return False
-    return (
-        current_assignments(user)
+def sides_of(user, incident) -> dict[str, str | None]:
+    """On each side of an incident's loop ("runner", "unit"), whether the user is there as the grid's own
+    ("own"), as another app's delegate ("delegated") or not at all (None)."""
+    own_unit = (
+        incident.unit_id is not None
+        and current_assignments(user)
         .filter(unit_id=incident.unit_id, grid__community_id=incident.grid.community_id)
         .exists()
-    ) or _delegated_on(user, incident, "unit")
+    )
+    sides = {
+        "runner": "own" if can_run_grid(user, incident.grid) else None,
+        "unit": "own" if own_unit else None,
+    }
+    for side in sides:
+        if sides[side] is None and (side == "runner" or incident.unit_id is not None):
+            sides[side] = "delegated" if _delegated_on(user, incident, side) else None
+    return sides
+
+
+def may_act(sides: dict[str, str | None], side: str, step: str) -> bool:
+    """Whether one on these sides (from sides_of) takes `step`, a step of `side`."""
+    return sides[side] == "own" or (sides[side] == "delegated" and step in DELEGATED_STEPS[side])
+
+
+def can_run_incident(user, incident, step: str = "decide_extension") -> bool:
+    """Take one of the runner's steps on an incident: who runs its grid, or who another app names for it
+    (a project's supervisor verifies, reopens and decides extensions on the project's site findings)."""
+    return may_act(sides_of(user, incident), "runner", step)
+
+
+def is_unit_staff(user, incident, step: str = "resolve") -> bool:
+    """Take one of the unit's steps: staff of the unit an incident is dispatched to, working in the
+    incident's community, or the person another app names for the unit there (a works contract's contact
+    accepts, asks for more time and resolves the findings under the contract)."""
+    return may_act(sides_of(user, incident), "unit", step)
 
 
 def can_read_reports(user, community) -> bool:

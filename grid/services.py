@@ -43,7 +43,8 @@ from grid.permissions import (
     can_report_incident,
     can_run_grid,
     can_run_incident,
-    is_unit_staff,
+    may_act,
+    sides_of,
 )
 from grid.selectors import checklist_for, overdue_at
 
@@ -575,14 +576,15 @@ NEEDS_NOTE = {
 
 
 def may_take(actor, incident: Incident, action: str) -> bool:
-    who = STEPS[action][2]
-    return can_run_incident(actor, incident) if who == RUNNER else is_unit_staff(actor, incident)
+    return may_act(sides_of(actor, incident), STEPS[action][2], action)
 
 
 def steps_open_to(actor, incident: Incident) -> list[str]:
     """The steps the actor may take on the incident now (each permission asked once)."""
-    allowed = {RUNNER: can_run_incident(actor, incident), UNIT: is_unit_staff(actor, incident)}
-    return [a for a, (starts, _to, who) in STEPS.items() if incident.status in starts and allowed[who]]
+    sides = sides_of(actor, incident)
+    return [
+        a for a, (starts, _to, who) in STEPS.items() if incident.status in starts and may_act(sides, who, a)
+    ]
 
 
 @transaction.atomic

@@ -170,7 +170,9 @@ def _inspection(request, inspection_id: int):
         selectors.inspections_visible(request.user).prefetch_related(
             Prefetch(
                 "findings",
-                queryset=SiteFinding.objects.select_related("incident__unit", "incident__category"),
+                queryset=selectors.findings_visible(request.user)
+                .select_related("incident__unit", "incident__category")
+                .order_by("id"),
             )
         ),
         pk=inspection_id,
@@ -230,7 +232,9 @@ def acceptance_record(request, project_id: int, payload: AcceptanceIn):
 
 @router.get("/projects/{project_id}/acceptance", response={200: AcceptanceOut, **READ_ERRORS})
 def acceptance_read(request, project_id: int):
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    """For the project's staff and units: residents read the acceptance's day on the public page, not
+    who represented them or the defect list."""
+    project = get_object_or_404(selectors.projects_served(request.user), pk=project_id)
     return get_object_or_404(Acceptance.objects.select_related("project"), project=project)
 
 

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 from property.models import RenovationCategory
 from renovation.defaults import CATEGORY_CODES
 from renovation.models import ContractRole, FundingSource, ItemGroup, PlanBasis, Stage, WorksKind
-from renovation.selectors import project_totals
+from renovation.selectors import findings_visible, project_totals
 
 Money = Field(ge=0, max_digits=14, decimal_places=2)
 
@@ -329,9 +329,11 @@ class AcceptanceOut(Schema):
         return sorted(r.pk for r in obj.representatives.all())
 
     @staticmethod
-    def resolve_punch_list(obj) -> list:
+    def resolve_punch_list(obj, context) -> list:
+        # a unit's contact reads its own defects, as on the project's page
         return list(
-            obj.project.findings.filter(punch_list=True).select_related(
-                "incident__unit", "incident__category"
-            )
+            findings_visible(context["request"].user)
+            .filter(project_id=obj.project_id, punch_list=True)
+            .select_related("incident__unit", "incident__category")
+            .order_by("id")
         )

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from accounts.permissions import is_staff_of, staff_scope
+from accounts.permissions import staff_scope
 from grid.models import IncidentStatus, OverdueMark, UnitKind
 from grid.selectors import overdue_at
 from property.models import Household
@@ -45,12 +46,36 @@ def projects_visible(user):
     return Project.objects.filter(id__in=ids).select_related("community")
 
 
+def projects_served(user):
+    """Projects the user serves: as the community's or subdistrict's staff, or as a contract's contact."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(staff_scope(user, "community") | Q(contracts__contact_user=user))
+
+
+def _overseen(user):
+    """Ids of the projects whose whole site the user oversees: as staff, or as the supervisor."""
+    return Project.objects.filter(
+        staff_scope(user, "community")
+        | Q(contracts__contact_user=user, contracts__role=ContractRole.SUPERVISION)
+    ).values("id")
+
+
+def findings_visible(user):
+    """Site findings the user sees: all of a project's for its staff and its supervisor; a unit's
+    contact sees those under the unit's own contracts, not other units' defects."""
+    if not user.is_authenticated:
+        return SiteFinding.objects.none()
+    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | Q(contract__contact_user=user))
+
+
 def inspections_visible(user):
-    """Site inspections of the projects the user sees as staff or as a contract's contact."""
+    """Site inspections of the projects the user sees as staff or supervisor, and those that found a
+    defect under the user's own contract."""
     if not user.is_authenticated:
         return SiteInspection.objects.none()
-    q = staff_scope(user, "community") | Q(contracts__contact_user=user)
-    return SiteInspection.objects.filter(project__in=Project.objects.filter(q).values("id"))
+    ids = findings_visible(user).filter(inspection__isnull=False).values("inspection_id")
+    return SiteInspection.objects.filter(Q(project__in=_overseen(user)) | Q(id__in=ids))
 
 
 def projects_detailed(queryset):
@@ -101,12 +126,12 @@ def works_notices_visible(user):
 
 
 def findings_of(project, user) -> list:
-    """The project's defects still open first, then the latest put right, for its staff and units;
-    residents read progress, not the defect list."""
-    if not (is_staff_of(user, project.community) or project.contracts.filter(contact_user=user).exists()):
-        return []
+    """The project's defects still open first, then the latest put right, as the user sees them
+    (findings_visible); residents read progress, not the defect list."""
     done = [IncidentStatus.CLOSED, IncidentStatus.REJECTED]
-    base = project.findings.select_related("incident__unit", "incident__category")
+    base = (
+        findings_visible(user).filter(project=project).select_related("incident__unit", "incident__category")
+    )
     return [
         *base.exclude(incident__status__in=done).order_by("incident__deadline", "id"),
         *base.filter(incident__status__in=done).order_by("-incident__closed_at", "-id")[:10],
@@ -269,7 +294,7 @@ def daily_construction(community, day, start, end) -> dict | None:
     return {
         "key": "construction",
         "title": _("Construction sites"),
-        "columns": [_("project"), _("inspections"), _("findings"), _("open"), _("overdue")],
+        "columns": [_("project"), _("inspections"), _("findings"), pgettext("defect", "open"), _("overdue")],
         "rows": [
             [
                 p["name"],
@@ -308,17 +333,14 @@ def week_of_projects(subdistrict_id: int, first, end, start, stop) -> dict:
     week, progress updates and defects found in the week, defects open and milestones overdue at the
     week's end; and the blacklist as it stood in the week. A fixed number of queries."""
     last = end - timedelta(days=1)
-    projects = [
-        p
-        for p in projects_detailed(
-            Project.objects.filter(community__subdistrict_id=subdistrict_id).select_related("community")
+    handed_over_in_week = StageDate.objects.filter(stage=Stage.HANDED_OVER, reached_on__gte=first)
+    projects = list(
+        projects_detailed(
+            Project.objects.filter(community__subdistrict_id=subdistrict_id)
+            .filter(~Q(stage=Stage.HANDED_OVER) | Q(pk__in=handed_over_in_week.values("project_id")))
+            .select_related("community")
         ).order_by("community__name", "-year", "name")
-        if p.stage != Stage.HANDED_OVER
-        or any(
-            d.stage == Stage.HANDED_OVER and d.reached_on and d.reached_on >= first
-            for d in p.stage_dates.all()
-        )
-    ]
+    )
     ids = [p.pk for p in projects]
     updates = dict(
         ProgressEntry.objects.filter(item__project_id__in=ids, at__gte=start, at__lt=stop)

@@ -502,32 +502,37 @@ def _grid_of(compound: Compound, field: str = "compound"):
     return Grid.objects.get(pk=min(grid_ids))
 
 
-def _findings_check(project: Project, findings: list[dict], prefix: str = "findings", due_needed=False):
+def _findings_check(
+    project: Project, findings: list[dict], prefix: str | None = "findings", due_needed=False
+):
     """Each finding's contract, category, text and due day, checked before anything is written;
-    returns them with their objects."""
+    returns them with their objects. Errors name `prefix.i.field`, or the field alone for one finding
+    sent by itself (prefix None)."""
     contracts = {c.pk: c for c in project.contracts.select_related("unit").filter(role__in=WORKS_ROLES)}
     categories = {c.code: c for c in Category.objects.filter(code__in=defaults.CATEGORY_CODES)}
     today = timezone.localdate()
     checked = []
+
+    def name(i, field):
+        return f"{prefix}.{i}.{field}" if prefix else field
+
     for i, f in enumerate(findings):
         contract = contracts.get(f.get("contract"))
         if contract is None:
             raise Invalid(
                 _("Choose the construction or utility contract the defect falls under."),
-                field=f"{prefix}.{i}.contract",
+                field=name(i, "contract"),
             )
         category = categories.get(f.get("category") or "")
         if category is None:
-            raise Invalid(
-                _("Choose quality, safety, schedule or disturbance."), field=f"{prefix}.{i}.category"
-            )
+            raise Invalid(_("Choose quality, safety, schedule or disturbance."), field=name(i, "category"))
         if not (f.get("text") or "").strip():
-            raise Invalid(_("Describe the defect."), field=f"{prefix}.{i}.text")
+            raise Invalid(_("Describe the defect."), field=name(i, "text"))
         due = f.get("due_on")
         if due is None and due_needed:
-            raise Invalid(_("Give the day it is put right by."), field=f"{prefix}.{i}.due_on")
+            raise Invalid(_("Give the day it is put right by."), field=name(i, "due_on"))
         if due is not None and due < today:
-            raise Invalid(_("The day to put it right by is not past."), field=f"{prefix}.{i}.due_on")
+            raise Invalid(_("The day to put it right by cannot be in the past."), field=name(i, "due_on"))
         checked.append({**f, "contract": contract, "category": category})
     return checked
 
@@ -592,7 +597,7 @@ def site_finding_add(*, actor, inspection: SiteInspection, **finding) -> SiteFin
     inspection = SiteInspection.objects.select_related("compound").get(pk=inspection.pk)
     project = _locked(inspection.project)
     _require_inspect(actor, project)
-    (f,) = _findings_check(project, [finding], prefix="finding")
+    (f,) = _findings_check(project, [finding], prefix=None)
     found = _finding_new(actor, project, inspection.compound, f, inspection)
     audit_record(actor=actor, action="renovation.finding", obj=found, data={"incident": found.incident_id})
     return found

@@ -356,7 +356,12 @@ def inspection_detail(request, inspection_id: int):
         else:
             messages.success(request, _("The defect is sent to the unit."))
             return redirect("renovation:inspection", inspection.pk)
-    findings = inspection.findings.select_related("incident__unit", "incident__category").order_by("id")
+    findings = (
+        selectors.findings_visible(request.user)
+        .filter(inspection=inspection)
+        .select_related("incident__unit", "incident__category")
+        .order_by("id")
+    )
     return render(
         request,
         "renovation/inspection.html",

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import StaffRole
 from governance import selectors as governance
@@ -207,7 +208,7 @@ def actions_on_time(m: Month):
 
     def row(a):
         if a.closed_at is None:
-            detail = _("open")
+            detail = pgettext("action", "open")
         elif a.closed_on <= a.due_on:
             detail = _("closed on time")
         else:

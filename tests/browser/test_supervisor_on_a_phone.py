@@ -55,7 +55,10 @@ def test_the_supervisor_records_progress_with_a_photo_and_the_gate_page_shows_it
         items = resident.get_by_test_id("project-items").inner_text()
         assert "路面铣刨完成，开始摊铺" in items and "60%" in items
         photo = resident.get_by_test_id("project-items").locator("img").first
-        assert photo.evaluate("img => img.complete && img.naturalWidth > 0")
+        photo.scroll_into_view_if_needed()  # the photos load lazily, as a phone scrolls to them
+        resident.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle(), timeout=10_000
+        )
         assert resident.evaluate("document.documentElement.scrollWidth") <= 390
         assert resident.evaluate(MEASURE, MINIMUM) == []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

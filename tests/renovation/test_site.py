@@ -182,6 +182,7 @@ def test_the_daily_report_shows_each_site_with_its_inspections_and_findings(api,
     browser.force_login(world.users["worker"])
     page = browser.get(f"/grid/reports/daily/?community={world.estate.community_a.pk}").content.decode()
     assert 'data-testid="daily-construction"' in page and site["project"].name in page
+    assert "未整改" in page and "未缴" not in page  # a defect is open, not an unpaid bill
 
 
 @pytest.fixture
@@ -244,3 +245,128 @@ def test_acceptance_needs_residents_representatives_and_hand_over_waits_for_the_
     grid.incident_step(actor=site["supervisor"], incident=incident, action="verify")
     refused = api(worker).post(f"/api/v1/renovation/projects/{project.pk}/advance")
     assert "findings_open" not in [m["code"] for m in refused.json().get("missing", [])]
+
+
+def utility_contract(world, site, contact):
+    """The water company's contract on the same project, with its own contact."""
+    from decimal import Decimal
+
+    from renovation import services as renovation
+
+    today = timezone.localdate()
+    return renovation.contract_create(
+        actor=world.users["worker"],
+        project=site["project"],
+        unit=None,
+        unit_name="自来水公司",
+        role="utility",
+        items=[site["project"].items.first().pk],
+        value=Decimal("50000.00"),
+        starts_on=today,
+        ends_on=today + timedelta(days=60),
+        contact_name="王工",
+        contact_phone="13700002222",
+        contact_username=contact.username,
+    )
+
+
+def test_a_delegate_puts_right_and_checks_but_does_not_route_a_finding(api, world, site):
+    """The builder's contact accepts, asks for time and resolves; the supervisor verifies, reopens and
+    decides extensions. Returning, rejecting and dispatching stay with the grid's own people: a builder
+    who returned a finding would lose sight of it, a supervisor who rejected one would close it unchecked."""
+    good = {"contract": site["construction"].pk, "category": "works_quality", "text": "裂缝"}
+    data = ok(inspect(api, site["supervisor"], site, [good]), 201)
+    incident = Incident.objects.get(pk=data["findings"][0]["incident"])
+    builder, supervisor = api(site["builder"]), api(site["supervisor"])
+    assert grid.steps_open_to(site["builder"], incident) == ["accept", "extend"]
+    assert grid.steps_open_to(site["supervisor"], incident) == []
+    assert step(builder, incident.pk, "return", "不归我们").status_code == 403
+    page = Client()
+    page.force_login(site["builder"])
+    html = page.get(f"/grid/incidents/{incident.pk}/").content.decode()
+    assert "/return" not in html and "/accept" in html
+    # the community's worker returns and rejects; the supervisor may neither dispatch nor reject it
+    worker = api(world.users["worker"])
+    Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.REPORTED, unit=None, deadline=None)
+    incident.refresh_from_db()
+    assert grid.steps_open_to(site["supervisor"], incident) == []
+    assert step(supervisor, incident.pk, "reject", "不是问题").status_code == 403
+    assert grid.steps_open_to(world.users["worker"], incident) == ["dispatch", "reject"]
+    ok(
+        worker.post(
+            f"/api/v1/grid/incidents/{incident.pk}/dispatch",
+            {"unit": site["construction"].unit_id},
+            content_type="application/json",
+        )
+    )
+    ok(step(builder, incident.pk, "accept"))
+    ok(step(builder, incident.pk, "resolve", "已修补"))
+    incident.refresh_from_db()
+    assert grid.steps_open_to(site["supervisor"], incident) == ["verify", "reopen"]
+    assert grid.steps_open_to(site["builder"], incident) == []
+    ok(step(supervisor, incident.pk, "reopen", "仍有裂缝"))
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RECTIFYING
+
+
+def test_a_units_contact_reads_its_own_defects_and_residents_not_the_acceptance(
+    api, world, at_acceptance, owner
+):
+    site = at_acceptance
+    water = UserFactory(username="water")
+    utility = utility_contract(world, site, water)
+    today = timezone.localdate()
+    punch = {"compound": world.estate.compound_a.pk, "category": "works_quality", "due_on": str(today)}
+    body = {
+        "held_on": str(today),
+        "representatives": world.representatives(3),
+        "punch_list": [
+            {**punch, "contract": site["construction"].pk, "text": "墙面空鼓"},
+            {**punch, "contract": utility.pk, "text": "水表井盖松动"},
+        ],
+    }
+    ok(accept(api, world.users["worker"], site["project"], body), 201)
+    url = f"/api/v1/renovation/projects/{site['project'].pk}/acceptance"
+    texts = {
+        who: {
+            Incident.objects.get(pk=f["incident"]).description.split("：")[-1]
+            for f in ok(api(u).get(url))["punch_list"]
+        }
+        for who, u in (("water", water), ("builder", site["builder"]), ("supervisor", site["supervisor"]))
+    }
+    assert texts == {
+        "water": {"水表井盖松动"},
+        "builder": {"墙面空鼓"},
+        "supervisor": {"墙面空鼓", "水表井盖松动"},
+    }
+    assert api(owner).get(url).status_code == 404
+    # the project's page lists the same: the water company's contact does not read the builder's defects
+    page = Client()
+    page.force_login(water)
+    html = page.get(f"/renovation/projects/{site['project'].pk}/").content.decode()
+    assert "水表井盖松动" in html and "墙面空鼓" not in html
+    # an inspection that found only the builder's defect is not the water company's to read
+    inspection = ok(
+        inspect(
+            api,
+            site["supervisor"],
+            site,
+            [{"contract": site["construction"].pk, "category": "works_safety", "text": "脚手架"}],
+        ),
+        201,
+    )
+    assert api(water).get(f"/api/v1/renovation/inspections/{inspection['id']}").status_code == 404
+    assert (
+        len(ok(api(site["builder"]).get(f"/api/v1/renovation/inspections/{inspection['id']}"))["findings"])
+        == 1
+    )
+
+
+def test_one_finding_sent_by_itself_names_its_fields_plainly(api, site):
+    inspection = ok(inspect(api, site["supervisor"], site, []), 201)
+    answer = api(site["supervisor"]).post(
+        f"/api/v1/renovation/inspections/{inspection['id']}/findings",
+        {"contract": site["construction"].pk, "category": "works_quality", "text": " "},
+    )
+    assert answer.status_code == 422 and list(answer.json()["fields"]) == ["text"]
+    assert not SiteFinding.objects.exists()
