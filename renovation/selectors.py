@@ -50,7 +50,8 @@ def projects_served(user):
     """Projects the user serves: as the community's or subdistrict's staff, or as a contract's contact."""
     if not user.is_authenticated:
         return Project.objects.none()
-    return Project.objects.filter(staff_scope(user, "community") | Q(contracts__contact_user=user))
+    ids = Project.objects.filter(staff_scope(user, "community") | Q(contracts__contact_user=user)).values("id")
+    return Project.objects.filter(id__in=ids)  # once each, however many contracts the user holds
 
 
 def _overseen(user):

@@ -360,6 +360,10 @@ def test_a_units_contact_reads_its_own_defects_and_residents_not_the_acceptance(
         len(ok(api(site["builder"]).get(f"/api/v1/renovation/inspections/{inspection['id']}"))["findings"])
         == 1
     )
+    # a contact of two of the project's contracts reads it once, with the defects of both
+    Contract.objects.filter(pk=utility.pk).update(contact_user=site["builder"])
+    both = ok(api(site["builder"]).get(url))["punch_list"]  # the inspection's round at acceptance too
+    assert {f["unit"] for f in both} == {"宏达建设", "自来水公司"} and len(both) == 3
 
 
 def test_one_finding_sent_by_itself_names_its_fields_plainly(api, site):

@@ -258,18 +258,21 @@ def test_the_bulletin_reports_each_projects_progress_and_delays_and_the_blacklis
     assert contract.unit.name in text
 
 
-
 def test_the_bulletin_lists_a_project_handed_over_in_the_week_and_not_one_handed_over_before(world):
     from renovation.models import Project, StageDate
 
     handed = {}
-    for name, day in (("本周移交", monday() + timedelta(days=2)), ("早已移交", monday() - timedelta(days=40))):
+    for name, day in (
+        ("本周移交", monday() + timedelta(days=2)),
+        ("早已移交", monday() - timedelta(days=40)),
+    ):
         project = world.project("planned")
         Project.objects.filter(pk=project.pk).update(name=name, stage="handed_over")
         StageDate.objects.filter(project=project, stage="handed_over").update(reached_on=day)
         handed[name] = project.pk
     rows = bulletin.bulletin_data(world.estate.subdistrict, monday())["renovation"]["projects"]
     assert [(r["id"], r["stage"]) for r in rows] == [(handed["本周移交"], "handed_over")]
+
 
 def bulletin_docx_of(world, week):
     from reports.docx import bulletin_docx
