@@ -108,17 +108,10 @@ def may_act(sides: dict[str, str | None], side: str, step: str) -> bool:
     return sides[side] == "own" or (sides[side] == "delegated" and step in DELEGATED_STEPS[side])
 
 
-def can_run_incident(user, incident, step: str = "decide_extension") -> bool:
+def can_run_incident(user, incident, step: str) -> bool:
     """Take one of the runner's steps on an incident: who runs its grid, or who another app names for it
     (a project's supervisor verifies, reopens and decides extensions on the project's site findings)."""
     return may_act(sides_of(user, incident), "runner", step)
-
-
-def is_unit_staff(user, incident, step: str = "resolve") -> bool:
-    """Take one of the unit's steps: staff of the unit an incident is dispatched to, working in the
-    incident's community, or the person another app names for the unit there (a works contract's contact
-    accepts, asks for more time and resolves the findings under the contract)."""
-    return may_act(sides_of(user, incident), "unit", step)
 
 
 def can_read_reports(user, community) -> bool:

@@ -579,9 +579,10 @@ def may_take(actor, incident: Incident, action: str) -> bool:
     return may_act(sides_of(actor, incident), STEPS[action][2], action)
 
 
-def steps_open_to(actor, incident: Incident) -> list[str]:
-    """The steps the actor may take on the incident now (each permission asked once)."""
-    sides = sides_of(actor, incident)
+def steps_open_to(actor, incident: Incident, sides=None) -> list[str]:
+    """The steps the actor may take on the incident now (each permission asked once; `sides` from
+    sides_of when the caller has them)."""
+    sides = sides or sides_of(actor, incident)
     return [
         a for a, (starts, _to, who) in STEPS.items() if incident.status in starts and may_act(sides, who, a)
     ]
@@ -646,7 +647,7 @@ def _extension_request(actor, incident, until, reason, now) -> Incident:
 def extension_decide(*, actor, incident: Incident, approve: bool, note: str = "", now=None) -> Incident:
     now = now or timezone.now()
     incident = Incident.objects.select_for_update().select_related("grid__community").get(pk=incident.pk)
-    if not can_run_incident(actor, incident):
+    if not can_run_incident(actor, incident, "decide_extension"):
         raise Forbidden(_("Only the grid worker or the community's workers decide on extensions."))
     extension = incident.extensions.filter(status=SwapStatus.PENDING).first()
     if extension is None:

@@ -20,7 +20,7 @@ from core.redirects import safe_next
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
-from grid.permissions import can_read_reports, can_run_incident, current_assignments
+from grid.permissions import can_read_reports, current_assignments, may_act, sides_of
 from property.selectors import communities_visible
 
 
@@ -196,7 +196,8 @@ def incident_detail(request, incident_id: int):
         selectors.incidents_visible(request.user).prefetch_related("steps__actor", "grid__compounds"),
         pk=incident_id,
     )
-    actions = services.steps_open_to(request.user, incident)
+    sides = sides_of(request.user, incident)  # who the user is on this incident, asked once
+    actions = services.steps_open_to(request.user, incident, sides)
     return render(
         request,
         "grid/incident.html",
@@ -205,7 +206,7 @@ def incident_detail(request, incident_id: int):
             "actions": actions,
             "form": StepForm(),
             "pending_extension": incident.extensions.filter(status=SwapStatus.PENDING).first(),
-            "may_run": can_run_incident(request.user, incident),
+            "may_run": may_act(sides, "runner", "decide_extension"),
             "may_rate": incident.reporter_id == request.user.pk
             and incident.status == IncidentStatus.CLOSED
             and incident.rating is None,

@@ -47,7 +47,8 @@ def can_inspect_site(user, project) -> bool:
 def incident_delegation(user) -> dict:
     """For grid's loop: a works contract's contact acts as its unit's staff on the site findings under
     that contract (while the finding is still with that unit); the supervisor runs its project's
-    findings (dispatch again, decide extensions, verify, reopen)."""
+    findings. Which steps each may take is grid's DELEGATED_STEPS: putting a defect right and checking
+    it, not routing it."""
     return {
         "unit": Q(
             site_finding__contract__contact_user_id=user.pk, unit_id=F("site_finding__contract__unit_id")

@@ -50,7 +50,9 @@ def projects_served(user):
     """Projects the user serves: as the community's or subdistrict's staff, or as a contract's contact."""
     if not user.is_authenticated:
         return Project.objects.none()
-    ids = Project.objects.filter(staff_scope(user, "community") | Q(contracts__contact_user=user)).values("id")
+    ids = Project.objects.filter(staff_scope(user, "community") | Q(contracts__contact_user=user)).values(
+        "id"
+    )
     return Project.objects.filter(id__in=ids)  # once each, however many contracts the user holds
 
 
@@ -64,10 +66,14 @@ def _overseen(user):
 
 def findings_visible(user):
     """Site findings the user sees: all of a project's for its staff and its supervisor; a unit's
-    contact sees those under the unit's own contracts, not other units' defects."""
+    contact sees those under the unit's own contracts while they are with the unit (as grid's
+    incidents_visible does), not other units' defects."""
     if not user.is_authenticated:
         return SiteFinding.objects.none()
-    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | Q(contract__contact_user=user))
+    own = Q(
+        contract__contact_user=user, incident__unit_id=F("contract__unit_id")
+    )  # while still with its unit
+    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | own)
 
 
 def inspections_visible(user):
@@ -309,10 +315,11 @@ def daily_construction(community, day, start, end) -> dict | None:
     }
 
 
-def open_findings_by_project(project_ids) -> dict[int, int]:
-    """Defects not yet put right and checked, per project (one query)."""
+def open_findings_by_project(project_ids, user) -> dict[int, int]:
+    """Defects not yet put right and checked, per project, of those the user sees (one query)."""
     return dict(
-        SiteFinding.objects.filter(project_id__in=project_ids)
+        findings_visible(user)
+        .filter(project_id__in=project_ids)
         .exclude(incident__status__in=[IncidentStatus.CLOSED, IncidentStatus.REJECTED])
         .values_list("project_id")
         .annotate(n=Count("id"))

@@ -48,7 +48,7 @@ def project_list(request):
         shown = shown.filter(community_id=int(community))
     projects = list(selectors.projects_detailed(shown).order_by("-year", "name"))
     today = timezone.localdate()
-    open_findings = selectors.open_findings_by_project([p.pk for p in projects])
+    open_findings = selectors.open_findings_by_project([p.pk for p in projects], request.user)
     listed = selectors.blacklisted_units()
     rows = [
         {

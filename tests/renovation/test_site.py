@@ -279,13 +279,33 @@ def test_a_delegate_puts_right_and_checks_but_does_not_route_a_finding(api, worl
     incident = Incident.objects.get(pk=data["findings"][0]["incident"])
     builder, supervisor = api(site["builder"]), api(site["supervisor"])
     assert grid.steps_open_to(site["builder"], incident) == ["accept", "extend"]
-    assert grid.steps_open_to(site["supervisor"], incident) == []
     assert step(builder, incident.pk, "return", "不归我们").status_code == 403
     page = Client()
     page.force_login(site["builder"])
     html = page.get(f"/grid/incidents/{incident.pk}/").content.decode()
     assert "/return" not in html and "/accept" in html
-    # the community's worker returns and rejects; the supervisor may neither dispatch nor reject it
+    # the builder asks for more time; the supervisor decides (on the page), the builder may not
+    until = incident.deadline + timedelta(days=3)
+    ok(
+        builder.post(
+            f"/api/v1/grid/incidents/{incident.pk}/extend",
+            {"note": "材料未到", "until": until.isoformat()},
+            content_type="application/json",
+        )
+    )
+    decision = {"approve": True, "note": ""}
+    answer = builder.post(
+        f"/api/v1/grid/incidents/{incident.pk}/extension", decision, content_type="application/json"
+    )
+    assert answer.status_code == 403
+    supervising = Client()
+    supervising.force_login(site["supervisor"])
+    assert "/approve/" in supervising.get(f"/grid/incidents/{incident.pk}/").content.decode()
+    assert supervising.post(f"/grid/incidents/{incident.pk}/approve/", {"note": "同意"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.deadline == until
+    # handed back to the grid (as the grid's own unit staff may): the supervisor neither rejects it nor
+    # dispatches it again, the community's worker does
     worker = api(world.users["worker"])
     Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.REPORTED, unit=None, deadline=None)
     incident.refresh_from_db()
@@ -346,24 +366,40 @@ def test_a_units_contact_reads_its_own_defects_and_residents_not_the_acceptance(
     html = page.get(f"/renovation/projects/{site['project'].pk}/").content.decode()
     assert "水表井盖松动" in html and "墙面空鼓" not in html
     # an inspection that found only the builder's defect is not the water company's to read
-    inspection = ok(
-        inspect(
-            api,
-            site["supervisor"],
-            site,
-            [{"contract": site["construction"].pk, "category": "works_safety", "text": "脚手架"}],
-        ),
-        201,
-    )
+    solo = [{"contract": site["construction"].pk, "category": "works_safety", "text": "脚手架"}]
+    inspection = ok(inspect(api, site["supervisor"], site, solo), 201)
     assert api(water).get(f"/api/v1/renovation/inspections/{inspection['id']}").status_code == 404
-    assert (
-        len(ok(api(site["builder"]).get(f"/api/v1/renovation/inspections/{inspection['id']}"))["findings"])
-        == 1
-    )
+    # one that found a defect of each: each contact reads its own, the supervisor both, by API and page
+    mixed = [
+        {"contract": site["construction"].pk, "category": "works_quality", "text": "栏杆松动"},
+        {"contract": utility.pk, "category": "works_quality", "text": "阀门渗漏"},
+    ]
+    inspection = ok(inspect(api, site["supervisor"], site, mixed), 201)
+    for user, units in (
+        (site["builder"], ["宏达建设"]),
+        (water, ["自来水公司"]),
+        (site["supervisor"], ["宏达建设", "自来水公司"]),
+    ):
+        read = ok(api(user).get(f"/api/v1/renovation/inspections/{inspection['id']}"))
+        assert [f["unit"] for f in read["findings"]] == units
+        browser = Client()
+        browser.force_login(user)
+        html = browser.get(f"/renovation/inspections/{inspection['id']}/").content.decode()
+        assert ("栏杆松动" in html, "阀门渗漏" in html) == ("宏达建设" in units, "自来水公司" in units)
+    # the project list counts the open defects the user sees: none for a resident
+    listing = Client()
+    listing.force_login(owner)
+    assert listing.get("/renovation/").context["rows"][0]["findings"] == 0
+    listing.force_login(water)
+    assert listing.get("/renovation/").context["rows"][0]["findings"] == 2
+    # sent on by the grid to another unit, a finding leaves the contact's list as it leaves its board
+    moved = SiteFinding.objects.get(incident__description__endswith="阀门渗漏").incident
+    Incident.objects.filter(pk=moved.pk).update(unit=Unit.objects.create(name="燃气公司", kind="utility"))
+    assert listing.get("/renovation/").context["rows"][0]["findings"] == 1
     # a contact of two of the project's contracts reads it once, with the defects of both
     Contract.objects.filter(pk=utility.pk).update(contact_user=site["builder"])
-    both = ok(api(site["builder"]).get(url))["punch_list"]  # the inspection's round at acceptance too
-    assert {f["unit"] for f in both} == {"宏达建设", "自来水公司"} and len(both) == 3
+    both = ok(api(site["builder"]).get(url))["punch_list"]  # the rounds at acceptance too, less the one moved
+    assert {f["unit"] for f in both} == {"宏达建设", "自来水公司"} and len(both) == 4
 
 
 def test_one_finding_sent_by_itself_names_its_fields_plainly(api, site):
