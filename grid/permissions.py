@@ -87,20 +87,22 @@ DELEGATED_STEPS = {
 def sides_of(user, incident) -> dict[str, str | None]:
     """On each side of an incident's loop ("runner", "unit"), whether the user is there as the grid's own
     ("own"), as another app's delegate ("delegated") or not at all (None)."""
-    own_unit = (
-        incident.unit_id is not None
+    own = {
+        "runner": can_run_grid(user, incident.grid),
+        "unit": incident.unit_id is not None
         and current_assignments(user)
         .filter(unit_id=incident.unit_id, grid__community_id=incident.grid.community_id)
-        .exists()
-    )
-    sides = {
-        "runner": "own" if can_run_grid(user, incident.grid) else None,
-        "unit": "own" if own_unit else None,
+        .exists(),
     }
-    for side in sides:
-        if sides[side] is None and (side == "runner" or incident.unit_id is not None):
-            sides[side] = "delegated" if _delegated_on(user, incident, side) else None
-    return sides
+
+    def where(side):
+        if own[side]:
+            return "own"
+        if side == "unit" and incident.unit_id is None:  # no unit yet: nobody acts as it
+            return None
+        return "delegated" if _delegated_on(user, incident, side) else None
+
+    return {side: where(side) for side in own}
 
 
 def may_act(sides: dict[str, str | None], side: str, step: str) -> bool:

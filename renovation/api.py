@@ -170,9 +170,7 @@ def _inspection(request, inspection_id: int):
         selectors.inspections_visible(request.user).prefetch_related(
             Prefetch(
                 "findings",
-                queryset=selectors.findings_visible(request.user)
-                .select_related("incident__unit", "incident__category")
-                .order_by("id"),
+                queryset=selectors.findings_visible(request.user).order_by("id"),
             )
         ),
         pk=inspection_id,

@@ -334,6 +334,5 @@ class AcceptanceOut(Schema):
         return list(
             findings_visible(context["request"].user)
             .filter(project_id=obj.project_id, punch_list=True)
-            .select_related("incident__unit", "incident__category")
             .order_by("id")
         )

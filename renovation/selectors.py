@@ -67,13 +67,14 @@ def _overseen(user):
 def findings_visible(user):
     """Site findings the user sees: all of a project's for its staff and its supervisor; a unit's
     contact sees those under the unit's own contracts while they are with the unit (as grid's
-    incidents_visible does), not other units' defects."""
+    incidents_visible does), not other units' defects. With the incident's unit and category, as
+    every list of them shows."""
     if not user.is_authenticated:
         return SiteFinding.objects.none()
-    own = Q(
-        contract__contact_user=user, incident__unit_id=F("contract__unit_id")
-    )  # while still with its unit
-    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | own)
+    own = Q(contract__contact_user=user, incident__unit_id=F("contract__unit_id"))
+    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | own).select_related(
+        "incident__unit", "incident__category"
+    )
 
 
 def inspections_visible(user):
@@ -136,9 +137,7 @@ def findings_of(project, user) -> list:
     """The project's defects still open first, then the latest put right, as the user sees them
     (findings_visible); residents read progress, not the defect list."""
     done = [IncidentStatus.CLOSED, IncidentStatus.REJECTED]
-    base = (
-        findings_visible(user).filter(project=project).select_related("incident__unit", "incident__category")
-    )
+    base = findings_visible(user).filter(project=project)
     return [
         *base.exclude(incident__status__in=done).order_by("incident__deadline", "id"),
         *base.filter(incident__status__in=done).order_by("-incident__closed_at", "-id")[:10],

@@ -356,12 +356,7 @@ def inspection_detail(request, inspection_id: int):
         else:
             messages.success(request, _("The defect is sent to the unit."))
             return redirect("renovation:inspection", inspection.pk)
-    findings = (
-        selectors.findings_visible(request.user)
-        .filter(inspection=inspection)
-        .select_related("incident__unit", "incident__category")
-        .order_by("id")
-    )
+    findings = selectors.findings_visible(request.user).filter(inspection=inspection).order_by("id")
     return render(
         request,
         "renovation/inspection.html",
