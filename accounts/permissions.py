@@ -69,6 +69,11 @@ def current_posts(user):
     return posts_in_force().filter(user_id=user.pk)
 
 
+# Every row, as a filter that stays "every row" when OR-ed with another (an empty Q() would vanish:
+# Q() | X is X), so the back office's superuser sees all of a scope combined with homes or seats.
+EVERYTHING = ~Q(pk__in=[])
+
+
 def staff_scope(user, community_path: str, roles=None) -> Q:
     """A filter for objects whose community (reached by `community_path`) is covered by the user's posts.
 
@@ -78,7 +83,7 @@ def staff_scope(user, community_path: str, roles=None) -> Q:
     to plan than the posts query they save).
     """
     if user.is_authenticated and user.is_superuser:
-        return Q()
+        return EVERYTHING
     communities, subdistricts = set(), set()
     for post in active_posts(user):
         if roles is not None and post.role not in roles:

@@ -266,7 +266,7 @@ def rework_rate(m: Month):
     steps = grids.rework_steps(m.grid_ids, *ind.until_now(m.first)).select_related("incident__category")
 
     def row(step):
-        return {**_incident(step.incident, m, step.get_action_display()), "kind": "step", "at": step.at}
+        return {**_incident(step.incident, m, step.label), "kind": "step", "at": step.at}
 
     return steps.order_by("at", "id"), row
 

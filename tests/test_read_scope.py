@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Role
 from tests.conftest import _staff
+from tests.factories import UserFactory
 from tests.governance.test_meetings import meeting_payload, post_meeting
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,14 @@ def test_fees_of_the_register_are_not_for_cleaners_or_police(api, estate, collec
         ledger = client.get("/api/v1/property/ledgers/bills?format=csv")
         assert "1-101" not in b"".join(ledger.streaming_content).decode("utf-8-sig")
     assert api(collector).get("/api/v1/property/bills").json()["count"] == 1
+
+
+def test_the_back_offices_superuser_reads_every_place_even_where_a_scope_adds_homes_or_seats(estate):
+    # A scope of posts OR-ed with one's homes or seats: "every row" must survive the OR (an empty Q()
+    # vanished, and the admin was shown links to compounds that answered it 404).
+    from property.selectors import communities_visible
+    from reports.permissions import compounds_readable
+
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    assert set(compounds_readable(admin)) == {estate.compound_a, estate.compound_b}
+    assert set(communities_visible(admin)) == {estate.community_a, estate.community_b}
