@@ -1,21 +1,13 @@
 """What the home page opens with besides the role buttons: panels of numbers that other apps
-provide (reports: the place's five-co scores, alerts and incidents), registered in their
-AppConfig.ready() so that accounts never imports them."""
+provide (reports: the place's five-co scores, alerts and incidents), named by settings.HOME_PANELS
+(core.hooks) so that accounts never imports them."""
 
-from collections.abc import Callable
-
-# A provider answers [{"template": "...", ...context}] for the user; an empty list shows nothing.
-PanelProvider = Callable[[object], list[dict]]
-_providers: list[PanelProvider] = []
-
-
-def register_home_panel(provider: PanelProvider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+from core.hooks import hook
 
 
 def panels_for(user) -> list[dict]:
+    """Each provider answers [{"template": "...", ...context}] for the user; [] shows nothing."""
     panels = []
-    for provider in _providers:
+    for provider in hook("HOME_PANELS"):
         panels.extend(provider(user))
     return panels

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Post, Role
+from core.hooks import hook
 from core.periods import in_force
 
 # Roles whose holders manage the estate register of their community (or, for officers, subdistrict).
@@ -44,18 +45,11 @@ def active_posts(user) -> list[Post]:
     return posts
 
 
-# Loaders that fill a user's scope (posts, homes, ...) before the user is cached with a token.
-# Other apps register theirs in AppConfig.ready(), so that accounts never imports them.
-_scope_loaders = [active_posts]
-
-
-def register_scope_loader(loader) -> None:
-    if loader not in _scope_loaders:
-        _scope_loaders.append(loader)
-
-
 def load_scope(user) -> None:
-    for loader in _scope_loaders:
+    """Fill a user's scope (posts, and what settings.SCOPE_LOADERS names: homes, ...) before the
+    user is cached with a token."""
+    active_posts(user)
+    for loader in hook("SCOPE_LOADERS"):
         loader(user)
 
 

@@ -1,21 +1,12 @@
 """The roles a user holds, with their scopes, as `GET /api/v1/me` and the home page show them.
 
-Official posts are known here; other apps (property for residents, later governance, grid and
-volunteers) add the roles they know by registering a provider in their AppConfig.ready(), so
-that accounts never imports them.
+Official posts are known here; the roles other apps know (a resident's home, a volunteer, a works
+contract's contact, a seat on a governing body) come from the providers settings.ROLE_PROVIDERS
+names (core.hooks), so that accounts never imports them.
 """
 
-from collections.abc import Callable
-
 from accounts.permissions import active_posts
-
-RoleProvider = Callable[[object], list[dict]]
-_providers: list[RoleProvider] = []
-
-
-def register_role_provider(provider: RoleProvider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+from core.hooks import hook
 
 
 def post_roles(user) -> list[dict]:
@@ -38,6 +29,6 @@ def post_roles(user) -> list[dict]:
 
 def roles_of(user) -> list[dict]:
     roles = post_roles(user)
-    for provider in _providers:
+    for provider in hook("ROLE_PROVIDERS"):
         roles.extend(provider(user))
     return roles

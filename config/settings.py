@@ -287,6 +287,37 @@ FEE_REMINDERS_BEFORE_ESCALATION = env_int("FEE_REMINDERS_BEFORE_ESCALATION", 3)
 ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", SECRET_KEY)
 NINJA_PAGINATION_CLASS = "core.pagination.WindowCountPagination"
 
+# --- hooks: where an app calls code of an app above it (core.hooks reads them) ------------------
+# The kinds of ledger property's imports bring in (each a property.import_runs.Kind), by their name.
+IMPORT_KINDS = {
+    "households": "property.import_runs.HOUSEHOLDS",
+    "opening_arrears": "property.import_runs.OPENING_ARREARS",
+    "volunteers": "volunteers.imports.KIND",
+}
+# The roles a user holds besides official posts (GET /me, the home page), in this order.
+ROLE_PROVIDERS = [
+    "property.roles.resident_roles",
+    "volunteers.roles.volunteer_roles",
+    "renovation.roles.contract_roles",
+    "governance.roles.seat_roles",
+]
+# What is loaded into a user's scope, besides their posts, before the user is cached with a token.
+SCOPE_LOADERS = ["property.selectors.own_households"]
+# Panels of figures on the home page: fn(user) -> [{"template", ...context}].
+HOME_PANELS = ["reports.home.home_panel"]
+# Who acts on incidents besides the grid's staff: fn(user) -> {"unit": Q, "runner": Q} over Incident.
+INCIDENT_DELEGATIONS = ["renovation.permissions.incident_delegation"]
+# Sections of the community's daily report: fn(community, day, start, end) -> a table or None.
+DAILY_REPORT_SECTIONS = ["renovation.selectors.daily_construction"]
+# Conditions of a renovation project's stages that apps above renovation know:
+# fn(project) -> [Missing], by the stage moved to (or "plan:<basis>" for adopting the plan).
+RENOVATION_CONDITIONS = {
+    "feasibility": ["governance.project_conditions.consulted"],
+    "plan:consultation": ["governance.project_conditions.consulted"],
+    "plan:vote": ["governance.project_conditions.voted"],
+    "handed_over": ["governance.project_conditions.governed"],
+}
+
 # Where notifications go besides the site (a class with send(notification)).
 NOTIFICATION_SENDER = env_str("NOTIFICATION_SENDER", "accounts.notify.LogSender")
 # Volunteers: points per hour served.
@@ -305,13 +336,14 @@ GRID_DEADLINE_DAYS = {
 GRID_LATE_MINUTES = env_int("GRID_LATE_MINUTES", 10)  # a duty started later than this is late
 GRID_ESCALATE_TO_SUBDISTRICT_HOURS = env_int("GRID_ESCALATE_TO_SUBDISTRICT_HOURS", 24)
 GRID_OVERDUE_LIST_THRESHOLD = env_int("GRID_OVERDUE_LIST_THRESHOLD", 3)  # overdue incidents in 90 days
-GRID_PHOTO_MAX_BYTES = env_int("GRID_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-# A photo is re-encoded when stored (EXIF and GPS removed) with its longest side at most this many
-# pixels; one declaring more pixels than GRID_PHOTO_MAX_PIXELS is refused before it is decoded.
-GRID_PHOTO_MAX_SIDE = env_int("GRID_PHOTO_MAX_SIDE", 2048)
 # No API request body is read beyond this (a photo with its form, later an imported ledger).
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 1024 * 1024)
-GRID_PHOTO_MAX_PIXELS = env_int("GRID_PHOTO_MAX_PIXELS", 40_000_000)
+# Photos (incidents, duty findings, renovation progress; core.files.photo_checked): at most this many
+# bytes; re-encoded when stored (EXIF and GPS removed) with the longest side at most PHOTO_MAX_SIDE
+# pixels; one declaring more pixels than PHOTO_MAX_PIXELS is refused before it is decoded.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 2048)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
 GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)
 # Five-co index: compounds written per transaction when a month is filled (a fill killed between two
 # chunks resumes after the last one written); the collection rate under which a compound is an alert.

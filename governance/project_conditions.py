@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from governance.models import Body, Response, Solicitation, Vote, VoteStatus
 from governance.selectors import governing_on
 from property.selectors import households_by_compound
-from renovation.conditions import Missing, register
-from renovation.models import Stage
+from renovation.conditions import Missing
 
 
 def consultation_coverage(project) -> dict[int, Fraction]:
@@ -34,7 +33,7 @@ def consultation_coverage(project) -> dict[int, Fraction]:
     return best
 
 
-def _consulted(project) -> list[Missing]:
+def consulted(project) -> list[Missing]:
     threshold = Fraction(settings.RENOVATION_CONSULTATION_COVERAGE_PERCENT, 100)
     names = dict(project.compounds.values_list("pk", "name"))
     linked = set(Solicitation.objects.filter(project=project).values_list("compound_id", flat=True))
@@ -64,7 +63,7 @@ def _consulted(project) -> list[Missing]:
     return found
 
 
-def _voted(project) -> list[Missing]:
+def voted(project) -> list[Missing]:
     """An owners' vote on the plan, closed and passed, in each compound."""
     passed = {
         v.compound_id
@@ -83,7 +82,7 @@ def _voted(project) -> list[Missing]:
     ]
 
 
-def _governed(project) -> list[Missing]:
+def governed(project) -> list[Missing]:
     today = timezone.localdate()
     governed = set(
         Body.objects.filter(governing_on(today), compound__in=project.compounds.all()).values_list(
@@ -101,10 +100,3 @@ def _governed(project) -> list[Missing]:
         for c in project.compounds.order_by("name")
         if c.pk not in governed
     ]
-
-
-def register_all() -> None:
-    register(Stage.FEASIBILITY, _consulted)
-    register("plan:consultation", _consulted)
-    register("plan:vote", _voted)
-    register(Stage.HANDED_OVER, _governed)

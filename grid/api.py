@@ -301,7 +301,7 @@ class IncidentIn(Schema):
 @router.post("/incidents", response={201: IncidentOut, **WRITE_ERRORS})
 def incident_report(request, payload: Form[IncidentIn], photo: File[UploadedFile] = None):
     """multipart/form-data: grid, category, place, description and an optional photo (JPEG, PNG or
-    WebP, at most GRID_PHOTO_MAX_BYTES)."""
+    WebP, at most PHOTO_MAX_BYTES)."""
     grid = visible_or_invalid(selectors.grids_visible(request.user), payload.grid, "grid")
     category = visible_or_invalid(Category.objects.all(), payload.category, "category")
     incident = services.incident_report(

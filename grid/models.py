@@ -313,7 +313,7 @@ class Finding(models.Model):
     )
     text = models.CharField(_("finding"), max_length=500)
     place = models.CharField(_("place"), max_length=120, blank=True)
-    # Checked and re-encoded as an incident's photo is (services.photo_checked); the incident made
+    # Checked and re-encoded as an incident's photo is (core.files.photo_checked); the incident made
     # from the finding shows it.
     photo = models.FileField(_("photo"), upload_to="findings/%Y/%m/", blank=True)
     found_by = models.ForeignKey(

@@ -4,27 +4,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import can_manage_community, is_staff_of
+from core.hooks import hook
 from core.periods import in_force
 from grid.models import Assignment, StaffRole
 from property.selectors import lives_in
 
 # Apps above grid that run incidents of their own through the loop (renovation's site findings) say who
-# acts on which incidents besides the grid's staff: each registered function takes a user and returns
-# {"unit": Q, "runner": Q} over Incident (either may be absent), read by the checks below and by
-# incidents_visible, so that grid never imports them.
-_delegations = []
-
-
-def register_delegation(fn) -> None:
-    if fn not in _delegations:
-        _delegations.append(fn)
+# acts on which incidents besides the grid's staff: each function settings.INCIDENT_DELEGATIONS names
+# takes a user and returns {"unit": Q, "runner": Q} over Incident (either may be absent), read by the
+# checks below and by incidents_visible, so that grid never imports them.
 
 
 def delegated(user, side: str) -> Q | None:
     """Incidents the user acts on as `side` ("unit" or "runner") through another app, or None."""
     if not user.is_authenticated:
         return None
-    found = [q for fn in _delegations if (q := fn(user).get(side)) is not None]
+    found = [q for fn in hook("INCIDENT_DELEGATIONS") if (q := fn(user).get(side)) is not None]
     if not found:
         return None
     scope = found[0]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import MANAGING_ROLES, posts_in_force, staff_scope
+from core.hooks import hook
 from core.periods import day_bounds
 from grid.models import (
     ChecklistItem,
@@ -123,15 +124,9 @@ def overdue_at(at, path: str = "") -> Q:
     )
 
 
-# Apps above grid add sections to the daily report (renovation: construction inspections) with
-# register_daily_section(fn); fn(community, day, start, end) returns a table or None when it has
+# Apps above grid add sections to the daily report (renovation: construction inspections), named by
+# settings.DAILY_REPORT_SECTIONS; fn(community, day, start, end) returns a table or None when it has
 # nothing that day: {"key", "title", "columns": [label], "rows": [[cell]]}.
-_daily_sections = []
-
-
-def register_daily_section(fn) -> None:
-    if fn not in _daily_sections:
-        _daily_sections.append(fn)
 
 
 def daily_report(community, day) -> dict:
@@ -218,7 +213,7 @@ def daily_report(community, day) -> dict:
         "date": day.isoformat(),
         "grids": list(rows.values()),
         "totals": totals,
-        "sections": [t for fn in _daily_sections if (t := fn(community, day, start, end))],
+        "sections": [t for fn in hook("DAILY_REPORT_SECTIONS") if (t := fn(community, day, start, end))],
     }
 
 

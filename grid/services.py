@@ -1,12 +1,8 @@
 """Every write in grid management that has rules: one function per use case, in a transaction."""
 
-import io
-import struct
-import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +13,7 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.files import photo_checked
 from core.periods import day_start, weekly_starts
 from grid.models import (
     Assignment,
@@ -391,51 +388,6 @@ def inspection_record(*, actor, grid: Grid, results: list[dict], now: datetime |
 
 
 # --- incidents: a closed loop ---------------------------------------------------------------------
-
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-
-
-def photo_checked(upload) -> ContentFile:
-    """A photo that is really an image of an accepted type and size, re-encoded under a name we choose.
-
-    Re-encoding drops EXIF (GPS included) and whatever else rode along in the file; the picture is
-    turned upright first and its longest side bounded by GRID_PHOTO_MAX_SIDE. The header's pixel
-    count is checked before anything is decoded, so a small file declaring a huge image is refused.
-    """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    wrong_kind = Invalid(_("The photo must be a JPEG, PNG or WebP image."), field="photo")
-    too_big = Invalid(_("The photo has too many pixels."), field="photo")
-    if upload.size > settings.GRID_PHOTO_MAX_BYTES:
-        raise Invalid(
-            _("The photo is larger than %(mb)s MB.") % {"mb": settings.GRID_PHOTO_MAX_BYTES // (1024 * 1024)},
-            field="photo",
-        )
-    data = upload.read()
-    try:
-        with Image.open(ContentFile(data)) as image:
-            kind = image.format
-            if kind not in PHOTO_FORMATS:
-                raise wrong_kind
-            if image.width * image.height > settings.GRID_PHOTO_MAX_PIXELS:
-                raise too_big
-            image.load()
-            try:
-                picture = ImageOps.exif_transpose(image)
-            except Exception:  # noqa: BLE001 - a malformed EXIF block: keep the picture as drawn
-                picture = image.copy()
-            picture.thumbnail((settings.GRID_PHOTO_MAX_SIDE, settings.GRID_PHOTO_MAX_SIDE))
-            picture.info = {}  # nothing rides along: no comment, text chunk, EXIF or XMP
-            out = io.BytesIO()
-            if kind == "JPEG":
-                picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-            else:
-                picture.save(out, kind)
-    except Image.DecompressionBombError:  # Pillow's own limit, met in the header before ours
-        raise too_big from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, struct.error):
-        raise wrong_kind from None
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{PHOTO_FORMATS[kind]}")
 
 
 def _step(incident: Incident, action: str, before: str, actor, note: str = "", now=None, **data) -> Step:

@@ -2,8 +2,8 @@
 against the register, and the write — in one transaction, through the services, so that
 permissions and history are those of the person entering the rows one by one.
 
-Each kind is registered with what it checks and what it writes; the apps above property add
-their own (volunteers registers its kind in its AppConfig.ready), as home panels are added.
+Each kind is a Kind with what it checks and what it writes, named in settings.IMPORT_KINDS; the
+apps above property add theirs there (volunteers' ledger), as home panels are added.
 """
 
 from collections.abc import Callable
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import mask_phone
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
+from core.hooks import hook_table
 from core.resend import resend_due
 from property import billing, imports, selectors, services
 from property.models import (
@@ -78,18 +79,16 @@ class Kind:
     write: Callable[..., None]  # write(actor, place, plan, progress), in the import's transaction
 
 
-KINDS: dict[str, Kind] = {}
-
-
-def register_kind(name: str, kind: Kind) -> None:
-    KINDS[name] = kind
+def kinds() -> dict[str, Kind]:
+    """The kinds of ledger, as settings.IMPORT_KINDS names them (another app's kind included)."""
+    return hook_table("IMPORT_KINDS")
 
 
 def kinds_for(user, place) -> list[str]:
     """The kinds of ledger a person may bring into a compound or a community."""
     scope = "community" if place._meta.model_name == "community" else "compound"
     out = []
-    for name, kind in KINDS.items():
+    for name, kind in kinds().items():
         if kind.scope != scope:
             continue
         try:
@@ -101,9 +100,9 @@ def kinds_for(user, place) -> list[str]:
 
 
 def _kind(name: str) -> Kind:
-    if name not in KINDS:
+    if name not in kinds():
         raise Invalid(_("Not a kind of ledger Gongzhi imports."), field="kind")
-    return KINDS[name]
+    return kinds()[name]
 
 
 @transaction.atomic
@@ -173,7 +172,7 @@ def import_execute(import_id: int) -> LedgerImport:
     record = LedgerImport.objects.select_related("compound", "community", "requested_by").get(pk=import_id)
     if record.status in FINISHED:
         return record
-    spec = KINDS[record.kind]
+    spec = kinds()[record.kind]
     place = record.compound or record.community
     _set(record, status=ImportStatus.CHECKING, started_at=timezone.now(), done_rows=0)
     table = imports.read_table(record.file_name, bytes(record.data))
@@ -619,16 +618,10 @@ def write_updates(actor, _place, plan: Plan, progress) -> None:
     apply_updates(actor, plan, progress)
 
 
-register_kind(
-    "households",
-    Kind(
-        scope="compound",
-        allowed=lambda user, compound: require_register(user, compound.community),
-        plan=households_plan,
-        write=households_write,
-    ),
+HOUSEHOLDS = Kind(
+    scope="compound",
+    allowed=lambda user, compound: require_register(user, compound.community),
+    plan=households_plan,
+    write=households_write,
 )
-register_kind(
-    "opening_arrears",
-    Kind(scope="compound", allowed=require_fees, plan=opening_plan, write=write_updates),
-)
+OPENING_ARREARS = Kind(scope="compound", allowed=require_fees, plan=opening_plan, write=write_updates)

@@ -1,12 +1,11 @@
 """What a project needs before it moves to a stage: each condition in one place.
 
-Renovation's own conditions are here. Apps above renovation add theirs with `register` from their
-AppConfig.ready() (governance: the consultation's coverage, the residents' agreement to the plan,
-a governing body in office), so that renovation never imports them and `advance` still sees every
-condition. Each check returns what is missing, each with who must act; an empty list lets it move.
+Renovation's own conditions are here. Apps above renovation add theirs through
+settings.RENOVATION_CONDITIONS (governance: the consultation's coverage, the residents' agreement to
+the plan, a governing body in office; core.hooks), so that renovation never imports them and
+`advance` still sees every condition. Each check returns what is missing, each with who must act; an empty list lets it move.
 """
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.hooks import hook_map
 from grid.models import IncidentStatus
 from property.models import ManagementMode
 from property.selectors import compounds_with_plan, fee_standards
@@ -33,15 +33,6 @@ class Missing:
         return asdict(self)
 
 
-_registered = defaultdict(list)
-
-
-def register(stage: str, check) -> None:
-    """Add a check `check(project) -> list[Missing]` for moving a project to `stage`."""
-    if check not in _registered[stage]:
-        _registered[stage].append(check)
-
-
 def next_stage(stage: str) -> str | None:
     at = STAGES.index(stage)
     return STAGES[at + 1].value if at + 1 < len(STAGES) else None
@@ -50,7 +41,7 @@ def next_stage(stage: str) -> str | None:
 def missing_for(project, stage: str) -> list[Missing]:
     """Everything the project lacks to move to `stage`, its own conditions first."""
     found = []
-    for check in [*_OWN.get(stage, []), *_registered[stage]]:
+    for check in [*_OWN.get(stage, []), *hook_map("RENOVATION_CONDITIONS", stage)]:
         found.extend(check(project))
     return found
 

@@ -17,10 +17,11 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.files import photo_checked
 from core.periods import day_start
 from grid.models import Category, Grid, Unit, UnitKind
 from grid.selectors import grids_covering
-from grid.services import incident_raise_dispatched, photo_checked
+from grid.services import incident_raise_dispatched
 from property.models import Building, Community, Compound
 from property.selectors import current_residencies, households_by_compound
 from property.services import renovation_record

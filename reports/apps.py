@@ -6,8 +6,3 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Five-co reports")
 
-    def ready(self):
-        from accounts.home import register_home_panel
-        from reports.home import home_panel
-
-        register_home_panel(home_panel)

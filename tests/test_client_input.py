@@ -111,7 +111,7 @@ def test_a_photo_is_stored_re_encoded_without_exif_and_bounded(
     client_of, grids, category, owner, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    settings.GRID_PHOTO_MAX_SIDE = 400
+    settings.PHOTO_MAX_SIDE = 400
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
     exif[0x010E] = "GPS 31.2304N 121.4737E"  # ImageDescription, standing in for the GPS block

@@ -52,3 +52,44 @@ def test_config_holds_no_shared_helpers_any_more():
         "openapi.py",
     }
     assert leftovers == set()
+
+
+HOOKS = [
+    "IMPORT_KINDS",
+    "ROLE_PROVIDERS",
+    "SCOPE_LOADERS",
+    "HOME_PANELS",
+    "INCIDENT_DELEGATIONS",
+    "DAILY_REPORT_SECTIONS",
+    "RENOVATION_CONDITIONS",
+]
+
+
+def test_no_app_wires_itself_from_ready():
+    # The wiring between the apps is the hooks in settings (core.hooks), read in one place: an
+    # AppConfig.ready() that registers something would hide it.
+    wired = []
+    for path in sorted(ROOT.glob("*/apps.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        wired += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.name == "ready"
+        ]
+    assert wired == []
+
+
+@pytest.mark.parametrize("name", HOOKS)
+def test_each_hook_names_functions_of_apps_above_the_caller(name, settings):
+    from core.hooks import hook, hook_map, hook_table
+    from property.import_runs import Kind
+
+    if name == "IMPORT_KINDS":
+        kinds = hook_table(name)
+        assert kinds and all(isinstance(k, Kind) for k in kinds.values())
+        return
+    value = getattr(settings, name)
+    functions = (
+        [f for key in value for f in hook_map(name, key)] if isinstance(value, dict) else list(hook(name))
+    )
+    assert functions and all(callable(f) for f in functions)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Forbidden
 from property import imports
-from property.import_runs import Change, Kind, Plan, register_kind, write_updates
+from property.import_runs import Change, Kind, Plan, write_updates
 from property.models import Residency
 from property.services import id_number_digest
 from volunteers import services
@@ -143,7 +143,4 @@ def _approve(volunteer):
     )
 
 
-def register() -> None:
-    register_kind(
-        "volunteers", Kind(scope="community", allowed=allowed, plan=volunteers_plan, write=write_updates)
-    )
+KIND = Kind(scope="community", allowed=allowed, plan=volunteers_plan, write=write_updates)

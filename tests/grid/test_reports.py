@@ -67,7 +67,7 @@ def test_an_upload_that_is_not_an_accepted_image_is_422_and_nothing_is_written(
 
 
 def test_a_photo_too_large_is_422(api, grids, owner, category, settings, tmp_path):
-    settings.MEDIA_ROOT, settings.GRID_PHOTO_MAX_BYTES = tmp_path, 1000
+    settings.MEDIA_ROOT, settings.PHOTO_MAX_BYTES = tmp_path, 1000
     answer = report(
         api,
         owner,
