@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from core import periods
+from core import periods, spreadsheets
 from core.errors import Invalid
 from property.models import Household, Resident
 from property.services import floor_check, id_number_check, id_number_mask
@@ -223,8 +223,8 @@ def template(kind: str) -> bytes:
     sheet = workbook.active
     sheet.title = SHEET_TITLES[kind]
     columns = KINDS[kind]
-    sheet.append([c.header for c in columns])
-    sheet.append([str(c.note) for c in columns])
+    sheet.append(spreadsheets.sheet_row(sheet, [c.header for c in columns]))
+    sheet.append(spreadsheets.sheet_row(sheet, [str(c.note) for c in columns]))
     bold, grey = Font(bold=True), Font(italic=True, color="666666")
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=1, column=index).font = bold
@@ -314,7 +314,7 @@ def _csv(data: bytes) -> list[list[str]]:
     rows = []
     try:
         for row in csv.reader(io.StringIO(text)):
-            rows.append([value.strip() for value in row])
+            rows.append([spreadsheets.csv_text_read(value).strip() for value in row])
             _limit(len(rows))
     except csv.Error as bad:  # a cell over the csv module's field limit, a stray NUL
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
@@ -647,12 +647,12 @@ def _marked_xlsx(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
         if cell.value is not None and str(cell.value) != ERROR_HEADER:
             headers[str(cell.value)] = cell.column
     column = max(headers.values(), default=0) + 1
-    sheet.cell(row=first, column=column, value=ERROR_HEADER).font = Font(bold=True, color="B42318")
+    spreadsheets.sheet_put(sheet, first, column, ERROR_HEADER).font = Font(bold=True, color="B42318")
     for row in range(first + 1, sheet.max_row + 1):
         sheet.cell(row=row, column=column, value=None)
     for row, errors in by_row.items():
         target = max(row, first) if row else first
-        sheet.cell(row=target, column=column, value=_reasons(errors))
+        spreadsheets.sheet_put(sheet, target, column, _reasons(errors))
         for error in errors:
             if error["column"] in headers and row > first:
                 sheet.cell(row=row, column=headers[error["column"]]).fill = BAD
@@ -673,7 +673,7 @@ def _marked_csv(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
     for number, row in enumerate(rows, start=1):
         padded = row + [""] * (width - len(row))
         extra = ERROR_HEADER if number == 1 else _reasons(by_row.get(number, []))
-        writer.writerow([*padded, extra])
+        writer.writerow(spreadsheets.csv_row([*padded, extra]))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -786,7 +786,7 @@ def redacted(kind: str, name: str, data: bytes, table=None) -> bytes:
         for number, row in table:
             for _blank in range(number - last - 1):  # blank rows kept, so that row numbers stay
                 sheet.append([])
-            sheet.append(masked(row))
+            sheet.append(spreadsheets.sheet_row(sheet, masked(row)))
             last = number
         buffer = BytesIO()
         workbook.save(buffer)
@@ -797,6 +797,6 @@ def redacted(kind: str, name: str, data: bytes, table=None) -> bytes:
     for number, row in table:
         for _blank in range(number - last - 1):
             writer.writerow([])
-        writer.writerow(masked(row))
+        writer.writerow(spreadsheets.csv_row(masked(row)))
         last = number
     return out.getvalue().encode("utf-8-sig")

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
+from property.imports import read_table
 from property.models import Household, ImportStatus, LedgerImport, Residency, Resident
 from tests.imports import import_ledger
 
@@ -428,3 +429,73 @@ def test_the_kept_file_holds_no_id_number_in_full_once_imported_or_after_a_day(
     assert import_runs.imports_redact(later) == 1
     record = LedgerImport.objects.get(pk=checked["id"])
     assert record.redacted_at is not None and ZHOU not in bytes(record.data).decode("utf-8-sig")
+
+
+TYPED_ROW = f"1号楼,2,501,5,72.50,,,=5+5,业主,1391111,{ZHOU},是,2015-06-01,否"  # a bad mobile
+
+
+def _xlsx_of(*rows, headers=HEADERS) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate([headers, *rows], start=1):
+        for column, value in enumerate(row.split(","), start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            cell.data_type = "s"  # a string cell, as Excel keeps text typed with a leading '
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kept", ["as sent", "redacted"])
+def test_the_marked_workbook_keeps_text_as_text(
+    api, estate, worker, settings, django_capture_on_commit_callbacks, kept
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from property import import_runs
+
+    file = SimpleUploadedFile("台账.xlsx", _xlsx_of(TYPED_ROW))
+    done = send(api(worker), file, estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert done["status"] == ImportStatus.INVALID
+    if kept == "redacted":
+        later = timezone.now() + timedelta(hours=settings.IMPORT_KEEP_HOURS, minutes=1)
+        assert import_runs.imports_redact(later) == 1
+    marked = api(worker).get(f"/api/v1/property/imports/{done['id']}/marked")
+    sheet = load_workbook(BytesIO(b"".join(marked.streaming_content))).active
+    name = sheet.cell(row=2, column=8)
+    assert (name.value, name.data_type) == ("=5+5", "s")
+    assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+
+@pytest.mark.parametrize("kept", ["as sent", "redacted"])
+def test_the_marked_csv_neutralises_what_a_spreadsheet_would_run_and_reads_back_as_typed(
+    api, estate, worker, settings, django_capture_on_commit_callbacks, kept
+):
+    import csv
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from property import import_runs
+
+    client = api(worker)
+    done = send(client, csv_file(TYPED_ROW), estate.compound_a, False, django_capture_on_commit_callbacks)
+    if kept == "redacted":
+        later = timezone.now() + timedelta(hours=settings.IMPORT_KEEP_HOURS, minutes=1)
+        assert import_runs.imports_redact(later) == 1
+    marked = client.get(f"/api/v1/property/imports/{done['id']}/marked")
+    data = b"".join(marked.streaming_content)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][7] == "'=5+5"
+    # fixed and sent again, the name is read as it was typed
+    fixed = data.decode("utf-8-sig").replace("1391111", "13911112222").encode("utf-8-sig")
+    file = SimpleUploadedFile("台账.csv", fixed)
+    again = send(client, file, estate.compound_a, True, django_capture_on_commit_callbacks)
+    assert again["status"] == "checked", again["errors"]
+    assert Resident.objects.filter(name="=5+5").exists() is False  # a dry run
+    assert read_table("台账.csv", fixed)[1][1][7] == "=5+5"
