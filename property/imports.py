@@ -25,6 +25,7 @@ from openpyxl.styles import Font, PatternFill
 
 from core import periods, spreadsheets
 from core.errors import Invalid
+from core.spreadsheets import Unreadable
 from property.models import Household, Resident
 from property.services import floor_check, id_number_check, id_number_mask
 
@@ -243,14 +244,6 @@ def template(kind: str) -> bytes:
 # --- reading a file ---------------------------------------------------------------------------------
 
 
-class Unreadable(Exception):
-    """The file cannot be taken as a ledger; the message says why, for the person who sent it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -267,14 +260,15 @@ def _xlsx(data: bytes) -> list[list[str]]:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
     except zipfile.BadZipFile as bad:
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
-    if sum(info.file_size for info in archive.infolist()) > settings.IMPORT_MAX_BYTES * 20:
-        raise Unreadable(
-            _("The file is larger than %(mb)s MB: split it.")
-            % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-        )  # unpacked, a workbook is a few times its size; far more is not a ledger
+    merged = spreadsheets.workbook_check(
+        archive,
+        data,
+        unpacked_max=settings.IMPORT_UNPACKED_MAX_BYTES,
+        cell_max=settings.IMPORT_CELL_MAX_CHARS,
+    )
     if len(sheets) > 1:
         raise Unreadable(_("The workbook has several sheets: keep the ledger on one sheet."))
-    if sheets and b"<mergeCell " in archive.read(sheets[0]):
+    if merged:
         raise Unreadable(
             _("The sheet has merged cells: unmerge them so that every row holds its own values.")
         )
@@ -295,6 +289,10 @@ def _xlsx(data: bytes) -> list[list[str]]:
                 cells.append(_cell(cell.value))
             rows.append(cells)
             _limit(len(rows))
+    except Unreadable:
+        raise
+    except Exception as bad:  # a value openpyxl cannot take (a number that is none, say)
+        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     finally:
         workbook.close()
     return rows
@@ -312,12 +310,20 @@ def _csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:  # UTF-16, as "Unicode text" is saved, reads as GB18030 with NULs
         raise Unreadable(_("The file's encoding is neither UTF-8 nor GB18030: save it again as CSV UTF-8."))
     rows = []
+    reader = csv.reader(io.StringIO(text))
     try:
-        for row in csv.reader(io.StringIO(text)):
+        for row in reader:
+            if any(len(value) > settings.IMPORT_CELL_MAX_CHARS for value in row):
+                raise csv.Error("field larger than IMPORT_CELL_MAX_CHARS")
             rows.append([spreadsheets.csv_text_read(value).strip() for value in row])
             _limit(len(rows))
-    except csv.Error as bad:  # a cell over the csv module's field limit, a stray NUL
-        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+    except csv.Error as bad:
+        if "field larger" not in str(bad):  # a CR inside a cell not quoted
+            raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+        raise Unreadable(  # over the bound (or over the csv module's own field limit)
+            _("Row %(row)s holds a cell of more than %(n)s characters: no ledger's cell is that long.")
+            % {"row": reader.line_num, "n": settings.IMPORT_CELL_MAX_CHARS}
+        ) from bad
     return rows
 
 

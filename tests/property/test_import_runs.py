@@ -8,12 +8,15 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
 from property.imports import read_table
 from property.models import Household, ImportStatus, LedgerImport, Residency, Resident
-from tests.imports import import_ledger
+from tests.imports import excel_workbook, import_ledger
+from tests.property.test_import_files import damaged_files
 
 pytestmark = pytest.mark.django_db
 HEADERS = (
@@ -499,3 +502,55 @@ def test_the_marked_csv_neutralises_what_a_spreadsheet_would_run_and_reads_back_
     assert again["status"] == "checked", again["errors"]
     assert Resident.objects.filter(name="=5+5").exists() is False  # a dry run
     assert read_table("台账.csv", fixed)[1][1][7] == "=5+5"
+
+
+# --- damaged and hostile workbooks are refused, never a 500 (issue 22) --------------------------------
+
+DAMAGED = damaged_files(32767)
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "run"])
+@pytest.mark.parametrize("problem", list(DAMAGED))
+def test_a_damaged_workbook_is_refused_naming_its_problem(api, estate, worker, problem, dry_run):
+    data = DAMAGED[problem][0]
+    for language in ("en", "zh-hans"):
+        answer = api(worker).post(
+            "/api/v1/property/imports",
+            {
+                "file": SimpleUploadedFile("台账.xlsx", data),
+                "kind": "households",
+                "compound": estate.compound_a.pk,
+                "dry_run": dry_run,
+            },
+            headers={"Accept-Language": language},
+        )
+        assert answer.status_code == 422, answer.content
+        with translation.override(language):
+            expected = damaged_files(32767)[problem][1]
+        assert answer.json()["fields"]["file"] == [expected]
+    assert not LedgerImport.objects.exists()
+
+
+def test_a_file_accepted_then_refused_by_the_worker_ends_with_a_readable_error(
+    api, estate, worker, settings, django_capture_on_commit_callbacks
+):
+    """Sent under one bound and checked by the worker under a stricter one (a setting changed between
+    the two): the import fails with the refusal, and the task does not crash."""
+    ledger = excel_workbook([["楼栋", "房号", "楼层", "户主姓名"], ["1号楼", "1-201", 2, "王" * 40]])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        answer = api(worker).post(
+            "/api/v1/property/imports",
+            {
+                "file": SimpleUploadedFile("台账.xlsx", ledger),
+                "kind": "households",
+                "compound": estate.compound_a.pk,
+            },
+        )
+    assert answer.status_code == 202
+    settings.IMPORT_CELL_MAX_CHARS = 30
+    for callback in callbacks:
+        callback()  # the worker's task: returns, does not raise
+    done = api(worker).get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+    says = _("A cell holds more than %(n)s characters: no ledger's cell is that long.") % {"n": 30}
+    assert (done["status"], done["errors"]) == ("failed", [{"row": 0, "column": "", "message": says}])
+    assert LedgerImport.objects.get().failure == says
