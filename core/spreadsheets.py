@@ -98,9 +98,12 @@ def _resave(message: str) -> Unreadable:
     return Unreadable(f"{message} {again}")
 
 
-def workbook_check(archive: zipfile.ZipFile, data: bytes, *, unpacked_max: int, cell_max: int) -> set[str]:
+def workbook_check(
+    archive: zipfile.ZipFile, data: bytes, *, unpacked_max: int, cell_max: int, columns_max: int
+) -> set[str]:
     """Every part of the workbook unpacked in chunks and checked, none held whole: raises Unreadable
-    naming the file's problem. Its XML parts are read by expat with each cell's characters counted.
+    naming the file's problem. Its XML parts are read by expat with each cell's characters counted,
+    and a sheet's cells beyond `columns_max` refused (a reader fills every row up to its last cell).
     Returns the parts that merge cells."""
     too_large = _("Unpacked, the file is larger than %(mb)s MB, far more than a ledger: split it.") % {
         "mb": unpacked_max // (1024 * 1024)
@@ -118,7 +121,10 @@ def workbook_check(archive: zipfile.ZipFile, data: bytes, *, unpacked_max: int, 
                 _("The file is compressed in a way Excel does not use (method %(method)s).") % method
             )
         false_size = _("The file is damaged: its part %(part)s is not the size the file declares.") % part
-        xml = _CellCount(info.filename, cell_max) if info.filename.endswith((".xml", ".rels")) else None
+        xml = None
+        if info.filename.endswith((".xml", ".rels")):
+            sheet = info.filename.startswith("xl/worksheets/")
+            xml = _CellCount(info.filename, cell_max, columns_max if sheet else None)
         size, crc = 0, 0
         for chunk in _inflated(data, info):
             size += len(chunk)
@@ -185,9 +191,9 @@ class _CellCount:
     """An XML part parsed by expat as its chunks come: refused as soon as one cell (or any text outside
     cells) reaches the bound, before it is held whole; a document type (entities) refused at once."""
 
-    def __init__(self, part: str, limit: int):
-        self.part, self.limit = part, limit
-        self.length, self.inside, self.cell = 0, 0, ""
+    def __init__(self, part: str, limit: int, columns: int | None):
+        self.part, self.limit, self.columns = part, limit, columns
+        self.length, self.inside, self.cell, self.column = 0, 0, "", 0
         self.parser = expat.ParserCreate()
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -210,10 +216,23 @@ class _CellCount:
         if local in CELLS:
             self.inside += 1
             self.cell = attributes.get("r", "")
+            if local == "c" and self.columns is not None:
+                self._column(self.cell)
+        elif local == "row":
+            self.column = 0
         if local in CELLS or not self.inside:
             self.length = 0
         if local == "mergeCell":
             self.merged = True
+
+    def _column(self, ref: str) -> None:
+        letters = ref.rstrip("0123456789")
+        self.column = _column_number(letters) if letters else self.column + 1  # r may be left out
+        if self.column > self.columns:
+            raise Unreadable(
+                _("A cell lies beyond column %(n)s: a ledger has far fewer. Delete the columns after its own.")
+                % {"n": self.columns}
+            )
 
     def _end(self, name: str) -> None:
         local = name.rsplit(":", 1)[-1]
@@ -234,3 +253,11 @@ class _CellCount:
     def _doctype(self, *args) -> None:
         part = {"part": self.part}
         raise _resave(_("The file's part %(part)s declares a document type, which no workbook does.") % part)
+
+
+def _column_number(letters: str) -> int:
+    """A column's number from its letters (A 1, Z 26, AA 27)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + (ord(letter) - 64) if "A" <= letter <= "Z" else 10**6  # not a column
+    return number

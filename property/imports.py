@@ -265,6 +265,7 @@ def _xlsx(data: bytes) -> list[list[str]]:
         data,
         unpacked_max=settings.IMPORT_UNPACKED_MAX_BYTES,
         cell_max=settings.IMPORT_CELL_MAX_CHARS,
+        columns_max=settings.IMPORT_MAX_COLUMNS,
     )
     if len(sheets) > 1:
         raise Unreadable(_("The workbook has several sheets: keep the ledger on one sheet."))
@@ -277,8 +278,10 @@ def _xlsx(data: bytes) -> list[list[str]]:
     except Exception as bad:  # openpyxl raises many kinds on a damaged file
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     rows = []
+    sheet = workbook.active
+    sheet.reset_dimensions()  # a row is as long as its cells, not as the sheet's declared width
     try:
-        for number, row in enumerate(workbook.active.iter_rows(), start=1):
+        for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
             for index, cell in enumerate(row):
                 if cell.data_type == "f":
