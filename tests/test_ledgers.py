@@ -2,11 +2,13 @@
 duty-shift records, incidents with their steps, meetings with resolutions and actions, and a vote's
 frozen roll with its ballots; each only what the user may read."""
 
+import ast
 import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -171,3 +173,38 @@ def test_every_ledger_writes_what_a_person_typed_as_text(world, collector, api, 
     assert {value for value, _type in typed} == expected
     assert {data_type for _value, data_type in typed} == {"s"}
     assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+
+APPS = ("accounts", "config", "core", "governance", "grid", "property", "renovation", "reports", "volunteers")
+
+
+def _raw_writes(source: str) -> list[str]:
+    """The calls in a module that write spreadsheet values without core.spreadsheets: a csv row not
+    made by csv_row, a worksheet row not made by sheet_row, a cell given a value by sheet.cell()."""
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name, first = node.func.attr, (node.args or [None])[0]
+        made_by = getattr(getattr(first, "func", None), "attr", None)
+        empty = isinstance(first, ast.List) and not first.elts
+        receiver = getattr(node.func.value, "id", "")
+        value = next((k.value for k in node.keywords if k.arg == "value"), None)
+        if name in ("writerow", "writerows") and made_by != "csv_row" and not empty:
+            wrong.append(f"{node.lineno}: {name}")
+        elif name == "append" and receiver in ("sheet", "ws") and made_by != "sheet_row" and not empty:
+            wrong.append(f"{node.lineno}: {receiver}.append")
+        elif name == "cell" and value is not None and getattr(value, "value", 0) is not None:
+            wrong.append(f"{node.lineno}: cell(value=)")
+    return wrong
+
+
+def test_every_spreadsheet_writer_goes_through_the_one_rule():
+    root = Path(__file__).resolve().parent.parent
+    wrong = {}
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if path.name != "spreadsheets.py" and "migrations" not in path.parts:
+                if found := _raw_writes(path.read_text(encoding="utf-8")):
+                    wrong[str(path.relative_to(root))] = found
+    assert wrong == {}
