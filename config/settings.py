@@ -352,6 +352,13 @@ ALERT_COLLECTION_RATE_PERCENT = env_int("ALERT_COLLECTION_RATE_PERCENT", 80)
 # Imported ledgers (台账): the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+# What an .xlsx may unpack to (all its parts together: each part's real size is checked against the
+# size it declares as it is unpacked), and the most characters one cell may hold, in .xlsx and .csv
+# (Excel's own limit): a larger one is refused before it is held whole.
+IMPORT_UNPACKED_MAX_BYTES = env_int("IMPORT_UNPACKED_MAX_BYTES", 20 * IMPORT_MAX_BYTES)
+IMPORT_CELL_MAX_CHARS = env_int("IMPORT_CELL_MAX_CHARS", 32767)
+# A sheet's cells lie in at most this many columns (a reader fills each row up to its last cell).
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 256)
 # How long an uploaded ledger keeps its ID numbers in full (to be fixed and sent again), in hours.
 IMPORT_KEEP_HOURS = env_int("IMPORT_KEEP_HOURS", 24)
 # Renovation projects: the share of households the door-to-door consultation must reach before the

@@ -175,7 +175,17 @@ def import_execute(import_id: int) -> LedgerImport:
     spec = kinds()[record.kind]
     place = record.compound or record.community
     _set(record, status=ImportStatus.CHECKING, started_at=timezone.now(), done_rows=0)
-    table = imports.read_table(record.file_name, bytes(record.data))
+    try:
+        table = imports.read_table(record.file_name, bytes(record.data))
+    except imports.Unreadable as refused:  # read when it was sent; refused now (the bounds changed)
+        _set(
+            record,
+            status=ImportStatus.FAILED,
+            failure=refused.message,
+            errors=[{"row": 0, "column": "", "message": refused.message}],
+            finished_at=timezone.now(),
+        )
+        return record
 
     def checked(rows: int) -> None:
         LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)

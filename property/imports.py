@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from core import periods
+from core import periods, spreadsheets
 from core.errors import Invalid
+from core.spreadsheets import Unreadable
 from property.models import Household, Resident
 from property.services import floor_check, id_number_check, id_number_mask
 
@@ -223,8 +224,8 @@ def template(kind: str) -> bytes:
     sheet = workbook.active
     sheet.title = SHEET_TITLES[kind]
     columns = KINDS[kind]
-    sheet.append([c.header for c in columns])
-    sheet.append([str(c.note) for c in columns])
+    sheet.append(spreadsheets.sheet_row(sheet, [c.header for c in columns]))
+    sheet.append(spreadsheets.sheet_row(sheet, [str(c.note) for c in columns]))
     bold, grey = Font(bold=True), Font(italic=True, color="666666")
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=1, column=index).font = bold
@@ -243,14 +244,6 @@ def template(kind: str) -> bytes:
 # --- reading a file ---------------------------------------------------------------------------------
 
 
-class Unreadable(Exception):
-    """The file cannot be taken as a ledger; the message says why, for the person who sent it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -267,14 +260,16 @@ def _xlsx(data: bytes) -> list[list[str]]:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
     except zipfile.BadZipFile as bad:
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
-    if sum(info.file_size for info in archive.infolist()) > settings.IMPORT_MAX_BYTES * 20:
-        raise Unreadable(
-            _("The file is larger than %(mb)s MB: split it.")
-            % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-        )  # unpacked, a workbook is a few times its size; far more is not a ledger
+    merged = spreadsheets.workbook_check(
+        archive,
+        data,
+        unpacked_max=settings.IMPORT_UNPACKED_MAX_BYTES,
+        cell_max=settings.IMPORT_CELL_MAX_CHARS,
+        columns_max=settings.IMPORT_MAX_COLUMNS,
+    )
     if len(sheets) > 1:
         raise Unreadable(_("The workbook has several sheets: keep the ledger on one sheet."))
-    if sheets and b"<mergeCell " in archive.read(sheets[0]):
+    if merged:
         raise Unreadable(
             _("The sheet has merged cells: unmerge them so that every row holds its own values.")
         )
@@ -283,8 +278,10 @@ def _xlsx(data: bytes) -> list[list[str]]:
     except Exception as bad:  # openpyxl raises many kinds on a damaged file
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     rows = []
+    sheet = workbook.active
+    sheet.reset_dimensions()  # a row is as long as its cells, not as the sheet's declared width
     try:
-        for number, row in enumerate(workbook.active.iter_rows(), start=1):
+        for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
             for index, cell in enumerate(row):
                 if cell.data_type == "f":
@@ -295,6 +292,10 @@ def _xlsx(data: bytes) -> list[list[str]]:
                 cells.append(_cell(cell.value))
             rows.append(cells)
             _limit(len(rows))
+    except Unreadable:
+        raise
+    except Exception as bad:  # a value openpyxl cannot take (a number that is none, say)
+        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     finally:
         workbook.close()
     return rows
@@ -312,12 +313,20 @@ def _csv(data: bytes) -> list[list[str]]:
     if "\x00" in text:  # UTF-16, as "Unicode text" is saved, reads as GB18030 with NULs
         raise Unreadable(_("The file's encoding is neither UTF-8 nor GB18030: save it again as CSV UTF-8."))
     rows = []
+    reader = csv.reader(io.StringIO(text))
     try:
-        for row in csv.reader(io.StringIO(text)):
-            rows.append([value.strip() for value in row])
+        for row in reader:
+            if any(len(value) > settings.IMPORT_CELL_MAX_CHARS for value in row):
+                raise csv.Error("field larger than IMPORT_CELL_MAX_CHARS")
+            rows.append([spreadsheets.csv_text_read(value).strip() for value in row])
             _limit(len(rows))
-    except csv.Error as bad:  # a cell over the csv module's field limit, a stray NUL
-        raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+    except csv.Error as bad:
+        if "field larger" not in str(bad):  # a CR inside a cell not quoted
+            raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
+        raise Unreadable(  # over the bound (or over the csv module's own field limit)
+            _("Row %(row)s holds a cell of more than %(n)s characters: no ledger's cell is that long.")
+            % {"row": reader.line_num, "n": settings.IMPORT_CELL_MAX_CHARS}
+        ) from bad
     return rows
 
 
@@ -647,12 +656,12 @@ def _marked_xlsx(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
         if cell.value is not None and str(cell.value) != ERROR_HEADER:
             headers[str(cell.value)] = cell.column
     column = max(headers.values(), default=0) + 1
-    sheet.cell(row=first, column=column, value=ERROR_HEADER).font = Font(bold=True, color="B42318")
+    spreadsheets.sheet_put(sheet, first, column, ERROR_HEADER).font = Font(bold=True, color="B42318")
     for row in range(first + 1, sheet.max_row + 1):
         sheet.cell(row=row, column=column, value=None)
     for row, errors in by_row.items():
         target = max(row, first) if row else first
-        sheet.cell(row=target, column=column, value=_reasons(errors))
+        spreadsheets.sheet_put(sheet, target, column, _reasons(errors))
         for error in errors:
             if error["column"] in headers and row > first:
                 sheet.cell(row=row, column=headers[error["column"]]).fill = BAD
@@ -673,7 +682,7 @@ def _marked_csv(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
     for number, row in enumerate(rows, start=1):
         padded = row + [""] * (width - len(row))
         extra = ERROR_HEADER if number == 1 else _reasons(by_row.get(number, []))
-        writer.writerow([*padded, extra])
+        writer.writerow(spreadsheets.csv_row([*padded, extra]))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -786,7 +795,7 @@ def redacted(kind: str, name: str, data: bytes, table=None) -> bytes:
         for number, row in table:
             for _blank in range(number - last - 1):  # blank rows kept, so that row numbers stay
                 sheet.append([])
-            sheet.append(masked(row))
+            sheet.append(spreadsheets.sheet_row(sheet, masked(row)))
             last = number
         buffer = BytesIO()
         workbook.save(buffer)
@@ -797,6 +806,6 @@ def redacted(kind: str, name: str, data: bytes, table=None) -> bytes:
     for number, row in table:
         for _blank in range(number - last - 1):
             writer.writerow([])
-        writer.writerow(masked(row))
+        writer.writerow(spreadsheets.csv_row(masked(row)))
         last = number
     return out.getvalue().encode("utf-8-sig")

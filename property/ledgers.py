@@ -1,7 +1,8 @@
 """Ledgers (台账): bills and payments as CSV or .xlsx, streamed so that a million rows take flat memory.
 
 Rows come from the database in chunks (QuerySet.iterator); CSV goes out line by line; .xlsx is
-written by openpyxl's write-only workbook into a temporary file, which is then streamed.
+written by openpyxl's write-only workbook into a temporary file, which is then streamed. Every
+ledger of every app is written here, its text as text (core.spreadsheets), never as a formula.
 """
 
 import csv
@@ -19,7 +20,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from accounts.permissions import can_see_full_phones, mask_phone
-from core import periods
+from core import periods, spreadsheets
 from core.money import FEN
 from property import imports
 from property.models import Community
@@ -195,9 +196,9 @@ def csv_response(filename: str, header: list[str], rows: Iterable[tuple]) -> Str
 
     def lines():
         yield "\ufeff"  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
-        yield writer.writerow(header)
+        yield writer.writerow(spreadsheets.csv_row(header))
         for row in rows:
-            yield writer.writerow([_local(value) for value in row])
+            yield writer.writerow(spreadsheets.csv_row(_local(value) for value in row))
 
     response = StreamingHttpResponse(
         (line.encode() for line in lines()), content_type="text/csv; charset=utf-8"
@@ -210,9 +211,9 @@ def xlsx_response(filename: str, header: list[str], rows: Iterable[tuple]) -> Fi
     rows = _started(rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
-    sheet.append(header)
+    sheet.append(spreadsheets.sheet_row(sheet, header))
     for row in rows:
-        sheet.append([_local(value) for value in row])
+        sheet.append(spreadsheets.sheet_row(sheet, [_local(value) for value in row]))
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)

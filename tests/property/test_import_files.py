@@ -1,6 +1,8 @@
 """Reading an uploaded ledger: .xlsx in read-only mode and .csv in UTF-8 (with or without BOM) or
 GB18030; bad files refused with a message that says why, before anything is read into the register."""
 
+import zipfile
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -9,6 +11,7 @@ from openpyxl import Workbook
 
 from property import imports
 from property.imports import Unreadable, read_table
+from tests.imports import SHEET, STRINGS, excel_workbook, patched
 
 ROWS = [
     ["楼栋", "房号", "楼层", "建筑面积（㎡）", "户主姓名"],
@@ -94,3 +97,126 @@ def test_files_over_the_size_or_row_limit_are_refused(settings):
     settings.IMPORT_MAX_ROWS = 50_000
     settings.IMPORT_MAX_BYTES = 20
     assert refused("big.csv", ledger) == _("The file is larger than %(mb)s MB: split it.") % {"mb": 0}
+
+
+# --- damaged and hostile workbooks (issue 22) ---------------------------------------------------------
+
+LEDGER = [["楼栋", "房号", "楼层"], ["1号楼", "1-101", 1]]
+
+
+def damaged_files(cell_max: int) -> dict[str, tuple[bytes, str]]:
+    """Each damaged or hostile workbook, with what its refusal says (built from a good one)."""
+    good = excel_workbook(LEDGER)
+    sheet, strings = (zipfile.ZipFile(BytesIO(good)).getinfo(n) for n in (SHEET, STRINGS))
+    again = _("Open it in Excel or WPS and save it again as .xlsx.")
+    return {
+        "encrypted": (
+            patched(good, SHEET, flags=1),
+            _("The file is protected by a password: save it again without one."),
+        ),
+        "unsupported method": (
+            patched(good, SHEET, method=99),
+            _("The file is compressed in a way Excel does not use (method %(method)s).") % {"method": 99}
+            + " "
+            + again,
+        ),
+        "bad crc": (
+            patched(good, SHEET, crc=sheet.CRC ^ 1),
+            _("The file is damaged: its part %(part)s does not match its checksum (CRC).") % {"part": SHEET}
+            + " "
+            + again,
+        ),
+        "declared smaller": (
+            patched(good, STRINGS, size=strings.file_size - 10),
+            _("The file is damaged: its part %(part)s is not the size the file declares.") % {"part": STRINGS}
+            + " "
+            + again,
+        ),
+        "declared larger": (
+            patched(good, STRINGS, size=strings.file_size + 10),
+            _("The file is damaged: its part %(part)s is not the size the file declares.") % {"part": STRINGS}
+            + " "
+            + again,
+        ),
+        "huge shared string": (
+            excel_workbook(LEDGER, huge="张" * (cell_max + 1)),
+            _("A cell holds more than %(n)s characters: no ledger's cell is that long.") % {"n": cell_max},
+        ),
+        "huge number in the sheet": (
+            excel_workbook([*LEDGER, ["1号楼", "1-102", Decimal("9" * (cell_max + 1))]]),
+            _("Cell %(cell)s holds more than %(n)s characters: no ledger's cell is that long.")
+            % {"cell": "C3", "n": cell_max},
+        ),
+        "entities declared": (
+            _with_part(good, STRINGS, b'<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]><sst>&a;</sst>'),
+            _("The file's part %(part)s declares a document type, which no workbook does.")
+            % {"part": STRINGS}
+            + " "
+            + again,
+        ),
+    }
+
+
+def _with_part(data: bytes, member: str, content: bytes) -> bytes:
+    buffer = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, content if info.filename == member else source.read(info))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("problem", list(damaged_files(32767)))
+def test_a_damaged_or_hostile_workbook_is_refused_naming_its_problem(problem, settings):
+    data, says = damaged_files(settings.IMPORT_CELL_MAX_CHARS)[problem]
+    assert refused("台账.xlsx", data) == says
+
+
+def test_a_workbook_as_excel_saves_it_is_read():
+    assert read_table("台账.xlsx", excel_workbook(LEDGER)) == [(1, LEDGER[0]), (2, ["1号楼", "1-101", "1"])]
+
+
+def test_what_a_workbook_unpacks_to_is_bounded_as_declared_and_as_unpacked(settings):
+    settings.IMPORT_UNPACKED_MAX_BYTES = 100_000
+    many = excel_workbook([*LEDGER, *(["1号楼", f"{n:01000d}", 1] for n in range(200))])  # 200 KB of strings
+    says = _("Unpacked, the file is larger than %(mb)s MB, far more than a ledger: split it.") % {"mb": 0}
+    assert refused("many.xlsx", many) == says  # as its parts declare
+    # its shared strings declaring 5 KB: refused as soon as they unpack beyond it, not at the end
+    lying = patched(many, STRINGS, size=5000)
+    assert refused("lying.xlsx", lying) == _(
+        "The file is damaged: its part %(part)s is not the size the file declares."
+    ) % {"part": STRINGS} + " " + _("Open it in Excel or WPS and save it again as .xlsx.")
+
+
+def test_a_csv_cell_over_the_bound_is_refused_with_its_row(settings):
+    settings.IMPORT_CELL_MAX_CHARS = 50
+    ledger = ("楼栋,房号\n1号楼,101\n1号楼," + "1" * 51 + "\n").encode()
+    assert refused("long.csv", ledger) == _(
+        "Row %(row)s holds a cell of more than %(n)s characters: no ledger's cell is that long."
+    ) % {"row": 3, "n": 50}
+    beyond_csv_module = ("楼栋,房号\n1号楼," + "1" * 200_000 + "\n").encode()
+    settings.IMPORT_CELL_MAX_CHARS = 1_000_000
+    assert "2" in refused("longer.csv", beyond_csv_module)
+
+
+def _sheet_with(good: bytes, before: bytes = b"", rows: bytes = b"") -> bytes:
+    """The workbook with XML put before its sheet's data and rows added at its end."""
+    with zipfile.ZipFile(BytesIO(good)) as archive:
+        sheet = archive.read(SHEET)
+    sheet = sheet.replace(b"<sheetData>", before + b"<sheetData>")
+    sheet = sheet.replace(b"</sheetData>", rows + b"</sheetData>")
+    return _with_part(good, SHEET, sheet)
+
+
+def test_a_cell_beyond_the_columns_a_ledger_has_is_refused(settings):
+    """Each row would be filled up to its last cell: 2,000 rows with a cell in column XFD took 260 MB
+    and 14 s from a 14 KB file."""
+    far = b"".join(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (r, r) for r in range(3, 30))
+    says = _("A cell lies beyond column %(n)s: a ledger has far fewer. Delete the columns after its own.")
+    assert refused("wide.xlsx", _sheet_with(excel_workbook(LEDGER), rows=far)) == says % {"n": 256}
+    settings.IMPORT_MAX_COLUMNS = 2
+    assert refused("3.xlsx", excel_workbook(LEDGER)) == says % {"n": 2}
+
+
+def test_a_sheet_declaring_itself_as_wide_as_excel_is_read_as_its_cells(settings):
+    wide = _sheet_with(excel_workbook(LEDGER), before=b'<dimension ref="A1:XFD50000"/>')
+    assert read_table("wide.xlsx", wide) == [(1, LEDGER[0]), (2, ["1号楼", "1-101", "1"])]

@@ -3,6 +3,7 @@ handed back marked; a good file is imported only when the worker says so."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from property.models import Household, LedgerImport
 
@@ -54,3 +55,38 @@ def test_a_communitys_volunteers_ledger_comes_in_on_the_communitys_page(client, 
     page = client.get(f"/property/communities/{estate.community_a.pk}/import/").content.decode()
     assert 'value="volunteers"' in page and 'value="households"' not in page
     assert "kind=volunteers" in page  # its template
+
+
+@pytest.mark.parametrize("problem", ["encrypted", "bad crc", "declared larger", "huge shared string"])
+def test_a_damaged_workbook_is_refused_on_the_page_in_words(client, estate, worker, problem):
+    from django.utils import translation
+
+    from tests.property.test_import_files import damaged_files
+
+    client.force_login(worker)
+    url = f"/property/compounds/{estate.compound_a.pk}/import/"
+    data = damaged_files(32767)[problem][0]
+    page = client.post(url, {"kind": "households", "file": SimpleUploadedFile("台账.xlsx", data)})
+    with translation.override("zh-hans"):
+        says = damaged_files(32767)[problem][1]
+    assert page.status_code == 200 and not LedgerImport.objects.exists()
+    assert escape(says) in page.content.decode()
+
+
+def test_a_checked_file_refused_when_it_is_run_says_why_on_the_page(
+    client, estate, worker, settings, django_capture_on_commit_callbacks
+):
+    from tests.imports import excel_workbook
+
+    client.force_login(worker)
+    url = f"/property/compounds/{estate.compound_a.pk}/import/"
+    ledger = excel_workbook([["楼栋", "房号", "楼层", "姓名"], ["1号楼", "1-201", 2, "王" * 40]])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"kind": "households", "file": SimpleUploadedFile("台账.xlsx", ledger)})
+    record = LedgerImport.objects.get()
+    assert record.status == "checked"
+    settings.IMPORT_CELL_MAX_CHARS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        run = client.post(f"/property/imports/{record.pk}/run/", follow=True)
+    assert run.status_code == 200 and LedgerImport.objects.count() == 1
+    assert escape("有单元格超过 30 个字符") in run.content.decode()

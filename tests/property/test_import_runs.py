@@ -8,11 +8,15 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
+from property.imports import read_table
 from property.models import Household, ImportStatus, LedgerImport, Residency, Resident
-from tests.imports import import_ledger
+from tests.imports import excel_workbook, import_ledger
+from tests.property.test_import_files import damaged_files
 
 pytestmark = pytest.mark.django_db
 HEADERS = (
@@ -428,3 +432,125 @@ def test_the_kept_file_holds_no_id_number_in_full_once_imported_or_after_a_day(
     assert import_runs.imports_redact(later) == 1
     record = LedgerImport.objects.get(pk=checked["id"])
     assert record.redacted_at is not None and ZHOU not in bytes(record.data).decode("utf-8-sig")
+
+
+TYPED_ROW = f"1号楼,2,501,5,72.50,,,=5+5,业主,1391111,{ZHOU},是,2015-06-01,否"  # a bad mobile
+
+
+def _xlsx_of(*rows, headers=HEADERS) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate([headers, *rows], start=1):
+        for column, value in enumerate(row.split(","), start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            cell.data_type = "s"  # a string cell, as Excel keeps text typed with a leading '
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kept", ["as sent", "redacted"])
+def test_the_marked_workbook_keeps_text_as_text(
+    api, estate, worker, settings, django_capture_on_commit_callbacks, kept
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from property import import_runs
+
+    file = SimpleUploadedFile("台账.xlsx", _xlsx_of(TYPED_ROW))
+    done = send(api(worker), file, estate.compound_a, False, django_capture_on_commit_callbacks)
+    assert done["status"] == ImportStatus.INVALID
+    if kept == "redacted":
+        later = timezone.now() + timedelta(hours=settings.IMPORT_KEEP_HOURS, minutes=1)
+        assert import_runs.imports_redact(later) == 1
+    marked = api(worker).get(f"/api/v1/property/imports/{done['id']}/marked")
+    sheet = load_workbook(BytesIO(b"".join(marked.streaming_content))).active
+    name = sheet.cell(row=2, column=8)
+    assert (name.value, name.data_type) == ("=5+5", "s")
+    assert [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
+
+
+@pytest.mark.parametrize("kept", ["as sent", "redacted"])
+def test_the_marked_csv_neutralises_what_a_spreadsheet_would_run_and_reads_back_as_typed(
+    api, estate, worker, settings, django_capture_on_commit_callbacks, kept
+):
+    import csv
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from property import import_runs
+
+    client = api(worker)
+    done = send(client, csv_file(TYPED_ROW), estate.compound_a, False, django_capture_on_commit_callbacks)
+    if kept == "redacted":
+        later = timezone.now() + timedelta(hours=settings.IMPORT_KEEP_HOURS, minutes=1)
+        assert import_runs.imports_redact(later) == 1
+    marked = client.get(f"/api/v1/property/imports/{done['id']}/marked")
+    data = b"".join(marked.streaming_content)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][7] == "'=5+5"
+    # fixed and sent again, the name is read as it was typed
+    fixed = data.decode("utf-8-sig").replace("1391111", "13911112222").encode("utf-8-sig")
+    file = SimpleUploadedFile("台账.csv", fixed)
+    again = send(client, file, estate.compound_a, True, django_capture_on_commit_callbacks)
+    assert again["status"] == "checked", again["errors"]
+    assert Resident.objects.filter(name="=5+5").exists() is False  # a dry run
+    assert read_table("台账.csv", fixed)[1][1][7] == "=5+5"
+
+
+# --- damaged and hostile workbooks are refused, never a 500 (issue 22) --------------------------------
+
+DAMAGED = damaged_files(32767)
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry run", "run"])
+@pytest.mark.parametrize("problem", list(DAMAGED))
+def test_a_damaged_workbook_is_refused_naming_its_problem(api, estate, worker, problem, dry_run):
+    data = DAMAGED[problem][0]
+    for language in ("en", "zh-hans"):
+        answer = api(worker).post(
+            "/api/v1/property/imports",
+            {
+                "file": SimpleUploadedFile("台账.xlsx", data),
+                "kind": "households",
+                "compound": estate.compound_a.pk,
+                "dry_run": dry_run,
+            },
+            headers={"Accept-Language": language},
+        )
+        assert answer.status_code == 422, answer.content
+        with translation.override(language):
+            expected = damaged_files(32767)[problem][1]
+        assert answer.json()["fields"]["file"] == [expected]
+    assert not LedgerImport.objects.exists()
+
+
+def test_a_file_accepted_then_refused_by_the_worker_ends_with_a_readable_error(
+    api, estate, worker, settings, django_capture_on_commit_callbacks
+):
+    """Sent under one bound and checked by the worker under a stricter one (a setting changed between
+    the two): the import fails with the refusal, and the task does not crash."""
+    ledger = excel_workbook([["楼栋", "房号", "楼层", "户主姓名"], ["1号楼", "1-201", 2, "王" * 40]])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        answer = api(worker).post(
+            "/api/v1/property/imports",
+            {
+                "file": SimpleUploadedFile("台账.xlsx", ledger),
+                "kind": "households",
+                "compound": estate.compound_a.pk,
+            },
+        )
+    assert answer.status_code == 202
+    settings.IMPORT_CELL_MAX_CHARS = 30
+    for callback in callbacks:
+        callback()  # the worker's task: returns, does not raise
+    done = api(worker).get(f"/api/v1/property/imports/{answer.json()['id']}").json()
+    says = _("A cell holds more than %(n)s characters: no ledger's cell is that long.") % {"n": 30}
+    assert (done["status"], done["errors"]) == ("failed", [{"row": 0, "column": "", "message": says}])
+    assert LedgerImport.objects.get().failure == says

