@@ -120,7 +120,7 @@ def until_now(first: date, months_back: int = 0):
     """The datetimes [first of `months_back` months before, end of the month), the end capped at now."""
     _start, end = month_bounds(first)
     start, stop = days_bounds(add_months(first, -months_back), end)
-    return start, min(stop, timezone.now())
+    return start, grids.judged_at(stop)
 
 
 def _per_compound(ids, per_grid: dict, covering: dict) -> dict[int, tuple[int, int]]:
