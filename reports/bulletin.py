@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rates
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.periods import (
     add_months,
@@ -40,11 +41,6 @@ from reports.permissions import communities_readable, subdistricts_readable
 from volunteers import selectors as volunteering
 
 ACT_ON = 5  # compounds named under "act on"
-RATE = Decimal("0.0001")
-
-
-def _rate(part, whole) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP) if whole else None
 
 
 def _hours(seconds: float) -> Decimal:
@@ -68,12 +64,12 @@ def week_figures(community_ids, monday: date, collection: dict | None = None) ->
     collection = {} if collection is None else collection
     if month not in collection:
         collection[month] = register.amounts_collected_by_community(community_ids, month)
-    rates = collection[month]
+    amounts = collection[month]
     out = {}
     for cid in community_ids:
         i = incidents.get(cid, {})
         closing = durations.get(cid, [])
-        paid, billed = rates.get(cid, (Decimal(0), Decimal(0)))
+        paid, billed = amounts.get(cid, (Decimal(0), Decimal(0)))
         out[cid] = {
             "incidents": {
                 "opened": i.get("opened", 0),
@@ -81,7 +77,7 @@ def week_figures(community_ids, monday: date, collection: dict | None = None) ->
                 "due": i.get("due", 0),
                 "closed_on_time": i.get("on_time", 0),
                 "overdue": i.get("overdue", 0),
-                "on_time_rate": _rate(i.get("on_time", 0), i.get("due", 0)),
+                "on_time_rate": rates.rate(i.get("on_time", 0), i.get("due", 0)),
                 "median_hours_to_close": _hours(median(closing)) if closing else None,
             },
             "duty": duty.get(cid, {"planned": 0, "done": 0, "late": 0, "missed": 0}),
@@ -94,7 +90,7 @@ def week_figures(community_ids, monday: date, collection: dict | None = None) ->
                 "collected": collected.get(cid, Decimal(0)).quantize(Decimal("0.01")),
                 "billed": billed.quantize(Decimal("0.01")),
                 "paid": paid.quantize(Decimal("0.01")),
-                "collection_rate": _rate(paid, billed),
+                "collection_rate": rates.rounded(register.amount_rate(paid, billed)),
             },
             "overdue_units": i.get("units", 0),
             "_closing": closing,
@@ -113,10 +109,10 @@ def _totals(rows: list[dict]) -> dict:
         for k in ("opened", "closed", "due", "closed_on_time", "overdue")
     }
     closing = [h for r in rows for h in r["_closing"]]
-    inc["on_time_rate"] = _rate(inc["closed_on_time"], inc["due"])
+    inc["on_time_rate"] = rates.rate(inc["closed_on_time"], inc["due"])
     inc["median_hours_to_close"] = _hours(median(closing)) if closing else None
     fees = {k: sum(r["fees"][k] for r in rows) for k in ("collected", "billed", "paid")}
-    fees["collection_rate"] = _rate(fees["paid"], fees["billed"])
+    fees["collection_rate"] = rates.rounded(register.amount_rate(fees["paid"], fees["billed"]))
     duty = {k: sum(r["duty"][k] for r in rows) for k in ("planned", "done", "late", "missed")}
     return {**total, "incidents": inc, "duty": duty, "fees": fees, "_closing": closing}
 

@@ -9,7 +9,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.bulletin_text import headline, percent, rows_for
+from core.rates import percent
+from reports.bulletin_text import headline, rows_for
 
 
 def _font(document) -> None:
@@ -107,7 +108,7 @@ def bulletin_docx(data: dict) -> bytes:
         )
     if data.get("renovation"):
         _renovation(document, data["renovation"])
-    rate = percent(data["totals"]["incidents"]["on_time_rate"])
+    rate = percent(data["totals"]["incidents"]["closed_on_time"], data["totals"]["incidents"]["due"])
     document.add_paragraph(_("On-time closure across the subdistrict: %(rate)s") % {"rate": rate})
     buffer = BytesIO()
     document.save(buffer)

@@ -4,16 +4,24 @@ the bulletin's overdue units. Each expected figure is hand-counted from the reco
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
 
+from core import rates
 from core.periods import day_start, week_start
 from grid import selectors as grid_selectors
 from grid.models import Incident
+from grid import services as grid_services
 from grid.services import deadline_for
-from reports import bulletin, indicators, records
+from property.models import Bill, FeeItem, Payment, PaymentAllocation
+from reports import bulletin, indicators, records, selectors, services
 from reports.indicators import Month
+from reports.models import Level, Snapshot
+from tests.factories import BuildingFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = date(2025, 11, 1)
@@ -106,3 +114,157 @@ def test_todays_daily_report_judges_overdue_now(estate, grids, category, owner):
     make_incident(grids, category, owner, deadline=_later_today_and_this_week())  # due later today
     report = grid_selectors.daily_report(estate.community_a, timezone.localdate())
     assert (report["totals"]["due"], report["totals"]["overdue"]) == (0, 0)
+
+
+# --- a rate is rounded once, half up, from its exact parts ----------------------------------------
+
+
+@pytest.fixture
+def collected_74454(estate, collector):
+    """November 2025's bills of compound A: 1,000.00 yuan billed, 744.54 paid: 0.74454 exactly."""
+    item = FeeItem.objects.create(
+        compound=estate.compound_a,
+        name="物业服务费",
+        kind="per_household",
+        unit_price=Decimal(1),
+        effective_from=date(2025, 1, 1),
+    )
+    bill = Bill.objects.create(
+        household=estate.household_a,
+        fee_item=item,
+        period_start=NOVEMBER,
+        months=1,
+        amount=Decimal("1000.00"),
+        basis="t",
+        due_on=date(2025, 11, 28),
+    )
+    payment = Payment.objects.create(
+        household=estate.household_a,
+        compound=estate.compound_a,
+        receipt_seq=1,
+        amount=Decimal("744.54"),
+        method="cash",
+        received_by=collector,
+        received_at=local(date(2025, 11, 25), 10),
+    )
+    PaymentAllocation.objects.create(payment=payment, bill=bill, amount=Decimal("744.54"))
+    return estate
+
+
+def test_a_rate_of_0_74454_reads_74_5_percent_on_the_bulletin_page_and_docx(client, officer, collected_74454):
+    estate = collected_74454
+    data = bulletin.bulletin_data(estate.subdistrict, MONDAY)
+    a = next(c for c in data["communities"] if c["id"] == estate.community_a.pk)
+    assert Decimal(a["fees"]["collection_rate"]) == Decimal("0.7445")  # the API's rate: once, 4 places
+    client.force_login(officer)
+    query = {"subdistrict": estate.subdistrict.pk, "week": "2025-W48"}
+    page = client.get("/reports/bulletin/", query).content.decode()
+    assert "74.5%" in page and "74.4%" not in page
+    document = Document(BytesIO(client.get("/reports/bulletin.docx", query).content))
+    row = next(r for r in document.tables[0].rows if r.cells[0].text == estate.community_a.name)
+    header = [c.text for c in document.tables[0].rows[0].cells]
+    assert row.cells[header.index(str(_("collection rate")))].text == "74.5%"
+
+
+def test_a_rate_of_0_74454_reads_74_5_percent_on_the_index_page_and_0_7445_in_the_api(
+    api, client, worker, collected_74454
+):
+    estate = collected_74454
+    query = {"compound": estate.compound_a.pk, "period": "2025-11"}
+    answer = api(worker).get("/api/v1/governance/five-co", query).json()
+    fees = next(i for co in answer["scores"] for i in co["indicators"] if i["code"] == "fee_collection_rate")
+    assert Decimal(fees["value"]) == Decimal("0.7445")
+    client.force_login(worker)
+    page = client.get("/reports/", query).content.decode()
+    assert "74.5%" in page and "74.4%" not in page
+
+
+def test_the_rate_helper_rounds_once_half_up_from_the_parts():
+    assert rates.rate(74454, 100000) == Decimal("0.7445")
+    assert rates.percent(74454, 100000) == "74.5%"
+    assert rates.percent(Decimal("744.54"), Decimal("1000.00")) == "74.5%"
+    assert rates.percent(74449, 100000) == "74.4%"  # not 74.5 through 0.7445
+    assert rates.percent(1, 0) == "—" and rates.rate(1, 0) is None
+    assert rates.percent(1, 8) == "12.5%"  # half up, not half even
+
+
+# --- a community's figure is the one its records add up to ------------------------------------------
+
+
+@pytest.fixture
+def on_time_in_community_a(estate, grids, category, owner, worker):
+    """Community A: compound A (2 households, grid A) and 机械厂家属院 (3 households, grid B); grid C
+    covers both. Incidents due in November 2025 - grid A: 1, on time 1; grid B: 3, on time 0;
+    grid C: 2, on time 1. The community's records: 6 due, 2 on time."""
+    other = grids.b.compounds.get()
+    building = BuildingFactory(compound=other, name="2号楼")
+    for i in range(3):
+        HouseholdFactory(building=building, unit_label=f"2-10{i}")
+    both = grid_services.grid_create(
+        actor=worker, community=estate.community_a, name="第三网格", compounds=[estate.compound_a, other]
+    )
+    due = local(date(2025, 11, 10), 12)
+    for grid, on_time, late in ((grids.a, 1, 0), (grids.b, 0, 3), (both, 1, 1)):
+        for closed in [due - timedelta(hours=1)] * on_time + [due + timedelta(hours=1)] * late:
+            make_incident(grids, category, owner, deadline=due, status="closed", closed_at=closed, grid=grid)
+    return estate, other
+
+
+def test_a_communitys_on_time_figure_is_its_records_added_up(api, client, worker, on_time_in_community_a):
+    estate, other = on_time_in_community_a
+    query = {"community": estate.community_a.pk, "period": "2025-11"}
+    answer = api(worker).get("/api/v1/governance/five-co", query).json()
+    row = next(i for co in answer["scores"] for i in co["indicators"] if i["code"] == "incidents_on_time")
+    listed = api(worker).get("/api/v1/governance/five-co/records", {**query, "indicator": "incidents_on_time"})
+    items = listed.json()["items"]
+    on_time = sum(1 for i in items if i["detail"] == str(_("closed on time")))
+    assert (on_time, listed.json()["count"]) == (2, 6)  # hand count
+    assert Decimal(row["value"]) == rates.rate(on_time, len(items)) == Decimal("0.3333")
+    assert row["value_basis"] == "summed_parts"
+    # the score stays the household-weighted mean of the compounds' scores, and says so
+    assert answer["score_basis"] == "household_weighted_mean"
+    client.force_login(worker)
+    page = client.get("/reports/", query).content.decode()
+    assert "33.3%" in page and 'data-testid="score-basis"' in page
+
+
+def test_a_kept_community_month_stores_its_records_added_up(on_time_in_community_a):
+    estate, _other = on_time_in_community_a
+    services.snapshots_fill(period=NOVEMBER)
+    kept = selectors.scores_for(Level.COMMUNITY, [estate.community_a.pk], NOVEMBER)[estate.community_a.pk]
+    row = kept.indicators["incidents_on_time"]
+    assert (row["part"], row["whole"], row["value"]) == (2, 6, Decimal("0.3333"))
+    sub = selectors.scores_for(Level.SUBDISTRICT, [estate.subdistrict.pk], NOVEMBER)[estate.subdistrict.pk]
+    assert sub.indicators["incidents_on_time"]["value"] == Decimal("0.3333")  # community B has none
+
+
+def test_a_month_kept_before_the_parts_reads_as_it_was_kept(api, client, worker, estate):
+    """A community's month kept by the old rule (no parts): its value reads back as kept, marked."""
+    Snapshot.objects.create(
+        level=Level.COMMUNITY,
+        place_id=estate.community_a.pk,
+        period=NOVEMBER,
+        households=5,
+        overall=Decimal("53.3"),
+        management=Decimal("53.3"),
+        indicators=[
+            {
+                "code": "incidents_on_time",
+                "co": "management",
+                "value": "0.5332",
+                "records": 19,
+                "score": "59.2",
+                "target": "0.9000",
+                "weight": "1.00",
+                "lower_is_better": False,
+            }
+        ],
+        computed_at=timezone.now(),
+    )
+    query = {"community": estate.community_a.pk, "period": "2025-11"}
+    answer = api(worker).get("/api/v1/governance/five-co", query).json()
+    row = next(i for co in answer["scores"] for i in co["indicators"] if i["code"] == "incidents_on_time")
+    assert (Decimal(row["value"]), row["value_basis"]) == (Decimal("0.5332"), "household_weighted_mean")
+    client.force_login(worker)
+    page = client.get("/reports/", query)
+    assert page.status_code == 200 and "53.3%" in page.content.decode()
