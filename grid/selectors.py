@@ -390,11 +390,30 @@ def incidents_by_community(community_ids, start, end) -> dict[int, dict]:
             due=Count("id", filter=due),
             on_time=Count("id", filter=due & closed_on_time()),
             overdue=Count("id", filter=overdue),
-            units=Count("unit_id", filter=overdue, distinct=True),
         )
         .order_by()
     )
     return {r.pop("grid__community_id"): r for r in rows}
+
+
+def units_overdue(community_ids, end) -> list[dict]:
+    """THE overdue units of a period (the bulletin's 超期单位): the units with an incident of the
+    communities overdue at its end (overdue_at; a period not over: now), each with how many and
+    where. A community's count of overdue units and the list of them are both read from this."""
+    rows = (
+        Incident.objects.filter(overdue_at(judged_at(end)), grid__community_id__in=community_ids)
+        .values("unit_id", "unit__name", "grid__community_id")
+        .annotate(n=Count("id"))
+        .order_by("unit__name", "unit_id", "grid__community_id")
+    )
+    units: dict[int, dict] = {}
+    for r in rows:
+        unit = units.setdefault(
+            r["unit_id"], {"id": r["unit_id"], "name": r["unit__name"], "overdue": 0, "communities": []}
+        )
+        unit["overdue"] += r["n"]
+        unit["communities"].append(r["grid__community_id"])
+    return sorted(units.values(), key=lambda u: (-u["overdue"], u["name"], u["id"]))
 
 
 def hours_to_close_by_community(community_ids, start, end) -> dict[int, list[float]]:

@@ -102,10 +102,15 @@ def bulletin_docx(data: dict) -> bytes:
     if not data["overdue_units"]:
         document.add_paragraph(_("None."))
     for unit in data["overdue_units"]:
-        document.add_paragraph(
-            _clean(_("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]}),
-            style="List Bullet",
-        )
+        if unit.get("communities") is None:  # a bulletin kept before the list named the column's units
+            line = _("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]}
+        else:
+            line = _("%(name)s: %(n)s overdue at the week's end (%(where)s)") % {
+                "name": unit["name"],
+                "n": unit["overdue"],
+                "where": "、".join(unit["communities"]),
+            }
+        document.add_paragraph(_clean(line), style="List Bullet")
     if data.get("renovation"):
         _renovation(document, data["renovation"])
     rate = percent(data["totals"]["incidents"]["closed_on_time"], data["totals"]["incidents"]["due"])

@@ -188,7 +188,10 @@ class WeekFiguresOut(Schema):
     meetings: int
     votes_closed: int
     fees: WeekFeesOut
-    overdue_units: int = Field(description="Units with an incident overdue at the week's end")
+    overdue_units: int = Field(
+        description="Units with an incident overdue at the week's end (the week in progress: now), as "
+        "named in overdue_units below; in the totals, each unit once"
+    )
     against_last_week: AgainstOut
 
 
@@ -211,7 +214,13 @@ class ActOnOut(Schema):
 class ListedUnitOut(Schema):
     id: int
     name: str
-    overdue: int
+    overdue: int = Field(
+        description="Incidents of the subdistrict with the unit overdue at the week's end (the week in "
+        "progress: now); in bulletins kept before `communities`, overdue in the 90 days before"
+    )
+    communities: list[str] | None = Field(
+        None, description="Where they are; the communities' overdue_units count these units"
+    )
 
 
 class ProjectWeekOut(Schema):

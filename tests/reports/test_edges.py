@@ -268,3 +268,31 @@ def test_a_month_kept_before_the_parts_reads_as_it_was_kept(api, client, worker,
     client.force_login(worker)
     page = client.get("/reports/", query)
     assert page.status_code == 200 and "53.3%" in page.content.decode()
+
+
+# --- the bulletin's overdue units: one definition, one answer ----------------------------------------
+
+
+def test_the_overdue_units_column_and_list_name_the_same_units(client, officer, worker_b, estate, grids, category, owner):
+    """At the end of the week 24-30 November 2025: in 幸福社区, 东风环卫 has 2 incidents overdue and
+    安居物业 1; in 和平社区, 东风环卫 1. Nobody reached the 90-day list's threshold (3 marks)."""
+    grid_b = grid_services.grid_create(
+        actor=worker_b, community=estate.community_b, name="和平一网格", compounds=[estate.compound_b]
+    )
+    due = local(date(2025, 11, 27), 0)
+    for grid, unit in ((grids.a, grids.cleaning), (grids.a, grids.cleaning), (grids.a, grids.property)):
+        make_incident(grids, category, owner, deadline=due, unit=unit, grid=grid)
+    make_incident(grids, category, owner, deadline=due, unit=grids.cleaning, grid=grid_b)
+    data = bulletin.bulletin_data(estate.subdistrict, MONDAY)
+    column = {c["name"]: c["overdue_units"] for c in data["communities"]}
+    assert column == {"幸福社区": 2, "和平社区": 1}
+    listed = {u["name"]: (u["overdue"], u["communities"]) for u in data["overdue_units"]}
+    assert listed == {"东风环卫": (3, ["和平社区", "幸福社区"]), "安居物业": (1, ["幸福社区"])}
+    for name, count in column.items():  # each community's count is the units the list names there
+        assert count == sum(1 for _n, (_k, where) in listed.items() if name in where)
+    assert data["totals"]["overdue_units"] == len(listed) == 2  # a unit in two communities is one unit
+    client.force_login(officer)
+    page = client.get("/reports/bulletin/", {"subdistrict": estate.subdistrict.pk, "week": "2025-W48"})
+    text = page.content.decode()
+    listed_part = text.split(str(_("Units on the overdue list")))[1]
+    assert "东风环卫" in listed_part and "安居物业" in listed_part
