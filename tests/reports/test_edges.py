@@ -22,6 +22,7 @@ from reports import bulletin, indicators, records, selectors, services
 from reports.indicators import Month
 from reports.models import Level, Snapshot
 from tests.factories import BuildingFactory, HouseholdFactory
+from tests.renovation.test_site import site  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = date(2025, 11, 1)
@@ -296,3 +297,15 @@ def test_the_overdue_units_column_and_list_name_the_same_units(client, officer, 
     text = page.content.decode()
     listed_part = text.split(str(_("Units on the overdue list")))[1]
     assert "东风环卫" in listed_part and "安居物业" in listed_part
+
+
+def test_todays_construction_section_judges_its_findings_overdue_now(api, world, site):
+    from tests.renovation.test_site import inspect, ok
+
+    finding = {"contract": site["construction"].pk, "category": "works_quality", "text": "裂缝"}
+    ok(inspect(api, site["supervisor"], site, [finding]), 201)
+    Incident.objects.filter(site_finding__isnull=False).update(deadline=_later_today_and_this_week())
+    query = f"community={world.estate.community_a.pk}"
+    report = ok(api(world.users["worker"]).get(f"/api/v1/grid/reports/daily?{query}"))
+    # inspections 1, findings 1, open 1, overdue 0: due later today, not yet overdue
+    assert report["sections"][0]["rows"] == [[site["project"].name, 1, 1, 1, 0]]
