@@ -21,6 +21,22 @@ def exact(value) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
+def exact_text(value) -> str:
+    """An exact value as text that exact() reads back: a decimal where it has one ("24281.75"),
+    else a fraction ("1/3")."""
+    value = exact(value)
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = 0
+    while (value * 10**places).denominator != 1:
+        places += 1
+    return str(half_up(value, places))
+
+
 def ratio(part, whole) -> Fraction | None:
     """part / whole exactly; None when the whole is 0 (nothing to count)."""
     whole = exact(whole)

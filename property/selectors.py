@@ -389,7 +389,8 @@ def amounts_collected_by_compound(compound_ids, period_start: date) -> dict[int,
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    return {cid: (paid.get(cid, Decimal(0)), total) for cid, total in billed.items()}
+    # sums of amounts to the fen are to the fen (SQLite adds them as floats: 35929.12999999999)
+    return {cid: (paid.get(cid, Decimal(0)).quantize(FEN), total.quantize(FEN)) for cid, total in billed.items()}
 
 
 def compounds_managed(compound_ids, on: date) -> set[int]:

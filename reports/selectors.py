@@ -56,7 +56,7 @@ def _grids_read(grids):
 
 
 def _grids_text(grids):
-    return None if grids is None else [[g, str(p), str(w)] for g, p, w in grids]
+    return None if grids is None else [[g, rates.exact_text(p), rates.exact_text(w)] for g, p, w in grids]
 
 
 def from_snapshot(snapshot: Snapshot) -> Scores:
@@ -92,8 +92,8 @@ def snapshot_fields(scores: Scores) -> dict:
             "score": _text(row["score"]),
             "target": _text(row["target"]),
             "weight": _text(row["weight"]),
-            "part": _text(row["part"]),
-            "whole": _text(row["whole"]),
+            "part": None if row["part"] is None else rates.exact_text(row["part"]),
+            "whole": None if row["whole"] is None else rates.exact_text(row["whole"]),
             "grids": _grids_text(row["grids"]),
         }
         for row in scores.indicators.values()

@@ -4,6 +4,7 @@ the bulletin's overdue units. Each expected figure is hand-counted from the reco
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from io import BytesIO
 
 import pytest
@@ -309,3 +310,9 @@ def test_todays_construction_section_judges_its_findings_overdue_now(api, world,
     report = ok(api(world.users["worker"]).get(f"/api/v1/grid/reports/daily?{query}"))
     # inspections 1, findings 1, open 1, overdue 0: due later today, not yet overdue
     assert report["sections"][0]["rows"] == [[site["project"].name, 1, 1, 1, 0]]
+
+
+def test_exact_parts_read_back_exactly_from_their_text():
+    for value in (Fraction(97127, 4), Fraction(1, 3), 5, Decimal("12.50"), Fraction(-3, 8)):
+        assert rates.exact(rates.exact_text(value)) == rates.exact(value)
+    assert rates.exact_text(Fraction(97127, 4)) == "24281.75"
