@@ -316,3 +316,15 @@ def test_exact_parts_read_back_exactly_from_their_text():
     for value in (Fraction(97127, 4), Fraction(1, 3), 5, Decimal("12.50"), Fraction(-3, 8)):
         assert rates.exact(rates.exact_text(value)) == rates.exact(value)
     assert rates.exact_text(Fraction(97127, 4)) == "24281.75"
+
+
+def test_the_month_in_progress_counts_due_so_far(estate, grids, category, owner):
+    make_incident(grids, category, owner, deadline=_later_today_and_this_week())  # due later today
+    make_incident(
+        grids, category, owner, deadline=timezone.now() - timedelta(seconds=1), status="closed",
+        closed_at=timezone.now() - timedelta(minutes=5),
+    )
+    this_month = Month([estate.compound_a.pk], timezone.localdate().replace(day=1))
+    figure = indicators.incidents_on_time(this_month)[estate.compound_a.pk]
+    past_this_month = timezone.now() - timedelta(seconds=1) > day_start(timezone.localdate().replace(day=1))
+    assert (figure.part, figure.whole) == ((1, 1) if past_this_month else (0, 0))
