@@ -328,3 +328,19 @@ def test_the_month_in_progress_counts_due_so_far(estate, grids, category, owner)
     figure = indicators.incidents_on_time(this_month)[estate.compound_a.pk]
     past_this_month = timezone.now() - timedelta(seconds=1) > day_start(timezone.localdate().replace(day=1))
     assert (figure.part, figure.whole) == ((1, 1) if past_this_month else (0, 0))
+
+
+def test_due_in_a_period_is_written_once():
+    """A window's lower bound on deadlines is due_between's alone (grid/selectors.py)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("accounts", "core", "governance", "grid", "property", "renovation", "reports", "volunteers")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "deadline__gt" in line
+    ]
+    assert len(found) == 1 and found[0].startswith("grid/selectors.py:"), found
