@@ -7,8 +7,10 @@ with more than half (strictly) of both. Abstaining is taking part without approv
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
+
+from core import rates
 
 QUORUM = Fraction(2, 3)
 THREE_QUARTERS = Fraction(3, 4)
@@ -83,7 +85,5 @@ def fraction_text(value: Fraction) -> str:
 
 
 def percent(value: Fraction) -> str:
-    """For people: two decimals, rounded half up (the exact fraction decides, not this)."""
-    return str(
-        (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    )
+    """For people: two decimals, rounded once, half up (the exact fraction decides, not this)."""
+    return str(rates.percent_number(value, 2))

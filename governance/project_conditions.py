@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rates
 from governance.models import Body, Response, Solicitation, Vote, VoteStatus
 from governance.selectors import governing_on
 from property.selectors import households_by_compound
@@ -53,7 +54,7 @@ def consulted(project) -> list[Missing]:
                 message
                 % {
                     "compound": names[compound_id],
-                    "got": round(float(coverage) * 100, 1),
+                    "got": rates.percent_number(coverage),
                     "need": settings.RENOVATION_CONSULTATION_COVERAGE_PERCENT,
                 },
                 _("community worker"),

@@ -245,7 +245,10 @@ class DailyGridOut(Schema):
     findings: int
     opened: int
     closed: int
-    overdue: int = Field(description="Past the deadline and still with the unit at the end of the day.")
+    due: int = Field(0, description="Due that day (deadline by the day's end; today: so far), not rejected.")
+    overdue: int = Field(
+        description="Past the deadline and still with the unit at the end of the day (today: now)."
+    )
 
 
 class DailyTotalsOut(Schema):
@@ -255,6 +258,7 @@ class DailyTotalsOut(Schema):
     findings: int
     opened: int
     closed: int
+    due: int = 0
     overdue: int
 
 

@@ -111,17 +111,40 @@ def overdue_units(now=None, days: int = 90, subdistrict_id: int | None = None):
 
 
 def overdue_at(at, path: str = "") -> Q:
-    """THE definition of an overdue incident at a moment: past its deadline and still with the unit.
+    """THE definition of an overdue incident at a moment: its deadline reached and still with the unit.
 
-    A resolved incident waits for the grid worker's check, not for the unit, so it is not overdue;
-    a returned one has no deadline. Used by the list filter, the board, escalation, the daily report.
+    A deadline is the moment the time allowed runs out (the end of day D is stored as D+1 00:00):
+    at that moment an incident not closed (closed_at <= deadline is on time) is overdue, so the
+    report of day D counts it. A resolved incident waits for the grid worker's check, not for the
+    unit, so it is not overdue; a returned one has no deadline. Used by the list filter, the board,
+    escalation, the daily report and the bulletin.
     """
     p = f"{path}__" if path else ""
     return (
-        Q(**{f"{p}deadline__lt": at})
+        Q(**{f"{p}deadline__lte": at})
         & ~Q(**{f"{p}status__in": [IncidentStatus.REJECTED, IncidentStatus.RESOLVED]})
-        & (Q(**{f"{p}closed_at__isnull": True}) | Q(**{f"{p}closed_at__gte": at}))
+        & (Q(**{f"{p}closed_at__isnull": True}) | Q(**{f"{p}closed_at__gt": at}))
     )
+
+
+def due_between(start, end, path: str = "") -> Q:
+    """THE definition of an incident due in a period [start, end) (按期结案率's "due"): not rejected,
+    with its deadline in (start, end].
+
+    A deadline is stored as the moment the time allowed runs out: "by the end of 30 November" is
+    1 December 00:00. So a deadline equal to a period's start closed the period before, and one
+    equal to its end falls in it. For a period not over, pass `end` capped at now: due so far.
+    Used by the index and its records, the bulletin and the daily report.
+    """
+    p = f"{path}__" if path else ""
+    return Q(**{f"{p}deadline__gt": start, f"{p}deadline__lte": end}) & ~Q(
+        **{f"{p}status": IncidentStatus.REJECTED}
+    )
+
+
+def judged_at(end):
+    """The moment a period's state (overdue, due so far) is read: its end, or now if it is not over."""
+    return min(end, timezone.now())
 
 
 # Apps above grid add sections to the daily report (renovation: construction inspections), named by
@@ -147,6 +170,7 @@ def daily_report(community, day) -> dict:
             "findings": 0,
             "opened": 0,
             "closed": 0,
+            "due": 0,
             "overdue": 0,
         }
         for g in grids
@@ -179,27 +203,30 @@ def daily_report(community, day) -> dict:
         .annotate(n=Count("id"))
     ):
         rows[d["grid_id"]]["findings"] = d["n"]
-    # Beat keeps each evening's report as it stood.
-    open_at_end = overdue_at(end)
+    # Beat keeps each evening's report as it stood; today's is read as of now (due so far).
+    now = judged_at(end)
+    open_at_end = overdue_at(now)
+    due = due_between(start, now)
     opened = Q(reported_at__gte=start, reported_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     for d in (
         Incident.objects.filter(grid__community=community, reported_at__lt=end)
-        .filter(opened | closed | open_at_end)
+        .filter(opened | closed | due | open_at_end)
         .values("grid_id")
         .annotate(
             opened=Count("id", filter=opened),
             closed=Count("id", filter=closed),
+            due=Count("id", filter=due),
             overdue=Count("id", filter=open_at_end),
         )
     ):
-        rows[d["grid_id"]].update(opened=d["opened"], closed=d["closed"], overdue=d["overdue"])
+        rows[d["grid_id"]].update(opened=d["opened"], closed=d["closed"], due=d["due"], overdue=d["overdue"])
     totals = {
         "grids": len(grids),
         "duty": {},
         **{
             k: sum(r[k] for r in rows.values())
-            for k in ("inspections", "findings", "opened", "closed", "overdue")
+            for k in ("inspections", "findings", "opened", "closed", "due", "overdue")
         },
     }
     for r in rows.values():
@@ -268,10 +295,8 @@ def closed_on_time() -> Q:
 
 
 def incidents_due(grid_ids, start, end):
-    """Incidents of the grids whose deadline fell in [start, end), not rejected (按期结案率's "due")."""
-    return Incident.objects.filter(grid_id__in=grid_ids, deadline__gte=start, deadline__lt=end).exclude(
-        status=IncidentStatus.REJECTED
-    )
+    """Incidents of the grids due in [start, end) (due_between: 按期结案率's "due")."""
+    return Incident.objects.filter(due_between(start, end), grid_id__in=grid_ids)
 
 
 def incidents_on_time_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
@@ -342,12 +367,14 @@ def overdue_by_grid(grid_ids, now) -> dict[int, tuple[int, object]]:
 
 
 def incidents_by_community(community_ids, start, end) -> dict[int, dict]:
-    """Per community, in [start, end): incidents opened, closed, due (deadline in it, not rejected),
-    due and closed by the deadline, overdue at the end (overdue_at) and the units they are with."""
+    """Per community, in [start, end): incidents opened, closed, due (due_between), due and closed
+    by the deadline, overdue at the end (overdue_at) and the units they are with. A period not over
+    is judged now: due so far, overdue now."""
+    now = judged_at(end)
     opened = Q(reported_at__gte=start, reported_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
-    due = Q(deadline__gte=start, deadline__lt=end) & ~Q(status=IncidentStatus.REJECTED)
-    overdue = overdue_at(end)
+    due = due_between(start, now)
+    overdue = overdue_at(now)
     rows = (
         Incident.objects.filter(grid__community_id__in=community_ids)
         .filter(opened | closed | due | overdue)
@@ -358,11 +385,30 @@ def incidents_by_community(community_ids, start, end) -> dict[int, dict]:
             due=Count("id", filter=due),
             on_time=Count("id", filter=due & closed_on_time()),
             overdue=Count("id", filter=overdue),
-            units=Count("unit_id", filter=overdue, distinct=True),
         )
         .order_by()
     )
     return {r.pop("grid__community_id"): r for r in rows}
+
+
+def units_overdue(community_ids, end) -> list[dict]:
+    """THE overdue units of a period (the bulletin's 超期单位): the units with an incident of the
+    communities overdue at its end (overdue_at; a period not over: now), each with how many and
+    where. A community's count of overdue units and the list of them are both read from this."""
+    rows = (
+        Incident.objects.filter(overdue_at(judged_at(end)), grid__community_id__in=community_ids)
+        .values("unit_id", "unit__name", "grid__community_id")
+        .annotate(n=Count("id"))
+        .order_by("unit__name", "unit_id", "grid__community_id")
+    )
+    units: dict[int, dict] = {}
+    for r in rows:
+        unit = units.setdefault(
+            r["unit_id"], {"id": r["unit_id"], "name": r["unit__name"], "overdue": 0, "communities": []}
+        )
+        unit["overdue"] += r["n"]
+        unit["communities"].append(r["grid__community_id"])
+    return sorted(units.values(), key=lambda u: (-u["overdue"], u["name"], u["id"]))
 
 
 def hours_to_close_by_community(community_ids, start, end) -> dict[int, list[float]]:

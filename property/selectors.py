@@ -1,7 +1,8 @@
 """Read queries scoped to what the user may see, already joined for the pages and the API."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import (
     Count,
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.permissions import MANAGING_ROLES, REGISTER_ROLES, active_posts, staff_scope
+from core import rates
 from core.money import FEN
 from core.periods import in_force, months_before
 from property.models import (
@@ -278,6 +280,13 @@ def arrears(bills, today: date, by: str = "household_id"):
     )
 
 
+def amount_rate(paid, billed) -> Fraction | None:
+    """THE collection rate by amount (收缴率): paid / billed of the same bills, exact; None when
+    nothing was billed. The API, the pages, the index, the alerts and the bulletin all take it from
+    here and round it once where it is read (core.rates)."""
+    return rates.ratio(paid, billed)
+
+
 def collection_rate(bills) -> dict:
     """Of the given bills (usually one period): households fully paid / billed, and paid / billed amounts."""
     totals = bills.aggregate(
@@ -293,17 +302,16 @@ def collection_rate(bills) -> dict:
     return {
         "households_billed": billed_households,
         "households_paid": paid_households,
-        "household_rate": _ratio(paid_households, billed_households),
+        "household_rate": _or_zero(rates.ratio(paid_households, billed_households)),
         "amount_billed": totals["amount_billed"].quantize(FEN),
         "amount_paid": paid.quantize(FEN),
-        "amount_rate": _ratio(paid, totals["amount_billed"]),
+        "amount_rate": _or_zero(amount_rate(paid, totals["amount_billed"])),
     }
 
 
-def _ratio(part, whole) -> Decimal:
-    if not whole:
-        return Decimal(0)
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+def _or_zero(share) -> Decimal:
+    """The API's rate rounded once (four places, half up); 0 when nothing was billed, as it always read."""
+    return Decimal(0) if share is None else rates.rounded(share)
 
 
 def adjustments_visible(user):
@@ -381,7 +389,8 @@ def amounts_collected_by_compound(compound_ids, period_start: date) -> dict[int,
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    return {cid: (paid.get(cid, Decimal(0)), total) for cid, total in billed.items()}
+    # sums of amounts to the fen are to the fen (SQLite adds them as floats: 35929.12999999999)
+    return {cid: (paid.get(cid, Decimal(0)).quantize(FEN), total.quantize(FEN)) for cid, total in billed.items()}
 
 
 def compounds_managed(compound_ids, on: date) -> set[int]:

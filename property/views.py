@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_fees
-from core import periods
+from core import periods, rates
 from core.errors import DomainError, add_to_form
 from property import billing, import_runs, ledgers, selectors, services
 from property.forms import (
@@ -260,7 +260,7 @@ def arrears_overview(request):
         compound_id = row["household__building__compound_id"]
         row["compound_name"] = names.get(compound_id, "")
         paid, billed = collected.get(compound_id, (Decimal(0), Decimal(0)))
-        row["rate"] = (paid * 100 / billed).quantize(Decimal("0.1")) if billed else None
+        row["rate"] = rates.percent_number(selectors.amount_rate(paid, billed))
     return render(request, "property/arrears_overview.html", {"rows": rows, "month": month})
 
 

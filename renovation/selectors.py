@@ -11,7 +11,7 @@ from django.utils.translation import pgettext
 
 from accounts.permissions import staff_scope
 from grid.models import IncidentStatus, OverdueMark, UnitKind
-from grid.selectors import overdue_at
+from grid.selectors import judged_at, overdue_at
 from property.models import Household
 from property.selectors import own_households
 from renovation.models import (
@@ -284,7 +284,7 @@ def daily_construction(community, day, start, end) -> dict | None:
     still_open = ~Q(incident__status=IncidentStatus.REJECTED) & (
         Q(incident__closed_at__isnull=True) | Q(incident__closed_at__gte=end)
     )
-    late = overdue_at(end, "incident")
+    late = overdue_at(judged_at(end), "incident")  # today's report: overdue now, not at midnight
     counts = {
         row["project_id"]: row
         for row in SiteFinding.objects.filter(project_id__in=ids, incident__reported_at__lt=end)

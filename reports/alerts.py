@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import rates
 from core.periods import days_bounds, last_full_month, months_before
 from governance import selectors as governance
 from governance.models import NoticeKind
@@ -210,14 +211,14 @@ def _collection(compounds, ids, today: date) -> list[dict]:
     """The last full month's bills collected under ALERT_COLLECTION_RATE_PERCENT (by amount)."""
     month = last_full_month(today)
     amounts = register.amounts_collected_by_compound(ids, month)
-    floor = Decimal(settings.ALERT_COLLECTION_RATE_PERCENT) / 100
+    floor = rates.exact(Decimal(settings.ALERT_COLLECTION_RATE_PERCENT)) / 100
     out = []
     for c in compounds:
         paid, billed = amounts.get(c.pk, (Decimal(0), Decimal(0)))
-        if billed and paid / billed < floor:
-            rate = (paid / billed * 100).quantize(Decimal("0.1"))
+        share = register.amount_rate(paid, billed)
+        if share is not None and share < floor:
             detail = _("%(rate)s%% of %(month)s's bills collected") % {
-                "rate": rate,
+                "rate": rates.percent_number(share),
                 "month": f"{month:%Y-%m}",
             }
             out.append(

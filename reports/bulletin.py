@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rates
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.periods import (
     add_months,
@@ -40,23 +41,25 @@ from reports.permissions import communities_readable, subdistricts_readable
 from volunteers import selectors as volunteering
 
 ACT_ON = 5  # compounds named under "act on"
-RATE = Decimal("0.0001")
-
-
-def _rate(part, whole) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP) if whole else None
 
 
 def _hours(seconds: float) -> Decimal:
     return Decimal(seconds / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def week_figures(community_ids, monday: date, collection: dict | None = None) -> dict[int, dict]:
+def week_figures(
+    community_ids, monday: date, collection: dict | None = None, overdue_units: list | None = None
+) -> dict[int, dict]:
     """Each community's figures for the ISO week starting on `monday` (`collection` keeps the
-    month's collection rates when two weeks fall in the same month)."""
+    month's collection rates when two weeks fall in the same month). Given a list, `overdue_units`
+    gets the week's overdue units, which each community's count is read from; without one (the
+    week before, read for its changes only) they are not counted."""
     first, end = week_bounds(monday)
     start, stop = days_bounds(first, end)
     incidents = grids.incidents_by_community(community_ids, start, stop)
+    units = [] if overdue_units is None else grids.units_overdue(community_ids, stop)
+    if overdue_units is not None:
+        overdue_units.extend(units)
     durations = grids.hours_to_close_by_community(community_ids, start, stop)
     duty = grids.duty_by_community(community_ids, start, stop)
     inspections = grids.inspections_by_community(community_ids, first, end, start, stop)
@@ -68,12 +71,12 @@ def week_figures(community_ids, monday: date, collection: dict | None = None) ->
     collection = {} if collection is None else collection
     if month not in collection:
         collection[month] = register.amounts_collected_by_community(community_ids, month)
-    rates = collection[month]
+    amounts = collection[month]
     out = {}
     for cid in community_ids:
         i = incidents.get(cid, {})
         closing = durations.get(cid, [])
-        paid, billed = rates.get(cid, (Decimal(0), Decimal(0)))
+        paid, billed = amounts.get(cid, (Decimal(0), Decimal(0)))
         out[cid] = {
             "incidents": {
                 "opened": i.get("opened", 0),
@@ -81,7 +84,7 @@ def week_figures(community_ids, monday: date, collection: dict | None = None) ->
                 "due": i.get("due", 0),
                 "closed_on_time": i.get("on_time", 0),
                 "overdue": i.get("overdue", 0),
-                "on_time_rate": _rate(i.get("on_time", 0), i.get("due", 0)),
+                "on_time_rate": rates.rate(i.get("on_time", 0), i.get("due", 0)),
                 "median_hours_to_close": _hours(median(closing)) if closing else None,
             },
             "duty": duty.get(cid, {"planned": 0, "done": 0, "late": 0, "missed": 0}),
@@ -94,29 +97,31 @@ def week_figures(community_ids, monday: date, collection: dict | None = None) ->
                 "collected": collected.get(cid, Decimal(0)).quantize(Decimal("0.01")),
                 "billed": billed.quantize(Decimal("0.01")),
                 "paid": paid.quantize(Decimal("0.01")),
-                "collection_rate": _rate(paid, billed),
+                "collection_rate": rates.rounded(register.amount_rate(paid, billed)),
             },
-            "overdue_units": i.get("units", 0),
+            "overdue_units": sum(1 for u in units if cid in u["communities"]),
             "_closing": closing,
         }
     return out
 
 
-SUMMED = ("inspections", "findings", "volunteer_hours", "meetings", "votes_closed", "overdue_units")
+SUMMED = ("inspections", "findings", "volunteer_hours", "meetings", "votes_closed")
 
 
-def _totals(rows: list[dict]) -> dict:
-    """The communities' figures summed; rates from the summed parts, the median over every incident."""
+def _totals(rows: list[dict], overdue_units: list[dict]) -> dict:
+    """The communities' figures summed; rates from the summed parts, the median over every incident;
+    the overdue units are the list's (a unit overdue in two communities is one unit)."""
     total = {k: sum((r[k] for r in rows), Decimal(0) if k == "volunteer_hours" else 0) for k in SUMMED}
+    total["overdue_units"] = len(overdue_units)
     inc = {
         k: sum(r["incidents"][k] for r in rows)
         for k in ("opened", "closed", "due", "closed_on_time", "overdue")
     }
     closing = [h for r in rows for h in r["_closing"]]
-    inc["on_time_rate"] = _rate(inc["closed_on_time"], inc["due"])
+    inc["on_time_rate"] = rates.rate(inc["closed_on_time"], inc["due"])
     inc["median_hours_to_close"] = _hours(median(closing)) if closing else None
     fees = {k: sum(r["fees"][k] for r in rows) for k in ("collected", "billed", "paid")}
-    fees["collection_rate"] = _rate(fees["paid"], fees["billed"])
+    fees["collection_rate"] = rates.rounded(register.amount_rate(fees["paid"], fees["billed"]))
     duty = {k: sum(r["duty"][k] for r in rows) for k in ("planned", "done", "late", "missed")}
     return {**total, "incidents": inc, "duty": duty, "fees": fees, "_closing": closing}
 
@@ -171,8 +176,9 @@ def bulletin(subdistrict, monday: date) -> dict:
     """The bulletin of the subdistrict for the ISO week starting on `monday` (computed now)."""
     communities = list(Community.objects.filter(subdistrict=subdistrict).order_by("name", "pk"))
     ids = [c.pk for c in communities]
-    collection = {}
-    this_week = week_figures(ids, monday, collection)
+    names_of = {c.pk: c.name for c in communities}  # in the bulletin's order
+    collection, overdue_units = {}, []
+    this_week = week_figures(ids, monday, collection, overdue_units)
     last_week = week_figures(ids, monday - timedelta(days=7), collection)
     first, end = week_bounds(monday)
     month = last_full_month(end)  # the latest month whole by the week's end
@@ -195,8 +201,8 @@ def bulletin(subdistrict, monday: date) -> dict:
     )
     for rank, row in enumerate(ranked, 1):
         row["rank"] = rank
-    totals = _totals(rows)
-    totals_before = _totals(list(last_week.values()))
+    totals = _totals(rows, overdue_units)
+    totals_before = _totals(list(last_week.values()), [])
     parents = selectors.compounds_of(Level.SUBDISTRICT, [subdistrict.pk])
     names = dict(register.compound_names(parents))
     act_on = _act_on(parents, month)
@@ -217,8 +223,7 @@ def bulletin(subdistrict, monday: date) -> dict:
         "totals": {**totals, "against_last_week": _against(totals, totals_before)},
         "act_on": act_on,
         "overdue_units": [
-            {"id": u.pk, "name": u.name, "overdue": u.overdue}
-            for u in grids.overdue_units(now=days_bounds(first, end)[1], subdistrict_id=subdistrict.pk)
+            {**u, "communities": [names_of[c] for c in ids if c in u["communities"]]} for u in overdue_units
         ],
         "renovation": renovation.week_of_projects(subdistrict.pk, first, end, *days_bounds(first, end)),
     }

@@ -4,9 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-
-def percent(value) -> str:
-    return "—" if value is None else f"{(Decimal(value) * 100).quantize(Decimal('0.1'))}%"
+from core.rates import percent
 
 
 def signed(value) -> str:
@@ -55,7 +53,7 @@ def _cells(name: str, rank, f: dict, five_co: dict | None) -> list[str]:
         "" if rank is None else str(rank),
         str(i["opened"]),
         str(i["closed"]),
-        percent(i["on_time_rate"]),
+        percent(i["closed_on_time"], i["due"]),  # rounded once from the parts, not from on_time_rate
         str(i["overdue"]),
         "—" if i["median_hours_to_close"] is None else str(i["median_hours_to_close"]),
         f"{d['done']}/{d['planned']}",
@@ -67,7 +65,7 @@ def _cells(name: str, rank, f: dict, five_co: dict | None) -> list[str]:
         str(f["meetings"]),
         str(f["votes_closed"]),
         str(f["fees"]["collected"]),
-        percent(f["fees"]["collection_rate"]),
+        percent(f["fees"]["paid"], f["fees"]["billed"]),
         "—" if not five_co or five_co["overall"] is None else str(five_co["overall"]),
         signed(five_co["change"]) if five_co else "",
         str(f["overdue_units"]),

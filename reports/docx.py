@@ -9,7 +9,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from reports.bulletin_text import headline, percent, rows_for
+from core.rates import percent
+from reports.bulletin_text import headline, rows_for
 
 
 def _font(document) -> None:
@@ -101,13 +102,18 @@ def bulletin_docx(data: dict) -> bytes:
     if not data["overdue_units"]:
         document.add_paragraph(_("None."))
     for unit in data["overdue_units"]:
-        document.add_paragraph(
-            _clean(_("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]}),
-            style="List Bullet",
-        )
+        if unit.get("communities") is None:  # a bulletin kept before the list named the column's units
+            line = _("%(name)s: %(n)s overdue in 90 days") % {"name": unit["name"], "n": unit["overdue"]}
+        else:
+            line = _("%(name)s: %(n)s overdue at the week's end (%(where)s)") % {
+                "name": unit["name"],
+                "n": unit["overdue"],
+                "where": "、".join(unit["communities"]),
+            }
+        document.add_paragraph(_clean(line), style="List Bullet")
     if data.get("renovation"):
         _renovation(document, data["renovation"])
-    rate = percent(data["totals"]["incidents"]["on_time_rate"])
+    rate = percent(data["totals"]["incidents"]["closed_on_time"], data["totals"]["incidents"]["due"])
     document.add_paragraph(_("On-time closure across the subdistrict: %(rate)s") % {"rate": rate})
     buffer = BytesIO()
     document.save(buffer)

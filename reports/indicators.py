@@ -9,6 +9,7 @@ progress, what is due or planned is counted up to now, not to the month's end.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 from django.utils import timezone
@@ -74,11 +75,15 @@ def the_month_at(m: Month):
 
 
 def _flag(ids, hits) -> dict:
-    return {cid: Figure(Decimal(1 if cid in hits else 0), 1) for cid in ids}
+    return {cid: Figure(Decimal(1 if cid in hits else 0), 1, 1 if cid in hits else 0, 1) for cid in ids}
 
 
-def _share(part, whole) -> Figure:
-    return Figure(Decimal(part) / Decimal(whole) if whole else None, int(whole))
+def _share(part, whole, grids=None) -> Figure:
+    return Figure(Decimal(part) / Decimal(whole) if whole else None, int(whole), part, whole, grids=grids)
+
+
+def _count(n) -> Figure:
+    return Figure(Decimal(n), n, n, None)
 
 
 def governing_body_in_office(m: Month) -> dict:
@@ -97,7 +102,7 @@ def finance_disclosed(m: Month) -> dict:
 
 def notices_published(m: Month) -> dict:
     counts = governance.notices_by_compound(m.ids, m.start, m.end)
-    return {cid: Figure(Decimal(counts.get(cid, 0)), counts.get(cid, 0)) for cid in m.ids}
+    return {cid: _count(counts.get(cid, 0)) for cid in m.ids}
 
 
 def fee_collection_rate(m: Month) -> dict:
@@ -106,7 +111,9 @@ def fee_collection_rate(m: Month) -> dict:
     figures = {}
     for cid in m.ids:
         paid, billed = amounts.get(cid, (Decimal(0), Decimal(0)))
-        figures[cid] = Figure(paid / billed if billed else None, 1 if billed else 0)
+        share = register.amount_rate(paid, billed)
+        value = None if share is None else Decimal(share.numerator) / Decimal(share.denominator)
+        figures[cid] = Figure(value, 1 if billed else 0, paid, billed)
     return figures
 
 
@@ -120,15 +127,15 @@ def until_now(first: date, months_back: int = 0):
     """The datetimes [first of `months_back` months before, end of the month), the end capped at now."""
     _start, end = month_bounds(first)
     start, stop = days_bounds(add_months(first, -months_back), end)
-    return start, min(stop, timezone.now())
+    return start, grids.judged_at(stop)
 
 
-def _per_compound(ids, per_grid: dict, covering: dict) -> dict[int, tuple[int, int]]:
-    """Sum per-grid (part, whole) pairs over the grids covering each compound."""
+def _per_compound(ids, per_grid: dict, covering: dict) -> dict[int, tuple[int, int, tuple]]:
+    """Sum per-grid (part, whole) pairs over the grids covering each compound, keeping each grid's."""
     out = {}
     for cid in ids:
-        pairs = [per_grid[g] for g in covering.get(cid, ()) if g in per_grid]
-        out[cid] = (sum(p for p, _w in pairs), sum(w for _p, w in pairs))
+        grids_ = tuple((g, *per_grid[g]) for g in sorted(covering.get(cid, ())) if g in per_grid)
+        out[cid] = (sum(p for _g, p, _w in grids_), sum(w for _g, _p, w in grids_), grids_)
     return out
 
 
@@ -149,7 +156,10 @@ def vote_participation(m: Month) -> dict:
         votes = turnouts.get(cid, [])
         mean = sum(votes) / len(votes) if votes else None
         figures[cid] = Figure(
-            Decimal(mean.numerator) / Decimal(mean.denominator) if votes else None, len(votes)
+            Decimal(mean.numerator) / Decimal(mean.denominator) if votes else None,
+            len(votes),
+            sum(votes, Fraction(0)),
+            len(votes),
         )
     return figures
 
@@ -160,14 +170,20 @@ CONSULTING = [MeetingKind.CONSULTATION, MeetingKind.OWNERS_ASSEMBLY]
 def consultations_held(m: Month) -> dict:
     """Consultation meetings and owners' assemblies in the six months up to the month's end."""
     held = governance.meetings_by_compound(m.ids, *months_to_end_at(m, 6), CONSULTING)
-    return {cid: Figure(Decimal(held.get(cid, 0)), held.get(cid, 0)) for cid in m.ids}
+    return {cid: _count(held.get(cid, 0)) for cid in m.ids}
 
 
 # --- co-building ------------------------------------------------------------------------------------
 
 
 def _per_100(part, households) -> Figure:
-    return Figure(Decimal(part) * 100 / Decimal(households) if households else None, int(households))
+    return Figure(
+        Decimal(part) * 100 / Decimal(households) if households else None,
+        int(households),
+        part,
+        households,
+        per=100,
+    )
 
 
 def volunteers_per_100(m: Month) -> dict:
@@ -225,30 +241,39 @@ def grid_roles_covered(m: Month) -> dict:
     return figures
 
 
-def _grid_pairs(m: Month, per_grid, months_back: int = 0) -> dict[int, tuple[int, int]]:
+def _grid_pairs(m: Month, per_grid, months_back: int = 0) -> dict[int, tuple[int, int, tuple]]:
     start, stop = until_now(m.first, months_back)
     return _per_compound(m.ids, per_grid(m.grid_ids, start, stop), m.covering)
 
 
 def duty_done_rate(m: Month) -> dict:
     """Duty shifts of the month done / planned (up to now for the month in progress)."""
-    return {cid: _share(*pair) for cid, pair in _grid_pairs(m, grids.duty_by_grid).items()}
+    return {cid: _share(*parts) for cid, parts in _grid_pairs(m, grids.duty_by_grid).items()}
 
 
 def incidents_on_time(m: Month) -> dict:
     """按期结案率: incidents due in the month closed by their deadline / due."""
-    return {cid: _share(*pair) for cid, pair in _grid_pairs(m, grids.incidents_on_time_by_grid).items()}
+    return {cid: _share(*parts) for cid, parts in _grid_pairs(m, grids.incidents_on_time_by_grid).items()}
 
 
 def rework_rate(m: Month) -> dict:
     """返工率: incidents sent back (returned or reopened) / resolved, in the month; lower is better."""
-    return {cid: _share(*pair) for cid, pair in _grid_pairs(m, grids.rework_by_grid).items()}
+    return {cid: _share(*parts) for cid, parts in _grid_pairs(m, grids.rework_by_grid).items()}
 
 
 def incident_rating(m: Month) -> dict:
     """Mean reporter rating of incidents closed in the three months up to the month's end."""
     pairs = _grid_pairs(m, grids.incident_ratings_by_grid, months_back=2)
-    return {cid: Figure(Decimal(total) / Decimal(n) if n else None, n) for cid, (n, total) in pairs.items()}
+    return {
+        cid: Figure(
+            Decimal(total) / Decimal(n) if n else None,
+            n,
+            total,
+            n,
+            grids=tuple((g, t, k) for g, k, t in each),  # per grid (rating total, rated)
+        )
+        for cid, (n, total, each) in pairs.items()
+    }
 
 
 # --- co-evaluation ------------------------------------------------------------------------------------
@@ -260,7 +285,7 @@ def evaluation_response_rate(m: Month) -> dict:
     figures = {}
     for cid in m.ids:
         if communities.get(cid) not in rounds:
-            figures[cid] = Figure(None, 0)  # no round: nothing to count
+            figures[cid] = Figure(None, 0, 0, 0)  # no round: nothing to count
             continue
         figures[cid] = _share(ratings.get(cid, (0, None))[0], m.households.get(cid, 0))
     return figures
@@ -269,9 +294,13 @@ def evaluation_response_rate(m: Month) -> dict:
 def satisfaction(m: Month) -> dict:
     """The mean score of that round's ratings from the compound (at least 5 ratings to count)."""
     ratings, _communities, _rounds = m.latest_ratings
-    return {
-        cid: Figure(ratings[cid][1], ratings[cid][0]) if cid in ratings else Figure(None, 0) for cid in m.ids
-    }
+    figures = {}
+    for cid in m.ids:
+        n, mean = ratings.get(cid, (0, None))
+        # scores are whole numbers: their sum is the mean times how many, to the unit
+        total = 0 if mean is None else int((mean * n).to_integral_value())
+        figures[cid] = Figure(mean, n, total, n)
+    return figures
 
 
 FIGURES = {

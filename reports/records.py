@@ -255,7 +255,7 @@ def incidents_on_time(m: Month):
 
     def row(i):
         if i.closed_at is None:
-            return _incident(i, m, _("open past its deadline") if i.deadline < timezone.now() else "")
+            return _incident(i, m, _("open past its deadline") if i.deadline <= timezone.now() else "")
         return _incident(i, m, _("closed on time") if i.closed_at <= i.deadline else _("closed late"))
 
     # the ones still open come first: they are where to act

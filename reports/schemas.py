@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -38,6 +39,11 @@ class IndicatorOut(Schema):
     lower_is_better: bool
     sufficient: bool
     records: str = Field(description="The API path listing the records behind the value")
+    value_basis: Literal["summed_parts", "household_weighted_mean"] = Field(
+        "summed_parts",
+        description="summed_parts: the figure the place's records add up to (its compounds' parts "
+        "summed); household_weighted_mean: a community's or subdistrict's month kept before that rule.",
+    )
 
 
 class CoOut(Schema):
@@ -61,6 +67,11 @@ class FiveCoOut(Schema):
     level: Level
     place: PlaceOut
     households: int
+    score_basis: Literal["indicators", "household_weighted_mean"] = Field(
+        description="indicators: a compound's scores from its indicators; household_weighted_mean: "
+        "a community's or the subdistrict's scores (overall, co- and indicator) are the household-"
+        "weighted mean of its compounds' scores, while each indicator's value is its records added up."
+    )
     overall: Decimal | None
     change: Decimal | None
     scores: list[CoOut]
@@ -177,7 +188,10 @@ class WeekFiguresOut(Schema):
     meetings: int
     votes_closed: int
     fees: WeekFeesOut
-    overdue_units: int = Field(description="Units with an incident overdue at the week's end")
+    overdue_units: int = Field(
+        description="Units with an incident overdue at the week's end (the week in progress: now), as "
+        "named in overdue_units below; in the totals, each unit once"
+    )
     against_last_week: AgainstOut
 
 
@@ -200,7 +214,13 @@ class ActOnOut(Schema):
 class ListedUnitOut(Schema):
     id: int
     name: str
-    overdue: int
+    overdue: int = Field(
+        description="Incidents of the subdistrict with the unit overdue at the week's end (the week in "
+        "progress: now); in bulletins kept before `communities`, overdue in the 90 days before"
+    )
+    communities: list[str] | None = Field(
+        None, description="Where they are; the communities' overdue_units count these units"
+    )
 
 
 class ProjectWeekOut(Schema):

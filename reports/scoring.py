@@ -12,7 +12,7 @@ Scores are Decimals with one place, rounded half up.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
@@ -25,10 +25,20 @@ def _round(value: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class Figure:
-    """An indicator's value for a place and month, with how many records it rests on."""
+    """An indicator's value for a place and month, with how many records it rests on.
+
+    The parts the value is counted from, exact, so that a place above adds its members' parts
+    (the figure its records add up to) and a rate is rounded once where it is read:
+    value = per x part / whole; with no whole the value is a count (the part). A figure counted
+    per grid also keeps each grid's parts, so that a grid covering two compounds counts once.
+    """
 
     value: Decimal | None
     records: int
+    part: object = field(default=None, compare=False)
+    whole: object = field(default=None, compare=False)
+    per: int = field(default=1, compare=False)
+    grids: tuple | None = field(default=None, compare=False)
 
 
 def indicator_score(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import MANAGING_ROLES, is_staff_of
+from core import rates
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.periods import add_months, last_full_month, month_start, period_label, period_parse
 from property.models import Community, Compound, Subdistrict
@@ -22,7 +23,7 @@ from reports.models import Co, Indicator, Level, Snapshot
 from reports.permissions import READABLE, home_place
 from reports.records import RECORDS
 
-VALUE_PLACES = Decimal("0.0001")
+VALUE_PLACES = rates.RATE_PLACES
 PARENT = {Level.COMMUNITY: "community_id", Level.SUBDISTRICT: "community__subdistrict_id"}
 PLACE_MODELS = {Level.COMPOUND: Compound, Level.COMMUNITY: Community, Level.SUBDISTRICT: Subdistrict}
 
@@ -46,7 +47,21 @@ def _text(number):
     return None if number is None else str(number)
 
 
+def _exact(text):
+    return None if text is None else rates.exact(text)
+
+
+def _grids_read(grids):
+    return None if grids is None else tuple((g, rates.exact(p), rates.exact(w)) for g, p, w in grids)
+
+
+def _grids_text(grids):
+    return None if grids is None else [[g, rates.exact_text(p), rates.exact_text(w)] for g, p, w in grids]
+
+
 def from_snapshot(snapshot: Snapshot) -> Scores:
+    """A kept month. Rows kept before the parts were (issue 22) have no "part": their value reads as
+    it was kept, and a roll-up's value then was the household-weighted mean (value_basis says so)."""
     indicators = {
         row["code"]: {
             **row,
@@ -54,6 +69,13 @@ def from_snapshot(snapshot: Snapshot) -> Scores:
             "score": _dec(row["score"]),
             "target": _dec(row["target"]),
             "weight": _dec(row["weight"]),
+            "part": _exact(row.get("part")),
+            "whole": _exact(row.get("whole")),
+            "per": row.get("per", 1),
+            "grids": _grids_read(row.get("grids")),
+            "value_basis": row.get(
+                "value_basis", SUMMED if snapshot.level == Level.COMPOUND else HOUSEHOLD_WEIGHTED
+            ),
         }
         for row in snapshot.indicators
     }
@@ -70,6 +92,9 @@ def snapshot_fields(scores: Scores) -> dict:
             "score": _text(row["score"]),
             "target": _text(row["target"]),
             "weight": _text(row["weight"]),
+            "part": None if row["part"] is None else rates.exact_text(row["part"]),
+            "whole": None if row["whole"] is None else rates.exact_text(row["whole"]),
+            "grids": _grids_text(row["grids"]),
         }
         for row in scores.indicators.values()
     ]
@@ -108,7 +133,7 @@ def compound_scores(compound_ids, first: date) -> dict[int, Scores]:
             rows[indicator.code] = {
                 "code": indicator.code,
                 "co": indicator.co,
-                "value": None if figure.value is None else Decimal(figure.value).quantize(VALUE_PLACES),
+                **_parts(figure.part, figure.whole, figure.per, figure.grids),
                 "records": figure.records,
                 "score": score,
                 "target": indicator.target,
@@ -122,20 +147,67 @@ def compound_scores(compound_ids, first: date) -> dict[int, Scores]:
     return result
 
 
+SUMMED = "summed_parts"  # the figure the place's records add up to
+HOUSEHOLD_WEIGHTED = "household_weighted_mean"  # of its compounds' (scores; values kept before issue 22)
+
+
+# A compound's scores come from its indicators; a community's or the subdistrict's are the
+# household-weighted mean of its compounds' (DESIGN.md), while its figures are its records added up.
+SCORE_BASIS = {
+    Level.COMPOUND: "indicators",
+    Level.COMMUNITY: HOUSEHOLD_WEIGHTED,
+    Level.SUBDISTRICT: HOUSEHOLD_WEIGHTED,
+}
+
+
+def exact_value(row):
+    """An indicator row's value exactly, from its parts (per x part / whole; a count: the part);
+    None when there is nothing to count or the row was kept without parts."""
+    if row.get("part") is None:
+        return None
+    if row["whole"] is None:
+        return rates.exact(row["part"])
+    share = rates.ratio(row["part"], row["whole"])
+    return None if share is None else share * row.get("per", 1)
+
+
+def _parts(part, whole, per: int, grids) -> dict:
+    """An indicator row's parts and its value, rounded once (half up, four places) from them."""
+    row = {"part": part, "whole": whole, "per": per, "grids": grids, "value_basis": SUMMED}
+    value = exact_value(row)
+    return {**row, "value": None if value is None else rates.half_up(value, VALUE_PLACES)}
+
+
+def _summed(rows: list[dict]) -> dict:
+    """The members' rows of one indicator added up: the parts summed, each grid counted once."""
+    first = rows[0]
+    if first["grids"] is not None:
+        grids = {g: (p, w) for row in rows for g, p, w in row["grids"]}
+        each = tuple((g, *grids[g]) for g in sorted(grids))
+        part, whole = sum(p for _g, p, _w in each), sum(w for _g, _p, w in each)
+        return {**_parts(part, whole, first["per"], each), "records": int(whole)}
+    part = sum(rates.exact(r["part"]) for r in rows)
+    whole = None if first["whole"] is None else sum(rates.exact(r["whole"]) for r in rows)
+    return {**_parts(part, whole, first["per"], None), "records": sum(r["records"] for r in rows)}
+
+
 def _value_mean(pairs) -> Decimal | None:
-    """Household-weighted mean of the compounds' values (those with a score), unrounded to 4 places."""
+    """Household-weighted mean of the compounds' values (those with a score): how a month kept
+    before the parts rolls up (a member row without parts)."""
     total = weights = Decimal(0)
     for value, households in pairs:
         total += value * households
         weights += households
-    return (total / weights).quantize(VALUE_PLACES) if weights else None
+    return rates.half_up(rates.exact(total) / rates.exact(weights), VALUE_PLACES) if weights else None
 
 
 def roll_up(members: list[Scores]) -> Scores:
-    """A community's or the subdistrict's month from its compounds' (DESIGN.md: household-weighted).
+    """A community's or the subdistrict's month from its compounds'.
 
-    An indicator's value there is the household-weighted mean of the compounds' values that scored,
-    its score the household-weighted mean of their scores, its records their sum.
+    An indicator's value there is the one its records add up to: the compounds' parts summed
+    (FIELD.md, as the bulletin counts), a grid covering several compounds counted once; its score
+    is the household-weighted mean of the compounds' scores (DESIGN.md), as are the co- and
+    overall scores (score_basis says so beside them).
     """
     households = sum(m.households for m in members)
     scores = {co: scoring.roll_up((m.scores[co], m.households) for m in members) for co in Co.values}
@@ -147,9 +219,13 @@ def roll_up(members: list[Scores]) -> Scores:
     for merged in indicators.values():
         rows = merged.pop("rows")
         scored = [(r, h) for r, h in rows if r["score"] is not None]
-        merged["value"] = _value_mean((r["value"], h) for r, h in scored)
+        if all(r.get("part") is not None for r, _h in rows):
+            merged.update(_summed([r for r, _h in rows]))
+        else:  # a member kept before the parts were: the rule of then
+            merged.update(part=None, whole=None, grids=None, value_basis=HOUSEHOLD_WEIGHTED)
+            merged["value"] = _value_mean((r["value"], h) for r, h in scored)
+            merged["records"] = sum(r["records"] for r, _h in rows)
         merged["score"] = scoring.roll_up((r["score"], h) for r, h in scored)
-        merged["records"] = sum(r["records"] for r, _h in rows)
     return Scores(households, overall, scores, indicators)
 
 
@@ -270,6 +346,7 @@ def place_index(level: str, place, first: date) -> dict:
         "level": level,
         "place": {"id": place.pk, "name": place.name},
         "households": now.households,
+        "score_basis": SCORE_BASIS[level],
         "overall": now.overall,
         "change": _change(now.overall, before.overall),
         "scores": [

@@ -1,7 +1,6 @@
 """Pages of the five-co view: the dashboard of a place and the records behind an indicator."""
 
 from datetime import timedelta
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_officer_of
+from core import rates
 from core.errors import Forbidden, Invalid
 from core.periods import add_months, last_full_week, period_label, period_parse, week_label
 from property.selectors import subdistricts_visible
@@ -89,20 +89,29 @@ def _trend_charts(trend):
     return scores, rates, rows
 
 
-def shown(code, value) -> str:
-    """An indicator's value as a person reads it: shares as percentages, flags as yes or no."""
+def _exact(row):
+    """The row's value exactly (from its parts); a row kept without parts: its value as kept."""
+    exact = selectors.exact_value(row)
+    return exact if exact is not None or row.get("value") is None else rates.exact(row["value"])
+
+
+def shown(code, row: dict) -> str:
+    """An indicator's value as a person reads it, rounded once from its parts: shares as
+    percentages, flags as yes or no (a flag added up over compounds: the share where it holds)."""
+    value = _exact(row)
     if value is None:
-        return "—"
-    if code in FLAGS and value in (0, 1):
+        return rates.NONE_SHOWN
+    if code in FLAGS and value in (0, 1) and (row.get("whole") or 1) <= 1:
         return _("yes") if value == 1 else _("no")
-    if code in SHARES or code in FLAGS:  # a flag rolled up: the share of households where it holds
-        return f"{(value * 100).quantize(Decimal('0.1'))}%"
-    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+    if code in SHARES or code in FLAGS:
+        return rates.percent_of(value)
+    return f"{rates.half_up(value, 2).normalize():f}"
 
 
 def rate_value(scores, code):
+    """The percentage of a share indicator of a month, rounded once from its parts (the trend table)."""
     row = scores.indicators.get(code) if scores else None
-    return None if not row or row["value"] is None else row["value"] * 100
+    return None if not row else rates.percent_number(_exact(row))
 
 
 @login_required
@@ -120,8 +129,8 @@ def dashboard(request):
             query = selectors.place_query(level, place.pk, first, indicator=indicator["code"])
             indicator["page"] = f"{reverse('reports:records')}?{query}"
             indicator["band"] = charts.band(indicator["score"])
-            indicator["shown"] = shown(indicator["code"], indicator["value"])
-            indicator["target_shown"] = shown(indicator["code"], indicator["target"])
+            indicator["shown"] = shown(indicator["code"], indicator)
+            indicator["target_shown"] = shown(indicator["code"], {"value": indicator["target"]})
     for child in index["children"]:
         query = selectors.place_query(index["child_level"], child["id"], first)
         child["cells"] = [

@@ -80,7 +80,9 @@ def test_the_roll_up_weights_compounds_by_households(estate):
     sub = selectors.from_snapshot(rows(Level.SUBDISTRICT).get())
     # notices: (100 x 2 + 0 x 3) / 5 = 40; finance disclosed: (100 x 2 + 0 x 3) / 5 = 40
     assert sub.indicators["notices_published"]["score"] == D("40.0")
-    assert sub.indicators["notices_published"]["value"] == D("0.8")  # (2 x 2 + 0 x 3) / 5
+    # the value is the figure its records add up to (issue 22): A's 2 notices + B's 0, not the
+    # household-weighted mean of the compounds' values (2 x 2 + 0 x 3) / 5 = 0.8 it was
+    assert sub.indicators["notices_published"]["value"] == D(2 + 0)
     assert sub.indicators["notices_published"]["records"] == 2
     assert sub.households == 5
     a = selectors.from_snapshot(rows(Level.COMPOUND).get(place_id=estate.compound_a.pk))
