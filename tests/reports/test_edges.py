@@ -15,8 +15,8 @@ from docx import Document
 from core import rates
 from core.periods import day_start, week_start
 from grid import selectors as grid_selectors
-from grid.models import Incident
 from grid import services as grid_services
+from grid.models import Incident
 from grid.services import deadline_for
 from property.models import Bill, FeeItem, Payment, PaymentAllocation
 from reports import bulletin, indicators, records, selectors, services
@@ -300,7 +300,7 @@ def test_the_overdue_units_column_and_list_name_the_same_units(client, officer, 
     assert "东风环卫" in listed_part and "安居物业" in listed_part
 
 
-def test_todays_construction_section_judges_its_findings_overdue_now(api, world, site):
+def test_todays_construction_section_judges_its_findings_overdue_now(api, world, site):  # noqa: F811
     from tests.renovation.test_site import inspect, ok
 
     finding = {"contract": site["construction"].pk, "category": "works_quality", "text": "裂缝"}
