@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from core.periods import add_years
+from core.periods import add_years, in_force
 from governance import selectors, services
 from governance.models import Body, BodyKind, Vote
 from property.demo import Estate
@@ -78,9 +78,8 @@ def _owners(compound, n: int, *, on: date, first=None) -> list[Resident]:
     owners = list(
         Resident.objects.filter(
             residencies__household__building__compound=compound,
+            in_force(on, "residencies"),
             residencies__relation=Relation.OWNER,
-            residencies__ended_on__isnull=True,
-            residencies__started_on__lte=on,
         )
         .exclude(user__username="resident")  # the demo's plain resident holds no seat
         .distinct()

@@ -17,7 +17,7 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
-from core.periods import day_start, weekly_starts
+from core.periods import day_start, in_force_from, is_in_force, weekly_starts
 from grid.models import (
     Assignment,
     Category,
@@ -197,7 +197,7 @@ def roster_generate(today: date, days: int | None = None) -> int:
     days = days or settings.GRID_ROSTER_DAYS_AHEAD
     made = 0
     templates = list(
-        DutyTemplate.objects.filter(active=True, assignment__ended_on__isnull=True).select_related(
+        DutyTemplate.objects.filter(in_force_from(today, "assignment"), active=True).select_related(
             "assignment"
         )
     )
@@ -209,7 +209,7 @@ def roster_generate(today: date, days: int | None = None) -> int:
     for template in templates:
         a = template.assignment
         for day, starts in weekly_starts(today, days, template.weekdays, template.start_time):
-            if day < a.started_on or (template.pk, starts) in on_roster:
+            if not is_in_force(a, day) or (template.pk, starts) in on_roster:
                 continue
             shift = _shift_for(a, starts, starts + timedelta(minutes=template.minutes), template)
             try:
@@ -308,7 +308,8 @@ def swap_request(*, actor, shift: DutyShift, to: Assignment, reason: str) -> Swa
     shift = _own_shift(actor, shift)
     if shift.status != DutyStatus.SCHEDULED:
         raise Conflict(_("Only a shift still to come can be swapped."), code="wrong_state")
-    if to.grid_id != shift.grid_id or to.role != shift.role or to.user_id == actor.pk or to.ended_on:
+    on_duty = is_in_force(to, timezone.localdate(shift.starts_at))  # still on the grid that day
+    if to.grid_id != shift.grid_id or to.role != shift.role or to.user_id == actor.pk or not on_duty:
         raise Invalid(_("Swap with a colleague of the same role in the same grid."), field="to")
     if not reason.strip():
         raise Invalid(_("Give the reason."), field="reason")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import mask_phone
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
+from core.periods import in_force_from
 from core.resend import resend_due
 from property import billing, imports, selectors, services
 from property.models import (
@@ -315,7 +316,7 @@ class Register:
                 self.by_name_mobile.setdefault((r.name, r.phone), r)
         self.current: dict[int, list[Residency]] = {}
         residencies = Residency.objects.filter(
-            household__building__compound=compound, ended_on__isnull=True
+            in_force_from(timezone.localdate()), household__building__compound=compound
         ).select_related("resident")
         for residency in residencies:
             self.current.setdefault(residency.household_id, []).append(residency)

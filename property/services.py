@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, audit_record_many, principal_forget
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.periods import in_force_from
 from property.models import (
     Building,
     Community,
@@ -200,7 +201,9 @@ def residency_start(
     require_register(actor, household.building.compound.community)
     if started_on is None:
         raise Invalid(_("Give the date the relation starts."), field="started_on")
-    if Residency.objects.filter(resident=resident, household=household, ended_on__isnull=True).exists():
+    # Any relation not ended by `started_on` would run beside the new, open-ended one.
+    held = Residency.objects.filter(in_force_from(started_on), resident=resident, household=household)
+    if held.exists():
         raise Conflict(
             _("This resident is already registered in this household."), code="duplicate", field="household"
         )
@@ -348,7 +351,7 @@ def resident_update(*, actor, resident: Resident, household: Household, changes:
     by a worker of the community of a unit the person belongs to; kept as history."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     require_register(actor, household.building.compound.community)
-    if not resident.residencies.filter(household=household, ended_on__isnull=True).exists():
+    if not resident.residencies.filter(in_force_from(timezone.localdate()), household=household).exists():
         raise Invalid(_("This person is not registered in this unit."), field="household")
     unknown = set(changes) - set(RESIDENT_FACTS)
     if unknown:

@@ -215,7 +215,10 @@ def collect(request):
             .filter(building__compound_id=int(compound_id))
             .filter(
                 Q(unit_label__icontains=query)
-                | Q(residencies__resident__name__icontains=query, residencies__ended_on__isnull=True)
+                | Q(
+                    periods.in_force(timezone.localdate(), "residencies"),
+                    residencies__resident__name__icontains=query,
+                )
             )
             .distinct()
             .order_by("building__name", "unit_label")[:30]

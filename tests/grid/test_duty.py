@@ -276,3 +276,39 @@ def test_a_community_adds_its_own_inspection_item(api, grids, worker, cleaner):
         .status_code
         == 403
     )
+
+
+def test_a_shift_swaps_to_a_colleague_leaving_after_it_but_not_to_one_gone_by_then(
+    api, grids, worker, cleaner
+):
+    from accounts.models import Role
+    from tests.conftest import _staff
+
+    def colleague(username):
+        return services.staff_assign(
+            actor=worker,
+            grid=grids.a,
+            user=_staff(username, Role.CLEANER, community=grids.a.community),
+            role="cleaner",
+            unit=grids.cleaning,
+            started_on=date(2025, 1, 1),
+        )
+
+    shift = services.duty_shift_create(
+        actor=worker, assignment=grids.cleaner_a, starts_at=at(6), ends_at=at(10)
+    )
+    shift_day = timezone.localdate(shift.starts_at)
+    leaving_later, gone = colleague("cleaner3"), colleague("cleaner4")
+    services.staff_end(actor=worker, assignment=leaving_later, ended_on=shift_day + timedelta(days=1))
+    services.staff_end(actor=worker, assignment=gone, ended_on=shift_day)
+
+    def ask(to):
+        return api(cleaner).post(
+            f"/api/v1/grid/duty-shifts/{shift.pk}/swap",
+            {"to": to.pk, "reason": "家中有事"},
+            content_type="application/json",
+        )
+
+    refused = ask(gone)
+    assert (refused.status_code, list(refused.json()["fields"])) == (422, ["to"])
+    assert ask(leaving_later).status_code == 201
