@@ -284,11 +284,18 @@ def duty_end(
             except Invalid as bad:
                 raise Invalid(bad.message, field=f"findings.{i}.photo") from None
         rows.append(finding)
-    shift.status, shift.ended_at, shift.notes = DutyStatus.DONE, now, notes.strip()
+    shift.status, shift.ended_at, shift.notes = duty_ended_status(shift, now), now, notes.strip()
     shift.save(update_fields=["status", "ended_at", "notes"])
     Finding.objects.bulk_create(rows)
     audit_record(actor=actor, action="duty.end", obj=shift, data={"findings": len(rows)})
     return shift
+
+
+def duty_ended_status(shift: DutyShift, ended_at: datetime) -> str:
+    """THE rule of a shift's end: more than GRID_LEFT_EARLY_MINUTES before the planned end is left
+    early (早退), counted apart from done; else done."""
+    early = timedelta(minutes=settings.GRID_LEFT_EARLY_MINUTES)
+    return DutyStatus.LEFT_EARLY if ended_at < shift.ends_at - early else DutyStatus.DONE
 
 
 def duty_flag(now: datetime) -> tuple[int, int]:
