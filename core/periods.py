@@ -142,9 +142,14 @@ def in_force(on: date, path: str = "") -> Q:
     return Q(**{f"{_prefix(path)}started_on__lte": on}) & in_force_from(on, path)
 
 
+def is_in_force_from(row, on: date) -> bool:
+    """in_force_from() for one row in hand: not ended by `on`."""
+    return row.ended_on is None or on < row.ended_on
+
+
 def is_in_force(row, on: date) -> bool:
-    """The same rule for one row in hand (a posting, a seat, an assignment)."""
-    return row.started_on <= on and (row.ended_on is None or on < row.ended_on)
+    """in_force() for one row in hand (a posting, a seat, an assignment)."""
+    return row.started_on <= on and is_in_force_from(row, on)
 
 
 def weekly_starts(first_day: date, days: int, weekdays, start_time: time):

@@ -26,6 +26,7 @@ from property.models import (
     Subdistrict,
 )
 from property.permissions import can_create_community, require_register
+from property.selectors import resident_candidate, resident_matches
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -157,6 +158,26 @@ def resident_new(
     return resident
 
 
+def _ask_before_a_second_record(actor, resident: Resident, household: Household) -> None:
+    candidates = resident_matches(
+        actor,
+        name=resident.name,
+        phone=resident.phone,
+        id_digest=resident.id_number_digest,
+        compound=household.building.compound,
+    )
+    if candidates:
+        raise Conflict(
+            _(
+                "A person of this name is registered already: register them in this unit if it is "
+                "the same person, or confirm that this is someone else."
+            ),
+            code="possible_duplicate",
+            field="name",
+            extra={"candidates": [resident_candidate(c) for c in candidates]},
+        )
+
+
 @transaction.atomic
 def resident_create(
     *,
@@ -168,8 +189,11 @@ def resident_create(
     household: Household,
     relation: str | None = None,
     started_on: date | None = None,
+    confirm_new: bool = False,
 ) -> Resident:
-    """A person registered in a household (the household's community decides who may)."""
+    """A person registered in a household (the household's community decides who may). One who may
+    be a person registered already (selectors.resident_matches) is asked about first: registered
+    anew only with `confirm_new`, so that one owner does not become two heads in a vote."""
     require_register(actor, household.building.compound.community)
     resident = resident_new(name=name, phone=phone, id_number=id_number, is_party_member=is_party_member)
     if (
@@ -181,6 +205,8 @@ def resident_create(
             code="duplicate",
             field="id_number",
         )
+    if not confirm_new:
+        _ask_before_a_second_record(actor, resident, household)
     validate_model(resident, exclude=["user"])
     resident.save()
     audit_record(actor=actor, action="resident.create", obj=resident, data={"name": resident.name})

@@ -126,13 +126,23 @@ def resident_add(request, household_id: int):
         except DomainError as exc:
             add_to_form(form, exc)
             return render(request, "property/resident_form.html", {"household": household, "form": form})
-        matches = selectors.resident_matches(request.user, name=d["name"], phone=d["phone"], id_digest=digest)
-        if matches and (digest or not request.POST.get("someone_else")):
-            # Before a second record of one person: offer the one registered (same ID, or name and phone).
-            context = {"household": household, "form": form, "matches": matches, "same_id": bool(digest)}
+        compound = household.building.compound
+        matches = selectors.resident_matches(
+            request.user, name=d["name"], phone=d["phone"], id_digest=digest, compound=compound
+        )
+        same_id = bool(digest) and bool(matches) and matches[0].id_number_digest == digest
+        someone_else = bool(request.POST.get("someone_else"))
+        if matches and (same_id or not someone_else):
+            # Before a second record of one person: offer the one registered (same ID; or the same
+            # name and phone, or the same name in the compound), or register someone else.
+            for person in matches:
+                person.phone_shown = phone_for_viewer(request.user, person, compound.community)
+            context = {"household": household, "form": form, "matches": matches, "same_id": same_id}
             return render(request, "property/resident_form.html", context)
         try:
-            services.resident_create(actor=request.user, household=household, **d)
+            services.resident_create(
+                actor=request.user, household=household, confirm_new=someone_else, **d
+            )
         except DomainError as exc:
             add_to_form(form, exc)
         else:
