@@ -415,14 +415,11 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
             changes = _unit_changes(household, unit)
             area = changes.get("building_area", household.building_area)
             inner = changes.get("inner_area", household.inner_area)
-            if area is not None and inner is not None and inner > area:
-                plan.errors.append(
-                    {
-                        "row": unit["row"],
-                        "column": column(unit, "inner_area"),
-                        "message": _("The inner area is larger than the building area."),
-                    }
-                )
+            try:
+                services.areas_check(area, inner)
+            except Invalid as bad:
+                problem = {"row": unit["row"], "column": column(unit, "inner_area"), "message": bad.message}
+                plan.errors.append(problem)
             plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
             if changes:
                 plan.updates.append(_household_update(household, changes))

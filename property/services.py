@@ -104,6 +104,14 @@ def building_create(*, actor, compound: Compound, name: str, floors: int, entran
     return _insert(building, actor=actor, action="building.create", data={"name": building.name})
 
 
+def areas_check(building_area: Decimal | None, inner_area: Decimal | None) -> None:
+    """THE rule of a unit's areas (the API, the page and the ledger import): the inner area is
+    within the building area. The database holds it too (Household.CHECKS words its refusal)."""
+    if building_area is not None and inner_area is not None and inner_area > building_area:
+        field, message = Household.CHECKS["inner_within_building"]
+        raise Invalid(str(message), field=field)
+
+
 def floor_check(building: Building, floor: int) -> None:
     if floor > building.floors or floor == 0 or floor < -3:
         raise Invalid(
@@ -127,6 +135,7 @@ def household_create(
 ) -> Household:
     require_register(actor, building.compound.community)
     floor_check(building, floor)
+    areas_check(building_area, inner_area)
     household = Household(
         building=building,
         unit_label=unit_label.strip(),
@@ -365,6 +374,9 @@ def household_update(*, actor, household: Household, changes: dict) -> Household
         return household
     if "floor" in changes:
         floor_check(household.building, changes["floor"])
+    areas_check(
+        changes.get("building_area", household.building_area), changes.get("inner_area", household.inner_area)
+    )
     return _save_changes(household, actor=actor, action="household.update", changes=changes)
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_fees
 from core import periods
-from core.errors import DomainError, add_to_form
+from core.errors import DomainError, add_to_form, constraint_refusal
 from property import billing, import_runs, ledgers, selectors, services
 from property.forms import (
     HouseholdFactsForm,
@@ -328,6 +329,11 @@ def household_edit(request, household_id: int):
             services.household_update(actor=request.user, household=household, changes=form.cleaned_data)
         except DomainError as exc:
             add_to_form(form, exc)
+        except IntegrityError as exc:  # the database's check, should the service's have missed it
+            refused = constraint_refusal(exc)
+            if refused is None:
+                raise
+            add_to_form(form, refused)
         else:
             messages.success(request, _("The unit is corrected; the change is kept in its history."))
             return redirect("property:household", household_id=household.pk)
