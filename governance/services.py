@@ -1,7 +1,7 @@
 """Every write in self-governance that has rules: one function per use case, in a transaction."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -47,6 +47,7 @@ from governance.selectors import (
     current_members,
     fee_standard_text,
     quorum,
+    terms_ending,
     vote_result,
 )
 from property.models import Household, Relation
@@ -172,11 +173,8 @@ def body_file(*, actor, body: Body, filed_on: date) -> Body:
 
 def terms_warn(today: date) -> int:
     """Tell the community's workers once when a committee's term ends within the warning period."""
-    horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
     sent = 0
-    ending = Body.objects.filter(
-        kind=BodyKind.OWNERS_COMMITTEE, dissolved_on__isnull=True, term_end__gt=today, term_end__lte=horizon
-    ).select_related("community", "compound")
+    ending = terms_ending(today).select_related("community", "compound")
     for body in ending:
         workers = posts_in_force(today).filter(role=Role.COMMUNITY_WORKER, community=body.community)
         for post in workers.select_related("user"):
