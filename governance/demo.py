@@ -77,8 +77,8 @@ def _owners(compound, n: int, *, on: date, first=None) -> list[Resident]:
     """n owners of the compound who owned there on `on` (committee members must be owners)."""
     owners = list(
         Resident.objects.filter(
-            residencies__household__building__compound=compound,
             in_force(on, "residencies"),
+            residencies__household__building__compound=compound,
             residencies__relation=Relation.OWNER,
         )
         .exclude(user__username="resident")  # the demo's plain resident holds no seat
