@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import BearerAuth, SignedInSession
 from accounts.api import router as accounts_router
-from core.errors import DomainError, error_body
+from core.errors import DomainError, constraint_refusal, error_body
 from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
@@ -61,6 +61,9 @@ def on_domain_error(request, exc: DomainError):
 
 @api.exception_handler(IntegrityError)
 def on_integrity_error(request, exc):
+    refused = constraint_refusal(exc)  # a check on a field: bad input, named
+    if refused is not None:
+        return on_domain_error(request, refused)
     # A concurrent write won the race for a unique value; the service's own check saw none.
     return error(request, 409, _("This conflicts with a record that already exists."), "conflict")
 

@@ -1,5 +1,7 @@
 """Domain errors: services raise these; config.api turns them into HTTP answers in one place."""
 
+import re
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -76,6 +78,21 @@ def validate_model(obj, *, exclude=None, database: bool = True) -> None:
         raise (Conflict if conflict else Invalid)(
             first, code="duplicate" if conflict else None, fields=fields
         ) from None
+
+
+def constraint_refusal(exc: Exception) -> Invalid | None:
+    """A database check that refused a write (a path or a race the service's own rule missed), as
+    bad input on the field it is about, in the words its model gives (`Model.CHECKS`: the name after
+    "<app>_<model>_" -> (field, message)); None for any other integrity error."""
+    from django.apps import apps
+
+    text = str(exc)
+    for model in apps.get_models():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for name, (field, message) in getattr(model, "CHECKS", {}).items():
+            if re.search(rf"\b{re.escape(prefix + name)}\b", text):
+                return Invalid(str(message), field=field)
+    return None
 
 
 def add_to_form(form, exc: DomainError) -> None:

@@ -123,15 +123,33 @@ def last_full_week(today: date) -> date:
 # --- records with a history -------------------------------------------------------------------------
 
 
-def in_force(on: date, path: str = "") -> Q:
-    """Rows (reached by `path`) with `started_on` <= on < `ended_on` (no end: still in force).
+def _prefix(path: str) -> str:
+    return f"{path.removesuffix('__')}__" if path else ""
 
-    Posts, residencies, seats on a body and grid assignments all keep their history this way.
-    """
-    prefix = f"{path}__" if path else ""
-    return Q(**{f"{prefix}started_on__lte": on}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})
-    )
+
+def in_force_from(on: date, path: str = "") -> Q:
+    """Rows (reached by `path`) not ended by `on`: in force on `on` or on a later day (`ended_on` is
+    after `on`, or there is no end). What a new open-ended seat, residency or assignment from `on`
+    would overlap. A row with an end date still to come is in force until that day, not ended."""
+    prefix = _prefix(path)
+    return Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})
+
+
+def in_force(on: date, path: str = "") -> Q:
+    """THE definition of "in force": rows (reached by `path`, e.g. "residencies" or "members") with
+    `started_on` <= on < `ended_on` (no end: still in force). Posts, residencies, seats on a body and
+    grid assignments all keep their history this way; nothing else spells the rule out."""
+    return Q(**{f"{_prefix(path)}started_on__lte": on}) & in_force_from(on, path)
+
+
+def is_in_force_from(row, on: date) -> bool:
+    """in_force_from() for one row in hand: not ended by `on`."""
+    return row.ended_on is None or on < row.ended_on
+
+
+def is_in_force(row, on: date) -> bool:
+    """in_force() for one row in hand (a posting, a seat, an assignment)."""
+    return row.started_on <= on and is_in_force_from(row, on)
 
 
 def weekly_starts(first_day: date, days: int, weekdays, start_time: time):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from core.periods import add_years
+from core.periods import add_years, in_force
 from governance import selectors, services
 from governance.models import Body, BodyKind, Vote
 from property.demo import Estate
@@ -77,10 +77,9 @@ def _owners(compound, n: int, *, on: date, first=None) -> list[Resident]:
     """n owners of the compound who owned there on `on` (committee members must be owners)."""
     owners = list(
         Resident.objects.filter(
+            in_force(on, "residencies"),
             residencies__household__building__compound=compound,
             residencies__relation=Relation.OWNER,
-            residencies__ended_on__isnull=True,
-            residencies__started_on__lte=on,
         )
         .exclude(user__username="resident")  # the demo's plain resident holds no seat
         .distinct()

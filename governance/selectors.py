@@ -154,8 +154,10 @@ def ungoverned(compounds, today: date):
     return compounds.annotate(governed=Exists(in_force)).filter(governed=False)
 
 
-def terms_ending(today: date, horizon: date):
-    """Owners' committees in office whose term ends after today and by the horizon."""
+def terms_ending(today: date, horizon: date | None = None):
+    """THE committees whose term is ending: owners' committees in office whose term ends after today
+    and by the horizon (by default the warning period, COMMITTEE_TERM_WARNING_DAYS)."""
+    horizon = horizon or today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
     return Body.objects.filter(
         kind=BodyKind.OWNERS_COMMITTEE, dissolved_on__isnull=True, term_end__gt=today, term_end__lte=horizon
     )
@@ -165,8 +167,7 @@ def governance_gaps(user):
     """Compounds in scope with no governing body in force, and committees whose term ends soon."""
     today = timezone.localdate()
     compounds = ungoverned(Compound.objects.filter(staff_scope(user, "community")), today)
-    horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
-    ending = terms_ending(today, horizon).filter(staff_scope(user, "community"))
+    ending = terms_ending(today).filter(staff_scope(user, "community"))
     return (
         compounds.select_related("community").order_by("community__name", "name"),
         ending.select_related("compound", "community").order_by("term_end"),
@@ -546,8 +547,8 @@ def committees_ended(compound_ids, today: date) -> dict[int, Body]:
     return latest
 
 
-def committees_ending(compound_ids, today: date, horizon: date):
-    return terms_ending(today, horizon).filter(compound_id__in=compound_ids).order_by("term_end", "pk")
+def committees_ending(compound_ids, today: date):
+    return terms_ending(today).filter(compound_id__in=compound_ids).order_by("term_end", "pk")
 
 
 def actions_overdue_by_compound(compound_ids, today: date) -> dict[int, tuple[int, date, int]]:

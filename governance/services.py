@@ -1,7 +1,7 @@
 """Every write in self-governance that has rules: one function per use case, in a transaction."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
-from core.periods import add_years
+from core.periods import add_years, in_force, in_force_from
 from governance.models import (
     Action,
     Attendance,
@@ -47,6 +47,7 @@ from governance.selectors import (
     current_members,
     fee_standard_text,
     quorum,
+    terms_ending,
     vote_result,
 )
 from property.models import Household, Relation
@@ -111,10 +112,14 @@ def member_add(*, actor, body: Body, resident, role: str = MemberRole.MEMBER, st
     party_only = (BodyKind.PARTY_TEAM, BodyKind.PARTY_BRANCH, BodyKind.PARTY_AUTONOMY)
     if body.kind in party_only and not resident.is_party_member:
         raise Invalid(_("Every member of this body must be a party member."), field="resident")
-    sitting = body.members.filter(ended_on__isnull=True)
+    # The seats the new one (open-ended from `started_on`) would sit beside: any not ended by then.
+    sitting = body.members.filter(in_force_from(started_on))
     if sitting.filter(resident=resident).exists():
         raise Conflict(_("This resident already sits on the body."), code="duplicate")
-    if body.kind == BodyKind.OWNERS_COMMITTEE and sitting.count() >= settings.COMMITTEE_MAX_MEMBERS:
+    if (
+        body.kind == BodyKind.OWNERS_COMMITTEE
+        and _most_seated(sitting, started_on) >= settings.COMMITTEE_MAX_MEMBERS
+    ):
         raise Conflict(
             _("An owners' committee has at most %(n)s members.") % {"n": settings.COMMITTEE_MAX_MEMBERS},
             code="too_many",
@@ -126,6 +131,12 @@ def member_add(*, actor, body: Body, resident, role: str = MemberRole.MEMBER, st
     member.save()
     audit_record(actor=actor, action="member.add", obj=member, data={"body": body.pk, "role": role})
     return member
+
+
+def _most_seated(sitting, first: date) -> int:
+    """The most seats in force together on any day from `first` on (a count changes only on a start)."""
+    days = {first, *sitting.filter(started_on__gt=first).values_list("started_on", flat=True)}
+    return max(sitting.filter(in_force(day)).count() for day in days)
 
 
 @transaction.atomic
@@ -150,7 +161,7 @@ def body_file(*, actor, body: Body, filed_on: date) -> Body:
         raise Forbidden(_("Only the community's workers may do this."))
     if body.filed_on:
         raise Conflict(_("This body was filed on %(day)s.") % {"day": body.filed_on}, code="filed")
-    seated = body.members.filter(ended_on__isnull=True).count()
+    seated = body.members.filter(in_force(filed_on)).count()
     problems = composition_problems(body, seated, filed_on)
     if problems:
         raise Conflict(" ".join(problems), code="composition")
@@ -162,11 +173,8 @@ def body_file(*, actor, body: Body, filed_on: date) -> Body:
 
 def terms_warn(today: date) -> int:
     """Tell the community's workers once when a committee's term ends within the warning period."""
-    horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
     sent = 0
-    ending = Body.objects.filter(
-        kind=BodyKind.OWNERS_COMMITTEE, dissolved_on__isnull=True, term_end__gt=today, term_end__lte=horizon
-    ).select_related("community", "compound")
+    ending = terms_ending(today).select_related("community", "compound")
     for body in ending:
         workers = posts_in_force(today).filter(role=Role.COMMUNITY_WORKER, community=body.community)
         for post in workers.select_related("user"):

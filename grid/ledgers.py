@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from grid.models import DutyStatus, IncidentStatus, StaffRole
+from grid.models import DutyStatus, IncidentStatus, StaffRole, minutes_worked
 from property.ledgers import CHUNK
 
 
@@ -29,6 +29,7 @@ def duty_columns() -> list[str]:
         _("status"),
         _("started at"),
         _("ended at"),
+        _("minutes worked"),
         _("started late"),
         _("place"),
         _("notes"),
@@ -78,6 +79,7 @@ def duty_rows(shifts) -> Iterator[tuple]:
             statuses.get(status, status),
             started,
             ended,
+            "" if (worked := minutes_worked(started, ended)) is None else worked,
             yes if late else no,
             place,
             notes,

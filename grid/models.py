@@ -127,6 +127,8 @@ class DutyStatus(models.TextChoices):
     SCHEDULED = "scheduled", pgettext_lazy("duty", "scheduled")
     STARTED = "started", pgettext_lazy("duty", "on duty")
     DONE = "done", pgettext_lazy("duty", "done")
+    # Ended more than GRID_LEFT_EARLY_MINUTES before the planned end: worked, but not done.
+    LEFT_EARLY = "left_early", pgettext_lazy("duty", "left early")
     MISSED = "missed", pgettext_lazy("duty", "missed")
     CANCELLED = "cancelled", pgettext_lazy("duty", "cancelled")
 
@@ -186,6 +188,17 @@ class DutyShift(models.Model):
             models.Index(fields=["grid", "starts_at"], name="grid_dutyshift_grid"),
             models.Index(fields=["status", "ends_at"], name="grid_dutyshift_due"),
         ]
+
+    @property
+    def minutes_worked(self) -> int | None:
+        return minutes_worked(self.started_at, self.ended_at)
+
+
+def minutes_worked(started_at, ended_at) -> int | None:
+    """Whole minutes of a shift from its real start to its real end (none until both are recorded)."""
+    if started_at is None or ended_at is None:
+        return None
+    return int((ended_at - started_at).total_seconds() // 60)
 
 
 class SwapStatus(models.TextChoices):

@@ -74,6 +74,7 @@ class DutyShiftOut(Schema):
     status: DutyStatus
     started_at: datetime | None
     ended_at: datetime | None
+    minutes_worked: int | None = Field(description="From the real start to the real end")
     late: bool
     place_note: str
     notes: str
@@ -232,6 +233,7 @@ class GridGapOut(Schema):
 class DutyFiguresOut(Schema):
     planned: int
     done: int
+    left_early: int = Field(0, description="Ended well before the planned end (早退): not done")
     on_duty: int
     late: int
     missed: int

@@ -182,6 +182,7 @@ def daily_report(community, day) -> dict:
         .annotate(
             planned=Count("id"),
             done=Count("id", filter=Q(status=DutyStatus.DONE)),
+            left_early=Count("id", filter=Q(status=DutyStatus.LEFT_EARLY)),
             on_duty=Count("id", filter=Q(status=DutyStatus.STARTED)),
             late=Count("id", filter=Q(late=True)),
             missed=Count("id", filter=Q(status=DutyStatus.MISSED)),
@@ -189,7 +190,7 @@ def daily_report(community, day) -> dict:
     )
     for d in duty:
         rows[d["grid_id"]]["duty"][d["role"]] = {
-            k: d[k] for k in ("planned", "done", "on_duty", "late", "missed")
+            k: d[k] for k in ("planned", "done", "left_early", "on_duty", "late", "missed")
         }
     for d in (
         Inspection.objects.filter(grid__community=community, day=day)
@@ -280,7 +281,7 @@ def duty_planned(grid_ids, start, end):
 
 
 def duty_by_grid(grid_ids, start, end) -> dict[int, tuple[int, int]]:
-    """Of duty_planned(): (done, planned) per grid."""
+    """Of duty_planned(): (done, planned) per grid; a shift left early is not done."""
     rows = (
         duty_planned(grid_ids, start, end)
         .values("grid_id")
@@ -423,7 +424,8 @@ def hours_to_close_by_community(community_ids, start, end) -> dict[int, list[flo
 
 
 def duty_by_community(community_ids, start, end) -> dict[int, dict]:
-    """Per community, duty shifts starting in [start, end), not cancelled: planned, done, late, missed."""
+    """Per community, duty shifts starting in [start, end), not cancelled: planned, done, left early,
+    late, missed."""
     rows = (
         DutyShift.objects.filter(
             grid__community_id__in=community_ids, starts_at__gte=start, starts_at__lt=end
@@ -433,6 +435,7 @@ def duty_by_community(community_ids, start, end) -> dict[int, dict]:
         .annotate(
             planned=Count("id"),
             done=Count("id", filter=Q(status=DutyStatus.DONE)),
+            left_early=Count("id", filter=Q(status=DutyStatus.LEFT_EARLY)),
             late=Count("id", filter=Q(late=True)),
             missed=Count("id", filter=Q(status=DutyStatus.MISSED)),
         )

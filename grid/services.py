@@ -14,7 +14,7 @@ from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from core.files import photo_checked
-from core.periods import day_start, weekly_starts
+from core.periods import day_start, in_force_from, is_in_force, weekly_starts
 from grid.models import (
     Assignment,
     Category,
@@ -194,7 +194,7 @@ def roster_generate(today: date, days: int | None = None) -> int:
     days = days or settings.GRID_ROSTER_DAYS_AHEAD
     made = 0
     templates = list(
-        DutyTemplate.objects.filter(active=True, assignment__ended_on__isnull=True).select_related(
+        DutyTemplate.objects.filter(in_force_from(today, "assignment"), active=True).select_related(
             "assignment"
         )
     )
@@ -206,7 +206,7 @@ def roster_generate(today: date, days: int | None = None) -> int:
     for template in templates:
         a = template.assignment
         for day, starts in weekly_starts(today, days, template.weekdays, template.start_time):
-            if day < a.started_on or (template.pk, starts) in on_roster:
+            if not is_in_force(a, day) or (template.pk, starts) in on_roster:
                 continue
             shift = _shift_for(a, starts, starts + timedelta(minutes=template.minutes), template)
             try:
@@ -281,11 +281,18 @@ def duty_end(
             except Invalid as bad:
                 raise Invalid(bad.message, field=f"findings.{i}.photo") from None
         rows.append(finding)
-    shift.status, shift.ended_at, shift.notes = DutyStatus.DONE, now, notes.strip()
+    shift.status, shift.ended_at, shift.notes = duty_ended_status(shift, now), now, notes.strip()
     shift.save(update_fields=["status", "ended_at", "notes"])
     Finding.objects.bulk_create(rows)
     audit_record(actor=actor, action="duty.end", obj=shift, data={"findings": len(rows)})
     return shift
+
+
+def duty_ended_status(shift: DutyShift, ended_at: datetime) -> str:
+    """THE rule of a shift's end: more than GRID_LEFT_EARLY_MINUTES before the planned end is left
+    early (早退), counted apart from done; else done."""
+    early = timedelta(minutes=settings.GRID_LEFT_EARLY_MINUTES)
+    return DutyStatus.LEFT_EARLY if ended_at < shift.ends_at - early else DutyStatus.DONE
 
 
 def duty_flag(now: datetime) -> tuple[int, int]:
@@ -305,7 +312,8 @@ def swap_request(*, actor, shift: DutyShift, to: Assignment, reason: str) -> Swa
     shift = _own_shift(actor, shift)
     if shift.status != DutyStatus.SCHEDULED:
         raise Conflict(_("Only a shift still to come can be swapped."), code="wrong_state")
-    if to.grid_id != shift.grid_id or to.role != shift.role or to.user_id == actor.pk or to.ended_on:
+    on_duty = is_in_force(to, timezone.localdate(shift.starts_at))  # still on the grid that day
+    if to.grid_id != shift.grid_id or to.role != shift.role or to.user_id == actor.pk or not on_duty:
         raise Invalid(_("Swap with a colleague of the same role in the same grid."), field="to")
     if not reason.strip():
         raise Invalid(_("Give the reason."), field="reason")

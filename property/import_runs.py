@@ -20,6 +20,7 @@ from accounts.permissions import mask_phone
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
 from core.hooks import hook_table
+from core.periods import in_force_from
 from core.resend import resend_due
 from property import billing, imports, selectors, services
 from property.models import (
@@ -59,6 +60,7 @@ class Plan:
     residencies: list = field(default_factory=list)
     updates: list[Callable[[object], None]] = field(default_factory=list)
     seen: set = field(default_factory=set)  # (person, unit) pairs planned: one relation each
+    new_names: dict = field(default_factory=dict)  # name -> [(row, new person)], for namesakes
 
     def count(self, outcome: str) -> int:
         """Rows of the file with this outcome (a row that adds a unit and its first person counts
@@ -323,11 +325,19 @@ class Register:
             for r in Resident.objects.filter(phone__in=chunk, id__in=visible).order_by("id"):
                 self.by_name_mobile.setdefault((r.name, r.phone), r)
         self.current: dict[int, list[Residency]] = {}
+        self.by_name: dict[str, list[Residency]] = {}  # the compound's people, for namesakes
         residencies = Residency.objects.filter(
-            household__building__compound=compound, ended_on__isnull=True
-        ).select_related("resident")
+            in_force_from(timezone.localdate()), household__building__compound=compound
+        ).select_related("resident", "household__building")
         for residency in residencies:
             self.current.setdefault(residency.household_id, []).append(residency)
+            self.by_name.setdefault(residency.resident.name, []).append(residency)
+
+    def namesake(self, person: dict) -> Residency | None:
+        """A person of the compound with the row's name whom the row does not tell apart: as on the
+        page (selectors.resident_matches), the same name in the compound may be the same person."""
+        namesakes = self.by_name.get(person["name"], [])
+        return next((r for r in namesakes if not _told_apart(r.resident, person)), None)
 
     def person(self, household: Household | None, person: dict) -> Resident | None:
         """The registered person a row names: by ID number; else among the unit's people, by name
@@ -365,6 +375,15 @@ class Register:
         if household is None or resident is None:
             return None
         return next((r for r in self.current.get(household.pk, []) if r.resident_id == resident.pk), None)
+
+
+def _told_apart(resident: Resident, person: dict) -> bool:
+    """A namesake is someone else when both sides give an ID number (the same one would have found
+    them) or both give a mobile and the mobiles differ."""
+    return bool(
+        (person["id_number"] and resident.id_number_digest)
+        or (person["mobile"] and resident.phone and person["mobile"] != resident.phone)
+    )
 
 
 def _same_numbers(resident: Resident, person: dict) -> bool:
@@ -405,14 +424,11 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
             changes = _unit_changes(household, unit)
             area = changes.get("building_area", household.building_area)
             inner = changes.get("inner_area", household.inner_area)
-            if area is not None and inner is not None and inner > area:
-                plan.errors.append(
-                    {
-                        "row": unit["row"],
-                        "column": column(unit, "inner_area"),
-                        "message": _("The inner area is larger than the building area."),
-                    }
-                )
+            try:
+                services.areas_check(area, inner)
+            except Invalid as bad:
+                problem = {"row": unit["row"], "column": column(unit, "inner_area"), "message": bad.message}
+                plan.errors.append(problem)
             plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
             if changes:
                 plan.updates.append(_household_update(household, changes))
@@ -421,6 +437,26 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
     if plan.errors:
         plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
     return plan
+
+
+def _namesake_refused(plan: Plan, register, person: dict) -> bool:
+    """A new person whose name is that of one registered in the compound, or of one new on an
+    earlier row, with nothing to tell them apart: the file must say (a file cannot be asked)."""
+    registered = register.namesake(person)
+    if registered is not None:
+        message = _(
+            "%(name)s is registered in %(unit)s: give the mobile or ID number, so that the same "
+            "person is found or someone else told apart."
+        ) % {"name": person["name"], "unit": registered.household}
+    else:
+        earlier = [r for r, made in plan.new_names.get(person["name"], []) if not _told_apart(made, person)]
+        if not earlier:
+            return False
+        message = _(
+            "A person of this name is new on row %(row)s too: give the mobile or ID number of each."
+        ) % {"row": earlier[0]}
+    plan.errors.append({"row": person["row"], "column": column(person, "name"), "message": message})
+    return True
 
 
 def column(row: dict, key: str) -> str:
@@ -474,6 +510,8 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
             )
             return
         plan.seen.add((id(resident), id(household)))
+    if resident is None and _namesake_refused(plan, register, person):
+        return
     if resident is None:
         resident = services.resident_new(
             name=person["name"],
@@ -484,6 +522,7 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
         plan.residents.append(resident)
         if person["id_number"] or person["mobile"]:
             new_people[key] = resident
+        plan.new_names.setdefault(person["name"], []).append((row, resident))
         plan.residencies.append(
             Residency(resident=resident, household=household, relation=relation, started_on=started_on)
         )

@@ -27,7 +27,7 @@ from core import periods, spreadsheets
 from core.errors import Invalid
 from core.spreadsheets import Unreadable
 from property.models import Household, Resident
-from property.services import floor_check, id_number_check, id_number_mask
+from property.services import areas_check, floor_check, id_number_check, id_number_mask
 
 
 @dataclass(frozen=True)
@@ -541,8 +541,10 @@ def households_dry_run(
                 value.get("held_by_developer", ""), number, "held_by_developer", problems
             ),
         }
-        if facts["building_area"] and facts["inner_area"] and facts["inner_area"] > facts["building_area"]:
-            problems.add(number, "inner_area", _("The inner area is larger than the building area."))
+        try:
+            areas_check(facts["building_area"], facts["inner_area"])
+        except Invalid as bad:
+            problems.add(number, "inner_area", bad.message)
         key = (value.get("building", ""), label)
         unit = units.setdefault(
             key,

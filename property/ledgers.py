@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from io import BytesIO
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,10 +116,10 @@ def household_rows(households, user) -> Iterator[tuple]:
     """A row per person living in or owning each unit (a unit nobody is registered in: one row with
     the person's cells empty). Mobiles are masked unless the user may see them; ID numbers are only
     ever kept masked."""
+    # The people whose relation to the unit is in force or yet to come, as the import reads them.
+    current = periods.in_force_from(timezone.localdate(), "residencies")
     rows = (
-        households.annotate(
-            current=FilteredRelation("residencies", condition=Q(residencies__ended_on__isnull=True))
-        )
+        households.annotate(current=FilteredRelation("residencies", condition=current))
         .order_by(
             "building__compound_id", "building__name", "unit_label", "current__started_on", "current__id"
         )

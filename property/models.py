@@ -171,6 +171,13 @@ class Household(models.Model):
             ),
         ]
 
+    # The database's checks as a person reads them, by the field each is about (core.errors
+    # constraint_refusal): what a refused write answers should a check in Python not have run.
+    CHECKS = {
+        "area_positive": ("building_area", _("The building area must be more than 0.")),
+        "inner_within_building": ("inner_area", _("The inner area cannot be larger than the building area.")),
+    }
+
     def __str__(self):
         return f"{self.building} {self.unit_label}"
 

@@ -214,6 +214,12 @@ class ResidentIn(Schema):
     household: int
     relation: Relation = Relation.OWNER
     started_on: date
+    confirm_new: bool = Field(
+        False,
+        description="A person of the same name is registered in the compound (or the same name and "
+        "phone anywhere): the first answer is 409 `possible_duplicate` with the `candidates`; "
+        "true registers a different person anyway.",
+    )
 
 
 class ResidencyOut(Schema):

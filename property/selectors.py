@@ -21,10 +21,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from accounts.permissions import MANAGING_ROLES, REGISTER_ROLES, active_posts, staff_scope
+from accounts.permissions import MANAGING_ROLES, REGISTER_ROLES, active_posts, mask_phone, staff_scope
 from core import rates
 from core.money import FEN
-from core.periods import in_force, months_before
+from core.periods import in_force, in_force_from, is_in_force_from, months_before
 from property.models import (
     Adjustment,
     AdjustmentStatus,
@@ -452,17 +452,44 @@ def compound_names(compound_ids) -> list[tuple[int, str]]:
     return list(Compound.objects.filter(pk__in=compound_ids).values_list("pk", "name"))
 
 
-def resident_matches(user, *, name: str, phone: str, id_digest: str = "") -> list[Resident]:
-    """People already registered who may be the one about to be added: the same ID number (the
-    stored digest), else the same name and phone — among the residents the user may see."""
+def resident_matches(user, *, name: str, phone: str, id_digest: str = "", compound=None) -> list[Resident]:
+    """THE rule of who may be the person about to be added, asked about before a second record:
+    the same ID number (the stored digest); else the same name and phone, or the same name among the
+    people of the compound (a relation in force or to come), unless ID numbers on both sides tell
+    them apart — among the residents the user may see."""
     people = residents_visible(user)
     if id_digest:
         found = list(people.filter(id_number_digest=id_digest)[:1])
         if found:
             return found
-    if name and phone:
-        return list(people.filter(name=name.strip(), phone=phone.strip())[:5])
-    return []
+    name, phone = name.strip(), phone.strip()
+    if not name:
+        return []
+    same = Q(phone=phone) if phone else Q(pk__in=[])
+    if compound is not None:
+        here = Residency.objects.filter(
+            in_force_from(timezone.localdate()), household__building__compound=compound
+        )
+        same |= Q(pk__in=here.values("resident_id"))
+    found = people.filter(same, name=name)
+    if id_digest:  # a different ID number on record: another person
+        found = found.filter(id_number_digest="")
+    return list(found.order_by("id")[:5])
+
+
+def resident_candidate(resident: Resident) -> dict:
+    """A possible same person as the API shows them: the phone masked, their current units."""
+    today = timezone.localdate()
+    return {
+        "id": resident.pk,
+        "name": resident.name,
+        "phone": mask_phone(resident.phone) if resident.phone else "",
+        "units": [
+            {"household": r.household_id, "name": str(r.household)}
+            for r in resident.residencies.all()
+            if is_in_force_from(r, today)
+        ],
+    }
 
 
 def household_history(household: Household) -> list:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, audit_record_many, principal_forget
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.periods import in_force_from
 from property.models import (
     Building,
     Community,
@@ -25,6 +26,7 @@ from property.models import (
     Subdistrict,
 )
 from property.permissions import can_create_community, require_register
+from property.selectors import resident_candidate, resident_matches
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -102,6 +104,14 @@ def building_create(*, actor, compound: Compound, name: str, floors: int, entran
     return _insert(building, actor=actor, action="building.create", data={"name": building.name})
 
 
+def areas_check(building_area: Decimal | None, inner_area: Decimal | None) -> None:
+    """THE rule of a unit's areas (the API, the page and the ledger import): the inner area is
+    within the building area. The database holds it too (Household.CHECKS words its refusal)."""
+    if building_area is not None and inner_area is not None and inner_area > building_area:
+        field, message = Household.CHECKS["inner_within_building"]
+        raise Invalid(str(message), field=field)
+
+
 def floor_check(building: Building, floor: int) -> None:
     if floor > building.floors or floor == 0 or floor < -3:
         raise Invalid(
@@ -125,6 +135,7 @@ def household_create(
 ) -> Household:
     require_register(actor, building.compound.community)
     floor_check(building, floor)
+    areas_check(building_area, inner_area)
     household = Household(
         building=building,
         unit_label=unit_label.strip(),
@@ -156,6 +167,26 @@ def resident_new(
     return resident
 
 
+def _ask_before_a_second_record(actor, resident: Resident, household: Household) -> None:
+    candidates = resident_matches(
+        actor,
+        name=resident.name,
+        phone=resident.phone,
+        id_digest=resident.id_number_digest,
+        compound=household.building.compound,
+    )
+    if candidates:
+        raise Conflict(
+            _(
+                "A person of this name is registered already: register them in this unit if it is "
+                "the same person, or confirm that this is someone else."
+            ),
+            code="possible_duplicate",
+            field="name",
+            extra={"candidates": [resident_candidate(c) for c in candidates]},
+        )
+
+
 @transaction.atomic
 def resident_create(
     *,
@@ -167,8 +198,11 @@ def resident_create(
     household: Household,
     relation: str | None = None,
     started_on: date | None = None,
+    confirm_new: bool = False,
 ) -> Resident:
-    """A person registered in a household (the household's community decides who may)."""
+    """A person registered in a household (the household's community decides who may). One who may
+    be a person registered already (selectors.resident_matches) is asked about first: registered
+    anew only with `confirm_new`, so that one owner does not become two heads in a vote."""
     require_register(actor, household.building.compound.community)
     resident = resident_new(name=name, phone=phone, id_number=id_number, is_party_member=is_party_member)
     if (
@@ -180,6 +214,8 @@ def resident_create(
             code="duplicate",
             field="id_number",
         )
+    if not confirm_new:
+        _ask_before_a_second_record(actor, resident, household)
     validate_model(resident, exclude=["user"])
     resident.save()
     audit_record(actor=actor, action="resident.create", obj=resident, data={"name": resident.name})
@@ -200,7 +236,9 @@ def residency_start(
     require_register(actor, household.building.compound.community)
     if started_on is None:
         raise Invalid(_("Give the date the relation starts."), field="started_on")
-    if Residency.objects.filter(resident=resident, household=household, ended_on__isnull=True).exists():
+    # Any relation not ended by `started_on` would run beside the new, open-ended one.
+    held = Residency.objects.filter(in_force_from(started_on), resident=resident, household=household)
+    if held.exists():
         raise Conflict(
             _("This resident is already registered in this household."), code="duplicate", field="household"
         )
@@ -336,6 +374,9 @@ def household_update(*, actor, household: Household, changes: dict) -> Household
         return household
     if "floor" in changes:
         floor_check(household.building, changes["floor"])
+    areas_check(
+        changes.get("building_area", household.building_area), changes.get("inner_area", household.inner_area)
+    )
     return _save_changes(household, actor=actor, action="household.update", changes=changes)
 
 
@@ -348,7 +389,7 @@ def resident_update(*, actor, resident: Resident, household: Household, changes:
     by a worker of the community of a unit the person belongs to; kept as history."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     require_register(actor, household.building.compound.community)
-    if not resident.residencies.filter(household=household, ended_on__isnull=True).exists():
+    if not resident.residencies.filter(in_force_from(timezone.localdate()), household=household).exists():
         raise Invalid(_("This person is not registered in this unit."), field="household")
     unknown = set(changes) - set(RESIDENT_FACTS)
     if unknown:

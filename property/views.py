@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_fees
 from core import periods, rates
-from core.errors import DomainError, add_to_form
+from core.errors import DomainError, add_to_form, constraint_refusal
 from property import billing, import_runs, ledgers, selectors, services
 from property.forms import (
     HouseholdFactsForm,
@@ -126,13 +127,23 @@ def resident_add(request, household_id: int):
         except DomainError as exc:
             add_to_form(form, exc)
             return render(request, "property/resident_form.html", {"household": household, "form": form})
-        matches = selectors.resident_matches(request.user, name=d["name"], phone=d["phone"], id_digest=digest)
-        if matches and (digest or not request.POST.get("someone_else")):
-            # Before a second record of one person: offer the one registered (same ID, or name and phone).
-            context = {"household": household, "form": form, "matches": matches, "same_id": bool(digest)}
+        compound = household.building.compound
+        matches = selectors.resident_matches(
+            request.user, name=d["name"], phone=d["phone"], id_digest=digest, compound=compound
+        )
+        same_id = bool(digest) and bool(matches) and matches[0].id_number_digest == digest
+        someone_else = bool(request.POST.get("someone_else"))
+        if matches and (same_id or not someone_else):
+            # Before a second record of one person: offer the one registered (same ID; or the same
+            # name and phone, or the same name in the compound), or register someone else.
+            for person in matches:
+                person.phone_shown = phone_for_viewer(request.user, person, compound.community)
+            context = {"household": household, "form": form, "matches": matches, "same_id": same_id}
             return render(request, "property/resident_form.html", context)
         try:
-            services.resident_create(actor=request.user, household=household, **d)
+            services.resident_create(
+                actor=request.user, household=household, confirm_new=someone_else, **d
+            )
         except DomainError as exc:
             add_to_form(form, exc)
         else:
@@ -215,7 +226,10 @@ def collect(request):
             .filter(building__compound_id=int(compound_id))
             .filter(
                 Q(unit_label__icontains=query)
-                | Q(residencies__resident__name__icontains=query, residencies__ended_on__isnull=True)
+                | Q(
+                    periods.in_force(timezone.localdate(), "residencies"),
+                    residencies__resident__name__icontains=query,
+                )
             )
             .distinct()
             .order_by("building__name", "unit_label")[:30]
@@ -315,6 +329,11 @@ def household_edit(request, household_id: int):
             services.household_update(actor=request.user, household=household, changes=form.cleaned_data)
         except DomainError as exc:
             add_to_form(form, exc)
+        except IntegrityError as exc:  # the database's check, should the service's have missed it
+            refused = constraint_refusal(exc)
+            if refused is None:
+                raise
+            add_to_form(form, refused)
         else:
             messages.success(request, _("The unit is corrected; the change is kept in its history."))
             return redirect("property:household", household_id=household.pk)

@@ -131,8 +131,7 @@ def _governance(compounds, ids, today: date) -> list[dict]:
     for body in governance.bodies_governing(ids, today).order_by("pk"):
         bodies.setdefault(body.compound_id, body)
     ended = governance.committees_ended(ids, today)
-    horizon = today + timedelta(days=settings.COMMITTEE_TERM_WARNING_DAYS)
-    ending = {b.compound_id: b for b in governance.committees_ending(ids, today, horizon)}
+    ending = {b.compound_id: b for b in governance.committees_ending(ids, today)}
     since = months_before(today, 3)
     met = governance.meetings_by_compound(ids, *days_bounds(since, today + timedelta(days=1)))
     overdue = governance.actions_overdue_by_compound(ids, today)

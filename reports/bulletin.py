@@ -87,7 +87,7 @@ def week_figures(
                 "on_time_rate": rates.rate(i.get("on_time", 0), i.get("due", 0)),
                 "median_hours_to_close": _hours(median(closing)) if closing else None,
             },
-            "duty": duty.get(cid, {"planned": 0, "done": 0, "late": 0, "missed": 0}),
+            "duty": duty.get(cid, {"planned": 0, "done": 0, "left_early": 0, "late": 0, "missed": 0}),
             "inspections": inspections.get(cid, (0, 0))[0],
             "findings": inspections.get(cid, (0, 0))[1],
             "volunteer_hours": hours.get(cid, Decimal(0)).quantize(Decimal("0.01")),
@@ -122,7 +122,7 @@ def _totals(rows: list[dict], overdue_units: list[dict]) -> dict:
     inc["median_hours_to_close"] = _hours(median(closing)) if closing else None
     fees = {k: sum(r["fees"][k] for r in rows) for k in ("collected", "billed", "paid")}
     fees["collection_rate"] = rates.rounded(register.amount_rate(fees["paid"], fees["billed"]))
-    duty = {k: sum(r["duty"][k] for r in rows) for k in ("planned", "done", "late", "missed")}
+    duty = {k: sum(r["duty"][k] for r in rows) for k in ("planned", "done", "left_early", "late", "missed")}
     return {**total, "incidents": inc, "duty": duty, "fees": fees, "_closing": closing}
 
 

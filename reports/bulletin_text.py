@@ -31,6 +31,7 @@ def header() -> list[str]:
         _("overdue"),
         _("median hours to close"),
         _("duty done / planned"),
+        _("left early"),
         _("late"),
         _("missed"),
         _("inspections"),
@@ -57,6 +58,7 @@ def _cells(name: str, rank, f: dict, five_co: dict | None) -> list[str]:
         str(i["overdue"]),
         "—" if i["median_hours_to_close"] is None else str(i["median_hours_to_close"]),
         f"{d['done']}/{d['planned']}",
+        str(d.get("left_early", 0)),  # bulletins published before it was counted have none
         str(d["late"]),
         str(d["missed"]),
         str(f["inspections"]),

@@ -154,6 +154,7 @@ class WeekIncidentsOut(Schema):
 class WeekDutyOut(Schema):
     planned: int
     done: int
+    left_early: int = Field(0, description="Ended well before the planned end (早退): not done")
     late: int
     missed: int
 

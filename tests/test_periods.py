@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from core import periods
@@ -48,3 +49,20 @@ def test_a_local_day_is_24_hours_from_local_midnight():
     assert timezone.localtime(start).replace(tzinfo=None) == datetime(2026, 12, 1)
     assert end - start == timedelta(days=1)
     assert start.utcoffset() == timedelta(hours=8)
+
+
+def test_in_force_counts_a_row_until_its_end_day_even_when_that_day_is_still_to_come():
+    from types import SimpleNamespace
+
+    from core.periods import in_force, in_force_from, is_in_force
+
+    row = SimpleNamespace(started_on=date(2026, 1, 1), ended_on=date(2026, 3, 1))
+    days = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 2, 28), date(2026, 3, 1)]
+    assert [is_in_force(row, d) for d in days] == [False, True, True, False]
+    assert str(in_force(date(2026, 2, 1), "members")) == str(
+        Q(members__started_on__lte=date(2026, 2, 1))
+        & (Q(members__ended_on__isnull=True) | Q(members__ended_on__gt=date(2026, 2, 1)))
+    )
+    assert str(in_force_from(date(2026, 2, 1), "members__")) == str(
+        Q(members__ended_on__isnull=True) | Q(members__ended_on__gt=date(2026, 2, 1))
+    )

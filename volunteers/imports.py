@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Forbidden
+from core.periods import in_force
 from property import imports
 from property.import_runs import Change, Kind, Plan, write_updates
 from property.models import Residency
@@ -35,7 +36,7 @@ def volunteers_plan(actor, community, table, progress=None) -> Plan:
         return plan
     people = {}  # the community's current residents, by name
     for residency in Residency.objects.filter(
-        ended_on__isnull=True, household__building__compound__community=community
+        in_force(timezone.localdate()), household__building__compound__community=community
     ).select_related("resident"):
         people.setdefault(residency.resident.name, {})[residency.resident_id] = residency.resident
     types = {}

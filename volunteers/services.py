@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.notify import notify
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
-from core.periods import day_start, weekly_starts
+from core.periods import day_start, in_force, weekly_starts
 from property.models import Residency
 from volunteers.models import (
     RegistrationStatus,
@@ -58,7 +58,7 @@ def volunteer_enter(*, actor, resident, community, service_types=(), approved_on
     if not can_organise(actor, community):
         raise Forbidden(_("Only the community's workers decide on registrations."))
     if not Residency.objects.filter(
-        resident=resident, ended_on__isnull=True, household__building__compound__community=community
+        in_force(timezone.localdate()), resident=resident, household__building__compound__community=community
     ).exists():
         raise Invalid(_("This person does not live in the community."), field="resident")
     if approved_on > timezone.localdate():

@@ -10,11 +10,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_cleaner_starts_and_ends_todays_duty_with_a_finding_that_becomes_an_incident(
-    live_server, phone, screenshot, grids, worker, cleaner
+    live_server, phone, screenshot, grids, worker, cleaner, settings
 ):
+    # A short shift, ended within GRID_LEFT_EARLY_MINUTES of its planned end: done, not left early.
+    settings.GRID_LEFT_EARLY_MINUTES = 30
     start = timezone.now() - timedelta(minutes=5)
     shift = services.duty_shift_create(
-        actor=worker, assignment=grids.cleaner_a, starts_at=start, ends_at=start + timedelta(hours=4)
+        actor=worker, assignment=grids.cleaner_a, starts_at=start, ends_at=start + timedelta(minutes=30)
     )
 
     phone.goto(f"{live_server.url}/accounts/login/")

@@ -202,3 +202,69 @@ def test_a_committee_cannot_be_created_already_filed_with_nobody_seated(api, wor
     assert not Body.objects.filter(name="第二届业委会").exists()
     del body["filed_on"]
     assert post(api, worker, "bodies", body).status_code == 201  # filed later, with its members
+
+
+def test_a_member_ended_on_a_later_day_counts_towards_the_size_until_that_day(
+    api, committee, worker, owners, settings
+):
+    settings.COMMITTEE_MAX_MEMBERS = 5
+    today = timezone.localdate()
+    leaving = Member.objects.filter(body=committee, role="member").first()
+    services.member_end(actor=worker, member=leaving, ended_on=today + timedelta(days=30))
+    # The lists still show five: the leaving member sits until the end day.
+    body = api(worker).get(f"/api/v1/governance/bodies/{committee.pk}").json()
+    seated = [m.pk for m in selectors.current_members(committee)]
+    assert (body["members"], len(seated), leaving.pk in seated) == (5, 5, True)
+    newcomer = owners(1, prefix="n")[0]
+    refused = post(
+        api, worker, f"bodies/{committee.pk}/members", {"resident": newcomer.pk, "started_on": str(today)}
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "too_many")
+    # From the end day on, the seat is free.
+    on_the_day = post(
+        api,
+        worker,
+        f"bodies/{committee.pk}/members",
+        {"resident": newcomer.pk, "started_on": str(today + timedelta(days=30))},
+    )
+    assert on_the_day.status_code == 201
+
+
+def test_a_member_ended_on_a_later_day_counts_towards_the_filing_rule_until_that_day(
+    api, worker, estate, owners
+):
+    today = timezone.localdate()
+    made = post(
+        api,
+        worker,
+        "bodies",
+        {
+            "kind": "owners_committee",
+            "name": "第一届业委会",
+            "compound": estate.compound_a.pk,
+            "term_start": str(today - timedelta(days=60)),
+            "term_end": str(today + timedelta(days=700)),
+        },
+    ).json()
+    start = str(today - timedelta(days=60))
+    for resident in owners(5, prefix="f"):
+        post(api, worker, f"bodies/{made['id']}/members", {"resident": resident.pk, "started_on": start})
+    leaving = Member.objects.filter(body_id=made["id"]).first()
+    services.member_end(actor=worker, member=leaving, ended_on=today + timedelta(days=10))
+    late = post(api, worker, f"bodies/{made['id']}/file", {"filed_on": str(today + timedelta(days=10))})
+    assert (late.status_code, late.json()["code"]) == (409, "composition")  # four on that day
+    filed = post(api, worker, f"bodies/{made['id']}/file", {"filed_on": str(today)})
+    assert (filed.status_code, filed.json()["members"], filed.json()["problems"]) == (200, 5, [])
+
+
+def test_a_seat_is_not_taken_twice_over_a_seat_that_ends_later(api, committee, worker):
+    today = timezone.localdate()
+    member = Member.objects.filter(body=committee, role="member").first()
+    services.member_end(actor=worker, member=member, ended_on=today + timedelta(days=30))
+    again = post(
+        api,
+        worker,
+        f"bodies/{committee.pk}/members",
+        {"resident": member.resident_id, "started_on": str(today)},
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "duplicate")

@@ -2,6 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import Invalid
@@ -80,7 +81,8 @@ def test_a_late_start_is_flagged_and_the_end_records_findings(api, grids, worker
         {"notes": "路面已清扫", "findings": [{"text": "3号楼北侧垃圾堆放", "place": "3号楼"}]},
         content_type="application/json",
     )
-    assert ended.status_code == 200 and ended.json()["status"] == "done"
+    # Ended some 3 h 45 min before its planned end: left early, not done.
+    assert ended.status_code == 200 and ended.json()["status"] == "left_early"
     finding = Finding.objects.get()
     made = client.post(
         f"/api/v1/grid/findings/{finding.pk}/incident", {"category": 1}, content_type="application/json"
@@ -276,3 +278,77 @@ def test_a_community_adds_its_own_inspection_item(api, grids, worker, cleaner):
         .status_code
         == 403
     )
+
+
+def test_a_shift_swaps_to_a_colleague_leaving_after_it_but_not_to_one_gone_by_then(
+    api, grids, worker, cleaner
+):
+    from accounts.models import Role
+    from tests.conftest import _staff
+
+    def colleague(username):
+        return services.staff_assign(
+            actor=worker,
+            grid=grids.a,
+            user=_staff(username, Role.CLEANER, community=grids.a.community),
+            role="cleaner",
+            unit=grids.cleaning,
+            started_on=date(2025, 1, 1),
+        )
+
+    shift = services.duty_shift_create(
+        actor=worker, assignment=grids.cleaner_a, starts_at=at(6), ends_at=at(10)
+    )
+    shift_day = timezone.localdate(shift.starts_at)
+    leaving_later, gone = colleague("cleaner3"), colleague("cleaner4")
+    services.staff_end(actor=worker, assignment=leaving_later, ended_on=shift_day + timedelta(days=1))
+    services.staff_end(actor=worker, assignment=gone, ended_on=shift_day)
+
+    def ask(to):
+        return api(cleaner).post(
+            f"/api/v1/grid/duty-shifts/{shift.pk}/swap",
+            {"to": to.pk, "reason": "家中有事"},
+            content_type="application/json",
+        )
+
+    refused = ask(gone)
+    assert (refused.status_code, list(refused.json()["fields"])) == (422, ["to"])
+    assert ask(leaving_later).status_code == 201
+
+
+def test_a_four_hour_shift_started_and_ended_in_the_same_minute_left_early(
+    api, client, grids, worker, cleaner, settings
+):
+    settings.GRID_LEFT_EARLY_MINUTES = 30
+    start = timezone.now() - timedelta(minutes=1)
+    shift = services.duty_shift_create(
+        actor=worker, assignment=grids.cleaner_a, starts_at=start, ends_at=start + timedelta(hours=4)
+    )
+    browser, client = client, api(cleaner)
+    client.post(f"/api/v1/grid/duty-shifts/{shift.pk}/start", {}, content_type="application/json")
+    ended = client.post(f"/api/v1/grid/duty-shifts/{shift.pk}/end", {}, content_type="application/json")
+    answer = ended.json()
+    assert (ended.status_code, answer["status"], answer["minutes_worked"]) == (200, "left_early", 0)
+    browser.force_login(cleaner)
+    card = browser.get(reverse("grid:mine")).content.decode().split(f'data-shift="{shift.pk}"')[1]
+    assert ("早退" in card, 'data-testid="worked">0<' in card) == (True, True)
+
+
+def test_a_shift_ended_within_the_threshold_before_its_end_is_done_and_beyond_it_left_early(
+    grids, worker, cleaner, settings
+):
+    settings.GRID_LEFT_EARLY_MINUTES = 30
+    start = timezone.now() - timedelta(hours=5)
+
+    def worked(offset_hours, minutes_before_end):
+        begins = start + timedelta(hours=offset_hours)
+        shift = services.duty_shift_create(
+            actor=worker, assignment=grids.cleaner_a, starts_at=begins, ends_at=begins + timedelta(hours=1)
+        )
+        services.duty_start(actor=cleaner, shift=shift, now=begins)
+        ends = begins + timedelta(hours=1) - timedelta(minutes=minutes_before_end)
+        return services.duty_end(actor=cleaner, shift=shift, now=ends)
+
+    on_the_line, past_it = worked(0, 30), worked(2, 31)
+    assert (on_the_line.status, on_the_line.minutes_worked) == ("done", 30)
+    assert (past_it.status, past_it.minutes_worked) == ("left_early", 29)

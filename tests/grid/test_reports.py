@@ -204,11 +204,11 @@ def test_the_daily_report_matches_hand_counted_figures(
         figures = selectors.daily_report(grids.a.community, day)
     rows = {r["name"]: r for r in figures["grids"]}
     assert rows["第一网格"]["duty"] == {
-        "cleaner": {"planned": 3, "done": 2, "on_duty": 0, "late": 2, "missed": 1},
-        "police": {"planned": 1, "done": 1, "on_duty": 0, "late": 0, "missed": 0},
+        "cleaner": {"planned": 3, "done": 2, "left_early": 0, "on_duty": 0, "late": 2, "missed": 1},
+        "police": {"planned": 1, "done": 1, "left_early": 0, "on_duty": 0, "late": 0, "missed": 0},
     }
     assert rows["第二网格"]["duty"] == {
-        "cleaner": {"planned": 1, "done": 0, "on_duty": 0, "late": 1, "missed": 1}
+        "cleaner": {"planned": 1, "done": 0, "left_early": 0, "on_duty": 0, "late": 1, "missed": 1}
     }
     assert (rows["第一网格"]["inspections"], rows["第一网格"]["findings"]) == (1, 1)
     assert (rows["第一网格"]["opened"], rows["第一网格"]["closed"], rows["第一网格"]["overdue"]) == (1, 0, 1)

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from core.periods import in_force
 from governance import services as governance
 from governance.models import RollUnit
 from property.models import Household, Residency, Resident
@@ -50,7 +51,9 @@ def test_co_owners_of_one_unit_are_two_owners(api, estate, worker, owner):
         content_type=JSON,
     )
     assert spouse.status_code == 201
-    owners = Residency.objects.filter(household=estate.household_a, relation="owner", ended_on__isnull=True)
+    owners = Residency.objects.filter(
+        in_force(timezone.localdate()), household=estate.household_a, relation="owner"
+    )
     assert owners.count() == 2
 
 

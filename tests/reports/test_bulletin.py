@@ -106,7 +106,7 @@ def test_the_weeks_figures_against_hand_counts(week, officer):
         "on_time_rate": "0.3333",
         "median_hours_to_close": "75.0",  # (6 + 144) / 2
     }
-    assert a["duty"] == {"planned": 3, "done": 2, "late": 1, "missed": 1}
+    assert a["duty"] == {"planned": 3, "done": 2, "left_early": 0, "late": 1, "missed": 1}
     assert a["meetings"] == 1
     assert a["fees"]["collected"] == "50.00"
     assert a["overdue_units"] == 1
@@ -126,7 +126,7 @@ def test_the_totals_are_the_sum_of_the_communities(week):
     assert totals["overdue_units"] == len(data["overdue_units"])  # each unit once (issue 22)
     for key in ("opened", "closed", "due", "closed_on_time", "overdue"):
         assert totals["incidents"][key] == sum(r["incidents"][key] for r in rows), key
-    for key in ("planned", "done", "late", "missed"):
+    for key in ("planned", "done", "left_early", "late", "missed"):
         assert totals["duty"][key] == sum(r["duty"][key] for r in rows), key
     assert Decimal(totals["fees"]["collected"]) == sum(Decimal(r["fees"]["collected"]) for r in rows)
     assert Decimal(totals["volunteer_hours"]) == sum(Decimal(r["volunteer_hours"]) for r in rows)
