@@ -38,8 +38,10 @@ def _write(level: str, rows: dict, period: date, now, *, skip_written: bool = Fa
 
 
 def _lock(period: date, now) -> Fill:
-    """The month's Fill row, locked until the transaction ends: the roll-ups of a fill and a
-    recompute of the same month take turns (on PostgreSQL; SQLite writes one at a time anyway)."""
+    """The month's Fill row, locked until the transaction ends: every write of a month's snapshots
+    (a fill's chunks and roll-ups, a recompute) takes it first, so they take turns (on PostgreSQL;
+    SQLite writes one at a time anyway). A recompute that deleted a compound's row and writes it
+    again never meets a fill's row written meanwhile."""
     Fill.objects.get_or_create(period=period, defaults={"started_at": now})
     return Fill.objects.select_for_update().get(period=period)
 
@@ -85,6 +87,7 @@ def snapshots_fill(*, period: date) -> Fill:
         ids = missing[start : start + chunk]
         rows = selectors.compound_scores(ids, period)
         with transaction.atomic():
+            _lock(period, now)
             # a recompute (or another fill) may have written some meanwhile: theirs are kept
             _write(Level.COMPOUND, rows, period, now, skip_written=True)
     _roll_ups_write(period, Community.objects.all(), now)
