@@ -17,6 +17,7 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.locks import retried
 from core.periods import day_start
 from grid.models import Category, Grid, Unit, UnitKind
 from grid.selectors import grids_covering
@@ -74,7 +75,7 @@ def _require_run(actor, project: Project) -> None:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("community").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("community").get(pk=project.pk)
 
 
 def _before(stage: str, limit: Stage) -> bool:
@@ -266,6 +267,7 @@ def _funding_check(funding: list[tuple[str, Decimal, Decimal]]) -> None:
         seen.add(source)
 
 
+@retried
 @transaction.atomic
 def project_advance(*, actor, project: Project, to: str) -> Project:
     """Move the project to the stage `to`, the one after its own, once every condition of that stage is

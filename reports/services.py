@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_officer_of
 from accounts.services import audit_record
 from core.errors import Forbidden, Invalid
+from core.locks import retried
 from core.periods import last_full_week, month_start, week_start
 from property.models import Community, Compound
 from reports import selectors
@@ -96,6 +97,7 @@ def snapshots_fill(*, period: date) -> Fill:
     return fill
 
 
+@retried
 @transaction.atomic
 def snapshot_recompute(*, actor, subdistrict, period: date, reason: str) -> Snapshot | None:
     """Recompute a past month of a subdistrict (its compounds, communities and itself) from the
