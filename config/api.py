@@ -2,7 +2,7 @@
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.db import DataError, IntegrityError, connection
+from django.db import DataError, IntegrityError, OperationalError, connection
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api import BearerAuth, SignedInSession
 from accounts.api import router as accounts_router
 from core.errors import DomainError, constraint_refusal, error_body
+from core.locks import busy, is_retryable
 from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
@@ -66,6 +67,14 @@ def on_integrity_error(request, exc):
         return on_domain_error(request, refused)
     # A concurrent write won the race for a unique value; the service's own check saw none.
     return error(request, 409, _("This conflicts with a record that already exists."), "conflict")
+
+
+@api.exception_handler(OperationalError)
+def on_operational_error(request, exc):
+    # A deadlock outside any `retried` transaction (or past its retries): a refusal of the moment.
+    if not is_retryable(exc):
+        raise exc
+    return on_domain_error(request, busy())
 
 
 @api.exception_handler(DataError)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.BusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -351,6 +352,10 @@ GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)
 # chunks resumes after the last one written); the collection rate under which a compound is an alert.
 FIVE_CO_FILL_CHUNK = env_int("FIVE_CO_FILL_CHUNK", 200)
 ALERT_COLLECTION_RATE_PERCENT = env_int("ALERT_COLLECTION_RATE_PERCENT", 80)
+# A transaction rolled back for a deadlock is run again this many times (core.locks.retried), after a
+# jittered pause starting at this many milliseconds and doubling; then it is refused as busy (503).
+LOCK_RETRIES = env_int("LOCK_RETRIES", 4)
+LOCK_RETRY_PAUSE_MS = env_int("LOCK_RETRY_PAUSE_MS", 50)
 # Imported ledgers (台账): the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)

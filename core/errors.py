@@ -39,6 +39,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Busy(DomainError):
+    """The records are held by others right now (a deadlock that outlasted its retries): try again.
+    A conflict of the moment, 409 as API.md has it, so every write's documented answers hold."""
+
+    status = 409
+    code = "busy"
+
+
 class Invalid(DomainError):
     """Input that parsed but breaks a rule about a field."""
 

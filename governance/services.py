@@ -14,6 +14,7 @@ from accounts.notify import notify
 from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.locks import retried
 from core.periods import add_years, in_force, in_force_from
 from governance.models import (
     Action,
@@ -99,6 +100,7 @@ def _is_owner_in(resident, compound, on: date) -> bool:
     )
 
 
+@retried
 @transaction.atomic
 def member_add(*, actor, body: Body, resident, role: str = MemberRole.MEMBER, started_on: date) -> Member:
     """Seat a resident on a body, by the body's own rules (owners only, party members only, size)."""
@@ -269,7 +271,7 @@ def meeting_record(
 
 @transaction.atomic
 def action_close(*, actor, action: Action, note: str) -> Action:
-    action = Action.objects.select_for_update().select_related("meeting__body").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("meeting__body").get(pk=action.pk)
     if not can_manage_body(actor, action.meeting.body):
         raise Forbidden(_("Only the body's members and the community's workers may do this."))
     if action.closed_at:
@@ -418,10 +420,11 @@ def votes_advance(now: datetime) -> tuple[int, int]:
     return opened, closed
 
 
+@retried
 @transaction.atomic
 def vote_close(*, vote_id: int, now: datetime) -> bool:
     """Count the vote, keep the result on it and publish it as a notice. Idempotent."""
-    vote = Vote.objects.select_for_update().select_related("compound").get(pk=vote_id)
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("compound").get(pk=vote_id)
     if vote.status != VoteStatus.OPEN or vote.closes_at > now:
         return False
     vote.status = VoteStatus.CLOSED  # first: the count kept is then the final one
@@ -467,6 +470,7 @@ def result_text(result: dict) -> str:
     return "\n".join(lines)
 
 
+@retried
 @transaction.atomic
 def ballot_cast(
     *, actor, vote: Vote, household: Household, choice: str, now: datetime | None = None
@@ -474,7 +478,7 @@ def ballot_cast(
     """An owner's ballot, or a paper ballot entered by a community worker. A later ballot of the
     same owner (from any of their units) replaces the standing one; the old one is kept. The time
     is taken once the vote is locked, so that no ballot is stamped after the vote closes."""
-    vote = Vote.objects.select_for_update().select_related("compound__community").get(pk=vote.pk)
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("compound__community").get(pk=vote.pk)
     now = now or timezone.now()
     if vote.status != VoteStatus.OPEN or not vote.opens_at <= now < vote.closes_at:
         raise Conflict(

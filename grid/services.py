@@ -14,6 +14,7 @@ from accounts.permissions import can_manage_community, posts_in_force
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from core.files import photo_checked
+from core.locks import retried
 from core.periods import day_start, in_force_from, is_in_force, weekly_starts
 from grid.models import (
     Assignment,
@@ -81,7 +82,9 @@ def staff_assign(*, actor, grid: Grid, user, role: str, unit, started_on: date) 
 def staff_end(*, actor, assignment: Assignment, ended_on: date) -> Assignment:
     """A staff member leaves the grid: their shifts from that day on come off the roster."""
     assignment = (
-        Assignment.objects.select_for_update().select_related("grid__community").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("grid__community")
+        .get(pk=assignment.pk)
     )
     if not can_manage_community(actor, assignment.grid.community):
         raise Forbidden(_("Only the community's workers may do this."))
@@ -324,9 +327,14 @@ def swap_request(*, actor, shift: DutyShift, to: Assignment, reason: str) -> Swa
     return swap
 
 
+@retried
 @transaction.atomic
 def swap_decide(*, actor, swap: Swap, approve: bool) -> Swap:
-    swap = Swap.objects.select_for_update().select_related("shift__grid__community", "to").get(pk=swap.pk)
+    swap = (
+        Swap.objects.select_for_update(of=("self",))
+        .select_related("shift__grid__community", "to")
+        .get(pk=swap.pk)
+    )
     if not can_run_grid(actor, swap.shift.grid):
         raise Forbidden(_("Only the grid worker approves swaps."))
     if swap.status != SwapStatus.PENDING:
@@ -487,7 +495,11 @@ def incident_raise_dispatched(
 
 @transaction.atomic
 def finding_to_incident(*, actor, finding: Finding, category: Category) -> Incident:
-    finding = Finding.objects.select_for_update().select_related("grid__community").get(pk=finding.pk)
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("grid__community")
+        .get(pk=finding.pk)
+    )
     # Turning a finding into an incident takes what recording the inspection takes.
     if not can_inspect(actor, finding.grid):
         raise Forbidden(_("Only the grid's staff inspect it."))
@@ -555,7 +567,9 @@ def incident_step(
     """Take one step of the loop: 403 for the wrong person, 409 for the wrong state, 422 for bad input."""
     now = now or timezone.now()
     incident = (
-        Incident.objects.select_for_update().select_related("grid__community", "category").get(pk=incident.pk)
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("grid__community", "category")
+        .get(pk=incident.pk)
     )
     starts, leads_to, _who = STEPS[action]
     if not may_take(actor, incident, action):
@@ -606,7 +620,11 @@ def _extension_request(actor, incident, until, reason, now) -> Incident:
 @transaction.atomic
 def extension_decide(*, actor, incident: Incident, approve: bool, note: str = "", now=None) -> Incident:
     now = now or timezone.now()
-    incident = Incident.objects.select_for_update().select_related("grid__community").get(pk=incident.pk)
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("grid__community")
+        .get(pk=incident.pk)
+    )
     if not can_run_incident(actor, incident, "decide_extension"):
         raise Forbidden(_("Only the grid worker or the community's workers decide on extensions."))
     extension = incident.extensions.filter(status=SwapStatus.PENDING).first()
@@ -649,7 +667,7 @@ def incidents_escalate(now: datetime) -> tuple[int, int]:
     for incident_id in due.values_list("id", flat=True):
         with transaction.atomic():
             incident = (
-                overdue.select_for_update()
+                overdue.select_for_update(of=("self",))
                 .select_related("grid__community__subdistrict")
                 .filter(pk=incident_id)
                 .first()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.services import audit_record
 from core import periods
 from core.errors import Conflict, Invalid, validate_model
+from core.locks import retried
 from core.money import round_fen
 from core.periods import add_months, months_between
 from core.resend import resend_due
@@ -385,6 +386,7 @@ def opening_balance_record(*, actor, household: Household, amount: Decimal, peri
     return bill
 
 
+@retried
 @transaction.atomic
 def payment_record(
     *, actor, household: Household, amount: Decimal, method: str, prepay: bool = False, note: str = ""

@@ -20,6 +20,7 @@ from accounts.permissions import mask_phone
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
 from core.hooks import hook_table
+from core.locks import retried
 from core.periods import in_force_from
 from core.resend import resend_due
 from property import billing, imports, selectors, services
@@ -207,23 +208,7 @@ def import_execute(import_id: int) -> LedgerImport:
         return record
     _set(record, status=ImportStatus.WRITING, done_rows=record.rows, **counts)
     try:
-        with transaction.atomic():
-            locked = LedgerImport.objects.select_for_update().get(pk=record.pk)
-            if locked.status != ImportStatus.WRITING:
-                return locked  # another delivery of this task finished it
-            # One import at a time into a place: the one that waited plans against what the
-            # other wrote (a double tap, two workers with one file).
-            type(place).objects.select_for_update().get(pk=place.pk)
-            plan = spec.plan(record.requested_by, place, table, None)  # again, as it writes
-            if plan.errors:
-                raise Invalid(plan.errors[0]["message"])
-            spec.write(
-                record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600)
-            )
-            counts = {o: plan.count(o) for o in OUTCOMES}
-            _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
-            _redact(record, table)  # written into the register: the file need not hold the numbers
-            audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
+        return _write(record, spec, place, table)
     except (DomainError, IntegrityError) as refused:  # the register changed since the file was checked
         message = (
             str(refused.message)
@@ -239,6 +224,28 @@ def import_execute(import_id: int) -> LedgerImport:
         )
     finally:
         cache.delete(progress_key(record.pk))
+    return record
+
+
+@retried  # a deadlock with another writer of the place reruns the whole write
+@transaction.atomic
+def _write(record: LedgerImport, spec, place, table) -> LedgerImport:
+    """The import's rows written in one transaction. Locks the import, then its place, then the
+    place's units as it writes them (core.locks)."""
+    locked = LedgerImport.objects.select_for_update().get(pk=record.pk)
+    if locked.status != ImportStatus.WRITING:
+        return locked  # another delivery of this task finished it
+    # One import at a time into a place: the one that waited plans against what the
+    # other wrote (a double tap, two workers with one file).
+    type(place).objects.select_for_update().get(pk=place.pk)
+    plan = spec.plan(record.requested_by, place, table, None)  # again, as it writes
+    if plan.errors:
+        raise Invalid(plan.errors[0]["message"])
+    spec.write(record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600))
+    counts = {o: plan.count(o) for o in OUTCOMES}
+    _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
+    _redact(record, table)  # written into the register: the file need not hold the numbers
+    audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
     return record
 
 

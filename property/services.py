@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, audit_record_many, principal_forget
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.locks import retried
 from core.periods import in_force_from
 from property.models import (
     Building,
@@ -79,7 +80,11 @@ def compound_create(*, actor, community: Community, **fields) -> Compound:
 
 @transaction.atomic
 def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
-    compound = Compound.objects.select_for_update().select_related("community").get(pk=compound.pk)
+    compound = (
+        Compound.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=compound.pk)
+    )
     require_register(actor, compound.community)
     return _save_changes(compound, actor=actor, action="compound.update", changes=changes)
 
@@ -311,7 +316,7 @@ def register_bulk_create(
 def _residency_locked(actor, residency: Residency) -> Residency:
     """The relation locked for a change, by one who may change the unit's register."""
     residency = (
-        Residency.objects.select_for_update()
+        Residency.objects.select_for_update(of=("self",))
         .select_related("household__building__compound__community")
         .get(pk=residency.pk)
     )
@@ -350,13 +355,16 @@ AREAS = ("building_area", "inner_area")
 HOUSEHOLD_FACTS = (*AREAS, "area_source", "is_vacant", "held_by_developer", "floor")
 
 
+@retried
 @transaction.atomic
 def household_update(*, actor, household: Household, changes: dict) -> Household:
     """Correct a unit's facts. A changed area names its source (register, survey, contract); who
     changed what, from what, and when is kept (the audit trail, append-only). Votes already open
-    keep the roll they froze."""
+    keep the roll they froze. Locks the compound, then the unit (core.locks), as an import does."""
+    place = Building.objects.filter(pk=household.building_id).values("compound_id")
+    Compound.objects.select_for_update().filter(pk__in=place).first()  # the place first (core.locks)
     household = (
-        Household.objects.select_for_update()
+        Household.objects.select_for_update(of=("self",))
         .select_related("building__compound__community")
         .get(pk=household.pk)
     )
@@ -426,7 +434,11 @@ def management_plan_adopt(
 ) -> ManagementPlan:
     """后期管理方案: the compound's post-renovation management plan as adopted on a day (the latest
     adopted is in force), with the management mode it settles, if it settles one."""
-    compound = Compound.objects.select_for_update().select_related("community").get(pk=compound.pk)
+    compound = (
+        Compound.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=compound.pk)
+    )
     require_register(actor, compound.community)
     if adopted_on > timezone.localdate():
         raise Invalid(_("A plan is recorded once it has been adopted."), field="adopted_on")

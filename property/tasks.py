@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core import periods
+from core.locks import busy, is_retryable
 from property import billing, import_runs
 
 
@@ -29,7 +30,8 @@ def import_execute(import_id: int) -> dict:
     try:
         record = import_runs.import_execute(import_id)
     except Exception as exc:
-        import_runs.import_fail(import_id, repr(exc))
+        # what the worker reads: a deadlock that outlasted its retries in words, anything else as it is
+        import_runs.import_fail(import_id, busy().message if is_retryable(exc) else repr(exc))
         raise
     return {"import": record.pk, "status": record.status}
 

@@ -17,6 +17,7 @@ from renovation.models import Acceptance, SiteFinding
 from renovation.schemas import (
     AcceptanceIn,
     AcceptanceOut,
+    AdvanceIn,
     BlacklistOut,
     CatalogueItemIn,
     CatalogueItemOut,
@@ -125,10 +126,11 @@ def project_update(request, project_id: int, payload: ProjectPatch):
 
 
 @router.post("/projects/{project_id}/advance", response={200: ProjectDetailOut, **STEP_ERRORS})
-def project_advance(request, project_id: int):
-    """To the next stage; 409 with `missing` (what is lacking and who must act) when it may not."""
+def project_advance(request, project_id: int, payload: AdvanceIn):
+    """To the stage named, the next one; 409 `stage` when the project is not at the stage before it (a
+    second tap), 409 with `missing` (what is lacking and who must act) when its conditions are not met."""
     project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
-    services.project_advance(actor=request.user, project=project)
+    services.project_advance(actor=request.user, project=project, to=payload.to)
     return _detailed(request, project_id)
 
 

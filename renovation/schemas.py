@@ -150,6 +150,12 @@ class ProjectDetailOut(ProjectOut):
     contracts: list[ProjectContractOut]
 
 
+class AdvanceIn(Schema):
+    to: Stage = Field(
+        description="The stage the project moves to: the one after its own (named, so a second tap is refused)."
+    )
+
+
 class PlanIn(Schema):
     adopted_on: date
     text: str = Field(min_length=1, max_length=10000)

@@ -18,6 +18,7 @@ from accounts.permissions import can_manage_community
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from core.files import photo_checked
+from core.locks import retried
 from core.periods import day_start
 from grid.models import Category, Grid, Unit, UnitKind
 from grid.selectors import grids_covering
@@ -75,7 +76,7 @@ def _require_run(actor, project: Project) -> None:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("community").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("community").get(pk=project.pk)
 
 
 def _before(stage: str, limit: Stage) -> bool:
@@ -267,29 +268,47 @@ def _funding_check(funding: list[tuple[str, Decimal, Decimal]]) -> None:
         seen.add(source)
 
 
+@retried
 @transaction.atomic
-def project_advance(*, actor, project: Project) -> Project:
-    """Move the project to its next stage once every condition of that stage is met; else 409 with what
-    is missing and who must act. Handing over writes the compounds' renovation records."""
+def project_advance(*, actor, project: Project, to: str) -> Project:
+    """Move the project to the stage `to`, the one after its own, once every condition of that stage is
+    met; else 409 with what is missing and who must act. The stage is named and checked under the lock,
+    so a second tap on the same step is refused ("already at ...") instead of moving it on again.
+    Handing over writes the compounds' renovation records."""
+    if to not in Stage.values:
+        raise Invalid(_("No such stage."), field="to")
     project = _locked(project)
     _require_run(actor, project)
-    target = conditions.next_stage(project.stage)
-    if target is None:
-        raise Conflict(_("The project has been handed over."), code="wrong_state")
-    missing = conditions.missing_for(project, target)
+    _stage_before_check(project, to)
+    missing = conditions.missing_for(project, to)
     if missing:
         raise StageRefused(
-            _("The project cannot move to %(stage)s yet.") % {"stage": Stage(target).label}, missing
+            _("The project cannot move to %(stage)s yet.") % {"stage": Stage(to).label}, missing
         )
     today = timezone.localdate()
     before = project.stage
-    project.stage = target
+    project.stage = to
     project.save(update_fields=["stage"])
-    StageDate.objects.filter(project=project, stage=target).update(reached_on=today)
-    if target == Stage.HANDED_OVER:
+    StageDate.objects.filter(project=project, stage=to).update(reached_on=today)
+    if to == Stage.HANDED_OVER:
         _records_write(actor, project)
-    audit_record(actor=actor, action="renovation.advance", obj=project, data={"from": before, "to": target})
+    audit_record(actor=actor, action="renovation.advance", obj=project, data={"from": before, "to": to})
     return project
+
+
+def _stage_before_check(project: Project, to: str) -> None:
+    """`to` must be the stage right after the project's: one already reached (a second tap, or someone
+    else's) is refused as such, and so is a stage further on than the next."""
+    if conditions.next_stage(project.stage) == to:
+        return
+    if not _before(project.stage, Stage(to)):
+        message = _("The project is already at %(stage)s.") % {"stage": project.get_stage_display()}
+    else:
+        message = _("The project is at %(stage)s: it moves to %(next)s first.") % {
+            "stage": project.get_stage_display(),
+            "next": Stage(conditions.next_stage(project.stage)).label,
+        }
+    raise Conflict(message, code="stage")
 
 
 def _records_write(actor, project: Project) -> None:

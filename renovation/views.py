@@ -124,7 +124,7 @@ def project_detail(request, project_id: int):
             "totals": selectors.project_totals(project),
             "overdue": selectors.milestones_overdue(project, timezone.localdate()),
             "runs": runs,
-            "target": Stage(target).label if target else None,
+            "target": Stage(target) if target else None,
             "missing": conditions.missing_for(project, target) if runs and target else [],
             "recordable": {
                 pi.pk for pi in project.items.all() if recordable and (allowed is None or pi.pk in allowed)
@@ -147,7 +147,7 @@ def project_detail(request, project_id: int):
 def project_advance(request, project_id: int):
     project = _project(request, project_id)
     try:
-        project = services.project_advance(actor=request.user, project=project)
+        project = services.project_advance(actor=request.user, project=project, to=request.POST.get("to", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

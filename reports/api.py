@@ -73,7 +73,7 @@ def five_co_records(request, filters: Query[RecordsFilter]):
     }
 
 
-@router.post("/five-co/recompute", response={200: FiveCoOut, **errors(401, 403, 404, 422)})
+@router.post("/five-co/recompute", response={200: FiveCoOut, **errors(401, 403, 404, 409, 422)})
 def five_co_recompute(request, payload: RecomputeIn):
     """Recompute a past month of a subdistrict from the records as they are now (audited, with a reason)."""
     subdistrict = visible_or_invalid(subdistricts_visible(request.user), payload.subdistrict, "subdistrict")

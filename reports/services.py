@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_officer_of
 from accounts.services import audit_record
 from core.errors import Forbidden, Invalid
+from core.locks import retried
 from core.periods import last_full_week, month_start, week_start
 from property.models import Community, Compound
 from reports import selectors
@@ -38,8 +39,10 @@ def _write(level: str, rows: dict, period: date, now, *, skip_written: bool = Fa
 
 
 def _lock(period: date, now) -> Fill:
-    """The month's Fill row, locked until the transaction ends: the roll-ups of a fill and a
-    recompute of the same month take turns (on PostgreSQL; SQLite writes one at a time anyway)."""
+    """The month's Fill row, locked until the transaction ends: every write of a month's snapshots
+    (a fill's chunks and roll-ups, a recompute) takes it first, so they take turns (on PostgreSQL;
+    SQLite writes one at a time anyway). A recompute that deleted a compound's row and writes it
+    again never meets a fill's row written meanwhile."""
     Fill.objects.get_or_create(period=period, defaults={"started_at": now})
     return Fill.objects.select_for_update().get(period=period)
 
@@ -85,6 +88,7 @@ def snapshots_fill(*, period: date) -> Fill:
         ids = missing[start : start + chunk]
         rows = selectors.compound_scores(ids, period)
         with transaction.atomic():
+            _lock(period, now)
             # a recompute (or another fill) may have written some meanwhile: theirs are kept
             _write(Level.COMPOUND, rows, period, now, skip_written=True)
     _roll_ups_write(period, Community.objects.all(), now)
@@ -93,6 +97,7 @@ def snapshots_fill(*, period: date) -> Fill:
     return fill
 
 
+@retried
 @transaction.atomic
 def snapshot_recompute(*, actor, subdistrict, period: date, reason: str) -> Snapshot | None:
     """Recompute a past month of a subdistrict (its compounds, communities and itself) from the

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_officer_of
 from core import rates
-from core.errors import Forbidden, Invalid
+from core.errors import DomainError, Forbidden, Invalid
 from core.periods import add_months, last_full_week, period_label, period_parse, week_label
 from property.selectors import subdistricts_visible
 from reports import bulletin, bulletin_text, charts, docx, selectors, services
@@ -317,8 +317,8 @@ def recompute(request):
         )
     except Forbidden as refused:
         raise PermissionDenied(refused.message) from refused
-    except Invalid as bad:
-        messages.error(request, bad.message)
+    except DomainError as refused:  # a refusal reads as one, whatever rule refused it
+        messages.error(request, refused.message)
     else:
         messages.success(request, _("The month is recomputed from the records as they are now."))
     query = urlencode({"subdistrict": subdistrict.pk, "period": d["period"]})

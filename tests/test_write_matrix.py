@@ -473,7 +473,7 @@ MATRIX = {
         "worker", f"/renovation/projects/{w.project().pk}", {"planned": {"design": "2026-06-01"}}
     ),
     "POST /renovation/projects/{project_id}/advance": lambda w: Call(
-        "worker", f"/renovation/projects/{w.project().pk}/advance"
+        "worker", f"/renovation/projects/{w.project().pk}/advance", {"to": "consultation"}
     ),
     "POST /renovation/projects/{project_id}/plan": lambda w: Call(
         "worker",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.notify import notify
 from accounts.services import audit_record
 from core.errors import Conflict, Forbidden, Invalid, validate_model
+from core.locks import retried
 from core.periods import day_start, in_force, weekly_starts
 from property.models import Residency
 from volunteers.models import (
@@ -88,7 +89,11 @@ def volunteer_enter(*, actor, resident, community, service_types=(), approved_on
 @transaction.atomic
 def volunteer_service_types_set(*, actor, volunteer: Volunteer, service_types) -> Volunteer:
     """What a volunteer serves in, as the community's organisers record it; kept as history."""
-    volunteer = Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer.pk)
+    volunteer = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=volunteer.pk)
+    )
     if not can_organise(actor, volunteer.community):
         raise Forbidden(_("Only the community's workers decide on registrations."))
     _known_types(volunteer.community, service_types)
@@ -112,7 +117,11 @@ def _known_types(community, service_types) -> None:
 @transaction.atomic
 def registration_decide(*, actor, volunteer: Volunteer, status: str, reason: str = "") -> Volunteer:
     """Approve, decline (with a reason), suspend (with a reason) or reinstate a volunteer."""
-    volunteer = Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer.pk)
+    volunteer = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=volunteer.pk)
+    )
     if not can_organise(actor, volunteer.community):
         raise Forbidden(_("Only the community's workers decide on registrations."))
     allowed = {
@@ -156,6 +165,7 @@ def shift_create(*, actor, **fields) -> Shift:
     return shift
 
 
+@retried
 @transaction.atomic
 def signup_create(*, actor, volunteer: Volunteer, shift: Shift) -> Signup:
     """A place if one is free, else the end of the waitlist; the shift's row lock decides.
@@ -208,6 +218,7 @@ def signup_create(*, actor, volunteer: Volunteer, shift: Shift) -> Signup:
     return signup
 
 
+@retried
 @transaction.atomic
 def signup_cancel(*, actor, volunteer: Volunteer, shift: Shift) -> Signup:
     """Give up a place or a waitlist position; the first on the waitlist moves up and is told."""
@@ -380,7 +391,7 @@ def shift_cancel(*, actor, shift: Shift, reason: str) -> Shift:
 
 
 def _organised(actor, shift: Shift) -> Shift:
-    shift = Shift.objects.select_for_update().select_related("community").get(pk=shift.pk)
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("community").get(pk=shift.pk)
     if not can_organise(actor, shift.community):
         raise Forbidden(_("Only the community's workers organise shifts."))
     return shift

@@ -65,7 +65,7 @@ def test_a_resident_reads_the_project_but_is_offered_no_step(worker, owner, esta
     assert page.status_code == 200 and "小区道路" in page.content.decode()
     assert "进入“" not in page.content.decode() and "/planning/" not in page.content.decode()
     assert signed_in(owner).get(f"/renovation/projects/{project.pk}/planning/").status_code == 403
-    answer = signed_in(owner).post(f"/renovation/projects/{project.pk}/advance/")
+    answer = signed_in(owner).post(f"/renovation/projects/{project.pk}/advance/", {"to": "consultation"})
     assert answer.status_code == 302 and Project.objects.get().stage == "planned"
     assert signed_in(owner).get(f"/renovation/communities/{estate.community_a.pk}/new/").status_code == 403
 
@@ -239,3 +239,24 @@ def test_the_officer_sees_every_project_by_stage_with_blacklisted_units(world, o
     assert [(s, n) for s, _label, n in page.context["stages"] if n] == [("construction", 1)]
     assert len(signed_in(officer).get("/renovation/?stage=design").context["rows"]) == 0
     assert len(signed_in(officer).get("/renovation/?stage=construction").context["rows"]) == 1
+
+
+def test_the_page_posts_the_stage_it_offers_and_a_second_post_is_shown_as_a_refusal(
+    worker, estate, catalogue
+):
+    """Two taps on "进入“入户征求意见”" (the form sent twice) move the project once; the second answer
+    is an error saying where the project already is, not the next stage's missing conditions."""
+    from renovation.services import project_create, project_update
+
+    project = project_create(actor=worker, name="改造", compounds=[estate.compound_a], year=2026)
+    project_update(
+        actor=worker, project=project, items=[(CatalogueItem.objects.get(code="site-roads").pk, 0)]
+    )
+    client = signed_in(worker)
+    page = client.get(f"/renovation/projects/{project.pk}/").content.decode()
+    assert '<input type="hidden" name="to" value="consultation">' in page
+    first = client.post(f"/renovation/projects/{project.pk}/advance/", {"to": "consultation"}, follow=True)
+    assert "项目现在处于：入户征求意见" in first.content.decode()
+    second = client.post(f"/renovation/projects/{project.pk}/advance/", {"to": "consultation"}, follow=True)
+    assert '<p class="flash error" role="alert">项目已处于“入户征求意见”阶段。</p>' in second.content.decode()
+    assert Project.objects.get(pk=project.pk).stage == "consultation"

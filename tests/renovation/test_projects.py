@@ -14,6 +14,7 @@ from grid.models import Unit
 from property import billing
 from property import services as register
 from property.models import Renovation
+from renovation.conditions import next_stage
 from renovation.models import CatalogueItem, ProgressEntry, ProgressPhoto, Project, ProjectItem
 from tests.conftest import committee_of
 from tests.factories import CompoundFactory, HouseholdFactory, UserFactory
@@ -53,8 +54,13 @@ def patch(api, user, project, body):
     )
 
 
-def advance(api, user, project):
-    return api(user).post(f"/api/v1/renovation/projects/{project['id']}/advance")
+def advance(api, user, project, to=None):
+    """The step to the stage after the project's own (as the page's button posts it), or to `to`."""
+    if to is None:
+        to = next_stage(Project.objects.get(pk=project["id"]).stage)
+    return api(user).post(
+        f"/api/v1/renovation/projects/{project['id']}/advance", {"to": to}, content_type="application/json"
+    )
 
 
 def missing_codes(answer) -> list[str]:
@@ -226,7 +232,7 @@ def test_a_project_reaches_each_stage_only_with_its_conditions_and_is_handed_ove
         Decimal("80000.00"),
         Decimal("50000.50"),
     )
-    assert advance(api, worker, project).json()["code"] == "wrong_state"
+    assert advance(api, worker, project, to="handed_over").json()["code"] == "stage"
 
 
 def test_a_plan_by_vote_needs_a_passed_vote_of_the_compound_linked_to_the_project(
@@ -597,3 +603,31 @@ def test_a_project_is_behind_when_a_planned_stage_or_a_works_contract_is_late(
     assert [(c["unit"].kind, c["days"]) for c in late["contracts"]] == [("construction", 5)]
     ProjectItem.objects.filter(project=project).update(percent=100)
     assert behind()["contracts"] == []
+
+
+def test_the_step_names_its_stage_and_a_second_tap_is_refused_as_already_there(api, worker, project):
+    """At feasibility with design's and tender's conditions both met, two taps on "to design" one after
+    the other move it once; the second is 409 `stage` "already at design", not a move to tender."""
+    from renovation.models import Stage
+
+    Project.objects.filter(pk=project["id"]).update(
+        stage="feasibility", plan_adopted_on=timezone.localdate(), plan_basis="consultation"
+    )
+    budgets = {"items": [{"item": item_id("site-roads"), "budget": "100.00"}]}
+    funding = [{"source": "residents", "planned": "100.00", "received": "0"}]
+    ok(patch(api, worker, project, {**budgets, "funding": funding}))
+    assert ok(advance(api, worker, project, to="design"))["stage"] == "design"
+    again = advance(api, worker, project, to="design")
+    assert again.status_code == 409
+    assert again.json()["code"] == "stage"
+    assert again.json()["detail"] == f"项目已处于“{Stage.DESIGN.label}”阶段。"
+    assert Project.objects.get(pk=project["id"]).stage == "design"
+    skipping = advance(api, worker, project, to="construction")
+    assert (skipping.status_code, skipping.json()["code"]) == (409, "stage")
+    for body in ({}, {"to": "next"}):
+        refused = api(worker).post(
+            f"/api/v1/renovation/projects/{project['id']}/advance", body, content_type="application/json"
+        )
+        assert refused.status_code == 422
+        assert list(refused.json()["fields"]) == ["to"]
+    assert Project.objects.get(pk=project["id"]).stage == "design"

@@ -235,7 +235,11 @@ def test_acceptance_needs_residents_representatives_and_hand_over_waits_for_the_
     (item,) = data["punch_list"]
     assert item["punch_list"] and item["unit"] == "宏达建设"
     assert accept(api, worker, project, body).json()["code"] == "duplicate"
-    refused = api(worker).post(f"/api/v1/renovation/projects/{project.pk}/advance")
+    refused = api(worker).post(
+        f"/api/v1/renovation/projects/{project.pk}/advance",
+        {"to": "handed_over"},
+        content_type="application/json",
+    )
     codes = [m["code"] for m in refused.json()["missing"]]
     assert "findings_open" in codes and "acceptance" not in codes
     # the builder puts it right and the supervisor checks it: the punch list no longer holds it back
@@ -243,7 +247,11 @@ def test_acceptance_needs_residents_representatives_and_hand_over_waits_for_the_
     for step in ("accept", "resolve"):
         grid.incident_step(actor=site["builder"], incident=incident, action=step, note="已返修")
     grid.incident_step(actor=site["supervisor"], incident=incident, action="verify")
-    refused = api(worker).post(f"/api/v1/renovation/projects/{project.pk}/advance")
+    refused = api(worker).post(
+        f"/api/v1/renovation/projects/{project.pk}/advance",
+        {"to": "handed_over"},
+        content_type="application/json",
+    )
     assert "findings_open" not in [m["code"] for m in refused.json().get("missing", [])]
 
 

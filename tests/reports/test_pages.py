@@ -174,3 +174,26 @@ def test_the_records_list_costs_the_same_queries_for_few_or_many_records(
         # compounds 1; the grids covering them 2; the count 1; the page of incidents with their category 1
         with django_assert_num_queries(11):
             assert client.get(url, query).status_code == 200
+
+
+def test_a_recompute_refused_by_a_rule_of_the_domain_is_shown_as_a_refusal_not_a_500(
+    client, estate, officer, monkeypatch
+):
+    """Any refusal of the service (here a conflict, as a month held by another write would give) reads
+    as an error above the dashboard."""
+    from django.contrib.messages import get_messages
+
+    from core.errors import Conflict
+
+    def refused(**_kw):
+        raise Conflict("该月正在计算，请稍后再试。")
+
+    services.snapshots_fill(period=last_month())
+    monkeypatch.setattr(services, "snapshot_recompute", refused)
+    client.force_login(officer)
+    body = {"subdistrict": estate.subdistrict.pk, "period": f"{last_month():%Y-%m}", "reason": "补录"}
+    answer = client.post("/reports/recompute/", body)
+    assert answer.status_code == 302
+    assert [(m.level_tag, str(m)) for m in get_messages(answer.wsgi_request)] == [
+        ("error", "该月正在计算，请稍后再试。")
+    ]
