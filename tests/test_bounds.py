@@ -1,0 +1,193 @@
+"""Dates and amounts have sane bounds (DESIGN.md): year 9999 or 1800 in any date of any write endpoint,
+an area of 999,999.99 m², 999,999,999,999.99 yuan, funding received 1,000 times the plan, each answers
+422 naming the field and writes nothing (issue 22). The date cases are generated from the OpenAPI
+schema with the rightful actor's valid body of tests/test_write_matrix.py, so a new endpoint's date
+is covered without being listed here."""
+
+import copy
+from datetime import timedelta
+
+import pytest
+
+from config.api import api as ninja_api
+from tests.test_write_matrix import MATRIX, send, snapshot
+
+pytestmark = pytest.mark.django_db
+
+FAR = {"date": ["9999-12-31", "1800-01-01"], "date-time": ["9999-12-31T23:00:00+08:00", "1800-01-01T08:00:00+08:00"]}
+
+
+def _resolve(schema: dict, spec: dict) -> dict:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _date_format(schema: dict, spec: dict) -> str | None:
+    schema = _resolve(schema, spec)
+    for option in [schema, *schema.get("anyOf", [])]:
+        option = _resolve(option, spec)
+        if option.get("format") in FAR:
+            return option["format"]
+    return None
+
+
+def date_fields(schema: dict, spec: dict, body: dict, prefix=()):
+    """(path in the body, format) of each date or date-time the body's schema holds: top-level, in a
+    mapping (a planned date by stage) or in the first element of a list of objects the body has."""
+    schema = _resolve(schema, spec)
+    for name, prop in schema.get("properties", {}).items():
+        kind = _date_format(prop, spec)
+        if kind:
+            yield (*prefix, name), kind
+            continue
+        for option in [_resolve(prop, spec), *_resolve(prop, spec).get("anyOf", [])]:
+            option = _resolve(option, spec)
+            extra = option.get("additionalProperties")
+            if isinstance(extra, dict) and _date_format(extra, spec):
+                yield (*prefix, name, "design"), _date_format(extra, spec)
+            items = option.get("items")
+            if items and isinstance(body.get(name), list) and body[name] and isinstance(body[name][0], dict):
+                yield from date_fields(items, spec, body[name][0], (*prefix, name, 0))
+
+
+def body_schema(operation: dict) -> dict | None:
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in ("application/json", "multipart/form-data"):
+        if media in content:
+            return content[media]["schema"]
+    return None
+
+
+def cases():
+    spec = ninja_api.get_openapi_schema()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            key = f"{method.upper()} {path.removeprefix('/api/v1')}"
+            schema = body_schema(operation)
+            if key not in MATRIX or schema is None:
+                continue
+            # The body is built per test (it needs the world); the schema walk needs only its keys,
+            # which every list of objects in a matrix body has as its first element.
+            for field, kind in date_fields(schema, spec, _LIST_SHAPES.get(key, {})):
+                for value in FAR[kind]:
+                    yield pytest.param(key, field, value, id=f"{key} {'.'.join(map(str, field))}={value[:4]}")
+
+
+# The matrix bodies' lists of objects, by shape (to reach the dates inside them).
+_LIST_SHAPES = {
+    "POST /governance/meetings": {"actions": [{"title": "x"}]},
+    "POST /renovation/projects/{project_id}/inspections": {"findings": [{"contract": 0}]},
+}
+
+
+def _set(body: dict, field: tuple, value):
+    target = body
+    for part in field[:-1]:
+        if isinstance(target, dict) and part not in target:
+            target[part] = {}
+        target = target[part]
+    target[field[-1]] = value
+
+
+CASES = list(cases())
+
+# Lists of objects a matrix body leaves empty, filled with one valid element so its dates are reached.
+ENRICH = {
+    "POST /governance/meetings": lambda w, body: body.setdefault(
+        "actions",
+        [{"title": "修门禁", "assignee": body["attendance"][0]["member"], "due_on": str(w.today + timedelta(7))}],
+    ),
+}
+
+
+def test_the_dates_of_the_write_endpoints_are_all_covered():
+    covered = {(c.values[0], c.values[1]) for c in CASES}
+    # A sample that must be among them, so a broken schema walk cannot pass with nothing to test.
+    for key, field in [
+        ("POST /renovation/works-notices", ("starts_at",)),
+        ("POST /property/residencies", ("started_on",)),
+        ("POST /governance/votes", ("closes_at",)),
+        ("PATCH /renovation/projects/{project_id}", ("planned", "design")),
+        ("POST /grid/duty-shifts", ("ends_at",)),
+        ("POST /governance/meetings", ("actions", 0, "due_on")),
+        ("POST /renovation/projects/{project_id}/inspections", ("findings", 0, "due_on")),
+    ]:
+        assert (key, field) in covered
+    assert len(covered) >= 40
+
+
+@pytest.mark.parametrize("operation,field,value", CASES)
+def test_a_far_date_is_422_naming_the_field_and_writes_nothing(
+    operation, field, value, world, api, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    call = MATRIX[operation](world)
+    call.body = copy.copy(call.body)
+    for key, item in list(call.body.items()):
+        if isinstance(item, (list, dict)):
+            call.body[key] = copy.deepcopy(item)
+    ENRICH.get(operation, lambda w, body: None)(world, call.body)
+    _set(call.body, field, value)
+    client = api(world.users[call.actor])
+    client.raise_request_exception = False
+    before = snapshot()
+    answer = send(client, operation.split(" ", 1)[0], call)
+    assert answer.status_code == 422, (answer.status_code, answer.content[:300])
+    name = ".".join(map(str, field))
+    assert name in answer.json()["fields"], answer.json()
+    assert str(value[:4]) not in " ".join(answer.json()["fields"][name])  # the limit is named, not echoed
+    assert snapshot() == before
+
+
+# --- a far date already stored is shown, not a 500 ------------------------------------------------------
+
+
+@pytest.fixture
+def far_notice(world):
+    """A works notice of year 9999 written straight to the database (as one was before the bounds)."""
+    from datetime import UTC, datetime
+
+    from renovation.models import WorksNotice
+
+    notice = WorksNotice.objects.create(
+        project=world.project("construction"),
+        compound=world.estate.compound_a,
+        kind="water",
+        title="停水到永远",
+        starts_at=datetime(9999, 12, 31, 12, tzinfo=UTC),
+        ends_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC),  # 10000-01-01 07:59 in Shanghai
+        created_by=world.users["worker"],
+    )
+    notice.buildings.set([world.estate.building_a])
+    return notice
+
+
+def test_a_stored_far_date_leaves_the_public_page_and_apis_answering(far_notice, world, api):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    compound = world.estate.compound_a.pk
+    page = client.get(f"/c/{compound}/")
+    assert page.status_code == 200
+    assert "停水到永远" in page.content.decode() and "12月31日 23:59" in page.content.decode()
+    for path in (f"/api/v1/renovation/public/compounds/{compound}", f"/api/v1/governance/public/compounds/{compound}"):
+        assert client.get(path).status_code == 200, path
+    desk = Client(raise_request_exception=False)
+    desk.force_login(world.users["worker"])
+    assert desk.get(f"/renovation/projects/{far_notice.project_id}/").status_code == 200
+    worker = api(world.users["worker"])
+    worker.raise_request_exception = False
+    assert worker.get("/api/v1/renovation/works-notices").status_code == 200
+
+
+def test_the_sending_task_of_a_stored_far_notice_does_not_fail(far_notice, world):
+    from accounts.models import Notification
+    from renovation.tasks import works_notice_send
+    from tests.factories import HouseholdFactory, ResidencyFactory, ResidentFactory, UserFactory
+
+    user = UserFactory(username="far_reader")
+    household = HouseholdFactory(building=world.estate.building_a, unit_label="1-909")
+    ResidencyFactory(resident=ResidentFactory(user=user), household=household)
+    assert works_notice_send.apply(args=[far_notice.pk]).get() >= 1
+    assert "9999-12-31" in Notification.objects.get(user=user, dedupe_key=f"works-notice:{far_notice.pk}").body
