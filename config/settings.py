@@ -101,7 +101,7 @@ TEMPLATES = [
             ],
             "libraries": {
                 "form_alert": "core.templatetags.form_alert",
-                "moments": "core.templatetags.moments",
+                "bounds": "core.templatetags.bounds",
             },
         },
     },

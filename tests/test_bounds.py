@@ -6,6 +6,7 @@ is covered without being listed here."""
 
 import copy
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -191,3 +192,153 @@ def test_the_sending_task_of_a_stored_far_notice_does_not_fail(far_notice, world
     ResidencyFactory(resident=ResidentFactory(user=user), household=household)
     assert works_notice_send.apply(args=[far_notice.pk]).get() >= 1
     assert "9999-12-31" in Notification.objects.get(user=user, dedupe_key=f"works-notice:{far_notice.pk}").body
+
+
+# --- the pages' forms ------------------------------------------------------------------------------------
+
+FAR_DATE, OLD_DATE = "9999-12-31", "1800-01-01"
+FAR_TIME, OLD_TIME = "9999-12-31T23:00", "1800-01-01T08:00"
+# (page, the user who may open it, the field, a value no real record can be)
+PAGES = [
+    ("works notice", "worker", lambda w: f"/renovation/projects/{w.project('construction').pk}/works/new/", "starts_at", FAR_TIME),
+    ("works notice", "worker", lambda w: f"/renovation/projects/{w.project('construction').pk}/works/new/", "ends_at", OLD_TIME),
+    ("residency", "worker", lambda w: f"/property/households/{w.estate.household_a.pk}/residents/add/", "started_on", FAR_DATE),
+    ("residency", "worker", lambda w: f"/property/households/{w.estate.household_a.pk}/residents/add/", "started_on", OLD_DATE),
+    ("household area", "worker", lambda w: f"/property/households/{w.estate.household_a.pk}/edit/", "building_area", "999999.99"),
+    ("household area", "worker", lambda w: f"/property/households/{w.estate.household_a.pk}/edit/", "inner_area", "999999.99"),
+    ("payment", "collector", lambda w: f"/property/households/{w.estate.household_a.pk}/fees/", "amount", "9999999999.99"),
+    ("management plan", "worker", lambda w: f"/property/compounds/{w.estate.compound_a.pk}/plan/", "adopted_on", FAR_DATE),
+    ("funding", "worker", lambda w: f"/renovation/projects/{w.project().pk}/planning/", "central_subsidy_planned", "999999999999.99"),
+    ("contract", "worker", lambda w: f"/renovation/projects/{w.project().pk}/contracts/new/", "value", "999999999999.99"),
+    ("contract", "worker", lambda w: f"/renovation/projects/{w.project().pk}/contracts/new/", "ends_on", FAR_DATE),
+    ("plan", "worker", lambda w: f"/renovation/projects/{w.project('design').pk}/plan/", "adopted_on", OLD_DATE),
+    ("acceptance", "worker", lambda w: f"/renovation/projects/{w.project('acceptance').pk}/acceptance/", "held_on", FAR_DATE),
+    ("shift", "worker", lambda w: "/volunteers/shifts/new/", "starts_at", FAR_TIME),
+    ("shift", "worker", lambda w: "/volunteers/shifts/new/", "ends_at", OLD_TIME),
+    ("grid staff", "worker", lambda w: f"/grid/grids/{w.grids.a.pk}/staff/", "started_on", FAR_DATE),
+    ("meeting", "committee", lambda w: f"/governance/bodies/{w.committee.pk}/meetings/new/", "held_at", FAR_TIME),
+    ("meeting", "committee", lambda w: f"/governance/bodies/{w.committee.pk}/meetings/new/", "act_0_due", FAR_DATE),
+    ("vote", "committee", lambda w: f"/governance/compounds/{w.estate.compound_a.pk}/votes/new/", "opens_at", OLD_TIME),
+    ("vote", "committee", lambda w: f"/governance/compounds/{w.estate.compound_a.pk}/votes/new/", "closes_at", FAR_TIME),
+    ("notice", "committee", lambda w: f"/governance/compounds/{w.estate.compound_a.pk}/notices/new/", "line_0_amount", "9999999999.99"),
+]
+
+
+@pytest.mark.parametrize("page,actor,url,field,value", PAGES, ids=[f"{p[0]} {p[3]}={p[4][:6]}" for p in PAGES])
+def test_a_page_form_refuses_an_absurd_value_on_its_field(page, actor, url, field, value, world):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users[actor])
+    path = url(world)
+    before = snapshot()
+    answer = client.post(path, {field: value})
+    assert answer.status_code == 200, (answer.status_code, answer.get("Location"))
+    form = answer.context["form"]
+    assert field in form.errors, form.errors
+    assert any(getattr(e, "code", "") == "out_of_bounds" for e in form.errors.as_data()[field]), form.errors[field]
+    assert snapshot() == before
+
+
+# --- absurd amounts and areas on the API; unusual ones accepted and shown to check -----------------------
+
+
+def _client(api, user):
+    client = api(user)
+    client.raise_request_exception = False
+    return client
+
+
+def _refused(answer, field: str):
+    assert answer.status_code == 422, (answer.status_code, answer.content[:300])
+    assert field in answer.json()["fields"], answer.json()
+
+
+AMOUNTS = [
+    # (operation of the matrix, field set, value)
+    ("POST /property/households", ("building_area",), "999999.99"),
+    ("POST /property/households", ("inner_area",), "999999.99"),
+    ("PATCH /property/households/{household_id}", ("building_area",), "999999.99"),
+    ("POST /property/payments", ("amount",), "9999999999.99"),
+    ("POST /property/adjustments", ("amount",), "9999999999.99"),
+    ("POST /property/fee-items", ("unit_price",), "999999.9999"),
+    ("POST /renovation/projects/{project_id}/contracts", ("value",), "999999999999.99"),
+    ("PATCH /renovation/projects/{project_id}", ("funding", 0, "planned"), "999999999999.99"),
+    ("PATCH /renovation/projects/{project_id}", ("items", 0, "budget"), "999999999999.99"),
+    ("POST /governance/notices", ("lines", 0, "amount"), "9999999999.99"),
+]
+EXTRA_BODIES = {
+    ("funding", 0, "planned"): {"funding": [{"source": "residents", "planned": "1", "received": "0"}]},
+    ("items", 0, "budget"): None,  # filled from the project's own items below
+    ("lines", 0, "amount"): {"kind": "finance", "lines": [{"flow": "income", "item": "物业费", "amount": "1"}]},
+}
+
+
+@pytest.mark.parametrize("operation,field,value", AMOUNTS, ids=[f"{o} {'.'.join(map(str, f))}" for o, f, _v in AMOUNTS])
+def test_an_absurd_amount_or_area_is_422_naming_the_field(operation, field, value, world, api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call = MATRIX[operation](world)
+    call.body = copy.deepcopy({k: v for k, v in call.body.items()})
+    if field[0] == "items":
+        from renovation.models import Project
+
+        project = Project.objects.get(pk=int(call.path.split("/")[3]))
+        call.body["items"] = [{"item": pi.item_id, "budget": "1"} for pi in project.items.all()]
+    else:
+        call.body.update(copy.deepcopy(EXTRA_BODIES.get(field) or {}))
+    _set(call.body, field, value)
+    client = _client(api, world.users[call.actor])
+    before = snapshot()
+    _refused(send(client, operation.split(" ", 1)[0], call), ".".join(map(str, field)))
+    assert snapshot() == before
+
+
+def test_funding_received_a_thousand_times_its_plan_is_refused_and_above_its_plan_is_shown_to_check(world, api):
+    from django.test import Client
+
+    from renovation.models import Funding
+
+    project = world.project()
+    worker = _client(api, world.users["worker"])
+    path = f"/api/v1/renovation/projects/{project.pk}"
+
+    def funding(planned, received):
+        body = {"funding": [{"source": "residents", "planned": planned, "received": received}]}
+        return worker.patch(path, body, content_type="application/json")
+
+    _refused(funding("1000.00", "1000000.00"), "funding.0.received")
+    assert funding("1000.00", "1500.00").status_code == 200
+    assert Funding.objects.get(project=project, source="residents").received == Decimal("1500.00")
+    desk = Client()
+    desk.force_login(world.users["worker"])
+    page = desk.get(f"/renovation/projects/{project.pk}/").content.decode()
+    assert page.count('data-testid="to-check"') == 1 and "请核对" in page
+    # The page's form shows the service's refusal on the source's own field.
+    answer = desk.post(
+        f"/renovation/projects/{project.pk}/planning/", {"residents_planned": "1000", "residents_received": "1000000"}
+    )
+    assert answer.status_code == 200
+    assert "residents_received" in answer.context["form"].errors
+    assert Funding.objects.get(project=project, source="residents").received == Decimal("1500.00")
+
+
+def test_a_large_unit_area_is_accepted_and_shown_to_check(world, api):
+    from django.test import Client
+
+    household = world.estate.household_a
+    worker = _client(api, world.users["worker"])
+    answer = worker.patch(
+        f"/api/v1/property/households/{household.pk}",
+        {"building_area": "820.00", "area_source": "survey"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content[:300]
+    desk = Client()
+    desk.force_login(world.users["worker"])
+    page = desk.get(f"/property/households/{household.pk}/").content.decode()
+    assert page.count('data-testid="to-check"') == 1 and "请核对" in page
+    household.refresh_from_db()
+    household.building_area = Decimal("95.20")
+    household.save(update_fields=["building_area"])
+    page = desk.get(f"/property/households/{household.pk}/").content.decode()
+    assert 'data-testid="to-check"' not in page
