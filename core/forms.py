@@ -23,7 +23,7 @@ def bound_field(field: forms.Field, kind: str = bounds.ACTIVITY) -> None:
     """Hold a date or date-time field to the bounds of its kind (once: a form may be cleaned twice)."""
     if any(getattr(v, "bounds", False) for v in field.validators):
         return
-    if isinstance(field, forms.DateTimeField):
+    if isinstance(field, (forms.DateTimeField, forms.SplitDateTimeField)):  # the admin's is split
         field.validators.append(_validator(bounds.datetime_problem, kind))
     elif isinstance(field, forms.DateField):
         field.validators.append(_validator(bounds.date_problem, kind))
@@ -64,3 +64,7 @@ class AreaField(forms.DecimalField):
         self.validators.append(_validator(bounds.area_problem, limit))
         self.widget.attrs.setdefault("max", str(limit))
 
+
+
+class BoundedModelForm(BoundedDates, forms.ModelForm):
+    """The admin's forms (core.admin_forms): the back office is held to the same dates."""

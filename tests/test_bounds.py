@@ -267,10 +267,12 @@ AMOUNTS = [
     ("PATCH /renovation/projects/{project_id}", ("items", 0, "budget"), "999999999999.99"),
     ("POST /governance/notices", ("lines", 0, "amount"), "9999999999.99"),
 ]
+# What the matrix body lacks for the field to be reached (by operation).
 EXTRA_BODIES = {
-    ("funding", 0, "planned"): {"funding": [{"source": "residents", "planned": "1", "received": "0"}]},
-    ("items", 0, "budget"): None,  # filled from the project's own items below
-    ("lines", 0, "amount"): {"kind": "finance", "lines": [{"flow": "income", "item": "物业费", "amount": "1"}]},
+    "PATCH /renovation/projects/{project_id}": {"funding": [{"source": "residents", "planned": "1", "received": "0"}]},
+    "POST /governance/notices": {"kind": "finance", "lines": [{"flow": "income", "item": "物业费", "amount": "1"}]},
+    "POST /property/payments": {"prepay": True},  # beyond the debt, kept as credit: only the bound refuses
+    "POST /property/adjustments": {"kind": "credit"},
 }
 
 
@@ -285,7 +287,7 @@ def test_an_absurd_amount_or_area_is_422_naming_the_field(operation, field, valu
         project = Project.objects.get(pk=int(call.path.split("/")[3]))
         call.body["items"] = [{"item": pi.item_id, "budget": "1"} for pi in project.items.all()]
     else:
-        call.body.update(copy.deepcopy(EXTRA_BODIES.get(field) or {}))
+        call.body.update(copy.deepcopy(EXTRA_BODIES.get(operation, {})))
     _set(call.body, field, value)
     client = _client(api, world.users[call.actor])
     before = snapshot()
@@ -342,3 +344,58 @@ def test_a_large_unit_area_is_accepted_and_shown_to_check(world, api):
     household.save(update_fields=["building_area"])
     page = desk.get(f"/property/households/{household.pk}/").content.decode()
     assert 'data-testid="to-check"' not in page
+
+
+# --- the ledger imports ------------------------------------------------------------------------------------
+
+
+def test_an_imported_ledger_refuses_absurd_areas_and_dates_on_their_cells(world):
+    from property.imports import households_dry_run, read_table
+
+    text = "\n".join(
+        [
+            "楼栋,房号,楼层,建筑面积（㎡）,套内面积,户主姓名,关系,入住日期",
+            "1号楼,1-701,3,999999.99,,周丽,业主,2015-06-01",  # row 2: the area
+            "1号楼,1-702,3,72.5,999999.99,王强,业主,9999-12-31",  # row 3: inner area, the day moved in
+            "1号楼,1-703,3,72.5,,李明,业主,1800-01-01",  # row 4: the day moved in
+            "1号楼,1-704,3,820,,赵敏,业主,1958-03-01",  # row 5: large but real, and an old residency
+        ]
+    )
+    _units, errors = households_dry_run(world.estate.compound_a, read_table("台账.csv", text.encode("gb18030")))
+    assert {(e["row"], e["column"]) for e in errors} == {
+        (2, "建筑面积（㎡）"),
+        (3, "入住日期"),
+        (3, "套内面积"),
+        (4, "入住日期"),
+    }
+
+
+def test_imported_opening_arrears_refuse_an_absurd_amount(world):
+    from property.imports import opening_dry_run, read_table
+
+    text = "楼栋,房号,期初欠费,所属期间\n1号楼,{unit},99999999.99,2025-01\n".format(
+        unit=world.estate.household_a.unit_label
+    )
+    _rows, errors = opening_dry_run(world.estate.compound_a, read_table("欠费.csv", text.encode("gb18030")))
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "期初欠费")]
+
+
+@pytest.mark.parametrize(
+    "model,field",
+    [("property.feeitem", "effective_from"), ("grid.dutyshift", "starts_at"), ("governance.vote", "closes_at")],
+)
+def test_the_back_office_refuses_a_far_date_on_its_field(model, field, db, rf):
+    """Fee items and duty shifts have no page besides the admin: its forms hold to the same bounds."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    model_admin = admin.site._registry[apps.get_model(model)]
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    form_class = model_admin.get_form(request)
+    split = field.endswith("_at")  # the admin's date-time is a date and a time input
+    form = form_class(data={f"{field}_0": "9999-12-31", f"{field}_1": "23:00"} if split else {field: "9999-12-31"})
+    assert field in form.errors
+    assert any(e.code == "out_of_bounds" for e in form.errors.as_data()[field]), form.errors[field]
