@@ -34,9 +34,18 @@ def _bounded(problem, *args):
 
 
 # Dates and moments within core.bounds' floor (by kind) and horizon; see there for which is which.
-HistoryDate = Annotated[date, _bounded(bounds.date_problem, bounds.HISTORY)]
-ActivityDate = Annotated[date, _bounded(bounds.date_problem, bounds.ACTIVITY)]
-ActivityDatetime = Annotated[AwareDatetime, _bounded(bounds.datetime_problem, bounds.ACTIVITY)]
+def _earliest(kind: str):
+    # In the OpenAPI schema: the floor, and that the horizon is DATE_HORIZON_YEARS from today.
+    return Field(
+        json_schema_extra={"x-earliest": bounds.FLOORS[kind].isoformat(), "x-horizon": "DATE_HORIZON_YEARS"}
+    )
+
+
+HistoryDate = Annotated[date, _earliest(bounds.HISTORY), _bounded(bounds.date_problem, bounds.HISTORY)]
+ActivityDate = Annotated[date, _earliest(bounds.ACTIVITY), _bounded(bounds.date_problem, bounds.ACTIVITY)]
+ActivityDatetime = Annotated[
+    AwareDatetime, _earliest(bounds.ACTIVITY), _bounded(bounds.datetime_problem, bounds.ACTIVITY)
+]
 
 
 def Money(kind: str):  # noqa: N802 - a type, named as one

@@ -399,3 +399,63 @@ def test_the_back_office_refuses_a_far_date_on_its_field(model, field, db, rf):
     form = form_class(data={f"{field}_0": "9999-12-31", f"{field}_1": "23:00"} if split else {field: "9999-12-31"})
     assert field in form.errors
     assert any(e.code == "out_of_bounds" for e in form.errors.as_data()[field]), form.errors[field]
+
+
+def _dates_without_bounds(schema, spec, where, seen):
+    schema = _resolve(schema, spec) if isinstance(schema, dict) else schema
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return
+    seen.add(id(schema))
+    if schema.get("format") in FAR and "x-earliest" not in schema:
+        yield where
+    for name, prop in schema.get("properties", {}).items():
+        yield from _dates_without_bounds(prop, spec, f"{where}.{name}", seen)
+    for key in ("anyOf", "allOf", "oneOf"):
+        for option in schema.get(key, []):
+            yield from _dates_without_bounds(option, spec, where, seen)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            yield from _dates_without_bounds(schema[key], spec, f"{where}[]", seen)
+
+
+def test_every_date_a_client_sends_is_bounded_in_the_openapi_schema():
+    """Request bodies and query parameters of every operation, reads included: a date or date-time
+    without core.validation's bounded type is listed (the OpenAPI schema marks it with x-earliest)."""
+    spec = ninja_api.get_openapi_schema()
+    unbounded = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                where = f"{method.upper()} {path} ?{parameter['name']}"
+                unbounded += _dates_without_bounds(parameter.get("schema", {}), spec, where, set())
+            schema = body_schema(operation)
+            if schema is not None:
+                unbounded += _dates_without_bounds(schema, spec, f"{method.upper()} {path} body", set())
+    assert unbounded == []
+
+
+def test_every_page_form_holds_its_dates_and_amounts_to_the_bounds():
+    import importlib
+    import inspect
+
+    from django import forms
+
+    from core.forms import AreaField, BoundedDates, MoneyField
+
+    loose = []
+    for app in ("accounts", "property", "volunteers", "grid", "renovation", "governance", "reports"):
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ModuleNotFoundError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
+                continue
+            if not issubclass(cls, BoundedDates):
+                loose.append(name)
+            loose += [
+                f"{name}.{field}"
+                for field, f in cls.base_fields.items()
+                if isinstance(f, forms.DecimalField) and not isinstance(f, (MoneyField, AreaField))
+            ]
+    assert loose == []
