@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from config.api import api as ninja_api
 from tests.test_write_matrix import MATRIX, send, snapshot
@@ -459,3 +460,25 @@ def test_every_page_form_holds_its_dates_and_amounts_to_the_bounds():
                 if isinstance(f, forms.DecimalField) and not isinstance(f, (MoneyField, AreaField))
             ]
     assert loose == []
+
+
+def test_a_residency_starting_9999_12_31_is_refused_in_words_naming_the_horizon(world, api, settings):
+    from core.bounds import horizon
+
+    settings.DATE_HORIZON_YEARS = 10
+    call = MATRIX["POST /property/residencies"](world)
+    call.body = {**call.body, "started_on": "9999-12-31"}
+    answer = send(_client(api, world.users[call.actor]), "POST", call)
+    assert answer.status_code == 422
+    assert answer.json()["fields"] == {"started_on": [f"请填写 {horizon().isoformat()} 或之前的日期。"]}
+    assert horizon().year == timezone.localdate().year + 10
+
+
+def test_a_billing_run_beyond_the_horizon_is_refused_on_its_period(world, api):
+    from property.models import BillingRun
+
+    call = MATRIX["POST /property/billing-runs"](world)
+    call.body = {**call.body, "period": "2999-01"}
+    answer = send(_client(api, world.users[call.actor]), "POST", call)
+    assert answer.status_code == 422 and list(answer.json()["fields"]) == ["period"]
+    assert BillingRun.objects.count() == 0
