@@ -166,18 +166,27 @@ def far_notice(world):
 
 
 def test_a_stored_far_date_leaves_the_public_page_and_apis_answering(far_notice, world, api):
+    from datetime import UTC, datetime
+
     from django.test import Client
 
+    from governance.models import Vote
+
+    vote = world.vote()  # open now; its close moved to year 9999 behind the service's back
+    Vote.objects.filter(pk=vote.pk).update(closes_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
     client = Client(raise_request_exception=False)
     compound = world.estate.compound_a.pk
     page = client.get(f"/c/{compound}/")
     assert page.status_code == 200
-    assert "停水到永远" in page.content.decode() and "12月31日 23:59" in page.content.decode()
+    text = page.content.decode()
+    assert "停水到永远" in text and "续聘物业" in text and text.count("12月31日 23:59") == 2
     for path in (f"/api/v1/renovation/public/compounds/{compound}", f"/api/v1/governance/public/compounds/{compound}"):
         assert client.get(path).status_code == 200, path
     desk = Client(raise_request_exception=False)
     desk.force_login(world.users["worker"])
     assert desk.get(f"/renovation/projects/{far_notice.project_id}/").status_code == 200
+    desk.force_login(world.users["committee"])
+    assert desk.get(f"/governance/votes/{vote.pk}/").status_code == 200
     worker = api(world.users["worker"])
     worker.raise_request_exception = False
     assert worker.get("/api/v1/renovation/works-notices").status_code == 200
