@@ -51,12 +51,18 @@ ActivityDatetime = Annotated[
 def Money(kind: str):  # noqa: N802 - a type, named as one
     """Yuan of the given kind (core.bounds.MONEY_MAX), its maximum in the OpenAPI schema too."""
     limit = bounds.MONEY_MAX[kind]
-    return Annotated[Decimal, Field(json_schema_extra={"maximum": float(limit)}), _bounded(bounds.money_problem, kind)]
+    return Annotated[
+        Decimal, Field(json_schema_extra={"maximum": float(limit)}), _bounded(bounds.money_problem, kind)
+    ]
 
 
 def Area(limit: Decimal = bounds.UNIT_AREA_MAX):  # noqa: N802
-    """m², at most `limit` (a unit's by default)."""
-    return Annotated[Decimal, Field(json_schema_extra={"maximum": float(limit)}), _bounded(bounds.area_problem, limit)]
+    """m² above 0 with two places, at most `limit` (a unit's by default)."""
+    return Annotated[
+        Decimal,
+        Field(gt=0, max_digits=8, decimal_places=2, json_schema_extra={"maximum": float(limit)}),
+        _bounded(bounds.area_problem, limit),
+    ]
 
 
 def _limit(ctx: dict, key: str):

@@ -141,10 +141,8 @@ class HouseholdIn(Schema):
     building: int
     unit_label: str = Field(min_length=1, max_length=20)
     floor: int
-    building_area: UnitArea | None = Field(
-        None, gt=0, max_digits=8, decimal_places=2, description="m²; leave out while unknown."
-    )
-    inner_area: UnitArea | None = Field(None, gt=0, max_digits=8, decimal_places=2)
+    building_area: UnitArea | None = Field(None, description="m²; leave out while unknown.")
+    inner_area: UnitArea | None = None
     area_source: AreaSource = AreaSource.REGISTER
     is_vacant: bool = False
     held_by_developer: bool = Field(
@@ -157,8 +155,8 @@ class HouseholdPatch(Schema):
     sold or still with the developer. Every change is kept as history; a vote's frozen roll keeps
     the areas it froze."""
 
-    building_area: UnitArea | None = Field(None, gt=0, max_digits=8, decimal_places=2)
-    inner_area: UnitArea | None = Field(None, gt=0, max_digits=8, decimal_places=2)
+    building_area: UnitArea | None = None
+    inner_area: UnitArea | None = None
     area_source: AreaSource | None = Field(None, description="Required with a changed area")
     is_vacant: bool | None = None
     held_by_developer: bool | None = None
