@@ -55,8 +55,6 @@ MONEY_MAX = {
 # UNIT_AREA_CHECK it is written but shown to check (a decimal point slipped: 9520 for 95.20).
 UNIT_AREA_MAX = Decimal("5000")
 UNIT_AREA_CHECK = Decimal("500")
-# One vote's area of one owner (several units of one buyer counted once).
-OWNER_AREA_MAX = Decimal("100000")
 
 # Funding received may exceed what was planned (a top-up arrives), and is then shown to check; more
 # than this many times the plan is a slip of a digit and refused.

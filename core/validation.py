@@ -1,7 +1,7 @@
 """Pydantic's validation errors in words a person reads, through gettext (Chinese by default), and the
 annotated types that hold the API's input to the bounds of core.bounds (the forms use core.forms)."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal
 from typing import Annotated
 

@@ -2,7 +2,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
 from core.validation import ActivityDate, ActivityDatetime, DisclosureMoney, HistoryDate
 from governance.models import (
