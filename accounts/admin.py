@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, AuditEvent, Post, User
 from accounts.services import principal_forget
+from core import admin_forms as bounded
 
 
-class PostInline(admin.TabularInline):
+class PostInline(bounded.TabularInline):
     model = Post
     extra = 0
     autocomplete_fields = ["community", "subdistrict", "compounds"]
@@ -25,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(bounded.ModelAdmin):
     list_display = ["user", "role", "subdistrict", "community", "unit", "started_on", "ended_on"]
     list_filter = ["role", "community"]
     search_fields = ["user__username", "user__name", "unit"]
@@ -43,7 +44,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(bounded.ModelAdmin):
     list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = ["user", "prefix", "key_hash", "created_at", "last_used_at"]
     search_fields = ["user__username", "prefix"]
@@ -53,7 +54,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(bounded.ModelAdmin):
     list_display = ["at", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_type", "action"]

@@ -100,7 +100,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {"form_alert": "core.templatetags.form_alert"},
+            "libraries": {
+                "form_alert": "core.templatetags.form_alert",
+                "bounds": "core.templatetags.bounds",
+            },
         },
     },
 ]
@@ -280,6 +283,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+
+# Dates people and clients enter may reach at most this many years from today (core/bounds.py holds
+# the floors and the largest amounts and areas).
+DATE_HORIZON_YEARS = env_int("DATE_HORIZON_YEARS", 10)
 
 # Fee collection: how many reminders come before escalating a debt to the community.
 FEE_REMINDERS_BEFORE_ESCALATION = env_int("FEE_REMINDERS_BEFORE_ESCALATION", 3)

@@ -17,6 +17,16 @@ from core.errors import Invalid
 # --- days -------------------------------------------------------------------------------------------
 
 
+def local(moment: datetime) -> datetime:
+    """The moment on the local clock. One whose local time is past the last that Python holds (a
+    9999-12-31 23:00 UTC stored before dates were bounded) is shown as that last time, 9999-12-31
+    23:59, rather than raising OverflowError on every page that shows it."""
+    try:
+        return timezone.localtime(moment)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=timezone.get_current_timezone())
+
+
 def day_start(day: date) -> datetime:
     """Midnight at the start of a local day, timezone-aware."""
     return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,11 +1,15 @@
-"""Pydantic's validation errors in words a person reads, through gettext (Chinese by default)."""
+"""Pydantic's validation errors in words a person reads, through gettext (Chinese by default), and the
+annotated types that hold the API's input to the bounds of core.bounds (the forms use core.forms)."""
 
-from datetime import time
+from datetime import date, time
+from decimal import Decimal
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime, Field
 from pydantic_core import PydanticCustomError
+
+from core import bounds
 
 
 def _wall_clock(value: time) -> time:
@@ -17,6 +21,48 @@ def _wall_clock(value: time) -> time:
 
 # A time of day on the local (Asia/Shanghai) clock: "19:00" or "19:00:00", no offset.
 LocalTime = Annotated[time, AfterValidator(_wall_clock)]
+
+
+def _bounded(problem, *args):
+    def check(value):
+        message = problem(value, *args)
+        if message:
+            raise PydanticCustomError("out_of_bounds", "{message}", {"message": message})
+        return value
+
+    return AfterValidator(check)
+
+
+# Dates and moments within core.bounds' floor (by kind) and horizon; see there for which is which.
+def _earliest(kind: str):
+    # In the OpenAPI schema: the floor, and that the horizon is DATE_HORIZON_YEARS from today.
+    return Field(
+        json_schema_extra={"x-earliest": bounds.FLOORS[kind].isoformat(), "x-horizon": "DATE_HORIZON_YEARS"}
+    )
+
+
+HistoryDate = Annotated[date, _earliest(bounds.HISTORY), _bounded(bounds.date_problem, bounds.HISTORY)]
+ActivityDate = Annotated[date, _earliest(bounds.ACTIVITY), _bounded(bounds.date_problem, bounds.ACTIVITY)]
+ActivityDatetime = Annotated[
+    AwareDatetime, _earliest(bounds.ACTIVITY), _bounded(bounds.datetime_problem, bounds.ACTIVITY)
+]
+
+
+def Money(kind: str):  # noqa: N802 - a type, named as one
+    """Yuan of the given kind (core.bounds.MONEY_MAX), its maximum in the OpenAPI schema too."""
+    limit = bounds.MONEY_MAX[kind]
+    return Annotated[
+        Decimal, Field(json_schema_extra={"maximum": float(limit)}), _bounded(bounds.money_problem, kind)
+    ]
+
+
+def Area(limit: Decimal = bounds.UNIT_AREA_MAX):  # noqa: N802
+    """m² above 0 with two places, at most `limit` (a unit's by default)."""
+    return Annotated[
+        Decimal,
+        Field(gt=0, max_digits=8, decimal_places=2, json_schema_extra={"maximum": float(limit)}),
+        _bounded(bounds.area_problem, limit),
+    ]
 
 
 def _limit(ctx: dict, key: str):
@@ -62,6 +108,7 @@ MESSAGES = {
     "dict_type": lambda ctx: _("Enter an object."),
     "model_attributes_type": lambda ctx: _("Enter an object."),
     "json_invalid": lambda ctx: _("The body is not valid JSON."),
+    "out_of_bounds": lambda ctx: ctx.get("message", ""),
 }
 
 
@@ -70,3 +117,10 @@ def message_for(error: dict) -> str:
     if make is None:
         return str(error.get("msg", _("Invalid value.")))
     return make(error.get("ctx") or {})
+
+
+UnitPrice = Money("unit_price")
+HouseholdMoney = Money("household")  # a bill, a payment, an adjustment of one household
+DisclosureMoney = Money("disclosure")  # a line of a compound's financial disclosure
+RenovationMoney = Money("renovation")  # an item's budget, funding, a contract's value
+UnitArea = Area()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core import admin_forms as bounded
 from governance.models import (
     Action,
     Attendance,
@@ -16,14 +17,14 @@ from governance.models import (
 )
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(bounded.TabularInline):
     model = Member
     extra = 0
     raw_id_fields = ["resident"]
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(bounded.ModelAdmin):
     list_display = ["name", "kind", "community", "compound", "term_start", "term_end", "filed_on"]
     list_filter = ["kind", "community"]
     search_fields = ["name", "compound__name"]
@@ -31,23 +32,23 @@ class BodyAdmin(admin.ModelAdmin):
     inlines = [MemberInline]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(bounded.TabularInline):
     model = Attendance
     extra = 0
 
 
-class ResolutionInline(admin.TabularInline):
+class ResolutionInline(bounded.TabularInline):
     model = Resolution
     extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(bounded.TabularInline):
     model = Action
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(bounded.ModelAdmin):
     list_display = ["title", "body", "kind", "held_at", "public"]
     list_filter = ["kind", "public"]
     date_hierarchy = "held_at"
@@ -55,7 +56,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(bounded.ModelAdmin):
     """Votes are counted by the system: the back office reads them, it does not edit ballots."""
 
     list_display = ["title", "compound", "matter", "opens_at", "closes_at", "status"]
@@ -63,30 +64,30 @@ class VoteAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "roll_frozen_at", "result"]
 
 
-class FinanceLineInline(admin.TabularInline):
+class FinanceLineInline(bounded.TabularInline):
     model = FinanceLine
     extra = 0
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(bounded.ModelAdmin):
     list_display = ["title", "compound", "kind", "published_on", "author_name"]
     list_filter = ["kind"]
     inlines = [FinanceLineInline]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(bounded.TabularInline):
     model = Question
     extra = 0
 
 
 @admin.register(Solicitation)
-class SolicitationAdmin(admin.ModelAdmin):
+class SolicitationAdmin(bounded.ModelAdmin):
     list_display = ["title", "compound", "opens_on", "closes_on"]
     inlines = [QuestionInline]
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(bounded.ModelAdmin):
     list_display = ["title", "community", "subject", "opens_on", "closes_on"]
     list_filter = ["subject"]

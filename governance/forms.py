@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDates, MoneyField
 from governance.models import Choice, Flow, Matter, MeetingKind, NoticeKind, Presence, QuestionKind, Vote
 from governance.selectors import COUNTED_PRESENT, quorum_needed
 
@@ -25,7 +26,7 @@ class PresenceSelect(forms.RadioSelect):
         return option
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedDates, forms.Form):
     """A whole meeting on one phone screen: the facts, who came, minutes, resolutions, actions."""
 
     kind = forms.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
@@ -168,7 +169,7 @@ class MeetingForm(forms.Form):
         return filled[n] if n < len(filled) else 0
 
 
-class VoteForm(forms.ModelForm):
+class VoteForm(BoundedDates, forms.ModelForm):
     class Meta:
         model = Vote
         fields = ["title", "matter", "description", "opens_at", "closes_at"]
@@ -184,7 +185,7 @@ class VoteForm(forms.ModelForm):
         self.fields["opens_at"].initial = _local(timezone.now())
 
 
-class BallotForm(forms.Form):
+class BallotForm(BoundedDates, forms.Form):
     household = forms.TypedChoiceField(label=_("unit"), coerce=int)
     choice = forms.ChoiceField(label=_("choice"), choices=Choice.choices, widget=forms.RadioSelect)
 
@@ -193,7 +194,7 @@ class BallotForm(forms.Form):
         self.fields["household"].choices = [(u.household_id, f"{u.household} · {u.owner}") for u in units]
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(BoundedDates, forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"), choices=[c for c in NoticeKind.choices if c[0] != NoticeKind.VOTE_RESULT]
     )
@@ -212,8 +213,13 @@ class NoticeForm(forms.Form):
                 label=_("income or spending"), choices=Flow.choices
             )
             self.fields[f"line_{i}_item"] = forms.CharField(label=_("item"), max_length=120, required=False)
-            self.fields[f"line_{i}_amount"] = forms.DecimalField(
-                label=_("amount (yuan)"), required=False, min_value=0.01, max_digits=12, decimal_places=2
+            self.fields[f"line_{i}_amount"] = MoneyField(
+                kind="disclosure",
+                label=_("amount (yuan)"),
+                required=False,
+                min_value=0.01,
+                max_digits=12,
+                decimal_places=2,
             )
 
     def line_rows(self):
@@ -228,7 +234,7 @@ class NoticeForm(forms.Form):
         ]
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(BoundedDates, forms.Form):
     """A solicitation's questions; a worker going door to door also picks the household."""
 
     def __init__(self, *args, questions, households=None, **kwargs):
@@ -260,7 +266,7 @@ class AnswersForm(forms.Form):
         }
 
 
-class RatingForm(forms.Form):
+class RatingForm(BoundedDates, forms.Form):
     score = forms.TypedChoiceField(
         label=_("score"),
         coerce=int,

@@ -2,8 +2,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
+from core.validation import ActivityDate, ActivityDatetime, DisclosureMoney, HistoryDate
 from governance.models import (
     SPECIAL_MATTERS,
     BodyKind,
@@ -29,9 +29,9 @@ class BodyIn(Schema):
     compound: int | None = Field(None, description="Required but for a party branch or team.")
     community: int | None = Field(None, description="For a party branch or team of a whole community.")
     led_by: int | None = None
-    term_start: date
-    term_end: date | None = None
-    filed_on: date | None = None
+    term_start: HistoryDate
+    term_end: HistoryDate | None = None
+    filed_on: HistoryDate | None = None
 
 
 class BodyOut(Schema):
@@ -54,13 +54,13 @@ class BodyOut(Schema):
 
 
 class FileIn(Schema):
-    filed_on: date
+    filed_on: HistoryDate
 
 
 class MemberIn(Schema):
     resident: int
     role: MemberRole = MemberRole.MEMBER
-    started_on: date
+    started_on: HistoryDate
 
 
 class MemberOut(Schema):
@@ -75,7 +75,7 @@ class MemberOut(Schema):
 
 
 class MemberEndIn(Schema):
-    ended_on: date
+    ended_on: HistoryDate
 
 
 class AttendanceIn(Schema):
@@ -94,14 +94,14 @@ class ResolutionIn(Schema):
 class ActionIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     assignee: int = Field(description="A member of the body.")
-    due_on: date
+    due_on: ActivityDate
 
 
 class MeetingIn(Schema):
     body: int
     kind: MeetingKind = MeetingKind.REGULAR
     title: str = Field(min_length=1, max_length=120)
-    held_at: AwareDatetime
+    held_at: ActivityDatetime
     place: str = Field(min_length=1, max_length=120)
     agenda: list[str] = Field([], max_length=50)
     minutes: str = Field("", max_length=20000)
@@ -173,8 +173,8 @@ class VoteIn(Schema):
     matter: Matter
     description: str = Field("", max_length=5000)
     project: int | None = Field(None, description="The renovation project whose plan the owners vote on.")
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: ActivityDatetime
+    closes_at: ActivityDatetime
 
 
 class VoteOut(Schema):
@@ -242,7 +242,7 @@ class ResultOut(Schema):
 class FinanceLineIn(Schema):
     flow: Flow
     item: str = Field(min_length=1, max_length=120)
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    amount: DisclosureMoney = Field(gt=0, max_digits=12, decimal_places=2)
 
 
 class FinanceLineOut(FinanceLineIn):
@@ -284,8 +284,8 @@ class SolicitationIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     project: int | None = Field(None, description="The renovation project this consultation is for.")
-    opens_on: date
-    closes_on: date
+    opens_on: ActivityDate
+    closes_on: ActivityDate
     questions: list[QuestionIn] = Field(min_length=1, max_length=30)
 
 
@@ -316,8 +316,8 @@ class EvaluationIn(Schema):
     community: int
     subject: Subject
     title: str = Field(min_length=1, max_length=200)
-    opens_on: date
-    closes_on: date
+    opens_on: ActivityDate
+    closes_on: ActivityDate
 
 
 class EvaluationOut(EvaluationIn):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core import admin_forms as bounded
 from grid.models import (
     Assignment,
     Category,
@@ -15,20 +16,20 @@ from grid.models import (
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(bounded.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(bounded.TabularInline):
     model = Assignment
     extra = 0
     raw_id_fields = ["user"]
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(bounded.ModelAdmin):
     list_display = ["name", "community"]
     list_filter = ["community"]
     filter_horizontal = ["compounds"]
@@ -37,12 +38,12 @@ class GridAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutyTemplate)
-class DutyTemplateAdmin(admin.ModelAdmin):
+class DutyTemplateAdmin(bounded.ModelAdmin):
     list_display = ["assignment", "weekdays", "start_time", "minutes", "active"]
 
 
 @admin.register(DutyShift)
-class DutyShiftAdmin(admin.ModelAdmin):
+class DutyShiftAdmin(bounded.ModelAdmin):
     list_display = ["staff", "grid", "role", "starts_at", "status", "late"]
     list_filter = ["status", "role", "late"]
     date_hierarchy = "starts_at"
@@ -50,7 +51,7 @@ class DutyShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(bounded.ModelAdmin):
     """A community adds its own inspection items here (the defaults have no community)."""
 
     list_display = ["text", "code", "community", "position"]
@@ -58,11 +59,11 @@ class ChecklistItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(bounded.ModelAdmin):
     list_display = ["name", "code", "severity"]
 
 
-class StepInline(admin.TabularInline):
+class StepInline(bounded.TabularInline):
     model = Step
     extra = 0
     can_delete = False
@@ -73,7 +74,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(bounded.ModelAdmin):
     """Read here; steps are taken through the app so that the timeline stays whole."""
 
     list_display = ["__str__", "grid", "status", "unit", "deadline", "overdue"]
@@ -92,6 +93,6 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DailyReport)
-class DailyReportAdmin(admin.ModelAdmin):
+class DailyReportAdmin(bounded.ModelAdmin):
     list_display = ["community", "day", "generated_at"]
     readonly_fields = ["figures"]

@@ -1,4 +1,3 @@
-import datetime as dt
 from typing import Annotated, Literal
 
 from django.db.models import Q
@@ -13,6 +12,7 @@ from accounts.permissions import staff_scope
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import day_bounds
+from core.validation import ActivityDate
 from grid import ledgers, selectors, services
 from grid.models import Assignment, Category, Finding, Grid, StaffRole, Swap, Unit
 from grid.permissions import can_read_reports, current_assignments
@@ -161,7 +161,7 @@ def overdue_units(request):
 class DutyFilter(Schema):
     grid: int | None = None
     staff: int | None = None
-    date: dt.date | None = None
+    date: ActivityDate | None = None
 
 
 @router.get("/duty-shifts", response={200: list[DutyShiftOut], **LIST_ERRORS})
@@ -388,7 +388,7 @@ def incident_rate(request, incident_id: int, payload: RateIn):
 
 class ReportFilter(Schema):
     community: int
-    date: dt.date | None = None
+    date: ActivityDate | None = None
 
 
 @router.get("/reports/daily", response={200: DailyReportOut, **errors(401, 403, 422)})

@@ -2,12 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDates
 from grid.models import Category, Grid, IncidentStatus, StaffRole, Unit
 
 FINDING_ROWS = 3
 
 
-class EndForm(forms.Form):
+class EndForm(BoundedDates, forms.Form):
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -29,7 +30,7 @@ class EndForm(forms.Form):
         ]
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(BoundedDates, forms.Form):
     grid = forms.ModelChoiceField(label=_("grid"), queryset=Grid.objects.none())
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.all())
     place = forms.CharField(label=_("place"), max_length=120)
@@ -51,7 +52,7 @@ class IncidentForm(forms.Form):
             self.fields["grid"].initial = grids.first()
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedDates, forms.Form):
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
     unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.all(), required=False)
     until = forms.DateTimeField(
@@ -59,7 +60,7 @@ class StepForm(forms.Form):
     )
 
 
-class BoardFilter(forms.Form):
+class BoardFilter(BoundedDates, forms.Form):
     status = forms.ChoiceField(
         label=_("status"), required=False, choices=[("", _("all states"))] + list(IncidentStatus.choices)
     )
@@ -78,8 +79,10 @@ class BoardFilter(forms.Form):
         self.fields["grid"].label_from_instance = lambda grid: f"{grid.community.name} · {grid.name}"
 
 
-class StaffForm(forms.Form):
+class StaffForm(BoundedDates, forms.Form):
     """Put a staff member on a grid: someone holding a post of that kind in the community."""
+
+    history_dates = frozenset({"started_on"})
 
     role = forms.ChoiceField(label=_("role"), choices=StaffRole.choices)
     user = forms.ModelChoiceField(label=_("staff member"), queryset=None)

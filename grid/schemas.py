@@ -2,9 +2,8 @@ from datetime import date, datetime
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
-from core.validation import LocalTime
+from core.validation import ActivityDatetime, HistoryDate, LocalTime
 from grid.models import DutyStatus, IncidentStatus, StaffRole
 
 
@@ -30,7 +29,7 @@ class StaffIn(Schema):
     user: int
     role: StaffRole
     unit: int
-    started_on: date
+    started_on: HistoryDate
 
 
 class StaffOut(Schema):
@@ -47,8 +46,8 @@ class StaffOut(Schema):
 
 class DutyShiftIn(Schema):
     assignment: int = Field(description="The staff member's place in the grid (grid/grids/{id}/staff).")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: ActivityDatetime
+    ends_at: ActivityDatetime
 
 
 class DutyTemplateIn(Schema):
@@ -186,7 +185,7 @@ class IncidentDetailOut(IncidentOut):
 class StepIn(Schema):
     note: str = Field("", max_length=2000, description="The reason, or for resolve the measures taken.")
     unit: int | None = Field(None, description="dispatch: the responsible unit.")
-    until: AwareDatetime | None = Field(None, description="extend: the new deadline asked for.")
+    until: ActivityDatetime | None = Field(None, description="extend: the new deadline asked for.")
 
 
 class RateIn(Schema):
@@ -206,7 +205,7 @@ class OverdueUnitOut(UnitOut):
 
 
 class EndStaffIn(Schema):
-    ended_on: date
+    ended_on: HistoryDate
 
 
 class ChecklistItemIn(Schema):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.services import principal_forget
+from core import admin_forms as bounded
 from property.models import (
     Bill,
     BillingRun,
@@ -22,13 +23,13 @@ from property.models import (
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(admin.ModelAdmin):
+class SubdistrictAdmin(bounded.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name"]
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(bounded.ModelAdmin):
     list_display = ["name", "subdistrict", "phone"]
     list_filter = ["subdistrict"]
     search_fields = ["name"]
@@ -45,14 +46,14 @@ class ManagementPlanInline(admin.StackedInline):
     extra = 0
 
 
-class ServiceContractInline(admin.TabularInline):
+class ServiceContractInline(bounded.TabularInline):
     model = ServiceContract
     extra = 0
     autocomplete_fields = ["provider"]
 
 
 @admin.register(Compound)
-class CompoundAdmin(admin.ModelAdmin):
+class CompoundAdmin(bounded.ModelAdmin):
     list_display = ["name", "community", "year_built", "is_old", "management_mode"]
     list_filter = ["community", "management_mode", "is_old"]
     search_fields = ["name", "address"]
@@ -60,14 +61,14 @@ class CompoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(bounded.ModelAdmin):
     list_display = ["name", "compound", "floors", "entrances"]
     list_filter = ["compound__community"]
     search_fields = ["name", "compound__name"]
     autocomplete_fields = ["compound"]
 
 
-class ResidencyInline(admin.TabularInline):
+class ResidencyInline(bounded.TabularInline):
     model = Residency
     extra = 0
     autocomplete_fields = ["resident", "household"]
@@ -94,7 +95,7 @@ class ForgetHomesMixin:
 
 
 @admin.register(Household)
-class HouseholdAdmin(ForgetHomesMixin, admin.ModelAdmin):
+class HouseholdAdmin(ForgetHomesMixin, bounded.ModelAdmin):
     residency_owner = "household"
     list_display = ["__str__", "floor", "building_area", "area_source"]
     list_filter = ["building__compound__community", "area_source"]
@@ -105,7 +106,7 @@ class HouseholdAdmin(ForgetHomesMixin, admin.ModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ForgetHomesMixin, admin.ModelAdmin):
+class ResidentAdmin(ForgetHomesMixin, bounded.ModelAdmin):
     residency_owner = "resident"
     list_display = ["name", "phone", "id_number_masked", "is_party_member"]
     list_filter = ["is_party_member"]
@@ -116,13 +117,13 @@ class ResidentAdmin(ForgetHomesMixin, admin.ModelAdmin):
 
 
 @admin.register(RenovationItem)
-class RenovationItemAdmin(admin.ModelAdmin):
+class RenovationItemAdmin(bounded.ModelAdmin):
     list_display = ["name", "category", "code"]
     list_filter = ["category"]
 
 
 @admin.register(Renovation)
-class RenovationAdmin(admin.ModelAdmin):
+class RenovationAdmin(bounded.ModelAdmin):
     list_display = ["compound", "year", "funding_government", "funding_residents", "funding_companies"]
     list_filter = ["year"]
     filter_horizontal = ["items"]
@@ -130,19 +131,19 @@ class RenovationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceProvider)
-class ServiceProviderAdmin(admin.ModelAdmin):
+class ServiceProviderAdmin(bounded.ModelAdmin):
     list_display = ["name", "credit_code", "contact_name", "contact_phone"]
     search_fields = ["name"]
 
 
 @admin.register(ServiceContract)
-class ServiceContractAdmin(admin.ModelAdmin):
+class ServiceContractAdmin(bounded.ModelAdmin):
     list_display = ["provider", "compound", "starts_on", "ends_on", "service_standard"]
     autocomplete_fields = ["provider", "compound"]
 
 
 @admin.register(FeeItem)
-class FeeItemAdmin(admin.ModelAdmin):
+class FeeItemAdmin(bounded.ModelAdmin):
     list_display = [
         "name",
         "compound",
@@ -158,14 +159,14 @@ class FeeItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParkingSpace)
-class ParkingSpaceAdmin(admin.ModelAdmin):
+class ParkingSpaceAdmin(bounded.ModelAdmin):
     list_display = ["code", "compound", "household"]
     search_fields = ["code", "compound__name"]
     autocomplete_fields = ["compound", "household"]
 
 
 @admin.register(BillingRun)
-class BillingRunAdmin(admin.ModelAdmin):
+class BillingRunAdmin(bounded.ModelAdmin):
     list_display = [
         "__str__",
         "status",
@@ -183,7 +184,7 @@ class BillingRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bill)
-class BillAdmin(admin.ModelAdmin):
+class BillAdmin(bounded.ModelAdmin):
     """Bills are never edited once issued: corrections are adjustments."""
 
     list_display = ["household", "fee_item", "period_start", "amount", "status", "due_on"]

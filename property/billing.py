@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from core import periods
+from core import bounds, periods
 from core.errors import Conflict, Invalid, validate_model
 from core.locks import retried
 from core.money import round_fen
@@ -104,6 +104,8 @@ def billing_run_request(
     if (compound is None) == (community is None):
         raise Invalid(_("Give either a compound or a community."), field="compound")
     require_fees(actor, compound or community)
+    if problem := bounds.date_problem(period):
+        raise Invalid(problem, field="period")
     return _billing_run_record(
         actor=actor, period=period, months=months, compound=compound, community=community
     )

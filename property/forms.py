@@ -5,10 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import AreaField, BoundedDates, MoneyField
 from property.models import AreaSource, ImportKind, ManagementMode, PaymentMethod, Relation, ReminderChannel
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(BoundedDates, forms.Form):
+    history_dates = frozenset({"started_on"})
     name = forms.CharField(label=_("name"), max_length=60)
     phone = forms.RegexField(
         label=_("phone"),
@@ -31,9 +33,9 @@ class ResidentForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("amount (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+class PaymentForm(BoundedDates, forms.Form):
+    amount = MoneyField(
+        kind="household", label=_("amount (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )
     method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices, initial=PaymentMethod.WECHAT)
     prepay = forms.BooleanField(label=_("keep any excess as a prepayment"), required=False)
@@ -42,12 +44,13 @@ class PaymentForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
 
-class ReminderForm(forms.Form):
+class ReminderForm(BoundedDates, forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=ReminderChannel.choices)
     outcome = forms.CharField(label=_("outcome"), max_length=200, required=False)
 
 
-class ManagementPlanForm(forms.Form):
+class ManagementPlanForm(BoundedDates, forms.Form):
+    history_dates = frozenset({"adopted_on"})
     adopted_on = forms.DateField(
         label=_("adopted on"),
         initial=timezone.localdate,
@@ -62,25 +65,18 @@ class ManagementPlanForm(forms.Form):
     )
 
 
-class HouseholdFactsForm(forms.Form):
+class HouseholdFactsForm(BoundedDates, forms.Form):
     """A unit's facts corrected: the area with its source, vacant, unsold (held by the developer)."""
 
-    building_area = forms.DecimalField(
-        label=_("building area (m²)"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_digits=8,
-        decimal_places=2,
-    )
-    inner_area = forms.DecimalField(
-        label=_("inner area (m²)"), required=False, min_value=Decimal("0.01"), max_digits=8, decimal_places=2
-    )
+    building_area = AreaField(label=_("building area (m²)"), required=False)
+    inner_area = AreaField(label=_("inner area (m²)"), required=False)
     area_source = forms.ChoiceField(label=_("area source"), choices=AreaSource.choices)
     is_vacant = forms.BooleanField(label=_("vacant"), required=False)
     held_by_developer = forms.BooleanField(label=_("unsold (held by the developer)"), required=False)
 
 
-class UnitForm(forms.Form):
+class UnitForm(BoundedDates, forms.Form):
+    history_dates = frozenset({"started_on"})
     """Another unit for a registered person: the building and the unit's label, as the ledger says."""
 
     building = forms.ModelChoiceField(label=_("building"), queryset=None)
@@ -100,7 +96,7 @@ class UnitForm(forms.Form):
         self.fields["building"].label_from_instance = str
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedDates, forms.Form):
     kind = forms.ChoiceField(label=_("ledger"), widget=forms.RadioSelect)
     file = forms.FileField(
         label=_("file"),

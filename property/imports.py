@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from core import periods, spreadsheets
+from core import bounds, periods, spreadsheets
 from core.errors import Invalid
 from core.spreadsheets import Unreadable
 from property.models import Household, Resident
@@ -439,8 +439,11 @@ def _decimal(value: str, row: int, key: str, problems: Problems):
     except InvalidOperation:
         problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
         return None
-    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2 or number >= 10**6:
+    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2:
         problems.add(row, key, _("An area is a number above 0 with at most two decimals."))
+        return None
+    if problem := bounds.area_problem(number):
+        problems.add(row, key, problem)
         return None
     return number
 
@@ -470,17 +473,22 @@ def _flag(value: str, row: int, key: str, problems: Problems) -> bool | None:
     return False
 
 
-def parse_date(value: str, row: int, key: str, problems: Problems):
+def parse_date(value: str, row: int, key: str, problems: Problems, kind: str = bounds.HISTORY):
+    """A ledger's date within core.bounds (a moving-in day is of the register's past: HISTORY)."""
     if not value:
         return None
     match = DATE.match(value.split(" ")[0])
     try:
         if match is None:
             raise ValueError
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         problems.add(row, key, _("Not a date: %(value)s (write 2015-06-01)") % {"value": value})
         return None
+    if problem := bounds.date_problem(day, kind):
+        problems.add(row, key, problem)
+        return None
+    return day
 
 
 def households_dry_run(
@@ -699,8 +707,11 @@ def _money(value: str, row: int, key: str, problems: Problems):
     except InvalidOperation:
         problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
         return None
-    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2 or number >= 10**8:
+    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2:
         problems.add(row, key, _("An amount is yuan above 0 with at most two decimals."))
+        return None
+    if problem := bounds.money_problem(number, "household"):
+        problems.add(row, key, problem)
         return None
     return number
 

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
+from core.validation import HistoryDate, HouseholdMoney, UnitArea, UnitPrice
 from property.models import (
     AdjustmentKind,
     AdjustmentStatus,
@@ -59,7 +60,7 @@ class CompoundPatch(Schema):
 
 
 class ManagementPlanIn(Schema):
-    adopted_on: date
+    adopted_on: HistoryDate
     text: str = Field(min_length=1, max_length=20000)
     management_mode: ManagementMode | None = Field(None, description="The mode the plan settles, if any")
 
@@ -140,10 +141,8 @@ class HouseholdIn(Schema):
     building: int
     unit_label: str = Field(min_length=1, max_length=20)
     floor: int
-    building_area: Decimal | None = Field(
-        None, gt=0, max_digits=8, decimal_places=2, description="m²; leave out while unknown."
-    )
-    inner_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
+    building_area: UnitArea | None = Field(None, description="m²; leave out while unknown.")
+    inner_area: UnitArea | None = None
     area_source: AreaSource = AreaSource.REGISTER
     is_vacant: bool = False
     held_by_developer: bool = Field(
@@ -156,8 +155,8 @@ class HouseholdPatch(Schema):
     sold or still with the developer. Every change is kept as history; a vote's frozen roll keeps
     the areas it froze."""
 
-    building_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
-    inner_area: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=2)
+    building_area: UnitArea | None = None
+    inner_area: UnitArea | None = None
     area_source: AreaSource | None = Field(None, description="Required with a changed area")
     is_vacant: bool | None = None
     held_by_developer: bool | None = None
@@ -167,7 +166,7 @@ class ResidencyIn(Schema):
     resident: int
     household: int
     relation: Relation
-    started_on: date
+    started_on: HistoryDate
 
 
 class HouseholdOut(BaseModel):
@@ -213,7 +212,7 @@ class ResidentIn(Schema):
     is_party_member: bool = False
     household: int
     relation: Relation = Relation.OWNER
-    started_on: date
+    started_on: HistoryDate
     confirm_new: bool = Field(
         False,
         description="A person of the same name is registered in the compound (or the same name and "
@@ -250,7 +249,7 @@ class ResidentOut(Schema):
 
 
 class ResidencyEndIn(Schema):
-    ended_on: date
+    ended_on: HistoryDate
 
 
 # --- fees ------------------------------------------------------------------------------
@@ -260,10 +259,10 @@ class FeeItemIn(Schema):
     compound: int
     name: str = Field(min_length=1, max_length=60)
     kind: FeeKind
-    unit_price: Decimal = Field(gt=0, max_digits=10, decimal_places=4)
+    unit_price: UnitPrice = Field(gt=0, max_digits=10, decimal_places=4)
     cycle_months: Literal[1, 2, 3, 4, 6, 12] = Field(1, description="Months per bill; divides a year.")
-    effective_from: date
-    effective_to: date | None = None
+    effective_from: HistoryDate
+    effective_to: HistoryDate | None = None
     vacancy_discount: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=5, decimal_places=2)
     due_days: int = Field(30, ge=0, le=365)
 
@@ -332,7 +331,7 @@ class BillOut(BaseModel):
 
 class PaymentIn(Schema):
     household: int
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    amount: HouseholdMoney = Field(gt=0, max_digits=12, decimal_places=2)
     method: PaymentMethod
     prepay: bool = Field(False, description="Keep what exceeds the debt as a prepayment credit.")
     note: str = Field("", max_length=200)
@@ -391,7 +390,7 @@ class CollectionRateOut(Schema):
 class AdjustmentIn(Schema):
     household: int
     kind: AdjustmentKind
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    amount: HouseholdMoney = Field(gt=0, max_digits=12, decimal_places=2)
     reason: str = Field(min_length=1, max_length=200, description="Why, e.g. 低保户减免.")
     bill: int | None = Field(None, description="For a waiver, credit or write-off.")
     payment: int | None = Field(None, description="For a refund of that payment's prepaid credit.")

@@ -1,33 +1,34 @@
 from django.contrib import admin
 
+from core import admin_forms as bounded
 from renovation.models import CatalogueItem, Contract, Funding, Project, ProjectItem, StageDate
 
 
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(admin.ModelAdmin):
+class CatalogueItemAdmin(bounded.ModelAdmin):
     list_display = ["code", "name", "group", "tier", "community", "record_item"]
     list_filter = ["group", "tier"]
     search_fields = ["name", "code"]
 
 
-class StageDateInline(admin.TabularInline):
+class StageDateInline(bounded.TabularInline):
     model = StageDate
     extra = 0
 
 
-class ProjectItemInline(admin.TabularInline):
+class ProjectItemInline(bounded.TabularInline):
     model = ProjectItem
     extra = 0
     readonly_fields = ["percent", "note", "updated_at"]
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(bounded.TabularInline):
     model = Funding
     extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(bounded.ModelAdmin):
     list_display = ["name", "community", "year", "batch", "stage"]
     list_filter = ["stage", "year"]
     search_fields = ["name"]
@@ -36,7 +37,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(bounded.ModelAdmin):
     list_display = ["project", "unit", "role", "value", "starts_on", "ends_on"]
     list_filter = ["role"]
     raw_id_fields = ["contact_user"]

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import add_to_form
+from core.forms import BoundedDates, MoneyField
 from grid.models import Category, Unit
 from property.models import Building, Compound, Resident
 from property.selectors import current_residencies
@@ -11,7 +13,7 @@ from renovation.services import UNIT_KIND
 UNIT_KINDS = set(UNIT_KIND.values())
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(BoundedDates, forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
     compounds = forms.ModelMultipleChoiceField(
         label=_("compounds"), queryset=Compound.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -24,7 +26,7 @@ class ProjectForm(forms.Form):
         self.fields["compounds"].queryset = compounds
 
 
-class PlanningForm(forms.Form):
+class PlanningForm(BoundedDates, forms.Form):
     """The project's items with their budgets, and its funding by source, on one page."""
 
     def __init__(self, *args, catalogue, project, **kwargs):
@@ -36,23 +38,21 @@ class PlanningForm(forms.Form):
             self.fields[f"item_{item.pk}"] = forms.BooleanField(
                 label=item.name, required=False, initial=item.pk in chosen
             )
-            self.fields[f"budget_{item.pk}"] = forms.DecimalField(
+            self.fields[f"budget_{item.pk}"] = MoneyField(
+                kind="renovation",
                 label=_("budget (yuan)"),
                 required=False,
                 min_value=0,
-                max_digits=14,
-                decimal_places=2,
                 initial=chosen[item.pk].budget if item.pk in chosen else None,
             )
         for source, label in FundingSource.choices:
             current = funding.get(source)
             for part, part_label in (("planned", _("planned (yuan)")), ("received", _("received (yuan)"))):
-                self.fields[f"{source}_{part}"] = forms.DecimalField(
+                self.fields[f"{source}_{part}"] = MoneyField(
+                    kind="renovation",
                     label=f"{label} · {part_label}",
                     required=False,
                     min_value=0,
-                    max_digits=14,
-                    decimal_places=2,
                     initial=getattr(current, part) if current else None,
                 )
 
@@ -80,6 +80,18 @@ class PlanningForm(forms.Form):
             if d[f"{s}_planned"] is not None or d[f"{s}_received"] is not None
         ]
 
+    def add_domain_error(self, exc) -> None:
+        """A refusal of the service on the field it names: funding.<i>.<part> is <source>_<part>."""
+        sources = [s for s, _planned, _received in self.funding()]
+        renamed = {}
+        for name, errors in exc.fields.items():
+            parts = name.split(".")
+            if len(parts) == 3 and parts[0] == "funding" and parts[1].isdigit() and int(parts[1]) < len(sources):
+                name = f"{sources[int(parts[1])]}_{parts[2]}"
+            renamed[name] = errors
+        exc.fields = renamed
+        add_to_form(self, exc)
+
 
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -100,7 +112,7 @@ class PhotosField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(BoundedDates, forms.Form):
     percent = forms.IntegerField(label=_("percent done"), min_value=0, max_value=100)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
     photos = PhotosField(label=_("photos"), required=False)
@@ -114,7 +126,7 @@ class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
 
-class PlanForm(forms.Form):
+class PlanForm(BoundedDates, forms.Form):
     adopted_on = forms.DateField(label=_("adopted on"), widget=DateInput)
     basis = forms.ChoiceField(label=_("adopted by"), choices=PlanBasis.choices, widget=forms.RadioSelect)
     text = forms.CharField(
@@ -122,7 +134,7 @@ class PlanForm(forms.Form):
     )
 
 
-class ContractForm(forms.Form):
+class ContractForm(BoundedDates, forms.Form):
     """A responsible unit's contract: an existing unit of the role's kind, or a new one by name."""
 
     role = forms.ChoiceField(label=_("role"), choices=ContractRole.choices)
@@ -136,7 +148,7 @@ class ContractForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    value = forms.DecimalField(label=_("value (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    value = MoneyField(kind="renovation", label=_("value (yuan)"), min_value=0)
     starts_on = forms.DateField(label=_("starts on"), widget=DateInput)
     ends_on = forms.DateField(label=_("ends on"), widget=DateInput)
     contact_name = forms.CharField(label=_("contact"), max_length=60)
@@ -163,7 +175,7 @@ class ContractForm(forms.Form):
         return d
 
 
-class FindingForm(forms.Form):
+class FindingForm(BoundedDates, forms.Form):
     """A defect found on site, with a photo: sent to the unit of the contract it falls under."""
 
     contract = forms.ModelChoiceField(
@@ -239,7 +251,7 @@ class InspectionForm(FindingForm):
         return d
 
 
-class AcceptanceForm(forms.Form):
+class AcceptanceForm(BoundedDates, forms.Form):
     held_on = forms.DateField(label=_("held on"), widget=DateInput)
     representatives = forms.ModelMultipleChoiceField(
         label=_("residents' representatives"),
@@ -289,7 +301,7 @@ class AcceptanceForm(forms.Form):
         return d
 
 
-class WorksNoticeForm(forms.Form):
+class WorksNoticeForm(BoundedDates, forms.Form):
     compound = forms.ModelChoiceField(label=_("compound"), queryset=Compound.objects.none())
     buildings = forms.ModelMultipleChoiceField(
         label=_("buildings"), queryset=Building.objects.none(), widget=forms.CheckboxSelectMultiple

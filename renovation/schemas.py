@@ -4,8 +4,8 @@ from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
+from core.validation import ActivityDate, ActivityDatetime, RenovationMoney
 from property.models import RenovationCategory
 from renovation.defaults import CATEGORY_CODES
 from renovation.models import ContractRole, FundingSource, ItemGroup, PlanBasis, Stage, WorksKind
@@ -44,20 +44,20 @@ class ProjectIn(Schema):
 
 class ProjectItemIn(Schema):
     item: int = Field(description="A catalogue item.")
-    budget: Decimal = Money
+    budget: RenovationMoney = Money
 
 
 class FundingIn(Schema):
     source: FundingSource
-    planned: Decimal = Money
-    received: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    planned: RenovationMoney = Money
+    received: RenovationMoney = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
 
 
 class ProjectPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
     year: int | None = Field(None, ge=2000, le=2100)
     batch: str | None = Field(None, max_length=40)
-    planned: dict[Stage, date | None] | None = Field(None, description="Planned dates by stage.")
+    planned: dict[Stage, ActivityDate | None] | None = Field(None, description="Planned dates by stage.")
     items: list[ProjectItemIn] | None = Field(None, description="The project's items (replaces the set).")
     funding: list[FundingIn] | None = Field(None, description="Funding by source (each source given is set).")
 
@@ -157,7 +157,7 @@ class AdvanceIn(Schema):
 
 
 class PlanIn(Schema):
-    adopted_on: date
+    adopted_on: ActivityDate
     text: str = Field(min_length=1, max_length=10000)
     basis: PlanBasis
 
@@ -167,9 +167,9 @@ class ContractIn(Schema):
     unit_name: str = Field("", max_length=120, description="A unit by name, written when it is new.")
     role: ContractRole
     items: list[int] = Field([], description="The project's items (ids of project items) it covers.")
-    value: Decimal = Money
-    starts_on: date
-    ends_on: date
+    value: RenovationMoney = Money
+    starts_on: ActivityDate
+    ends_on: ActivityDate
     contact_name: str = Field(min_length=1, max_length=60)
     contact_phone: str = Field(min_length=1, max_length=20)
     contact_username: str | None = Field(
@@ -203,8 +203,8 @@ class WorksNoticeIn(Schema):
     kind: WorksKind
     title: str = Field(min_length=1, max_length=120)
     body: str = Field("", max_length=2000)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: ActivityDatetime
+    ends_at: ActivityDatetime
 
 
 class WorksNoticeOut(Schema):
@@ -278,7 +278,7 @@ class SiteFindingIn(Schema):
     category: FINDING_CATEGORIES = Field(description="quality, safety, schedule or disturbance to residents")
     place: str = Field("", max_length=120)
     text: str = Field(min_length=1, max_length=1000)
-    due_on: date | None = Field(None, description="Put right by the end of this day (else the category's).")
+    due_on: ActivityDate | None = Field(None, description="Put right by the end of this day (else the category's).")
 
 
 class SiteInspectionIn(Schema):
@@ -289,11 +289,11 @@ class SiteInspectionIn(Schema):
 
 class PunchItemIn(SiteFindingIn):
     compound: int
-    due_on: date
+    due_on: ActivityDate
 
 
 class AcceptanceIn(Schema):
-    held_on: date
+    held_on: ActivityDate
     representatives: list[int] = Field(description="Residents of the project's compounds.", max_length=200)
     note: str = Field("", max_length=5000)
     punch_list: list[PunchItemIn] = Field([], max_length=200)

@@ -16,6 +16,7 @@ from accounts.models import Notification
 from accounts.notify import notify
 from accounts.permissions import can_manage_community
 from accounts.services import audit_record
+from core import bounds, periods
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from core.files import photo_checked
 from core.locks import retried
@@ -265,6 +266,8 @@ def _funding_check(funding: list[tuple[str, Decimal, Decimal]]) -> None:
             raise Invalid(_("An amount is not negative."), field=f"funding.{i}.planned")
         if received < 0:
             raise Invalid(_("An amount is not negative."), field=f"funding.{i}.received")
+        if problem := bounds.received_problem(planned, received):
+            raise Invalid(problem, field=f"funding.{i}.received")
         seen.add(source)
 
 
@@ -754,7 +757,7 @@ def works_notice_send(notice_id: int) -> int:
         )
         .exclude(pk__in=Notification.objects.filter(dedupe_key=key).values("user_id"))
     )  # sent already
-    local = timezone.localtime
+    local = periods.local  # a notice stored with year 9999 before the bounds still goes out
     body = _("%(kind)s from %(start)s to %(end)s. %(details)s") % {
         "kind": notice.get_kind_display(),
         "start": local(notice.starts_at).strftime("%Y-%m-%d %H:%M"),

@@ -171,7 +171,7 @@ def project_planning(request, project_id: int):
                 actor=request.user, project=project, items=form.items(), funding=form.funding()
             )
         except DomainError as exc:
-            add_to_form(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, _("Items, budgets and funding saved."))
             return redirect("renovation:project", project.pk)

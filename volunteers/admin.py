@@ -1,22 +1,23 @@
 from django.contrib import admin
 
+from core import admin_forms as bounded
 from volunteers.models import ServiceType, Shift, ShiftTemplate, Signup, Volunteer
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(bounded.ModelAdmin):
     list_display = ["name", "code", "community"]
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(bounded.ModelAdmin):
     list_display = ["resident", "community", "status", "registered_at"]
     list_filter = ["status", "community"]
     search_fields = ["resident__name"]
     autocomplete_fields = ["resident"]
 
 
-class SignupInline(admin.TabularInline):
+class SignupInline(bounded.TabularInline):
     model = Signup
     extra = 0
     readonly_fields = ["volunteer", "status", "queued_at", "cancelled_at", "checked_in_at", "checked_out_at"]
@@ -26,13 +27,13 @@ class SignupInline(admin.TabularInline):
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(bounded.ModelAdmin):
     list_display = ["__str__", "community", "compound", "capacity", "status"]
     list_filter = ["status", "service_type", "community"]
     inlines = [SignupInline]
 
 
 @admin.register(ShiftTemplate)
-class ShiftTemplateAdmin(admin.ModelAdmin):
+class ShiftTemplateAdmin(bounded.ModelAdmin):
     list_display = ["__str__", "community", "compound", "capacity", "active"]
     list_filter = ["active", "community"]

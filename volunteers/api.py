@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AwareDatetime
 
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
+from core.validation import ActivityDatetime
 from property.ledgers import RESPONSES, in_month, ledger_response
 from property.selectors import communities_visible, compounds_visible
 from volunteers import ledgers, selectors, services
@@ -95,8 +95,8 @@ def registration_suspend(request, registration_id: int, payload: RegistrationDec
 class ShiftFilter(Schema):
     compound: int | None = None
     service_type: int | None = None
-    starts_from: AwareDatetime | None = Field(None, alias="from")
-    to: AwareDatetime | None = None
+    starts_from: ActivityDatetime | None = Field(None, alias="from")
+    to: ActivityDatetime | None = None
     open: bool = False
 
 

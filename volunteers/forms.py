@@ -2,11 +2,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDates
 from property.models import Community, Compound
 from volunteers.models import RegistrationStatus, ServiceType, Shift, Volunteer
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(BoundedDates, forms.Form):
     community = forms.ModelChoiceField(label=_("community"), queryset=Community.objects.none())
     service_types = forms.ModelMultipleChoiceField(
         label=_("interested in"),
@@ -27,7 +28,7 @@ class RegistrationForm(forms.Form):
             self.fields["community"].initial = communities[0]
 
 
-class ShiftForm(forms.ModelForm):
+class ShiftForm(BoundedDates, forms.ModelForm):
     """An organiser's new shift; the community must be one they organise."""
 
     class Meta:
@@ -63,5 +64,5 @@ class ShiftForm(forms.ModelForm):
             self.fields["community"].initial = ids[0]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedDates, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)

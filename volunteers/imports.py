@@ -7,6 +7,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import bounds
 from core.errors import Forbidden
 from core.periods import in_force
 from property import imports
@@ -63,7 +64,8 @@ def volunteers_plan(actor, community, table, progress=None) -> Plan:
                 known = "、".join(sorted({t.name for t in types.values()}))
                 problems.add(number, "service_types", _("Not one of: %(choices)s") % {"choices": known})
         approved_on = (
-            imports.parse_date(value.get("approved_on", ""), number, "approved_on", problems) or today
+            imports.parse_date(value.get("approved_on", ""), number, "approved_on", problems, bounds.ACTIVITY)
+            or today
         )
         if approved_on > today:
             problems.add(number, "approved_on", _("A registration is entered once it has been approved."))

@@ -2,9 +2,8 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
-from core.validation import LocalTime
+from core.validation import ActivityDatetime, LocalTime
 from volunteers.models import RegistrationStatus, ShiftStatus, SignupStatus
 
 
@@ -42,8 +41,8 @@ class ShiftIn(Schema):
     community: int
     compound: int | None = None
     service_type: int
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: ActivityDatetime
+    ends_at: ActivityDatetime
     meeting_point: str = Field(min_length=1, max_length=120)
     capacity: int = Field(ge=1, le=500)
     members_only: bool = True
@@ -82,8 +81,8 @@ class CheckOut(Schema):
 
 
 class ShiftPatch(Schema):
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: ActivityDatetime | None = None
+    ends_at: ActivityDatetime | None = None
     meeting_point: str | None = Field(None, min_length=1, max_length=120)
     capacity: int | None = Field(None, ge=1, le=500)
 
