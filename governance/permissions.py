@@ -43,15 +43,11 @@ def can_govern_compound(user, compound) -> bool:
     )
 
 
-def can_enter_for_households(user, compound) -> bool:
-    """Enter paper ballots and door-to-door answers: the community's staff only."""
-    return can_manage_community(user, compound.community)
-
-
 # --- read scopes: the rows the user sees, for every list, page and lookup ------------------------------
 
 
 def home_compounds(user) -> list[int]:
+    """Ids of the compounds the user lives in."""
     return sorted(
         set(
             Household.objects.filter(id__in=own_households(user)).values_list(
@@ -62,6 +58,7 @@ def home_compounds(user) -> list[int]:
 
 
 def seated_bodies(user):
+    """Ids of the bodies the user sits on, as a subquery."""
     return seats(user).values("body_id")
 
 

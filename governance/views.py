@@ -20,7 +20,6 @@ from governance.forms import AnswersForm, BallotForm, MeetingForm, NoticeForm, R
 from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, Vote, VoteStatus
 from governance.permissions import (
     bodies_visible,
-    can_enter_for_households,
     can_govern_compound,
     can_manage_body,
     home_compounds,
@@ -164,7 +163,7 @@ def vote_detail(request, vote_id: int):
         return _sign_in_first(request, vote.first(), "vote")
     vote = get_object_or_404(votes_visible(request.user), pk=vote_id)
     units = RollUnit.objects.filter(vote=vote).select_related("household__building", "owner")
-    paper = can_enter_for_households(request.user, vote.compound)
+    paper = can_manage_community(request.user, vote.compound.community)
     if not paper:
         units = units.filter(owner__residents__user=request.user)
     units = list(units.order_by("household__building__name", "household__unit_label"))
@@ -232,7 +231,7 @@ def solicitation_detail(request, solicitation_id: int):
         Solicitation.objects.filter(compound__in=compounds_visible(request.user)).select_related("compound"),
         pk=solicitation_id,
     )
-    door = can_enter_for_households(request.user, solicitation.compound)
+    door = can_manage_community(request.user, solicitation.compound.community)
     households = None
     mine = Household.objects.filter(
         id__in=own_households(request.user), building__compound=solicitation.compound

@@ -8,7 +8,7 @@ from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, 
 from ninja.pagination import paginate
 
 from accounts.models import User
-from accounts.permissions import staff_scope
+from accounts.permissions import is_staff_of, staff_scope
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import day_bounds
@@ -16,7 +16,6 @@ from core.validation import ActivityDate
 from grid import ledgers, selectors, services
 from grid.models import Assignment, Category, Finding, Grid, StaffRole, Swap, Unit
 from grid.permissions import (
-    can_read_reports,
     current_assignments,
     duty_shifts_visible,
     grids_visible,
@@ -401,7 +400,7 @@ class ReportFilter(Schema):
 def daily_report(request, filters: Query[ReportFilter]):
     """社区每日巡查报告: duty by grid and role, inspections and findings, incidents opened, closed, overdue."""
     community = visible_or_invalid(communities_visible(request.user), filters.community, "community")
-    if not can_read_reports(request.user, community):
+    if not is_staff_of(request.user, community):
         raise Forbidden(_("The daily report is for the community's and the subdistrict's staff."))
     return selectors.daily_report(community, filters.date or timezone.localdate())
 

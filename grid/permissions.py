@@ -110,11 +110,6 @@ def can_run_incident(user, incident, step: str) -> bool:
     return may_act(sides_of(user, incident), "runner", step)
 
 
-def can_read_reports(user, community) -> bool:
-    """The daily report: the community's staff (any post there) and the subdistrict's officers."""
-    return is_staff_of(user, community)
-
-
 # --- read scopes: the rows the user sees, for every list, page and lookup ------------------------------
 
 

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_manage_community
+from accounts.permissions import can_manage_community, is_staff_of
 from core.errors import DomainError, add_to_form
 from core.files import photo_response
 from core.periods import days_bounds
@@ -21,7 +21,6 @@ from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
 from grid.permissions import (
-    can_read_reports,
     current_assignments,
     duty_shifts_visible,
     grids_visible,
@@ -266,7 +265,7 @@ def daily_report(request):
     community = (
         communities.filter(pk=int(asked)).first() if asked.isdigit() else None
     ) or communities.first()
-    if community is None or not can_read_reports(request.user, community):
+    if community is None or not is_staff_of(request.user, community):
         return render(request, "403.html", status=403)
     try:
         day = parse_date(request.GET.get("date") or "") or timezone.localdate()
@@ -280,7 +279,7 @@ def daily_report(request):
     context = {
         "report": report,
         "community": community,
-        "communities": [c for c in communities.order_by("name", "pk") if can_read_reports(request.user, c)],
+        "communities": [c for c in communities.order_by("name", "pk") if is_staff_of(request.user, c)],
         "day": day,
         "roles": dict(StaffRole.choices),
         "gaps": gaps,

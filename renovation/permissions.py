@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from accounts.permissions import can_manage_community, is_staff_of, staff_scope
+from accounts.permissions import can_manage_community, staff_scope
 from property.models import Household
 from property.selectors import own_households
 from renovation.models import ContractRole, Project, SiteFinding, SiteInspection, WorksNotice
@@ -11,11 +11,6 @@ from renovation.models import ContractRole, Project, SiteFinding, SiteInspection
 def can_run_project(user, project) -> bool:
     """Create, plan, contract and advance a project: the community's workers and the subdistrict's officers."""
     return can_manage_community(user, project.community)
-
-
-def can_read_project_staff(user, project) -> bool:
-    """Everything on a project, contracts and money included: any post in its community."""
-    return is_staff_of(user, project.community)
 
 
 def progress_items(user, project, contracts=None) -> set[int] | None:
