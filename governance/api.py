@@ -9,7 +9,15 @@ from core.errors import Forbidden, visible_or_invalid
 from core.openapi import errors
 from governance import ledgers, selectors, services
 from governance.models import Member
-from governance.permissions import can_govern_compound
+from governance.permissions import (
+    bodies_visible,
+    can_govern_compound,
+    evaluations_visible,
+    meetings_visible,
+    notices_visible,
+    solicitations_visible,
+    votes_visible,
+)
 from governance.schemas import (
     ActionCloseIn,
     ActionOut,
@@ -45,7 +53,7 @@ from governance.schemas import (
 from property.ledgers import RESPONSES, in_month, ledger_response
 from property.models import Compound, Household
 from property.selectors import communities_visible, compounds_visible, households_visible, residents_visible
-from renovation.selectors import projects_visible
+from renovation.permissions import projects_visible
 
 router = Router(tags=["governance"])
 
@@ -90,7 +98,7 @@ def body_create(request, payload: BodyIn):
             communities_visible(request.user), payload.community, "community"
         )
     if payload.led_by is not None:
-        data["led_by"] = visible_or_invalid(selectors.bodies_visible(request.user), payload.led_by, "led_by")
+        data["led_by"] = visible_or_invalid(bodies_visible(request.user), payload.led_by, "led_by")
     body = services.body_create(actor=request.user, **data)
     return Status(201, selectors.bodies_counted(request.user).get(pk=body.pk))
 
@@ -103,20 +111,20 @@ def body_detail(request, body_id: int):
 @router.post("/bodies/{body_id}/file", response={200: BodyOut, **WRITE_ERRORS})
 def body_file(request, body_id: int, payload: FileIn):
     """Filed with the subdistrict: 409 `composition` while a committee breaks the size rules."""
-    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    body = get_object_or_404(bodies_visible(request.user), pk=body_id)
     services.body_file(actor=request.user, body=body, filed_on=payload.filed_on)
     return selectors.bodies_counted(request.user).get(pk=body_id)
 
 
 @router.get("/bodies/{body_id}/members", response={200: list[MemberOut], **READ_ERRORS})
 def member_list(request, body_id: int):
-    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    body = get_object_or_404(bodies_visible(request.user), pk=body_id)
     return Member.objects.filter(body=body).select_related("resident").order_by("ended_on", "role", "id")
 
 
 @router.post("/bodies/{body_id}/members", response={201: MemberOut, **WRITE_ERRORS})
 def member_add(request, body_id: int, payload: MemberIn):
-    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    body = get_object_or_404(bodies_visible(request.user), pk=body_id)
     resident = visible_or_invalid(residents_visible(request.user), payload.resident, "resident")
     member = services.member_add(
         actor=request.user, body=body, resident=resident, role=payload.role, started_on=payload.started_on
@@ -126,7 +134,7 @@ def member_add(request, body_id: int, payload: MemberIn):
 
 @router.post("/members/{member_id}/end", response={200: MemberOut, **WRITE_ERRORS})
 def member_end(request, member_id: int, payload: MemberEndIn):
-    bodies = selectors.bodies_visible(request.user)
+    bodies = bodies_visible(request.user)
     member = get_object_or_404(
         Member.objects.filter(body__in=bodies).select_related("body", "resident"), pk=member_id
     )
@@ -144,7 +152,7 @@ class MeetingFilter(FilterSchema):
 @paginate
 def meeting_list(request, filters: Query[MeetingFilter]):
     # 1 query: the meetings the user may read (all of their bodies, published ones of their compound).
-    return filters.filter(selectors.meetings_visible(request.user)).order_by("-held_at", "-id")
+    return filters.filter(meetings_visible(request.user)).order_by("-held_at", "-id")
 
 
 def _meeting_out(meeting) -> dict:
@@ -156,16 +164,16 @@ def _meeting_out(meeting) -> dict:
 @router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS})
 def meeting_record(request, payload: MeetingIn):
     """A whole meeting in one request: attendance of every member, minutes, resolutions, actions."""
-    body = visible_or_invalid(selectors.bodies_visible(request.user), payload.body, "body")
+    body = visible_or_invalid(bodies_visible(request.user), payload.body, "body")
     data = payload.dict(exclude={"body"})
     meeting = services.meeting_record(actor=request.user, body=body, **data)
-    detailed = selectors.meeting_detailed(selectors.meetings_visible(request.user))
+    detailed = selectors.meeting_detailed(meetings_visible(request.user))
     return Status(201, _meeting_out(detailed.get(pk=meeting.pk)))
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
 def meeting_detail(request, meeting_id: int):
-    detailed = selectors.meeting_detailed(selectors.meetings_visible(request.user))
+    detailed = selectors.meeting_detailed(meetings_visible(request.user))
     return _meeting_out(get_object_or_404(detailed, pk=meeting_id))
 
 
@@ -179,7 +187,7 @@ class MeetingLedgerFilter(Schema):
 @router.get("/ledgers/meetings", response={**LIST_ERRORS}, openapi_extra={"responses": RESPONSES})
 def ledger_meetings(request, filters: Query[MeetingLedgerFilter]):
     """Meetings with their resolutions and actions (会议台账), a row each: those the user may read."""
-    meetings = selectors.meetings_visible(request.user)
+    meetings = meetings_visible(request.user)
     if filters.body is not None:
         meetings = meetings.filter(body_id=filters.body)
     if filters.compound is not None:
@@ -219,7 +227,7 @@ class VoteFilter(FilterSchema):
 @paginate
 def vote_list(request, filters: Query[VoteFilter]):
     # 1 query: the votes of compounds the user staffs or lives in.
-    return filters.filter(selectors.votes_visible(request.user)).order_by("-opens_at", "-id")
+    return filters.filter(votes_visible(request.user)).order_by("-opens_at", "-id")
 
 
 @router.post("/votes", response={201: VoteOut, **WRITE_ERRORS})
@@ -234,14 +242,14 @@ def vote_create(request, payload: VoteIn):
 
 @router.get("/votes/{vote_id}", response={200: VoteOut, **READ_ERRORS})
 def vote_detail(request, vote_id: int):
-    return get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
+    return get_object_or_404(votes_visible(request.user), pk=vote_id)
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: BallotOut, **WRITE_ERRORS})
 def ballot_cast(request, vote_id: int, payload: BallotIn):
     """The owner votes for their unit; a community worker enters a paper ballot. A later ballot of
     the same owner replaces the earlier one until the vote closes (409 after)."""
-    vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
+    vote = get_object_or_404(votes_visible(request.user), pk=vote_id)
     household = visible_or_invalid(Household.objects.all(), payload.household, "household")
     return Status(
         201, services.ballot_cast(actor=request.user, vote=vote, household=household, choice=payload.choice)
@@ -250,7 +258,7 @@ def ballot_cast(request, vote_id: int, payload: BallotIn):
 
 @router.get("/votes/{vote_id}/result", response={200: ResultOut, **READ_ERRORS})
 def vote_result(request, vote_id: int):
-    return selectors.vote_result(get_object_or_404(selectors.votes_visible(request.user), pk=vote_id))
+    return selectors.vote_result(get_object_or_404(votes_visible(request.user), pk=vote_id))
 
 
 class RollFormat(Schema):
@@ -263,7 +271,7 @@ class RollFormat(Schema):
 def vote_roll(request, vote_id: int, filters: Query[RollFormat]):
     """The vote's roll as it was frozen, each unit under its owner, with the ballots standing (for the
     paper archive): for the compound's governing bodies and the community's workers."""
-    vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
+    vote = get_object_or_404(votes_visible(request.user), pk=vote_id)
     if not can_govern_compound(request.user, vote.compound):
         raise Forbidden(_("Only the compound's governing bodies and the community's workers may do this."))
     return ledger_response(
@@ -283,7 +291,7 @@ class NoticeFilter(FilterSchema):
 @paginate
 def notice_list(request, filters: Query[NoticeFilter]):
     # 2 queries: the page of notices (with its total), then the finance lines of that page.
-    return filters.filter(selectors.notices_visible(request.user)).order_by("-published_on", "-id")
+    return filters.filter(notices_visible(request.user)).order_by("-published_on", "-id")
 
 
 @router.post("/notices", response={201: NoticeOut, **WRITE_ERRORS})
@@ -298,7 +306,7 @@ def notice_publish(request, payload: NoticeIn):
         body=payload.body,
         lines=[line.dict() for line in payload.lines],
     )
-    return Status(201, selectors.notices_visible(request.user).get(pk=notice.pk))
+    return Status(201, notices_visible(request.user).get(pk=notice.pk))
 
 
 # --- solicitations and evaluations --------------------------------------------------------------
@@ -312,7 +320,7 @@ class CompoundFilter(FilterSchema):
 @paginate
 def solicitation_list(request, filters: Query[CompoundFilter]):
     # 2 queries: the page (with its total), then the questions of that page.
-    return filters.filter(selectors.solicitations_visible(request.user)).order_by("-opens_on", "-id")
+    return filters.filter(solicitations_visible(request.user)).order_by("-opens_on", "-id")
 
 
 @router.post("/solicitations", response={201: SolicitationOut, **WRITE_ERRORS})
@@ -323,18 +331,18 @@ def solicitation_create(request, payload: SolicitationIn):
     solicitation = services.solicitation_create(
         actor=request.user, compound=compound, project=project, **data
     )
-    return Status(201, selectors.solicitations_visible(request.user).get(pk=solicitation.pk))
+    return Status(201, solicitations_visible(request.user).get(pk=solicitation.pk))
 
 
 @router.get("/solicitations/{solicitation_id}", response={200: SolicitationOut, **READ_ERRORS})
 def solicitation_detail(request, solicitation_id: int):
-    return get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
+    return get_object_or_404(solicitations_visible(request.user), pk=solicitation_id)
 
 
 @router.post("/solicitations/{solicitation_id}/responses", response={201: ResponseOut, **WRITE_ERRORS})
 def response_record(request, solicitation_id: int, payload: ResponseIn):
     """The household's resident answers, or a community worker enters answers door to door."""
-    solicitation = get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
+    solicitation = get_object_or_404(solicitations_visible(request.user), pk=solicitation_id)
     household = visible_or_invalid(households_visible(request.user), payload.household, "household")
     response = services.response_record(
         actor=request.user, solicitation=solicitation, household=household, answers=payload.answers
@@ -345,7 +353,7 @@ def response_record(request, solicitation_id: int, payload: ResponseIn):
 @router.get("/solicitations/{solicitation_id}/summary", response={200: SolicitationSummaryOut, **READ_ERRORS})
 def solicitation_summary(request, solicitation_id: int):
     return selectors.solicitation_summary(
-        get_object_or_404(selectors.solicitations_visible(request.user), pk=solicitation_id)
+        get_object_or_404(solicitations_visible(request.user), pk=solicitation_id)
     )
 
 
@@ -357,7 +365,7 @@ class CommunityFilter(FilterSchema):
 @paginate
 def evaluation_list(request, filters: Query[CommunityFilter]):
     # 1 query: rounds of the communities the user works for or lives in.
-    return filters.filter(selectors.evaluations_visible(request.user)).order_by("-opens_on", "-id")
+    return filters.filter(evaluations_visible(request.user)).order_by("-opens_on", "-id")
 
 
 @router.post("/evaluations", response={201: EvaluationOut, **WRITE_ERRORS})
@@ -369,7 +377,7 @@ def evaluation_create(request, payload: EvaluationIn):
 
 @router.post("/evaluations/{evaluation_id}/ratings", response={201: RatingOut, **WRITE_ERRORS})
 def rating_record(request, evaluation_id: int, payload: RatingIn):
-    evaluation = get_object_or_404(selectors.evaluations_visible(request.user), pk=evaluation_id)
+    evaluation = get_object_or_404(evaluations_visible(request.user), pk=evaluation_id)
     household = visible_or_invalid(households_visible(request.user), payload.household, "household")
     rating = services.rating_record(
         actor=request.user,
@@ -387,7 +395,7 @@ def rating_record(request, evaluation_id: int, payload: RatingIn):
 def evaluation_summary(request, evaluation_id: int):
     """Per compound: households, ratings, response rate (%), average score."""
     return selectors.evaluation_summary(
-        get_object_or_404(selectors.evaluations_visible(request.user), pk=evaluation_id)
+        get_object_or_404(evaluations_visible(request.user), pk=evaluation_id)
     )
 
 

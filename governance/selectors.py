@@ -34,42 +34,10 @@ from governance.models import (
     Vote,
     VoteStatus,
 )
-from governance.permissions import seats
+from governance.permissions import bodies_visible, seated_bodies
 from property.models import Compound, Household
-from property.selectors import (
-    communities_visible,
-    compounds_visible,
-    contract_in_force,
-    fee_standards,
-    own_households,
-)
+from property.selectors import contract_in_force, fee_standards
 from renovation.selectors import project_totals, public_projects, upcoming_works
-
-
-def home_compounds(user) -> list[int]:
-    return sorted(
-        set(
-            Household.objects.filter(id__in=own_households(user)).values_list(
-                "building__compound_id", flat=True
-            )
-        )
-    )
-
-
-def _seated_bodies(user):
-    return seats(user).values("body_id")
-
-
-def bodies_visible(user):
-    homes = home_compounds(user)
-    home_communities = Compound.objects.filter(id__in=homes).values("community_id")
-    scope = (
-        staff_scope(user, "community")
-        | Q(compound_id__in=homes)
-        | Q(compound__isnull=True, community_id__in=home_communities)
-        | Q(id__in=_seated_bodies(user))
-    )
-    return Body.objects.filter(scope).select_related("community", "compound", "led_by")
 
 
 def current_members(body_or_ids, on=None):
@@ -82,46 +50,12 @@ def current_members(body_or_ids, on=None):
     )
 
 
-def meetings_visible(user):
-    """Internal minutes are for the body's members and the community's managing roles (officers,
-    workers); published meetings also for the community's other posts and the compound's residents."""
-    homes = home_compounds(user)
-    full = staff_scope(user, "body__community", roles=MANAGING_ROLES) | Q(body_id__in=_seated_bodies(user))
-    staff_published = Q(public=True) & staff_scope(user, "body__community")
-    # A subquery, not a join through the community's compounds: no duplicate rows, so no DISTINCT
-    # (the list's COUNT(*) OVER () would count the duplicates).
-    home_communities = Compound.objects.filter(id__in=homes).values("community_id")
-    published = Q(public=True) & (
-        Q(body__compound_id__in=homes)
-        | Q(body__compound__isnull=True, body__community_id__in=home_communities)
-    )
-    return Meeting.objects.filter(full | staff_published | published).select_related(
-        "body__compound", "body__community"
-    )
-
-
 def meeting_detailed(queryset):
     return queryset.prefetch_related(
         Prefetch("attendance", queryset=Attendance.objects.select_related("member__resident")),
         "resolutions",
         Prefetch("actions", queryset=Action.objects.select_related("assignee__resident")),
     )
-
-
-def votes_visible(user):
-    """Votes of compounds the user staffs or lives in, and any vote whose frozen roll names them."""
-    on_roll = (
-        RollOwner.objects.filter(residents__user=user).values("vote_id") if user.is_authenticated else []
-    )
-    scope = (
-        staff_scope(user, "compound__community") | Q(compound_id__in=home_compounds(user)) | Q(id__in=on_roll)
-    )
-    return Vote.objects.filter(scope).select_related("compound")
-
-
-def notices_visible(user):
-    scope = staff_scope(user, "compound__community") | Q(compound_id__in=home_compounds(user))
-    return Notice.objects.filter(scope).select_related("compound").prefetch_related("lines")
 
 
 def action_overdue(today: date) -> Q:
@@ -133,7 +67,7 @@ def actions_open(user, *, overdue_only=False):
     """Open follow-up actions of the bodies the user staffs or sits on."""
     qs = Action.objects.filter(
         staff_scope(user, "meeting__body__community", roles=MANAGING_ROLES)
-        | Q(meeting__body_id__in=_seated_bodies(user)),
+        | Q(meeting__body_id__in=seated_bodies(user)),
         closed_at__isnull=True,
     ).select_related("assignee__resident", "meeting__body")
     if overdue_only:
@@ -366,17 +300,6 @@ def bodies_counted(user):
     """The bodies in scope with their sitting members counted (`seated`), for lists and answers."""
     seated = Count("members", filter=in_force(timezone.localdate(), "members"))
     return bodies_visible(user).annotate(seated=seated)
-
-
-def solicitations_visible(user):
-    """Solicitations of the compounds one works for or lives in, with their questions."""
-    scope = Q(compound__in=compounds_visible(user))
-    return Solicitation.objects.filter(scope).prefetch_related("questions")
-
-
-def evaluations_visible(user):
-    """Evaluation rounds of the communities one works for or lives in."""
-    return Evaluation.objects.filter(community__in=communities_visible(user))
 
 
 # --- figures per compound, for the five-co index (reports) -------------------------------------------

@@ -42,7 +42,7 @@ from governance.models import (
     Vote,
     VoteStatus,
 )
-from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body
+from governance.permissions import can_govern_compound, can_manage_body
 from governance.selectors import (
     composition_problems,
     current_members,
@@ -492,7 +492,7 @@ def ballot_cast(
         raise Invalid(_("This unit is not on the vote's roll."), field="household")
     owner = unit.owner
     own = actor.is_authenticated and owner.residents.filter(user=actor).exists()
-    if not own and not can_enter_for_households(actor, vote.compound):
+    if not own and not can_manage_community(actor, vote.compound.community):
         raise Forbidden(
             _("Only the unit's owner votes for it (or a worker enters a paper ballot)."), code="not_owner"
         )
@@ -601,7 +601,7 @@ def _answering_for(actor, household, compound) -> bool:
     """True when the actor answers door to door for the household (a worker); False for its own resident."""
     if actor.is_authenticated and household.pk in own_households(actor):
         return False
-    if can_enter_for_households(actor, compound):
+    if can_manage_community(actor, compound.community):
         return True
     raise Forbidden(
         _("Only the household's residents answer for it (or a worker door to door)."), code="not_resident"
@@ -684,7 +684,7 @@ def rating_record(
     if (
         actor.is_authenticated
         and household.pk not in own_households(actor)
-        and not can_enter_for_households(actor, household.building.compound)
+        and not can_manage_community(actor, household.building.compound.community)
     ):
         raise Forbidden(_("Only the household's residents rate for it."), code="not_resident")
     if Rating.objects.filter(evaluation=evaluation, household=household).exists():

@@ -18,7 +18,15 @@ from core.redirects import redirect_next
 from governance import selectors, services
 from governance.forms import AnswersForm, BallotForm, MeetingForm, NoticeForm, RatingForm, VoteForm
 from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, Vote, VoteStatus
-from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body, seats
+from governance.permissions import (
+    bodies_visible,
+    can_govern_compound,
+    can_manage_body,
+    home_compounds,
+    meetings_visible,
+    seats,
+    votes_visible,
+)
 from property.models import Compound, Household
 from property.selectors import communities_visible, compounds_visible, own_households
 
@@ -26,11 +34,11 @@ from property.selectors import communities_visible, compounds_visible, own_house
 @login_required
 def index(request):
     """My bodies and what is open in my compounds; for workers, the gaps of their community."""
-    homes = selectors.home_compounds(request.user)
+    homes = home_compounds(request.user)
     today = timezone.localdate()
     context = {
         "seats": seats(request.user).select_related("body__compound", "body__community"),
-        "votes": selectors.votes_visible(request.user)
+        "votes": votes_visible(request.user)
         .filter(status=VoteStatus.OPEN)
         .order_by("closes_at")[:20],
         "solicitations": Solicitation.objects.filter(
@@ -45,14 +53,14 @@ def index(request):
     context |= {
         "ungoverned": ungoverned[:50],
         "ending": ending,
-        "bodies": selectors.bodies_visible(request.user)[:100],
+        "bodies": bodies_visible(request.user)[:100],
     }
     return render(request, "governance/index.html", context)
 
 
 @login_required
 def body_detail(request, body_id: int):
-    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    body = get_object_or_404(bodies_visible(request.user), pk=body_id)
     members = list(selectors.current_members(body))
     return render(
         request,
@@ -61,7 +69,7 @@ def body_detail(request, body_id: int):
             "body": body,
             "members": members,
             "problems": selectors.body_problems(body, len(members)),
-            "meetings": selectors.meetings_visible(request.user).filter(body=body)[:30],
+            "meetings": meetings_visible(request.user).filter(body=body)[:30],
             "actions": selectors.actions_open(request.user).filter(meeting__body=body),
             "may_manage": can_manage_body(request.user, body),
             "today": timezone.localdate(),
@@ -71,7 +79,7 @@ def body_detail(request, body_id: int):
 
 @login_required
 def meeting_new(request, body_id: int):
-    body = get_object_or_404(selectors.bodies_visible(request.user), pk=body_id)
+    body = get_object_or_404(bodies_visible(request.user), pk=body_id)
     if not can_manage_body(request.user, body):
         return render(request, "403.html", status=403)
     form = MeetingForm(request.POST or None, members=selectors.current_members(body))
@@ -91,7 +99,7 @@ def meeting_new(request, body_id: int):
 @login_required
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(
-        selectors.meeting_detailed(selectors.meetings_visible(request.user)), pk=meeting_id
+        selectors.meeting_detailed(meetings_visible(request.user)), pk=meeting_id
     )
     present, members, met = selectors.quorum(meeting.attendance.all())
     return render(
@@ -153,9 +161,9 @@ def vote_detail(request, vote_id: int):
     if not request.user.is_authenticated:
         vote = Vote.objects.filter(pk=vote_id, status=VoteStatus.OPEN).select_related("compound__community")
         return _sign_in_first(request, vote.first(), "vote")
-    vote = get_object_or_404(selectors.votes_visible(request.user), pk=vote_id)
+    vote = get_object_or_404(votes_visible(request.user), pk=vote_id)
     units = RollUnit.objects.filter(vote=vote).select_related("household__building", "owner")
-    paper = can_enter_for_households(request.user, vote.compound)
+    paper = can_manage_community(request.user, vote.compound.community)
     if not paper:
         units = units.filter(owner__residents__user=request.user)
     units = list(units.order_by("household__building__name", "household__unit_label"))
@@ -223,7 +231,7 @@ def solicitation_detail(request, solicitation_id: int):
         Solicitation.objects.filter(compound__in=compounds_visible(request.user)).select_related("compound"),
         pk=solicitation_id,
     )
-    door = can_enter_for_households(request.user, solicitation.compound)
+    door = can_manage_community(request.user, solicitation.compound.community)
     households = None
     mine = Household.objects.filter(
         id__in=own_households(request.user), building__compound=solicitation.compound

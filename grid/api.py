@@ -8,14 +8,19 @@ from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, 
 from ninja.pagination import paginate
 
 from accounts.models import User
-from accounts.permissions import staff_scope
+from accounts.permissions import is_staff_of, staff_scope
 from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import day_bounds
 from core.validation import ActivityDate
 from grid import ledgers, selectors, services
 from grid.models import Assignment, Category, Finding, Grid, StaffRole, Swap, Unit
-from grid.permissions import can_read_reports, current_assignments
+from grid.permissions import (
+    current_assignments,
+    duty_shifts_visible,
+    grids_visible,
+    incidents_visible,
+)
 from grid.schemas import (
     ChecklistItemIn,
     ChecklistItemOut,
@@ -67,7 +72,7 @@ class GridFilter(FilterSchema):
 def grid_list(request, filters: Query[GridFilter]):
     # 2 queries: the page (with its total), then the compounds of that page.
     return (
-        filters.filter(selectors.grids_visible(request.user))
+        filters.filter(grids_visible(request.user))
         .prefetch_related("compounds")
         .order_by("name", "id")
     )
@@ -90,13 +95,13 @@ def grid_create(request, payload: GridIn):
 
 @router.get("/grids/{grid_id}/staff", response={200: list[StaffOut], **READ_ERRORS})
 def staff_list(request, grid_id: int):
-    grid = get_object_or_404(selectors.grids_visible(request.user), pk=grid_id)
+    grid = get_object_or_404(grids_visible(request.user), pk=grid_id)
     return grid.staff.select_related("user", "unit").order_by("role", "id")
 
 
 @router.post("/grids/{grid_id}/staff", response={201: StaffOut, **WRITE_ERRORS})
 def staff_assign(request, grid_id: int, payload: StaffIn):
-    grid = get_object_or_404(selectors.grids_visible(request.user), pk=grid_id)
+    grid = get_object_or_404(grids_visible(request.user), pk=grid_id)
     user = visible_or_invalid(User.objects.filter(is_active=True), payload.user, "user")
     unit = visible_or_invalid(Unit.objects.all(), payload.unit, "unit")
     assignment = services.staff_assign(
@@ -109,7 +114,7 @@ def staff_assign(request, grid_id: int, payload: StaffIn):
 def staff_end(request, assignment_id: int, payload: EndStaffIn):
     """The staff member leaves the grid; their later scheduled shifts are cancelled."""
     assignment = get_object_or_404(
-        Assignment.objects.filter(grid__in=selectors.grids_visible(request.user)).select_related(
+        Assignment.objects.filter(grid__in=grids_visible(request.user)).select_related(
             "user", "unit"
         ),
         pk=assignment_id,
@@ -168,7 +173,7 @@ class DutyFilter(Schema):
 @paginate
 def duty_shift_list(request, filters: Query[DutyFilter]):
     # 1 query: shifts in scope with grid and staff.
-    qs = selectors.duty_shifts_visible(request.user)
+    qs = duty_shifts_visible(request.user)
     if filters.grid is not None:
         qs = qs.filter(grid_id=filters.grid)
     if filters.staff is not None:
@@ -194,7 +199,7 @@ def duty_shift_create(request, payload: DutyShiftIn):
     shift = services.duty_shift_create(
         actor=request.user, assignment=assignment, starts_at=payload.starts_at, ends_at=payload.ends_at
     )
-    return Status(201, selectors.duty_shifts_visible(request.user).get(pk=shift.pk))
+    return Status(201, duty_shifts_visible(request.user).get(pk=shift.pk))
 
 
 @router.post("/duty-templates", response={201: DutyTemplateOut, **WRITE_ERRORS})
@@ -207,7 +212,7 @@ def duty_template_create(request, payload: DutyTemplateIn):
 
 
 def _shift(request, shift_id):
-    return get_object_or_404(selectors.duty_shifts_visible(request.user), pk=shift_id)
+    return get_object_or_404(duty_shifts_visible(request.user), pk=shift_id)
 
 
 @router.post("/duty-shifts/{shift_id}/start", response={200: DutyShiftOut, **WRITE_ERRORS})
@@ -237,7 +242,7 @@ def swap_request(request, shift_id: int, payload: SwapIn):
 @router.post("/swaps/{swap_id}/decide", response={200: SwapOut, **WRITE_ERRORS})
 def swap_decide(request, swap_id: int, payload: DecisionIn):
     swap = get_object_or_404(
-        Swap.objects.filter(shift__in=selectors.duty_shifts_visible(request.user)), pk=swap_id
+        Swap.objects.filter(shift__in=duty_shifts_visible(request.user)), pk=swap_id
     )
     return services.swap_decide(actor=request.user, swap=swap, approve=payload.approve)
 
@@ -248,7 +253,7 @@ def swap_decide(request, swap_id: int, payload: DecisionIn):
 @router.post("/inspections", response={201: InspectionOut, **WRITE_ERRORS})
 def inspection_record(request, payload: InspectionIn):
     """The daily checklist of a grid: every item passed, or a finding."""
-    grid = visible_or_invalid(selectors.grids_visible(request.user), payload.grid, "grid")
+    grid = visible_or_invalid(grids_visible(request.user), payload.grid, "grid")
     results = [r.dict() for r in payload.results]
     inspection = services.inspection_record(actor=request.user, grid=grid, results=results)
     return Status(201, inspection.__class__.objects.prefetch_related("findings").get(pk=inspection.pk))
@@ -258,11 +263,11 @@ def inspection_record(request, payload: InspectionIn):
 def finding_to_incident(request, finding_id: int, payload: FindingIncidentIn):
     """One tap: the finding becomes an incident of its grid."""
     finding = get_object_or_404(
-        Finding.objects.filter(grid__in=selectors.grids_visible(request.user)), pk=finding_id
+        Finding.objects.filter(grid__in=grids_visible(request.user)), pk=finding_id
     )
     category = visible_or_invalid(Category.objects.all(), payload.category, "category")
     incident = services.finding_to_incident(actor=request.user, finding=finding, category=category)
-    return Status(201, selectors.incidents_visible(request.user).get(pk=incident.pk))
+    return Status(201, incidents_visible(request.user).get(pk=incident.pk))
 
 
 # --- incidents -----------------------------------------------------------------------------------
@@ -280,7 +285,7 @@ class IncidentFilter(Schema):
 @paginate
 def incident_list(request, filters: Query[IncidentFilter]):
     # 1 query: incidents in scope with grid, category, unit and reporter.
-    qs = selectors.incidents_visible(request.user)
+    qs = incidents_visible(request.user)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.overdue:
@@ -302,7 +307,7 @@ class IncidentIn(Schema):
 def incident_report(request, payload: Form[IncidentIn], photo: File[UploadedFile] = None):
     """multipart/form-data: grid, category, place, description and an optional photo (JPEG, PNG or
     WebP, at most PHOTO_MAX_BYTES)."""
-    grid = visible_or_invalid(selectors.grids_visible(request.user), payload.grid, "grid")
+    grid = visible_or_invalid(grids_visible(request.user), payload.grid, "grid")
     category = visible_or_invalid(Category.objects.all(), payload.category, "category")
     incident = services.incident_report(
         actor=request.user,
@@ -312,18 +317,18 @@ def incident_report(request, payload: Form[IncidentIn], photo: File[UploadedFile
         description=payload.description,
         photo=photo,
     )
-    return Status(201, selectors.incidents_visible(request.user).get(pk=incident.pk))
+    return Status(201, incidents_visible(request.user).get(pk=incident.pk))
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **READ_ERRORS})
 def incident_detail(request, incident_id: int):
     return get_object_or_404(
-        selectors.incidents_visible(request.user).prefetch_related("steps"), pk=incident_id
+        incidents_visible(request.user).prefetch_related("steps"), pk=incident_id
     )
 
 
 def _step(request, incident_id, action, payload: StepIn):
-    incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
+    incident = get_object_or_404(incidents_visible(request.user), pk=incident_id)
     unit = visible_or_invalid(Unit.objects.all(), payload.unit, "unit") if payload.unit is not None else None
     services.incident_step(
         actor=request.user,
@@ -334,7 +339,7 @@ def _step(request, incident_id, action, payload: StepIn):
         until=payload.until,
     )
     return get_object_or_404(
-        selectors.incidents_visible(request.user).prefetch_related("steps"), pk=incident_id
+        incidents_visible(request.user).prefetch_related("steps"), pk=incident_id
     )
 
 
@@ -367,20 +372,20 @@ for _action, _doc in [
 @router.post("/incidents/{incident_id}/extension", response={200: IncidentDetailOut, **WRITE_ERRORS})
 def extension_decide(request, incident_id: int, payload: DecisionIn):
     """Approve (the deadline moves) or decline the pending extension (grid worker, community)."""
-    incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
+    incident = get_object_or_404(incidents_visible(request.user), pk=incident_id)
     services.extension_decide(
         actor=request.user, incident=incident, approve=payload.approve, note=payload.note
     )
     return get_object_or_404(
-        selectors.incidents_visible(request.user).prefetch_related("steps"), pk=incident_id
+        incidents_visible(request.user).prefetch_related("steps"), pk=incident_id
     )
 
 
 @router.post("/incidents/{incident_id}/rate", response={200: IncidentOut, **WRITE_ERRORS})
 def incident_rate(request, incident_id: int, payload: RateIn):
-    incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
+    incident = get_object_or_404(incidents_visible(request.user), pk=incident_id)
     services.incident_rate(actor=request.user, incident=incident, score=payload.score)
-    return selectors.incidents_visible(request.user).get(pk=incident_id)
+    return incidents_visible(request.user).get(pk=incident_id)
 
 
 # --- the daily report -----------------------------------------------------------------------------
@@ -395,7 +400,7 @@ class ReportFilter(Schema):
 def daily_report(request, filters: Query[ReportFilter]):
     """社区每日巡查报告: duty by grid and role, inspections and findings, incidents opened, closed, overdue."""
     community = visible_or_invalid(communities_visible(request.user), filters.community, "community")
-    if not can_read_reports(request.user, community):
+    if not is_staff_of(request.user, community):
         raise Forbidden(_("The daily report is for the community's and the subdistrict's staff."))
     return selectors.daily_report(community, filters.date or timezone.localdate())
 
@@ -421,7 +426,7 @@ def _in_scope(qs, filters: GridLedgerFilter):
 def ledger_duty_shifts(request, filters: Query[GridLedgerFilter]):
     """Duty-shift records (值班记录): who was on which grid when, started and ended when, late or not."""
     shifts = in_month(
-        _in_scope(selectors.duty_shifts_visible(request.user), filters), "starts_at", filters.period
+        _in_scope(duty_shifts_visible(request.user), filters), "starts_at", filters.period
     )
     return ledger_response(filters.format, "duty-shifts", ledgers.duty_columns(), ledgers.duty_rows(shifts))
 
@@ -430,7 +435,7 @@ def ledger_duty_shifts(request, filters: Query[GridLedgerFilter]):
 def ledger_incidents(request, filters: Query[GridLedgerFilter]):
     """Incidents with every step of the closed loop (问题处置台账), a row a step."""
     incidents = in_month(
-        _in_scope(selectors.incidents_visible(request.user), filters), "reported_at", filters.period
+        _in_scope(incidents_visible(request.user), filters), "reported_at", filters.period
     )
     return ledger_response(
         filters.format, "incidents", ledgers.incident_columns(), ledgers.incident_rows(incidents)

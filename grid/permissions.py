@@ -3,11 +3,12 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.permissions import can_manage_community, is_staff_of
+from accounts.permissions import MANAGING_ROLES, can_manage_community, is_staff_of, staff_scope
 from core.hooks import hook
 from core.periods import in_force
-from grid.models import Assignment, StaffRole
-from property.selectors import lives_in
+from grid.models import Assignment, DutyShift, Grid, Incident, StaffRole
+from property.models import Household
+from property.selectors import lives_in, own_households
 
 # Apps above grid that run incidents of their own through the loop (renovation's site findings) say who
 # acts on which incidents besides the grid's staff: each function settings.INCIDENT_DELEGATIONS names
@@ -29,8 +30,6 @@ def delegated(user, side: str) -> Q | None:
 
 
 def _delegated_on(user, incident, side: str) -> bool:
-    from grid.models import Incident
-
     scope = delegated(user, side)
     return scope is not None and Incident.objects.filter(scope, pk=incident.pk).exists()
 
@@ -111,6 +110,44 @@ def can_run_incident(user, incident, step: str) -> bool:
     return may_act(sides_of(user, incident), "runner", step)
 
 
-def can_read_reports(user, community) -> bool:
-    """The daily report: the community's staff (any post there) and the subdistrict's officers."""
-    return is_staff_of(user, community)
+# --- read scopes: the rows the user sees, for every list, page and lookup ------------------------------
+
+
+def _my_grids(user):
+    return current_assignments(user).values("grid_id")
+
+
+def _my_units(user):
+    return current_assignments(user).values("unit_id")
+
+
+def grids_visible(user):
+    """Grids of the communities the user works for, grids they are staff of, and their home's grids."""
+    homes = Household.objects.filter(id__in=own_households(user)).values("building__compound_id")
+    scope = staff_scope(user, "community") | Q(id__in=_my_grids(user)) | Q(compounds__in=homes)
+    return Grid.objects.filter(id__in=Grid.objects.filter(scope).values("id")).select_related("community")
+
+
+def duty_shifts_visible(user):
+    """The user's own shifts, and all shifts of grids they run (grid worker) or communities they serve."""
+    runs = current_assignments(user).filter(role=StaffRole.GRID_WORKER).values("grid_id")
+    scope = staff_scope(user, "grid__community", roles=MANAGING_ROLES) | Q(grid_id__in=runs)
+    if user.is_authenticated:
+        scope |= Q(staff_id=user.pk)
+    return DutyShift.objects.filter(scope).select_related("grid", "staff", "assignment__unit")
+
+
+def incidents_visible(user):
+    """Community staff see all of their communities'; grid staff their grids'; a unit what it was sent;
+    a reporter their own reports."""
+    scope = (
+        staff_scope(user, "grid__community", roles=MANAGING_ROLES)
+        | Q(grid_id__in=_my_grids(user))
+        | Q(unit_id__in=_my_units(user))
+    )
+    if user.is_authenticated:
+        scope |= Q(reporter_id=user.pk)
+    for side in ("unit", "runner"):
+        if (others := delegated(user, side)) is not None:
+            scope |= Q(pk__in=Incident.objects.filter(others).values("pk"))  # joins stay out of the list
+    return Incident.objects.filter(scope).select_related("grid__community", "category", "unit", "reporter")

@@ -7,7 +7,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import MANAGING_ROLES, posts_in_force, staff_scope
+from accounts.permissions import posts_in_force
 from core.hooks import hook
 from core.periods import day_bounds
 from grid.models import (
@@ -23,49 +23,7 @@ from grid.models import (
     Step,
     Unit,
 )
-from grid.permissions import assignments_in_force, current_assignments, delegated
-from property.models import Household
-from property.selectors import own_households
-
-
-def _my_grids(user):
-    return current_assignments(user).values("grid_id")
-
-
-def _my_units(user):
-    return current_assignments(user).values("unit_id")
-
-
-def grids_visible(user):
-    """Grids of the communities the user works for, grids they are staff of, and their home's grids."""
-    homes = Household.objects.filter(id__in=own_households(user)).values("building__compound_id")
-    scope = staff_scope(user, "community") | Q(id__in=_my_grids(user)) | Q(compounds__in=homes)
-    return Grid.objects.filter(id__in=Grid.objects.filter(scope).values("id")).select_related("community")
-
-
-def duty_shifts_visible(user):
-    """The user's own shifts, and all shifts of grids they run (grid worker) or communities they serve."""
-    runs = current_assignments(user).filter(role=StaffRole.GRID_WORKER).values("grid_id")
-    scope = staff_scope(user, "grid__community", roles=MANAGING_ROLES) | Q(grid_id__in=runs)
-    if user.is_authenticated:
-        scope |= Q(staff_id=user.pk)
-    return DutyShift.objects.filter(scope).select_related("grid", "staff", "assignment__unit")
-
-
-def incidents_visible(user):
-    """Community staff see all of their communities'; grid staff their grids'; a unit what it was sent;
-    a reporter their own reports."""
-    scope = (
-        staff_scope(user, "grid__community", roles=MANAGING_ROLES)
-        | Q(grid_id__in=_my_grids(user))
-        | Q(unit_id__in=_my_units(user))
-    )
-    if user.is_authenticated:
-        scope |= Q(reporter_id=user.pk)
-    for side in ("unit", "runner"):
-        if (others := delegated(user, side)) is not None:
-            scope |= Q(pk__in=Incident.objects.filter(others).values("pk"))  # joins stay out of the list
-    return Incident.objects.filter(scope).select_related("grid__community", "category", "unit", "reporter")
+from grid.permissions import assignments_in_force
 
 
 def grid_gaps(grids):

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_manage_community
+from accounts.permissions import can_manage_community, is_staff_of
 from core.errors import DomainError, add_to_form
 from core.files import photo_response
 from core.periods import days_bounds
@@ -20,7 +20,14 @@ from core.redirects import safe_next
 from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
-from grid.permissions import can_read_reports, current_assignments, may_act, sides_of
+from grid.permissions import (
+    current_assignments,
+    duty_shifts_visible,
+    grids_visible,
+    incidents_visible,
+    may_act,
+    sides_of,
+)
 from property.selectors import communities_visible
 
 
@@ -31,7 +38,7 @@ def my_duty(request):
     today = timezone.localdate()
     start, until = days_bounds(today, today + timedelta(days=2))  # today's, and tomorrow's to come
     shifts = (
-        selectors.duty_shifts_visible(request.user)
+        duty_shifts_visible(request.user)
         .filter(staff=request.user, starts_at__lt=until, ends_at__gt=start)
         .exclude(status=DutyStatus.CANCELLED)
         .order_by("starts_at")
@@ -59,7 +66,7 @@ def my_duty(request):
 @login_required
 @require_POST
 def duty_start(request, shift_id: int):
-    shift = get_object_or_404(selectors.duty_shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(duty_shifts_visible(request.user), pk=shift_id)
     try:
         shift = services.duty_start(
             actor=request.user, shift=shift, place_note=request.POST.get("place_note", "")
@@ -75,7 +82,7 @@ def duty_start(request, shift_id: int):
 
 @login_required
 def duty_end(request, shift_id: int):
-    shift = get_object_or_404(selectors.duty_shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(duty_shifts_visible(request.user), pk=shift_id)
     form = EndForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,7 +102,7 @@ def duty_end(request, shift_id: int):
 def finding_incident(request, finding_id: int):
     """One tap: a finding becomes an incident."""
     finding = get_object_or_404(
-        Finding.objects.filter(grid__in=selectors.grids_visible(request.user)), pk=finding_id
+        Finding.objects.filter(grid__in=grids_visible(request.user)), pk=finding_id
     )
     category = get_object_or_404(Category, pk=request.POST.get("category") or 0)
     try:
@@ -110,7 +117,7 @@ def finding_incident(request, finding_id: int):
 @login_required
 def inspect(request, grid_id: int):
     """The daily checklist of a grid: each item passed, or what was found."""
-    grid = get_object_or_404(selectors.grids_visible(request.user), pk=grid_id)
+    grid = get_object_or_404(grids_visible(request.user), pk=grid_id)
     items = selectors.checklist_for(grid.community)
     errors = {}
     if request.method == "POST":
@@ -137,7 +144,7 @@ def inspect(request, grid_id: int):
 
 @login_required
 def incident_new(request):
-    grids = selectors.grids_visible(request.user)
+    grids = grids_visible(request.user)
     form = IncidentForm(request.POST or None, request.FILES or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -161,9 +168,9 @@ def incident_new(request):
 @login_required
 def board(request):
     """Incidents with filters; for a unit's staff, first what they must act on."""
-    grids = selectors.grids_visible(request.user)
+    grids = grids_visible(request.user)
     form = BoardFilter(request.GET or None, grids=grids)
-    qs = selectors.incidents_visible(request.user)
+    qs = incidents_visible(request.user)
     if form.is_valid():
         d = form.cleaned_data
         if d["status"]:
@@ -175,7 +182,7 @@ def board(request):
         if d["overdue"]:
             qs = qs.filter(selectors.overdue_at(timezone.now()))
     units = current_assignments(request.user).values("unit_id")
-    mine = selectors.incidents_visible(request.user).filter(
+    mine = incidents_visible(request.user).filter(
         unit_id__in=units, status__in=[IncidentStatus.DISPATCHED, IncidentStatus.RECTIFYING]
     )
     return render(
@@ -193,7 +200,7 @@ def board(request):
 @login_required
 def incident_detail(request, incident_id: int):
     incident = get_object_or_404(
-        selectors.incidents_visible(request.user).prefetch_related("steps__actor", "grid__compounds"),
+        incidents_visible(request.user).prefetch_related("steps__actor", "grid__compounds"),
         pk=incident_id,
     )
     sides = sides_of(request.user, incident)  # who the user is on this incident, asked once
@@ -220,7 +227,7 @@ def incident_detail(request, incident_id: int):
 def incident_step(request, incident_id: int, action: str):
     if action not in services.STEPS and action not in ("approve", "decline", "rate"):
         raise Http404
-    incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
+    incident = get_object_or_404(incidents_visible(request.user), pk=incident_id)
     form = StepForm(request.POST)
     form.is_valid()
     d = form.cleaned_data
@@ -258,7 +265,7 @@ def daily_report(request):
     community = (
         communities.filter(pk=int(asked)).first() if asked.isdigit() else None
     ) or communities.first()
-    if community is None or not can_read_reports(request.user, community):
+    if community is None or not is_staff_of(request.user, community):
         return render(request, "403.html", status=403)
     try:
         day = parse_date(request.GET.get("date") or "") or timezone.localdate()
@@ -272,7 +279,7 @@ def daily_report(request):
     context = {
         "report": report,
         "community": community,
-        "communities": [c for c in communities.order_by("name", "pk") if can_read_reports(request.user, c)],
+        "communities": [c for c in communities.order_by("name", "pk") if is_staff_of(request.user, c)],
         "day": day,
         "roles": dict(StaffRole.choices),
         "gaps": gaps,
@@ -288,14 +295,14 @@ def overdue_units(request):
 @login_required
 def incident_photo(request, incident_id: int):
     """The photo, only to those who may see the incident (never from a public media folder)."""
-    incident = get_object_or_404(selectors.incidents_visible(request.user), pk=incident_id)
+    incident = get_object_or_404(incidents_visible(request.user), pk=incident_id)
     return photo_response(incident.photo)
 
 
 @login_required
 def grid_staff(request, grid_id: int):
     """A grid's staff in post, and putting someone on it (the fix of a grid missing a role)."""
-    grid = get_object_or_404(selectors.grids_visible(request.user).select_related("community"), pk=grid_id)
+    grid = get_object_or_404(grids_visible(request.user).select_related("community"), pk=grid_id)
     if not can_manage_community(request.user, grid.community):
         return render(request, "403.html", status=403)
     people = selectors.staff_candidates(grid)

@@ -14,6 +14,12 @@ from property.models import Building, Compound
 from property.selectors import communities_visible, compounds_visible
 from renovation import selectors, services
 from renovation.models import Acceptance, SiteFinding
+from renovation.permissions import (
+    findings_visible,
+    inspections_visible,
+    projects_visible,
+    works_notices_visible,
+)
 from renovation.schemas import (
     AcceptanceIn,
     AcceptanceOut,
@@ -77,7 +83,7 @@ class ProjectFilter(FilterSchema):
 
 def _detailed(request, project_id: int):
     return get_object_or_404(
-        selectors.projects_detailed(selectors.projects_visible(request.user)), pk=project_id
+        selectors.projects_detailed(projects_visible(request.user)), pk=project_id
     )
 
 
@@ -85,7 +91,7 @@ def _detailed(request, project_id: int):
 @paginate
 def project_list(request, filters: Query[ProjectFilter]):
     # 4 queries with the page's count: projects, their compounds, items and funding.
-    return filters.filter(selectors.projects_visible(request.user)).prefetch_related(
+    return filters.filter(projects_visible(request.user)).prefetch_related(
         "compounds", "items", "funding"
     )
 
@@ -109,7 +115,7 @@ def project_detail(request, project_id: int):
 @router.patch("/projects/{project_id}", response={200: ProjectDetailOut, **WRITE_ERRORS})
 def project_update(request, project_id: int, payload: ProjectPatch):
     """Name, year, batch, planned stage dates, items with budgets, funding by source."""
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     services.project_update(
         actor=request.user,
         project=project,
@@ -129,7 +135,7 @@ def project_update(request, project_id: int, payload: ProjectPatch):
 def project_advance(request, project_id: int, payload: AdvanceIn):
     """To the stage named, the next one; 409 `stage` when the project is not at the stage before it (a
     second tap), 409 with `missing` (what is lacking and who must act) when its conditions are not met."""
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     services.project_advance(actor=request.user, project=project, to=payload.to)
     return _detailed(request, project_id)
 
@@ -137,14 +143,14 @@ def project_advance(request, project_id: int, payload: AdvanceIn):
 @router.post("/projects/{project_id}/plan", response={200: ProjectDetailOut, **STEP_ERRORS})
 def plan_adopt(request, project_id: int, payload: PlanIn):
     """The plan (一院一策) as adopted by an owners' vote or the consultation linked to the project."""
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     services.plan_adopt(actor=request.user, project=project, **payload.dict())
     return _detailed(request, project_id)
 
 
 @router.post("/projects/{project_id}/contracts", response={201: ProjectContractOut, **WRITE_ERRORS})
 def contract_create(request, project_id: int, payload: ContractIn):
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     unit = None if payload.unit is None else visible_or_invalid(Unit.objects.all(), payload.unit, "unit")
     contract = services.contract_create(
         actor=request.user, project=project, unit=unit, **payload.dict(exclude={"unit"})
@@ -157,7 +163,7 @@ def progress_record(
     request, project_id: int, payload: Form[ProgressIn], photos: File[list[UploadedFile]] = None
 ):
     """multipart/form-data: item (a project item), percent (0-100), note and photos (JPEG, PNG or WebP)."""
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     entry = services.progress_record(
         actor=request.user, project=project, photos=photos or [], **payload.dict()
     )
@@ -169,10 +175,10 @@ def progress_record(
 
 def _inspection(request, inspection_id: int):
     return get_object_or_404(
-        selectors.inspections_visible(request.user).prefetch_related(
+        inspections_visible(request.user).prefetch_related(
             Prefetch(
                 "findings",
-                queryset=selectors.findings_visible(request.user).order_by("id"),
+                queryset=findings_visible(request.user).order_by("id"),
             )
         ),
         pk=inspection_id,
@@ -184,7 +190,7 @@ def site_inspection_record(request, project_id: int, payload: SiteInspectionIn):
     """A round of the site in one of the project's compounds (by the supervisor or the community's
     worker); each finding becomes a grid incident dispatched to the contract's unit with a deadline.
     During acceptance the findings are the punch list."""
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     inspection = services.site_inspection_record(
         actor=request.user,
         project=project,
@@ -218,7 +224,7 @@ def site_finding_add(
 def acceptance_record(request, project_id: int, payload: AcceptanceIn):
     """The acceptance held with the residents' representatives, and its punch list (each defect an
     incident with the day it is put right by). Hand-over waits until the punch list is closed."""
-    project = get_object_or_404(selectors.projects_visible(request.user), pk=project_id)
+    project = get_object_or_404(projects_visible(request.user), pk=project_id)
     services.acceptance_record(
         actor=request.user,
         project=project,
@@ -250,13 +256,13 @@ class WorksFilter(FilterSchema):
 @paginate
 def works_notice_list(request, filters: Query[WorksFilter]):
     # the page of notices and their buildings (with the count when the page is full)
-    return filters.filter(selectors.works_notices_visible(request.user)).order_by("-starts_at", "-id")
+    return filters.filter(works_notices_visible(request.user)).order_by("-starts_at", "-id")
 
 
 @router.post("/works-notices", response={201: WorksNoticeOut, **WRITE_ERRORS})
 def works_notice_publish(request, payload: WorksNoticeIn):
     """An outage or works for given buildings; everyone living in them is sent it."""
-    project = visible_or_invalid(selectors.projects_visible(request.user), payload.project, "project")
+    project = visible_or_invalid(projects_visible(request.user), payload.project, "project")
     compound = visible_or_invalid(project.compounds.all(), payload.compound, "compound")
     buildings = list(Building.objects.filter(pk__in=payload.buildings))  # the service checks where they are
     if len(buildings) != len(set(payload.buildings)):
@@ -268,7 +274,7 @@ def works_notice_publish(request, payload: WorksNoticeIn):
         buildings=buildings,
         **payload.dict(exclude={"project", "compound", "buildings"}),
     )
-    return Status(201, selectors.works_notices_visible(request.user).get(pk=notice.pk))
+    return Status(201, works_notices_visible(request.user).get(pk=notice.pk))
 
 
 # --- the public view (no sign-in) -----------------------------------------------------------------

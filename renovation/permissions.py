@@ -2,18 +2,15 @@
 
 from django.db.models import F, Q
 
-from accounts.permissions import can_manage_community, is_staff_of
-from renovation.models import ContractRole
+from accounts.permissions import can_manage_community, staff_scope
+from property.models import Household
+from property.selectors import own_households
+from renovation.models import ContractRole, Project, SiteFinding, SiteInspection, WorksNotice
 
 
 def can_run_project(user, project) -> bool:
     """Create, plan, contract and advance a project: the community's workers and the subdistrict's officers."""
     return can_manage_community(user, project.community)
-
-
-def can_read_project_staff(user, project) -> bool:
-    """Everything on a project, contracts and money included: any post in its community."""
-    return is_staff_of(user, project.community)
 
 
 def progress_items(user, project, contracts=None) -> set[int] | None:
@@ -65,3 +62,55 @@ def can_publish_works(user, project) -> bool:
     return can_run_project(user, project) or (
         user.is_authenticated and project.contracts.filter(contact_user=user).exists()
     )
+
+
+# --- read scopes: the rows the user sees, for every list, page and lookup ------------------------------
+
+
+def projects_visible(user):
+    """Projects of the user's community or subdistrict posts, those the user holds a contract's contact
+    account on, and those of the compounds the user lives in (to read)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    homes = own_households(user)
+    q = staff_scope(user, "community") | Q(contracts__contact_user=user)
+    if homes:
+        compounds = Household.objects.filter(id__in=homes).values("building__compound_id")
+        q |= Q(compounds__in=compounds)
+    ids = Project.objects.filter(q).values("id")
+    return Project.objects.filter(id__in=ids).select_related("community")
+
+
+def _overseen(user):
+    """Ids of the projects whose whole site the user oversees: as staff, or as the supervisor."""
+    return Project.objects.filter(
+        staff_scope(user, "community")
+        | Q(contracts__contact_user=user, contracts__role=ContractRole.SUPERVISION)
+    ).values("id")
+
+
+def findings_visible(user):
+    """Site findings the user sees: all of a project's for its staff and its supervisor; a unit's
+    contact sees those under the unit's own contracts while they are with the unit (as grid's
+    incidents_visible does), not other units' defects. With the incident's unit and category, as
+    every list of them shows."""
+    if not user.is_authenticated:
+        return SiteFinding.objects.none()
+    own = Q(contract__contact_user=user, incident__unit_id=F("contract__unit_id"))
+    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | own).select_related(
+        "incident__unit", "incident__category"
+    )
+
+
+def inspections_visible(user):
+    """Site inspections of the projects the user sees as staff or supervisor, and those that found a
+    defect under the user's own contract."""
+    if not user.is_authenticated:
+        return SiteInspection.objects.none()
+    ids = findings_visible(user).filter(inspection__isnull=False).values("inspection_id")
+    return SiteInspection.objects.filter(Q(project__in=_overseen(user)) | Q(id__in=ids))
+
+
+def works_notices_visible(user):
+    """Works notices of the projects the user may see."""
+    return WorksNotice.objects.filter(project__in=projects_visible(user)).prefetch_related("buildings")

@@ -9,7 +9,8 @@ from core.validation import ActivityDate, ActivityDatetime, RenovationMoney
 from property.models import RenovationCategory
 from renovation.defaults import CATEGORY_CODES
 from renovation.models import ContractRole, FundingSource, ItemGroup, PlanBasis, Stage, WorksKind
-from renovation.selectors import findings_visible, project_totals
+from renovation.permissions import findings_visible
+from renovation.selectors import project_totals
 
 Money = Field(ge=0, max_digits=14, decimal_places=2)
 

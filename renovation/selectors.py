@@ -12,8 +12,6 @@ from django.utils.translation import pgettext
 from accounts.permissions import staff_scope
 from grid.models import IncidentStatus, OverdueMark, UnitKind
 from grid.selectors import judged_at, overdue_at
-from property.models import Household
-from property.selectors import own_households
 from renovation.models import (
     BlacklistEntry,
     CatalogueItem,
@@ -30,20 +28,7 @@ from renovation.models import (
     StageDate,
     WorksNotice,
 )
-
-
-def projects_visible(user):
-    """Projects of the user's community or subdistrict posts, those the user holds a contract's contact
-    account on, and those of the compounds the user lives in (to read)."""
-    if not user.is_authenticated:
-        return Project.objects.none()
-    homes = own_households(user)
-    q = staff_scope(user, "community") | Q(contracts__contact_user=user)
-    if homes:
-        compounds = Household.objects.filter(id__in=homes).values("building__compound_id")
-        q |= Q(compounds__in=compounds)
-    ids = Project.objects.filter(q).values("id")
-    return Project.objects.filter(id__in=ids).select_related("community")
+from renovation.permissions import findings_visible
 
 
 def projects_served(user):
@@ -54,36 +39,6 @@ def projects_served(user):
         "id"
     )
     return Project.objects.filter(id__in=ids)  # once each, however many contracts the user holds
-
-
-def _overseen(user):
-    """Ids of the projects whose whole site the user oversees: as staff, or as the supervisor."""
-    return Project.objects.filter(
-        staff_scope(user, "community")
-        | Q(contracts__contact_user=user, contracts__role=ContractRole.SUPERVISION)
-    ).values("id")
-
-
-def findings_visible(user):
-    """Site findings the user sees: all of a project's for its staff and its supervisor; a unit's
-    contact sees those under the unit's own contracts while they are with the unit (as grid's
-    incidents_visible does), not other units' defects. With the incident's unit and category, as
-    every list of them shows."""
-    if not user.is_authenticated:
-        return SiteFinding.objects.none()
-    own = Q(contract__contact_user=user, incident__unit_id=F("contract__unit_id"))
-    return SiteFinding.objects.filter(Q(project__in=_overseen(user)) | own).select_related(
-        "incident__unit", "incident__category"
-    )
-
-
-def inspections_visible(user):
-    """Site inspections of the projects the user sees as staff or supervisor, and those that found a
-    defect under the user's own contract."""
-    if not user.is_authenticated:
-        return SiteInspection.objects.none()
-    ids = findings_visible(user).filter(inspection__isnull=False).values("inspection_id")
-    return SiteInspection.objects.filter(Q(project__in=_overseen(user)) | Q(id__in=ids))
 
 
 def projects_detailed(queryset):
@@ -126,11 +81,6 @@ def project_totals(project) -> dict:
         "funding_received": sum((f.received for f in funding), Decimal("0.00")),
         "percent_done": int(done.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
     }
-
-
-def works_notices_visible(user):
-    """Works notices of the projects the user may see."""
-    return WorksNotice.objects.filter(project__in=projects_visible(user)).prefetch_related("buildings")
 
 
 def findings_of(project, user) -> list:

@@ -26,7 +26,15 @@ from renovation.forms import (
     WorksNoticeForm,
 )
 from renovation.models import Acceptance, ProgressPhoto, Stage
-from renovation.permissions import can_inspect_site, can_publish_works, can_run_project, progress_items
+from renovation.permissions import (
+    can_inspect_site,
+    can_publish_works,
+    can_run_project,
+    findings_visible,
+    inspections_visible,
+    progress_items,
+    projects_visible,
+)
 
 
 def progress_photo(request, photo_id: int):
@@ -38,7 +46,7 @@ def progress_photo(request, photo_id: int):
 def project_list(request):
     """Every project the user works on (an officer: the subdistrict's), with its stage, percent done,
     milestones overdue, defects open and units on the blacklist; a count by stage; filters."""
-    visible = selectors.projects_visible(request.user)
+    visible = projects_visible(request.user)
     stage = request.GET.get("stage", "")
     community = request.GET.get("community", "")
     shown = visible
@@ -103,7 +111,7 @@ def project_new(request, community_id: int):
 
 def _project(request, project_id: int):
     return get_object_or_404(
-        selectors.projects_detailed(selectors.projects_visible(request.user)), pk=project_id
+        selectors.projects_detailed(projects_visible(request.user)), pk=project_id
     )
 
 
@@ -343,7 +351,7 @@ def inspection_new(request, project_id: int):
 def inspection_detail(request, inspection_id: int):
     """An inspection's findings, and one more defect with its photo."""
     inspection = get_object_or_404(
-        selectors.inspections_visible(request.user).select_related("project", "compound"), pk=inspection_id
+        inspections_visible(request.user).select_related("project", "compound"), pk=inspection_id
     )
     project = inspection.project
     may_add = can_inspect_site(request.user, project) and project.stage in services.ON_SITE
@@ -356,7 +364,7 @@ def inspection_detail(request, inspection_id: int):
         else:
             messages.success(request, _("The defect is sent to the unit."))
             return redirect("renovation:inspection", inspection.pk)
-    findings = selectors.findings_visible(request.user).filter(inspection=inspection).order_by("id")
+    findings = findings_visible(request.user).filter(inspection=inspection).order_by("id")
     return render(
         request,
         "renovation/inspection.html",

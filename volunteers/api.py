@@ -15,6 +15,12 @@ from property.ledgers import RESPONSES, in_month, ledger_response
 from property.selectors import communities_visible, compounds_visible
 from volunteers import ledgers, selectors, services
 from volunteers.models import RegistrationStatus, Signup
+from volunteers.permissions import (
+    shifts_scoped,
+    shifts_visible,
+    volunteers_visible,
+    volunteers_visible_to_leader,
+)
 from volunteers.schemas import (
     CheckIn,
     CheckOut,
@@ -68,13 +74,13 @@ def registration_create(request, payload: RegistrationIn):
         availability=payload.availability,
         service_types=types,
     )
-    return Status(201, selectors.volunteers_visible(request.user).get(pk=volunteer.pk))
+    return Status(201, volunteers_visible(request.user).get(pk=volunteer.pk))
 
 
 def _decide(request, registration_id: int, status: str, reason: str = ""):
-    volunteer = get_object_or_404(selectors.volunteers_visible(request.user), pk=registration_id)
+    volunteer = get_object_or_404(volunteers_visible(request.user), pk=registration_id)
     services.registration_decide(actor=request.user, volunteer=volunteer, status=status, reason=reason)
-    return selectors.volunteers_visible(request.user).get(pk=registration_id)
+    return volunteers_visible(request.user).get(pk=registration_id)
 
 
 @router.post("/registrations/{registration_id}/approve", response={200: RegistrationOut, **WRITE_ERRORS})
@@ -103,7 +109,7 @@ class ShiftFilter(Schema):
 @router.get("/shifts", response={200: list[ShiftOut], **errors(401, 422)})
 @paginate
 def shift_list(request, filters: Query[ShiftFilter]):
-    qs = selectors.shifts_visible(request.user)
+    qs = shifts_visible(request.user)
     if filters.compound is not None:
         qs = qs.filter(compound_id=filters.compound)
     if filters.service_type is not None:
@@ -141,14 +147,14 @@ def shift_create(request, payload: ShiftIn):
         service_type=service_type,
         **payload.dict(exclude={"community", "compound", "service_type"}),
     )
-    return Status(201, selectors.shifts_visible(request.user).get(pk=shift.pk))
+    return Status(201, shifts_visible(request.user).get(pk=shift.pk))
 
 
 @router.post("/shifts/{shift_id}/signup", response={201: SignupOut, **WRITE_ERRORS})
 def signup_create(request, shift_id: int):
     """Sign up: confirmed while places are free, else waitlisted (first come, first served)."""
     volunteer = me_as_volunteer(request)
-    shift = get_object_or_404(selectors.shifts_scoped(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_scoped(request.user), pk=shift_id)
     return Status(201, services.signup_create(volunteer=volunteer, shift=shift, actor=request.user))
 
 
@@ -156,7 +162,7 @@ def signup_create(request, shift_id: int):
 def signup_cancel(request, shift_id: int):
     """Cancel before the start; the first on the waitlist moves up."""
     volunteer = me_as_volunteer(request)
-    shift = get_object_or_404(selectors.shifts_scoped(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_scoped(request.user), pk=shift_id)
     services.signup_cancel(volunteer=volunteer, shift=shift, actor=request.user)
     return Status(204, None)
 
@@ -164,7 +170,7 @@ def signup_cancel(request, shift_id: int):
 def _group_member(request, shift, payload_volunteer: int | None):
     if payload_volunteer is None:
         return None
-    member = selectors.volunteers_visible_to_leader(shift).filter(pk=payload_volunteer).first()
+    member = volunteers_visible_to_leader(shift).filter(pk=payload_volunteer).first()
     if member is None:
         raise Invalid(_("No such volunteer on this shift."), field="volunteer")
     return member
@@ -174,7 +180,7 @@ def _group_member(request, shift, payload_volunteer: int | None):
 def check_in(request, shift_id: int, payload: CheckIn):
     """On the spot by the volunteer, or by the leader for someone in the group."""
     me = me_as_volunteer(request)
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     member = _group_member(request, shift, payload.volunteer)
     return services.signup_check_in(actor=request.user, by=me, shift=shift, volunteer=member)
 
@@ -182,7 +188,7 @@ def check_in(request, shift_id: int, payload: CheckIn):
 @router.post("/shifts/{shift_id}/check-out", response={200: CheckOut, **WRITE_ERRORS})
 def check_out(request, shift_id: int, payload: CheckIn):
     me = me_as_volunteer(request)
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     member = _group_member(request, shift, payload.volunteer)
     return services.signup_check_out(actor=request.user, by=me, shift=shift, volunteer=member)
 
@@ -190,17 +196,17 @@ def check_out(request, shift_id: int, payload: CheckIn):
 @router.patch("/shifts/{shift_id}", response={200: ShiftOut, **WRITE_ERRORS})
 def shift_update(request, shift_id: int, payload: ShiftPatch):
     """Change a shift; everyone on it is told. Fewer places move the latest to the head of the waitlist."""
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     services.shift_update(actor=request.user, shift=shift, changes=changes)
-    return selectors.shifts_visible(request.user).get(pk=shift_id)
+    return shifts_visible(request.user).get(pk=shift_id)
 
 
 @router.post("/shifts/{shift_id}/cancel", response={200: ShiftOut, **WRITE_ERRORS})
 def shift_cancel(request, shift_id: int, payload: ShiftCancelIn):
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     services.shift_cancel(actor=request.user, shift=shift, reason=payload.reason)
-    return selectors.shifts_visible(request.user).get(pk=shift_id)
+    return shifts_visible(request.user).get(pk=shift_id)
 
 
 @router.get("/me/hours", response={200: HoursOut, **errors(401, 403)})
@@ -249,7 +255,7 @@ def ledger_hours(request, filters: Query[HoursLedgerFilter]):
     """Every shift served (checked in and out) with the hours and points credited (志愿服务时长台账):
     the community's volunteers for its staff, one's own for a volunteer."""
     signups = Signup.objects.filter(
-        volunteer__in=selectors.volunteers_visible(request.user).values("id"),
+        volunteer__in=volunteers_visible(request.user).values("id"),
         checked_in_at__isnull=False,
         checked_out_at__isnull=False,
     )

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Greatest, Least
 
-from accounts.permissions import staff_scope
 from core.periods import in_force
 from property.models import Household, Residency
 from property.selectors import own_households
@@ -47,40 +46,8 @@ def with_places(now) -> Q:
     return upcoming(now) & Q(taken__lt=F("capacity"))
 
 
-def shifts_scoped(user):
-    """Shifts of the communities the user works for or lives in (for looking one up).
-
-    The home communities are a subquery over the user's (cached) homes: no query of its own.
-    """
-    homes = Household.objects.filter(id__in=own_households(user)).values("building__compound__community_id")
-    return Shift.objects.filter(staff_scope(user, "community") | Q(community_id__in=homes))
-
-
-def shifts_visible(user):
-    """Shifts in scope with places taken and waitlisted, for lists and answers."""
-    return (
-        shifts_scoped(user)
-        .select_related("service_type", "compound", "community")
-        .annotate(
-            taken=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
-            waitlisted=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
-        )
-    )
-
-
-def volunteers_visible(user):
-    return Volunteer.objects.filter(
-        staff_scope(user, "community") | Q(resident__user_id=user.pk)
-    ).select_related("resident", "community")
-
-
 def service_types_for(community_ids):
     return ServiceType.objects.filter(Q(community__isnull=True) | Q(community_id__in=community_ids))
-
-
-def volunteers_visible_to_leader(shift):
-    """The volunteers with a place on the shift (whom its leader may check in)."""
-    return Volunteer.objects.filter(signups__shift=shift, signups__status=SignupStatus.CONFIRMED)
 
 
 def served(volunteer):

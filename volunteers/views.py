@@ -19,7 +19,13 @@ from property.selectors import communities_visible, own_households
 from volunteers import calendar, selectors, services
 from volunteers.forms import DecisionForm, RegistrationForm, ShiftForm
 from volunteers.models import RegistrationStatus, Signup, SignupStatus, Volunteer
-from volunteers.permissions import can_organise, organised_communities
+from volunteers.permissions import (
+    can_organise,
+    organised_communities,
+    shifts_scoped,
+    shifts_visible,
+    volunteers_visible_to_leader,
+)
 
 
 @login_required
@@ -31,7 +37,7 @@ def shift_list(request):
             "building__compound_id", flat=True
         )
     )
-    upcoming = selectors.shifts_visible(request.user).filter(selectors.upcoming(timezone.now()))
+    upcoming = shifts_visible(request.user).filter(selectors.upcoming(timezone.now()))
     service_types = list(selectors.service_types_for(upcoming.values("community_id")).order_by("name"))
     compounds = list(Compound.objects.filter(id__in=upcoming.values("compound_id")).order_by("name"))
     chosen = {
@@ -105,14 +111,14 @@ def cancel(request, shift_id: int):
     """Cancelling a place is asked first (a tap too many costs less than a place lost)."""
     if request.method == "POST" and request.POST.get("confirm"):
         return _act(request, shift_id, services.signup_cancel)
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(request, "volunteers/cancel_confirm.html", {"shift": shift, "next": next_url})
 
 
 def _act(request, shift_id, action):
     volunteer = selectors.volunteer_of(request.user)
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     if volunteer is None:
         return redirect("volunteers:register")
     try:
@@ -155,11 +161,11 @@ def check(request, shift_id: int, action: str):
     if action not in ("in", "out"):
         raise Http404
     volunteer = selectors.volunteer_of(request.user)
-    shift = get_object_or_404(selectors.shifts_scoped(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_scoped(request.user), pk=shift_id)
     member = None
     if request.POST.get("volunteer"):
         member = get_object_or_404(
-            selectors.volunteers_visible_to_leader(shift), pk=request.POST["volunteer"]
+            volunteers_visible_to_leader(shift), pk=request.POST["volunteer"]
         )
     stamp = services.signup_check_in if action == "in" else services.signup_check_out
     try:
@@ -176,7 +182,7 @@ def check(request, shift_id: int, action: str):
 @login_required
 def shift_detail(request, shift_id: int):
     """The organiser's (and the leader's) view: who signed up, who is waiting, who came."""
-    shift = get_object_or_404(selectors.shifts_visible(request.user), pk=shift_id)
+    shift = get_object_or_404(shifts_visible(request.user), pk=shift_id)
     volunteer = selectors.volunteer_of(request.user)
     may_see = can_organise(request.user, shift.community) or (volunteer and shift.leader_id == volunteer.pk)
     if not may_see:

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from grid import selectors, services
+from grid import services
 from grid.models import Category, Incident, IncidentStatus, OverdueMark, Step
+from grid.permissions import incidents_visible
 
 pytestmark = pytest.mark.django_db
 
@@ -237,4 +238,4 @@ def test_the_board_filters_overdue_incidents(grids, people, category, api, worke
     dispatched(grids, people, category)
     answer = api(worker).get("/api/v1/grid/incidents?overdue=true").json()
     assert [i["id"] for i in answer["items"]] == [late.pk]
-    assert selectors.incidents_visible(people["reporter"]).count() == 2
+    assert incidents_visible(people["reporter"]).count() == 2
