@@ -121,12 +121,13 @@ def workbook_check(
                 _("The file is compressed in a way Excel does not use (method %(method)s).") % method
             )
         false_size = _("The file is damaged: its part %(part)s is not the size the file declares.") % part
-        xml = None
-        if info.filename.endswith((".xml", ".rels")):
-            sheet = info.filename.startswith("xl/worksheets/")
-            xml = _CellCount(info.filename, cell_max, columns_max if sheet else None)
+        # A reader finds a sheet through the workbook's relations, whatever its part is named: every
+        # part is read as XML but a picture or a binary part, and one of those that holds XML too.
+        xml = None if _binary(info.filename) else _CellCount(info.filename, cell_max, columns_max)
         size, crc = 0, 0
         for chunk in _inflated(data, info):
+            if size == 0 and xml is None and chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                xml = _CellCount(info.filename, cell_max, columns_max)
             size += len(chunk)
             total += len(chunk)
             if size > info.file_size:  # found as soon as it unpacks beyond, not at the end
@@ -185,6 +186,15 @@ def _inflated(data: bytes, info):
         yield out
     if not inflate.eof:
         raise _damaged(info)
+
+
+BINARY_PARTS = ("xl/media/", "xl/embeddings/", "xl/printersettings/", "docprops/thumbnail")
+
+
+def _binary(name: str) -> bool:
+    """A part that holds a picture or a binary object, not XML (its name, in any case)."""
+    lower = name.lower()
+    return lower.startswith(BINARY_PARTS) or lower.endswith(".bin")
 
 
 class _CellCount:

@@ -162,10 +162,11 @@ def daily_report(community, day) -> dict:
         .annotate(n=Count("id"))
     ):
         rows[d["grid_id"]]["findings"] = d["n"]
-    # Beat keeps each evening's report as it stood; today's is read as of now (due so far).
-    now = judged_at(end)
-    open_at_end = overdue_at(now)
-    due = due_between(start, now)
+    # Due that day: whatever falls due by the day's end (a deadline "by the end of D" is D+1 00:00,
+    # so a window capped at now would never hold it, and the report beat keeps at 21:00 would miss
+    # it for good). Overdue is judged at the day's end, or now for today.
+    open_at_end = overdue_at(judged_at(end))
+    due = due_between(start, end)
     opened = Q(reported_at__gte=start, reported_at__lt=end)
     closed = Q(closed_at__gte=start, closed_at__lt=end)
     for d in (

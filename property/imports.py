@@ -257,7 +257,7 @@ def _cell(value) -> str:
 def _xlsx(data: bytes) -> list[list[str]]:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
-        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
+        sheets = [n for n in archive.namelist() if n.lower().startswith("xl/worksheets/sheet")]
     except zipfile.BadZipFile as bad:
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     merged = spreadsheets.workbook_check(

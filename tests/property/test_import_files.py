@@ -220,3 +220,28 @@ def test_a_cell_beyond_the_columns_a_ledger_has_is_refused(settings):
 def test_a_sheet_declaring_itself_as_wide_as_excel_is_read_as_its_cells(settings):
     wide = _sheet_with(excel_workbook(LEDGER), before=b'<dimension ref="A1:XFD50000"/>')
     assert read_table("wide.xlsx", wide) == [(1, LEDGER[0]), (2, ["1号楼", "1-101", "1"])]
+
+
+def _renamed(data: bytes, names: dict[str, str]) -> bytes:
+    """The workbook with parts renamed, its relations and content types pointing at the new names (a
+    reader finds a sheet through them, whatever its part is called)."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            content = source.read(info)
+            for old, new in names.items():
+                content = content.replace(old.split("/")[-1].encode(), new.split("/")[-1].encode())
+            out.writestr(names.get(info.filename, info.filename), content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("strings, sheet", [("xl/sharedStrings.XML", SHEET), (STRINGS, "xl/worksheets/sheet1.bin")])
+def test_a_part_named_otherwise_than_xml_is_checked_as_its_reader_would_read_it(settings, strings, sheet):
+    # The reader follows the workbook's relations, not the part's name: a renamed part with a huge
+    # cell or a cell far beyond the ledger's columns is refused all the same.
+    settings.IMPORT_CELL_MAX_CHARS = 1000
+    huge = excel_workbook(LEDGER, huge="张" * 1001)
+    wide = _sheet_with(excel_workbook(LEDGER), rows=b'<row r="9"><c r="XFD9"><v>1</v></c></row>')
+    renamed = {STRINGS: strings, SHEET: sheet}
+    assert "1000" in refused("台账.xlsx", _renamed(huge, renamed))
+    assert str(settings.IMPORT_MAX_COLUMNS) in refused("台账.xlsx", _renamed(wide, renamed))

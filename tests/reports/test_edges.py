@@ -112,10 +112,12 @@ def test_the_week_in_progress_judges_overdue_now_and_counts_due_so_far(estate, g
     assert (a["incidents"]["due"], a["incidents"]["overdue"]) == (1 if past_this_week else 0, 1)
 
 
-def test_todays_daily_report_judges_overdue_now(estate, grids, category, owner):
+def test_todays_daily_report_counts_what_falls_due_today_and_judges_overdue_now(estate, grids, category, owner):
     make_incident(grids, category, owner, deadline=_later_today_and_this_week())  # due later today
+    # due by the end of today, the usual deadline: stored as tomorrow 00:00
+    make_incident(grids, category, owner, deadline=day_start(timezone.localdate() + timedelta(days=1)))
     report = grid_selectors.daily_report(estate.community_a, timezone.localdate())
-    assert (report["totals"]["due"], report["totals"]["overdue"]) == (0, 0)
+    assert (report["totals"]["due"], report["totals"]["overdue"]) == (2, 0)
 
 
 # --- a rate is rounded once, half up, from its exact parts ----------------------------------------
