@@ -67,4 +67,10 @@ class AreaField(forms.DecimalField):
 
 
 class BoundedModelForm(BoundedDates, forms.ModelForm):
-    """The admin's forms (core.admin_forms): the back office is held to the same dates."""
+    """The admin's forms (core.admin_forms): the back office is held to the same horizon. It corrects
+    the register's past as well as activity, so every date of it takes the register's floor (1900): a
+    household whose residency began in 1985 is saved, a year 9999 refused."""
+
+    def full_clean(self):
+        self.history_dates = frozenset(self.fields)
+        super().full_clean()

@@ -173,7 +173,7 @@ def household_rows(households, user) -> Iterator[tuple]:
 def _local(value):
     """Spreadsheets hold no time zones: times are written in Asia/Shanghai."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
+        return periods.local(value).replace(tzinfo=None)
     return value
 
 

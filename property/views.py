@@ -285,12 +285,23 @@ def compound_fees(request, compound_id: int):
     bills = Bill.objects.filter(household__building__compound=compound)
     today = timezone.localdate()
     months = [periods.add_months(periods.month_start(today), -n) for n in range(5, -1, -1)]
-    rates = [{"period": m, **selectors.collection_rate(bills.filter(period_start=m))} for m in months]
+    by_month = []
+    for m in months:
+        rate = selectors.collection_rate(bills.filter(period_start=m))
+        by_month.append(
+            {
+                "period": m,
+                **rate,
+                # rounded once from the exact parts, as every other page shows a rate (core.rates)
+                "household_percent": rates.percent(rate["households_paid"], rate["households_billed"]),
+                "amount_percent": rates.percent(rate["amount_paid"], rate["amount_billed"]),
+            }
+        )
     totals = list(selectors.arrears(bills, today, by="household__building__compound_id"))
     can_see_households = can_manage_fees(request.user, compound)
     context = {
         "compound": compound,
-        "rates": rates,
+        "rates": by_month,
         "arrears": totals[0] if totals else None,
         "can_see_households": can_see_households,
         "households": selectors.arrears(bills, today)[:50] if can_see_households else [],

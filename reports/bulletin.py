@@ -61,7 +61,7 @@ def week_figures(
     if overdue_units is not None:
         overdue_units.extend(units)
     durations = grids.hours_to_close_by_community(community_ids, start, stop)
-    duty = grids.duty_by_community(community_ids, start, stop)
+    duty = grids.duty_by_community(community_ids, start, grids.judged_at(stop))  # a week not over: so far
     inspections = grids.inspections_by_community(community_ids, first, end, start, stop)
     hours = volunteering.hours_by_community(community_ids, start, stop)
     meetings = governance.meetings_by_community(community_ids, start, stop)

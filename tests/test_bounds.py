@@ -454,6 +454,22 @@ def test_the_back_office_refuses_a_far_date_on_its_field(model, field, db, rf):
     assert any(e.code == "out_of_bounds" for e in form.errors.as_data()[field]), form.errors[field]
 
 
+def test_the_back_office_keeps_the_registers_past(db, rf):
+    """The back office corrects old records: a residency of 1985 in the admin is not refused (the
+    register's floor, 1900), where a date of 1800 is."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    model_admin = admin.site._registry[apps.get_model("accounts.post")]
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    form_class = model_admin.get_form(request)
+    assert "started_on" not in form_class(data={"started_on": "1985-03-01"}).errors
+    assert "started_on" in form_class(data={"started_on": "1800-03-01"}).errors
+
+
 def _dates_without_bounds(schema, spec, where, seen):
     schema = _resolve(schema, spec) if isinstance(schema, dict) else schema
     if not isinstance(schema, dict) or id(schema) in seen:

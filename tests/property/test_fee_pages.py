@@ -162,3 +162,26 @@ def test_arrears_by_compound_show_every_aging_bucket_and_the_collection_rate(wor
         expected[key] += bill.amount
     assert {k: row[k] for k in expected} == expected
     assert f"{month:%Y-%m} 收缴率 0.0%" in page  # the month's bills, none paid yet
+
+
+def test_the_compounds_fee_page_rounds_its_rate_once_from_the_exact_parts(collector, estate, bills):
+    # 7,549.60 of 10,000.00 is 75.496 %: 75.5 %, not 76 % (the stored 0.7550 re-rounded as a float)
+    from django.utils import timezone
+
+    from core import periods
+    from property.billing import payment_record
+
+    month = periods.month_start(timezone.localdate())
+    Bill.objects.create(
+        household=estate.household_a2,
+        fee_item=bills[0].fee_item,
+        period_start=month,
+        months=1,
+        amount=Decimal("10000.00"),
+        basis="t",
+        due_on=periods.add_months(month, 1),
+    )
+    payment_record(actor=collector, household=estate.household_a2, amount=Decimal("7549.60"), method="cash")
+    page = signed_in(collector).get(f"/property/compounds/{estate.compound_a.pk}/fees/").content.decode()
+    row = page.split(f"<td>{month:%Y-%m}</td>")[1].split("</tr>")[0]
+    assert "75.5%" in row and "76%" not in row
