@@ -343,7 +343,7 @@ GRID_DEADLINE_DAYS = {
 }
 GRID_LATE_MINUTES = env_int("GRID_LATE_MINUTES", 10)  # a duty started later than this is late
 # A duty ended more than this many minutes before its planned end left early (早退), not done.
-GRID_LEFT_EARLY_MINUTES = env_int("GRID_LEFT_EARLY_MINUTES", 30)
+GRID_LEFT_EARLY_MINUTES = env_int("GRID_LEFT_EARLY_MINUTES", 10)
 GRID_ESCALATE_TO_SUBDISTRICT_HOURS = env_int("GRID_ESCALATE_TO_SUBDISTRICT_HOURS", 24)
 GRID_OVERDUE_LIST_THRESHOLD = env_int("GRID_OVERDUE_LIST_THRESHOLD", 3)  # overdue incidents in 90 days
 # No API request body is read beyond this (a photo with its form, later an imported ledger).

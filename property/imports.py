@@ -648,7 +648,7 @@ def marked(name: str, data: bytes, errors: list[dict]) -> tuple[bytes, str]:
     by_row: dict[int, list[dict]] = {}
     for error in errors:
         by_row.setdefault(error["row"], []).append(error)
-    if data[:2] == b"PK":
+    if data[:2] == b"PK" or (name or "").lower().endswith(".xlsx"):  # as read_table tells a workbook
         return _marked_xlsx(data, by_row), "xlsx"
     return _marked_csv(data, by_row), "csv"
 

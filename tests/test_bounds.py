@@ -550,3 +550,18 @@ def test_a_billing_run_beyond_the_horizon_is_refused_on_its_period(world, api):
     answer = send(_client(api, world.users[call.actor]), "POST", call)
     assert answer.status_code == 422 and list(answer.json()["fields"]) == ["period"]
     assert BillingRun.objects.count() == 0
+
+
+def test_a_moment_of_another_year_is_shown_with_its_year():
+    """A works notice of 2035 must not read as one of this week (the short form has no year)."""
+    from datetime import datetime
+
+    from django.utils import timezone, translation
+
+    from core.templatetags.bounds import moment
+
+    with translation.override("zh-hans"):
+        far = moment(timezone.make_aware(datetime(timezone.localdate().year + 9, 12, 10, 9, 0)))
+        near = moment(timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time())))
+    assert far == f"{timezone.localdate().year + 9}年12月10日 09:00"
+    assert str(timezone.localdate().year) not in near and near.endswith("00:00")

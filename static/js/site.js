@@ -23,7 +23,10 @@ function showFirstError() {
   var target = error.closest(".invalid, fieldset, .field, label") || error;
   var top = target.getBoundingClientRect().top + window.scrollY - alert.offsetHeight - 8;
   window.scrollTo(0, Math.max(0, top));
-  var control = target.querySelector("[aria-invalid='true'], input:not([type='hidden']), select, textarea");
+  // the refused control itself, not the first of its group (a list matches in page order)
+  var control =
+    target.querySelector("[aria-invalid='true']") ||
+    target.querySelector("input:not([type='hidden']), select, textarea");
   if (control) control.focus({ preventScroll: true });
 }
 
