@@ -350,10 +350,11 @@ GRID_OVERDUE_LIST_THRESHOLD = env_int("GRID_OVERDUE_LIST_THRESHOLD", 3)  # overd
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 1024 * 1024)
 # Photos (incidents, duty findings, renovation progress; core.files.photo_checked): at most this many
 # bytes; re-encoded when stored (EXIF and GPS removed) with the longest side at most PHOTO_MAX_SIDE
-# pixels; one declaring more pixels than PHOTO_MAX_PIXELS is refused before it is decoded.
-PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 2048)
-PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# pixels; one declaring more pixels than PHOTO_MAX_PIXELS is refused before it is decoded. (The names
+# they had as GRID_PHOTO_* are still read.)
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", env_int("GRID_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", env_int("GRID_PHOTO_MAX_SIDE", 2048))
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", env_int("GRID_PHOTO_MAX_PIXELS", 40_000_000))
 GRID_ROSTER_DAYS_AHEAD = env_int("GRID_ROSTER_DAYS_AHEAD", 14)
 # Five-co index: compounds written per transaction when a month is filled (a fill killed between two
 # chunks resumes after the last one written); the collection rate under which a compound is an alert.
