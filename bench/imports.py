@@ -28,7 +28,7 @@ from config.celery import app
 app.conf.task_always_eager = True  # the task runs here, in this process, as soon as it is asked for
 from accounts.models import Post, Role, User
 from property.models import *
-from property import import_runs
+from property.imports import runs as import_runs
 worker = User.objects.get(username="bench-worker")
 """
 )

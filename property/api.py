@@ -14,7 +14,8 @@ from accounts.idempotency import idempotent
 from core import periods
 from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
-from property import billing, import_runs, imports, ledgers, selectors, services
+from property import billing, ledgers, selectors, services
+from property.imports import runs
 from property.models import (
     AdjustmentStatus,
     Bill,
@@ -532,7 +533,7 @@ class TemplateFilter(Schema):
 )
 def import_template(request, filters: Query[TemplateFilter]):
     """The template of a ledger to import: Chinese headers (synonyms are matched too) and a notes row."""
-    response = HttpResponse(imports.template(filters.kind), content_type=ledgers.XLSX)
+    response = HttpResponse(runs.template(filters.kind), content_type=ledgers.XLSX)
     response["Content-Disposition"] = f'attachment; filename="gongzhi-{filters.kind}.xlsx"'
     return response
 
@@ -557,7 +558,7 @@ def import_create(
         scope["community"] = visible_or_invalid(
             selectors.communities_visible(request.user), community, "community", _("community")
         )
-    record = import_runs.import_request(
+    record = runs.import_request(
         actor=request.user,
         kind=kind,
         file_name=file.name,

@@ -22,7 +22,8 @@ from openpyxl import Workbook
 from accounts.permissions import can_see_full_phones, mask_phone
 from core import periods, spreadsheets
 from core.money import FEN
-from property import imports
+from property.imports.households import AREA_SOURCE_WORDS, RELATION_WORDS
+from property.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from property.models import Community
 from property.selectors import settled_amount
 
@@ -109,7 +110,7 @@ def payment_rows(payments) -> Iterator[tuple]:
 
 def household_columns() -> list[str]:
     """The import's own headers, so that an exported ledger, edited, imports back."""
-    return [column.header for column in imports.HOUSEHOLDS]
+    return [column.header for column in HOUSEHOLD_COLUMNS]
 
 
 def household_rows(households, user) -> Iterator[tuple]:
@@ -159,9 +160,9 @@ def household_rows(households, user) -> Iterator[tuple]:
             floor,
             area,
             inner,
-            imports.AREA_SOURCE_WORDS[source],
+            AREA_SOURCE_WORDS[source],
             name or "",
-            imports.RELATION_WORDS.get(relation, ""),
+            RELATION_WORDS.get(relation, ""),
             phone or "",
             id_masked or "",
             yes_no[party],
@@ -235,8 +236,8 @@ def ledger_response(format: str, filename: str, header: list[str], rows: Iterabl
 
 
 def marked_response(record) -> FileResponse:
-    """An import's file handed back with its errors (imports.marked), under the name it came with."""
-    from property.imports import marked
+    """An import's file handed back with its errors (reading.marked), under the name it came with."""
+    from property.imports.reading import marked
 
     data, extension = marked(record.file_name, bytes(record.data), record.errors)
     stem = record.file_name.rsplit(".", 1)[0] or "ledger"

@@ -464,6 +464,6 @@ class ImportOut(Schema):
 
     @staticmethod
     def resolve_written(obj):
-        from property.import_runs import written_rows
+        from property.imports.runs import written_rows
 
         return written_rows(obj)

@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from core import periods
 from core.locks import busy, is_retryable
-from property import billing, import_runs
+from property import billing
+from property.imports import runs
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
@@ -28,10 +29,10 @@ def billing_runs_monthly() -> int:
 def import_execute(import_id: int) -> dict:
     """Check an uploaded ledger and, if every row is good and it is not a dry run, write it."""
     try:
-        record = import_runs.import_execute(import_id)
+        record = runs.import_execute(import_id)
     except Exception as exc:
         # what the worker reads: a deadlock that outlasted its retries in words, anything else as it is
-        import_runs.import_fail(import_id, busy().message if is_retryable(exc) else repr(exc))
+        runs.import_fail(import_id, busy().message if is_retryable(exc) else repr(exc))
         raise
     return {"import": record.pk, "status": record.status}
 
@@ -40,7 +41,7 @@ def import_execute(import_id: int) -> dict:
 def stuck_sweep() -> dict:
     """Every minute: billing runs and imports left waiting by a worker that died (killed, out of
     memory) are sent again; they finish within minutes of a worker being back."""
-    runs, ledgers = billing.runs_stuck(timezone.now()), import_runs.imports_stuck(timezone.now())
+    runs, ledgers = billing.runs_stuck(timezone.now()), runs.imports_stuck(timezone.now())
     for run_id in runs:
         billing_run_execute.delay(run_id)
     for import_id in ledgers:
@@ -51,4 +52,4 @@ def stuck_sweep() -> dict:
 @shared_task
 def imports_redact() -> int:
     """Hourly: the ID numbers in ledger files kept past IMPORT_KEEP_HOURS are masked."""
-    return import_runs.imports_redact(timezone.now())
+    return runs.imports_redact(timezone.now())

@@ -17,7 +17,8 @@ from accounts.idempotency import idempotent
 from accounts.permissions import can_manage_fees
 from core import periods, rates
 from core.errors import DomainError, add_to_form, constraint_refusal
-from property import billing, import_runs, ledgers, selectors, services
+from property import billing, ledgers, selectors, services
+from property.imports import runs
 from property.forms import (
     HouseholdFactsForm,
     ImportForm,
@@ -48,7 +49,7 @@ def community_detail(request, community_id: int):
     context = {
         "community": community,
         "compounds": compounds,
-        "can_import": bool(import_runs.kinds_for(request.user, community)),
+        "can_import": bool(runs.kinds_for(request.user, community)),
     }
     return render(request, "property/community_detail.html", context)
 
@@ -63,7 +64,7 @@ def compound_detail(request, compound_id: int):
         "buildings": buildings,
         "plan": plans[0] if plans else None,
         "can_manage": can_manage_register(request.user, compound.community),
-        "can_import": bool(import_runs.kinds_for(request.user, compound)),
+        "can_import": bool(runs.kinds_for(request.user, compound)),
     }
     return render(request, "property/compound_detail.html", context)
 
@@ -432,7 +433,7 @@ def import_new(request, compound_id: int | None = None, community_id: int | None
         place = get_object_or_404(selectors.compounds_visible(request.user), pk=compound_id)
     else:
         place = get_object_or_404(selectors.communities_visible(request.user), pk=community_id)
-    kinds = import_runs.kinds_for(request.user, place)
+    kinds = runs.kinds_for(request.user, place)
     if not kinds:
         return render(request, "403.html", status=403)
     form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
@@ -440,7 +441,7 @@ def import_new(request, compound_id: int | None = None, community_id: int | None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            record = import_runs.import_request(
+            record = runs.import_request(
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
                 file_name=upload.name,
@@ -482,14 +483,14 @@ def import_detail(request, import_id: int):
     record = get_object_or_404(selectors.imports_visible(request.user), pk=import_id)
     place = record.compound or record.community
     running = record.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.WRITING)
-    kinds = import_runs.kinds_for(request.user, place)
+    kinds = runs.kinds_for(request.user, place)
     context = {
         "record": record,
         "place": place,
         "place_url": _place_url(place),
         "action": _import_url(place),
         "running": running,
-        "written": import_runs.written_rows(record),
+        "written": runs.written_rows(record),
         "form": ImportForm(initial={"kind": record.kind}, kinds=kinds) if kinds else None,
     }
     return render(request, "property/import_detail.html", context)
@@ -511,7 +512,7 @@ def import_run(request, import_id: int):
             else redirect("property:community_import", community_id=record.community_id)
         )
     try:
-        again = import_runs.import_request(
+        again = runs.import_request(
             actor=request.user,
             kind=record.kind,
             compound=record.compound,

@@ -82,7 +82,7 @@ def test_no_app_wires_itself_from_ready():
 @pytest.mark.parametrize("name", HOOKS)
 def test_each_hook_names_functions_of_apps_above_the_caller(name, settings):
     from core.hooks import hook, hook_map, hook_table
-    from property.import_runs import Kind
+    from property.imports.runs import Kind
 
     if name == "IMPORT_KINDS":
         kinds = hook_table(name)

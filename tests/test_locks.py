@@ -150,7 +150,8 @@ def test_a_page_whose_write_stays_deadlocked_shows_a_refusal(worker, estate, mon
 def test_an_import_whose_write_stays_deadlocked_fails_in_words_and_writes_nothing(
     worker, estate, monkeypatch
 ):
-    from property import import_runs, tasks
+    from property import tasks
+    from property.imports import runs as import_runs
     from property.models import ImportStatus, LedgerImport
 
     record = LedgerImport.objects.create(
@@ -165,13 +166,14 @@ def test_an_import_whose_write_stays_deadlocked_fails_in_words_and_writes_nothin
     )
     from dataclasses import replace
 
-    spec = import_runs.KINDS["households"]
+    kinds = import_runs.kinds()
+    spec = kinds["households"]
 
     def deadlocked(*args):
         spec.write(*args)
         raise deadlock()
 
-    monkeypatch.setitem(import_runs.KINDS, "households", replace(spec, write=deadlocked))
+    monkeypatch.setattr(import_runs, "kinds", lambda: {**kinds, "households": replace(spec, write=deadlocked)})
     assert tasks.import_execute(record.pk)["status"] == ImportStatus.FAILED
     record.refresh_from_db()
     assert record.failure == BUSY
