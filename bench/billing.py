@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from django.db import connection, transaction
 from property.models import *
-from property import billing
+from property.fees import services as billing
 def clean(period):
     # Raw SQL, so that the cleanup neither loads the rows (Django's delete() collects them) nor
     # counts in this process's peak memory; VACUUM keeps repeated runs on a table of one size.

@@ -118,8 +118,9 @@ report(seconds=seconds, rows=record.rows, created=record.created, unchanged=reco
 EXPORT = (
     PRELUDE
     + """
-from property import ledgers, selectors
-households = selectors.households_visible(worker).model.objects.filter(building__compound__community__name="导出社区")
+from property import ledgers
+from property.register import permissions
+households = permissions.households_visible(worker).model.objects.filter(building__compound__community__name="导出社区")
 render = ledgers.csv_response if FORMAT == "csv" else ledgers.xlsx_response
 started = time.perf_counter()
 response = render("households", ledgers.household_columns(), ledgers.household_rows(households, worker))

@@ -311,7 +311,7 @@ ROLE_PROVIDERS = [
     "governance.roles.seat_roles",
 ]
 # What is loaded into a user's scope, besides their posts, before the user is cached with a token.
-SCOPE_LOADERS = ["property.selectors.own_households"]
+SCOPE_LOADERS = ["property.register.permissions.own_households"]
 # Panels of figures on the home page: fn(user) -> [{"template", ...context}].
 HOME_PANELS = ["reports.home.home_panel"]
 # Who acts on incidents besides the grid's staff: fn(user) -> {"unit": Q, "runner": Q} over Incident.

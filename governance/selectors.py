@@ -35,14 +35,10 @@ from governance.models import (
     VoteStatus,
 )
 from governance.permissions import seats
+from property.fees.selectors import fee_standards
 from property.models import Compound, Household
-from property.selectors import (
-    communities_visible,
-    compounds_visible,
-    contract_in_force,
-    fee_standards,
-    own_households,
-)
+from property.register.permissions import communities_visible, compounds_visible, own_households
+from property.register.selectors import contract_in_force
 from renovation.selectors import project_totals, public_projects, upcoming_works
 
 

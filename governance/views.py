@@ -20,7 +20,7 @@ from governance.forms import AnswersForm, BallotForm, MeetingForm, NoticeForm, R
 from governance.models import Evaluation, Rating, Response, RollUnit, Solicitation, Vote, VoteStatus
 from governance.permissions import can_enter_for_households, can_govern_compound, can_manage_body, seats
 from property.models import Compound, Household
-from property.selectors import communities_visible, compounds_visible, own_households
+from property.register.permissions import communities_visible, compounds_visible, own_households
 
 
 @login_required

@@ -7,7 +7,7 @@ from accounts.permissions import can_manage_community, is_staff_of
 from core.hooks import hook
 from core.periods import in_force
 from grid.models import Assignment, StaffRole
-from property.selectors import lives_in
+from property.register.permissions import lives_in
 
 # Apps above grid that run incidents of their own through the loop (renovation's site findings) say who
 # acts on which incidents besides the grid's staff: each function settings.INCIDENT_DELEGATIONS names

@@ -25,7 +25,7 @@ from grid.models import (
 )
 from grid.permissions import assignments_in_force, current_assignments, delegated
 from property.models import Household
-from property.selectors import own_households
+from property.register.permissions import own_households
 
 
 def _my_grids(user):

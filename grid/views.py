@@ -21,7 +21,7 @@ from grid import selectors, services
 from grid.forms import BoardFilter, EndForm, IncidentForm, StaffForm, StepForm
 from grid.models import Category, DutyStatus, Finding, IncidentStatus, StaffRole, SwapStatus
 from grid.permissions import can_read_reports, current_assignments, may_act, sides_of
-from property.selectors import communities_visible
+from property.register.permissions import communities_visible
 
 
 @login_required

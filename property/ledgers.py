@@ -22,10 +22,10 @@ from openpyxl import Workbook
 from accounts.permissions import can_see_full_phones, mask_phone
 from core import periods, spreadsheets
 from core.money import FEN
+from property.fees.selectors import settled_amount
 from property.imports.households import AREA_SOURCE_WORDS, RELATION_WORDS
 from property.imports.households import COLUMNS as HOUSEHOLD_COLUMNS
 from property.models import Community
-from property.selectors import settled_amount
 
 CHUNK = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,7 @@ from accounts.permissions import staff_scope
 from grid.models import IncidentStatus, OverdueMark, UnitKind
 from grid.selectors import judged_at, overdue_at
 from property.models import Household
-from property.selectors import own_households
+from property.register.permissions import own_households
 from renovation.models import (
     BlacklistEntry,
     CatalogueItem,

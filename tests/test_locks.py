@@ -89,7 +89,7 @@ def test_inside_an_outer_transaction_it_runs_once_for_the_outer_one_to_retry(est
 
 
 def test_a_household_patch_that_stays_deadlocked_answers_409_busy_in_words(api, worker, estate, monkeypatch):
-    from property import services
+    from property.register import services
 
     def deadlocked(*_a, **_kw):
         raise deadlock()
@@ -107,7 +107,7 @@ def test_a_household_patch_that_stays_deadlocked_answers_409_busy_in_words(api, 
 
 def test_a_deadlock_escaping_a_service_on_the_api_is_409_busy_not_500(worker, estate, monkeypatch):
     from accounts.services import token_issue
-    from property import api as property_api
+    from property.register import api as property_api
 
     def deadlocked(*_a, **_kw):
         raise deadlock()

@@ -15,7 +15,7 @@ from property.imports import reading
 from property.imports.reading import Column
 from property.imports.runs import Change, Kind, Plan, write_updates
 from property.models import Residency
-from property.services import id_number_digest
+from property.register.services import id_number_digest
 from volunteers import services
 from volunteers.models import RegistrationStatus, Volunteer
 from volunteers.permissions import can_organise

@@ -4,7 +4,7 @@ call them only to decide what to show."""
 from accounts.models import Role
 from accounts.permissions import is_staff_of, staff_scope
 from property.models import Community
-from property.selectors import lives_in
+from property.register.permissions import lives_in
 
 ORGANISER_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})
 

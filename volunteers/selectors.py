@@ -10,7 +10,7 @@ from django.db.models.functions import Greatest, Least
 from accounts.permissions import staff_scope
 from core.periods import in_force
 from property.models import Household, Residency
-from property.selectors import own_households
+from property.register.permissions import own_households
 from volunteers.models import (
     RegistrationStatus,
     ServiceType,

@@ -13,7 +13,6 @@ from accounts.permissions import mask_phone
 from core import bounds
 from core.errors import Invalid
 from core.periods import in_force_from
-from property import selectors, services
 from property.imports.reading import (
     MASKED_ID,
     Column,
@@ -27,8 +26,9 @@ from property.imports.reading import (
 )
 from property.imports.runs import Change, Kind, Plan, apply_updates
 from property.models import Household, Relation, Residency, Resident
-from property.permissions import require_register
-from property.services import areas_check, floor_check, id_number_check
+from property.register import permissions, services
+from property.register.permissions import require_register
+from property.register.services import areas_check, floor_check, id_number_check
 
 
 COLUMNS = (
@@ -335,7 +335,7 @@ class Register:
             (h.building_id, h.unit_label): h
             for h in Household.objects.filter(building__compound=compound).select_related("building")
         }
-        visible = selectors.residents_visible(actor).values("id")
+        visible = permissions.residents_visible(actor).values("id")
         people = [p for u in units for p in u["people"]]
         digests = sorted({services.id_number_digest(p["id_number"]) for p in people if p["id_number"]})
         self.by_digest, self.visible_digests = {}, set()
@@ -361,7 +361,7 @@ class Register:
 
     def namesake(self, person: dict) -> Residency | None:
         """A person of the compound with the row's name whom the row does not tell apart: as on the
-        page (selectors.resident_matches), the same name in the compound may be the same person."""
+        page (permissions.resident_matches), the same name in the compound may be the same person."""
         namesakes = self.by_name.get(person["name"], [])
         return next((r for r in namesakes if not _told_apart(r.resident, person)), None)
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import bounds, periods
-from property import billing
+from property.fees import services as fees
+from property.fees.permissions import require_fees
 from property.imports.reading import Column, Problems, is_notes_row, match_headers
 from property.imports.runs import Change, Kind, Plan, write_updates
 from property.models import Bill, FeeKind, Household
-from property.permissions import require_fees
 
 
 COLUMNS = (
@@ -153,7 +153,7 @@ def opening_plan(actor, compound, table, progress=None) -> Plan:
 
 
 def _opening(row: dict):
-    return lambda actor: billing.opening_balance_record(
+    return lambda actor: fees.opening_balance_record(
         actor=actor, household=row["household"], amount=row["amount"], period=row["period"]
     )
 

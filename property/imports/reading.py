@@ -25,7 +25,7 @@ from openpyxl.styles import Font, PatternFill
 
 from core import bounds, spreadsheets
 from core.spreadsheets import Unreadable
-from property.services import id_number_mask
+from property.register.services import id_number_mask
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def test_collect_search_finds_households_by_unit_or_name(collector, owner, estat
 
 
 def test_receipts_of_other_communities_are_404(worker_b, collector, estate, bills):
-    from property import billing
+    from property.fees import services as billing
 
     payment = billing.payment_record(
         actor=collector, household=estate.household_a, amount=Decimal("45.50"), method="cash"
