@@ -22,7 +22,15 @@ from renovation.api import router as renovation_router
 from reports.api import router as reports_router
 from volunteers.api import router as volunteers_router
 
-api = NinjaAPI(
+class GongzhiAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """An operation's id is its app's and its function's name (property_api_bill_list), wherever
+        in the app its api.py sits (property/fees/api.py): ids stay when an app is split in packages."""
+        view = operation.view_func
+        return f"{view.__module__.split('.')[0]}_api_{view.__name__}"
+
+
+api = GongzhiAPI(
     title="Gongzhi API",
     version="1",
     description="Long-term property management and self-governance of renovated compounds.",
