@@ -141,8 +141,9 @@ EXPORT = (
     PRELUDE
     + """
 from property import ledgers
+from property.fees import ledgers as fee_ledgers
 bills = Bill.objects.filter(basis="bench-million")
-response = ledgers.csv_response("bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
+response = ledgers.csv_response("bills", fee_ledgers.bill_columns(), fee_ledgers.bill_rows(bills))
 started = time.perf_counter()
 size = lines = 0
 for chunk in response.streaming_content:

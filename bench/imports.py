@@ -119,11 +119,12 @@ EXPORT = (
     PRELUDE
     + """
 from property import ledgers
+from property.register import ledgers as register_ledgers
 from property.register import permissions
 households = permissions.households_visible(worker).model.objects.filter(building__compound__community__name="导出社区")
 render = ledgers.csv_response if FORMAT == "csv" else ledgers.xlsx_response
 started = time.perf_counter()
-response = render("households", ledgers.household_columns(), ledgers.household_rows(households, worker))
+response = render("households", register_ledgers.household_columns(), register_ledgers.household_rows(households, worker))
 size = 0
 for chunk in response.streaming_content:
     size += len(chunk)

@@ -1,7 +1,7 @@
 """The fees' API: fee items, billing runs, bills, payments, arrears, adjustments, reminders and the
 ledger exports (mounted under /property/)."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -16,7 +16,9 @@ from core import periods
 from core.errors import visible_or_invalid
 from core.openapi import errors
 from property import ledgers
+from property.ledgers import LedgerFilter
 from property.fees import permissions, selectors, services
+from property.fees.ledgers import bill_columns, bill_rows, payment_columns, payment_rows
 from property.fees.schemas import (
     AdjustmentDecisionIn,
     AdjustmentIn,
@@ -250,11 +252,6 @@ def adjustment_reject(request, adjustment_id: int, payload: AdjustmentDecisionIn
     return _decide(request, adjustment_id, services.adjustment_reject, payload)
 
 
-class LedgerFilter(ArrearsFilter):
-    format: Literal["csv", "xlsx"] = "csv"
-    period: str | None = Field(None, description="YYYY-MM (bills)")
-
-
 LEDGER_RESPONSES = ledgers.RESPONSES
 
 
@@ -264,7 +261,7 @@ def ledger_bills(request, filters: Query[LedgerFilter]):
     bills = _bills_in(request, filters)
     if filters.period is not None:
         bills = bills.filter(period_start=periods.period_parse(filters.period))
-    return ledgers.ledger_response(filters.format, "bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
+    return ledgers.ledger_response(filters.format, "bills", bill_columns(), bill_rows(bills))
 
 
 @router.get("/ledgers/payments", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
@@ -276,23 +273,7 @@ def ledger_payments(request, filters: Query[LedgerFilter]):
     if filters.community is not None:
         payments = payments.filter(compound__community_id=filters.community)
     return ledgers.ledger_response(
-        filters.format, "payments", ledgers.payment_columns(), ledgers.payment_rows(payments)
-    )
-
-
-@router.get("/ledgers/households", response={**LIST_ERRORS}, openapi_extra={"responses": LEDGER_RESPONSES})
-def ledger_households(request, filters: Query[LedgerFilter]):
-    """Households with their people (房屋与居民台账), in the import's own columns: edit and import back."""
-    households = register_permissions.households_visible(request.user)
-    if filters.compound is not None:
-        households = households.filter(building__compound_id=filters.compound)
-    if filters.community is not None:
-        households = households.filter(building__compound__community_id=filters.community)
-    return ledgers.ledger_response(
-        filters.format,
-        "households",
-        ledgers.household_columns(),
-        ledgers.household_rows(households, request.user),
+        filters.format, "payments", payment_columns(), payment_rows(payments)
     )
 
 

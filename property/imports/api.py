@@ -13,16 +13,20 @@ from core.errors import visible_or_invalid
 from core.openapi import errors
 from property import ledgers
 from property.imports import permissions, runs
+from property.imports.ledgers import marked_response
 from property.imports.schemas import ImportOut
+from property.models import ImportKind
 from property.register import permissions as register_permissions
 
 
 router = Router(tags=["property"])
 WRITE_ERRORS = errors(401, 403, 409, 422)
+# The kinds of ledger a file may be (the stored choices; each kind's module is named in IMPORT_KINDS).
+Kinds = Literal[tuple(ImportKind.values)]
 
 
 class TemplateFilter(Schema):
-    kind: Literal["households", "volunteers", "opening_arrears"]
+    kind: Kinds
 
 
 @router.get(
@@ -45,7 +49,7 @@ def import_template(request, filters: Query[TemplateFilter]):
 def import_create(
     request,
     file: File[UploadedFile],
-    kind: Form[Literal["households", "volunteers", "opening_arrears"]],
+    kind: Form[Kinds],
     compound: Form[int | None] = None,
     community: Form[int | None] = None,
     dry_run: Form[bool] = True,
@@ -93,4 +97,4 @@ def import_detail(request, import_id: int):
 
 def import_marked(request, import_id: int):
     record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
-    return ledgers.marked_response(record)
+    return marked_response(record)

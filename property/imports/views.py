@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, add_to_form
-from property import ledgers
-from property.imports import permissions, runs
+from property.imports import ledgers, permissions, runs
 from property.imports.forms import ImportForm
 from property.models import ImportStatus
 from property.register import permissions as register_permissions

@@ -9,8 +9,11 @@ from ninja.pagination import paginate
 
 from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
+from property import ledgers
+from property.ledgers import LedgerFilter
 from property.models import Household, Residency
 from property.register import permissions, selectors, services
+from property.register.ledgers import household_columns, household_rows
 from property.register.permissions import phone_for_viewer
 from property.register.schemas import (
     BuildingIn,
@@ -243,3 +246,19 @@ def residency_end(request, residency_id: int, payload: ResidencyEndIn):
         Residency.objects.filter(household__in=permissions.households_visible(request.user)), pk=residency_id
     )
     return services.residency_end(actor=request.user, residency=residency, ended_on=payload.ended_on)
+
+
+@router.get("/ledgers/households", response={**LIST_ERRORS}, openapi_extra={"responses": ledgers.RESPONSES})
+def ledger_households(request, filters: Query[LedgerFilter]):
+    """Households with their people (房屋与居民台账), in the import's own columns: edit and import back."""
+    households = permissions.households_visible(request.user)
+    if filters.compound is not None:
+        households = households.filter(building__compound_id=filters.compound)
+    if filters.community is not None:
+        households = households.filter(building__compound__community_id=filters.community)
+    return ledgers.ledger_response(
+        filters.format,
+        "households",
+        household_columns(),
+        household_rows(households, request.user),
+    )
