@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from django.db import connection, transaction
 from property.models import *
-from property import billing
+from property.fees import services as billing
 def clean(period):
     # Raw SQL, so that the cleanup neither loads the rows (Django's delete() collects them) nor
     # counts in this process's peak memory; VACUUM keeps repeated runs on a table of one size.
@@ -141,8 +141,9 @@ EXPORT = (
     PRELUDE
     + """
 from property import ledgers
+from property.fees import ledgers as fee_ledgers
 bills = Bill.objects.filter(basis="bench-million")
-response = ledgers.csv_response("bills", ledgers.bill_columns(), ledgers.bill_rows(bills))
+response = ledgers.csv_response("bills", fee_ledgers.bill_columns(), fee_ledgers.bill_rows(bills))
 started = time.perf_counter()
 size = lines = 0
 for chunk in response.streaming_content:

@@ -28,7 +28,7 @@ from config.celery import app
 app.conf.task_always_eager = True  # the task runs here, in this process, as soon as it is asked for
 from accounts.models import Post, Role, User
 from property.models import *
-from property import import_runs
+from property.imports import runs as import_runs
 worker = User.objects.get(username="bench-worker")
 """
 )
@@ -118,11 +118,13 @@ report(seconds=seconds, rows=record.rows, created=record.created, unchanged=reco
 EXPORT = (
     PRELUDE
     + """
-from property import ledgers, selectors
-households = selectors.households_visible(worker).model.objects.filter(building__compound__community__name="导出社区")
+from property import ledgers
+from property.register import ledgers as register_ledgers
+from property.register import permissions
+households = permissions.households_visible(worker).model.objects.filter(building__compound__community__name="导出社区")
 render = ledgers.csv_response if FORMAT == "csv" else ledgers.xlsx_response
 started = time.perf_counter()
-response = render("households", ledgers.household_columns(), ledgers.household_rows(households, worker))
+response = render("households", register_ledgers.household_columns(), register_ledgers.household_rows(households, worker))
 size = 0
 for chunk in response.streaming_content:
     size += len(chunk)

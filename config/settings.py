@@ -296,10 +296,11 @@ ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", SECRET_KEY)
 NINJA_PAGINATION_CLASS = "core.pagination.WindowCountPagination"
 
 # --- hooks: where an app calls code of an app above it (core.hooks reads them) ------------------
-# The kinds of ledger property's imports bring in (each a property.import_runs.Kind), by their name.
+# The kinds of ledger property's imports bring in (each a property.imports.runs.Kind, carrying its
+# columns), by their name.
 IMPORT_KINDS = {
-    "households": "property.import_runs.HOUSEHOLDS",
-    "opening_arrears": "property.import_runs.OPENING_ARREARS",
+    "households": "property.imports.households.KIND",
+    "opening_arrears": "property.imports.opening_arrears.KIND",
     "volunteers": "volunteers.imports.KIND",
 }
 # The roles a user holds besides official posts (GET /me, the home page), in this order.
@@ -310,7 +311,7 @@ ROLE_PROVIDERS = [
     "governance.roles.seat_roles",
 ]
 # What is loaded into a user's scope, besides their posts, before the user is cached with a token.
-SCOPE_LOADERS = ["property.selectors.own_households"]
+SCOPE_LOADERS = ["property.register.permissions.own_households"]
 # Panels of figures on the home page: fn(user) -> [{"template", ...context}].
 HOME_PANELS = ["reports.home.home_panel"]
 # Who acts on incidents besides the grid's staff: fn(user) -> {"unit": Q, "runner": Q} over Incident.

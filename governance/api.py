@@ -52,7 +52,12 @@ from governance.schemas import (
 )
 from property.ledgers import RESPONSES, in_month, ledger_response
 from property.models import Compound, Household
-from property.selectors import communities_visible, compounds_visible, households_visible, residents_visible
+from property.register.permissions import (
+    communities_visible,
+    compounds_visible,
+    households_visible,
+    residents_visible,
+)
 from renovation.permissions import projects_visible
 
 router = Router(tags=["governance"])

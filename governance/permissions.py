@@ -17,7 +17,7 @@ from governance.models import (
     Vote,
 )
 from property.models import Compound, Household
-from property.selectors import communities_visible, compounds_visible, own_households
+from property.register.permissions import communities_visible, compounds_visible, own_households
 
 
 def seats(user):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core import rates
 from governance.models import Body, Response, Solicitation, Vote, VoteStatus
 from governance.selectors import governing_on
-from property.selectors import households_by_compound
+from property.register.selectors import households_by_compound
 from renovation.conditions import Missing
 
 

@@ -19,8 +19,8 @@ from governance.models import (
     VoteStatus,
 )
 from governance.selectors import body_problems
+from property.fees.schemas import FeeItemOut
 from property.models import ManagementMode
-from property.schemas import FeeItemOut
 
 
 class BodyIn(Schema):

@@ -35,8 +35,9 @@ from governance.models import (
     VoteStatus,
 )
 from governance.permissions import bodies_visible, seated_bodies
+from property.fees.selectors import fee_standards
 from property.models import Compound, Household
-from property.selectors import contract_in_force, fee_standards
+from property.register.selectors import contract_in_force
 from renovation.selectors import project_totals, public_projects, upcoming_works
 
 

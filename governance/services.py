@@ -52,7 +52,7 @@ from governance.selectors import (
     vote_result,
 )
 from property.models import Household, Relation
-from property.selectors import current_residencies, own_households
+from property.register.permissions import current_residencies, own_households
 
 # --- bodies and members -----------------------------------------------------------------------
 

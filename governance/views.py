@@ -28,7 +28,7 @@ from governance.permissions import (
     votes_visible,
 )
 from property.models import Compound, Household
-from property.selectors import communities_visible, compounds_visible, own_households
+from property.register.permissions import communities_visible, compounds_visible, own_households
 
 
 @login_required

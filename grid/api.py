@@ -52,7 +52,7 @@ from grid.schemas import (
 )
 from property.ledgers import RESPONSES, in_month, ledger_response
 from property.models import Building, Compound
-from property.selectors import communities_visible
+from property.register.permissions import communities_visible
 
 router = Router(tags=["grid"])
 LIST_ERRORS = errors(401, 422)

@@ -8,7 +8,7 @@ from core.hooks import hook
 from core.periods import in_force
 from grid.models import Assignment, DutyShift, Grid, Incident, StaffRole
 from property.models import Household
-from property.selectors import lives_in, own_households
+from property.register.permissions import lives_in, own_households
 
 # Apps above grid that run incidents of their own through the loop (renovation's site findings) say who
 # acts on which incidents besides the grid's staff: each function settings.INCIDENT_DELEGATIONS names

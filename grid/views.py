@@ -28,7 +28,7 @@ from grid.permissions import (
     may_act,
     sides_of,
 )
-from property.selectors import communities_visible
+from property.register.permissions import communities_visible
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Post, Role, User
 from core import periods
-from property import billing
+from property.fees import services as billing
 from property.models import (
     Adjustment,
     Bill,

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from property.selectors import current_residencies
+from property.register.permissions import current_residencies
 
 
 def resident_roles(user) -> list[dict]:

@@ -11,7 +11,7 @@ from core.errors import Invalid, visible_or_invalid
 from core.openapi import ConditionsOut, errors
 from grid.models import Unit
 from property.models import Building, Compound
-from property.selectors import communities_visible, compounds_visible
+from property.register.permissions import communities_visible, compounds_visible
 from renovation import selectors, services
 from renovation.models import Acceptance, SiteFinding
 from renovation.permissions import (

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from core.hooks import hook_map
 from grid.models import IncidentStatus
+from property.fees.selectors import fee_standards
 from property.models import ManagementMode
-from property.selectors import compounds_with_plan, fee_standards
+from property.register.selectors import compounds_with_plan
 from renovation.models import STAGES, ContractRole, Stage
 
 

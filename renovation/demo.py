@@ -12,7 +12,7 @@ from django.utils import timezone
 from grid.models import Category, Unit
 from property.demo import DEMO_PASSWORD, Estate
 from property.models import RenovationItem
-from property.selectors import current_residencies
+from property.register.permissions import current_residencies
 from renovation import defaults
 from renovation.defaults import ensure_categories
 from renovation.models import (

@@ -5,7 +5,7 @@ from core.errors import add_to_form
 from core.forms import BoundedDates, MoneyField
 from grid.models import Category, Unit
 from property.models import Building, Compound, Resident
-from property.selectors import current_residencies
+from property.register.permissions import current_residencies
 from renovation.defaults import CATEGORY_CODES
 from renovation.models import Contract, ContractRole, FundingSource, PlanBasis, ProjectItem, WorksKind
 from renovation.services import UNIT_KIND

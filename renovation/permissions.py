@@ -4,7 +4,7 @@ from django.db.models import F, Q
 
 from accounts.permissions import can_manage_community, staff_scope
 from property.models import Household
-from property.selectors import own_households
+from property.register.permissions import own_households
 from renovation.models import ContractRole, Project, SiteFinding, SiteInspection, WorksNotice
 
 

@@ -25,8 +25,9 @@ from grid.models import Category, Grid, Unit, UnitKind
 from grid.selectors import grids_covering
 from grid.services import incident_raise_dispatched
 from property.models import Building, Community, Compound
-from property.selectors import current_residencies, households_by_compound
-from property.services import renovation_record
+from property.register.permissions import current_residencies
+from property.register.selectors import households_by_compound
+from property.register.services import renovation_record
 from renovation import conditions, defaults
 from renovation.models import (
     STAGES,

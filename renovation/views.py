@@ -12,7 +12,7 @@ from accounts.permissions import can_manage_community
 from core.errors import DomainError, add_to_form
 from core.files import photo_response
 from grid import selectors as grid_selectors
-from property.selectors import communities_visible
+from property.register.permissions import communities_visible
 from renovation import conditions, selectors, services
 from renovation.forms import (
     AcceptanceForm,

@@ -23,8 +23,9 @@ from governance import selectors as governance
 from governance.models import NoticeKind
 from grid import selectors as grids
 from grid.models import Grid
-from property import selectors as register
+from property.fees import selectors as fee_figures
 from property.models import Compound, ManagementMode
+from property.register import selectors as register
 from renovation import conditions
 from renovation.models import Project, Stage
 
@@ -209,12 +210,12 @@ def _management(compounds, ids, today: date) -> list[dict]:
 def _collection(compounds, ids, today: date) -> list[dict]:
     """The last full month's bills collected under ALERT_COLLECTION_RATE_PERCENT (by amount)."""
     month = last_full_month(today)
-    amounts = register.amounts_collected_by_compound(ids, month)
+    amounts = fee_figures.amounts_collected_by_compound(ids, month)
     floor = rates.exact(Decimal(settings.ALERT_COLLECTION_RATE_PERCENT)) / 100
     out = []
     for c in compounds:
         paid, billed = amounts.get(c.pk, (Decimal(0), Decimal(0)))
-        share = register.amount_rate(paid, billed)
+        share = fee_figures.amount_rate(paid, billed)
         if share is not None and share < floor:
             detail = _("%(rate)s%% of %(month)s's bills collected") % {
                 "rate": rates.percent_number(share),

@@ -6,7 +6,7 @@ from ninja import Query, Router
 from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
 from core.periods import period_label, period_parse
-from property.selectors import subdistricts_visible
+from property.register.permissions import subdistricts_visible
 from reports import bulletin, selectors, services
 from reports.indicators import NAMES
 from reports.records import RECORDS

@@ -31,8 +31,9 @@ from core.periods import (
 )
 from governance import selectors as governance
 from grid import selectors as grids
-from property import selectors as register
+from property.fees import selectors as fee_figures
 from property.models import Community, Subdistrict
+from property.register import selectors as register
 from renovation import selectors as renovation
 from reports import selectors
 from reports.indicators import NAMES
@@ -66,11 +67,11 @@ def week_figures(
     hours = volunteering.hours_by_community(community_ids, start, stop)
     meetings = governance.meetings_by_community(community_ids, start, stop)
     votes = governance.votes_closed_by_community(community_ids, start, stop)
-    collected = register.collected_by_community(community_ids, start, stop)
+    collected = fee_figures.collected_by_community(community_ids, start, stop)
     month = first.replace(day=1)
     collection = {} if collection is None else collection
     if month not in collection:
-        collection[month] = register.amounts_collected_by_community(community_ids, month)
+        collection[month] = fee_figures.amounts_collected_by_community(community_ids, month)
     amounts = collection[month]
     out = {}
     for cid in community_ids:
@@ -97,7 +98,7 @@ def week_figures(
                 "collected": collected.get(cid, Decimal(0)).quantize(Decimal("0.01")),
                 "billed": billed.quantize(Decimal("0.01")),
                 "paid": paid.quantize(Decimal("0.01")),
-                "collection_rate": rates.rounded(register.amount_rate(paid, billed)),
+                "collection_rate": rates.rounded(fee_figures.amount_rate(paid, billed)),
             },
             "overdue_units": sum(1 for u in units if cid in u["communities"]),
             "_closing": closing,
@@ -121,7 +122,7 @@ def _totals(rows: list[dict], overdue_units: list[dict]) -> dict:
     inc["on_time_rate"] = rates.rate(inc["closed_on_time"], inc["due"])
     inc["median_hours_to_close"] = _hours(median(closing)) if closing else None
     fees = {k: sum(r["fees"][k] for r in rows) for k in ("collected", "billed", "paid")}
-    fees["collection_rate"] = rates.rounded(register.amount_rate(fees["paid"], fees["billed"]))
+    fees["collection_rate"] = rates.rounded(fee_figures.amount_rate(fees["paid"], fees["billed"]))
     duty = {k: sum(r["duty"][k] for r in rows) for k in ("planned", "done", "left_early", "late", "missed")}
     return {**total, "incidents": inc, "duty": duty, "fees": fees, "_closing": closing}
 

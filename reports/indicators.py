@@ -20,8 +20,9 @@ from core.periods import add_months, days_bounds, month_bounds
 from governance import selectors as governance
 from governance.models import MeetingKind, NoticeKind
 from grid import selectors as grids
-from property import selectors as register
+from property.fees import selectors as fee_figures
 from property.models import Compound
+from property.register import selectors as register
 from reports.scoring import Figure
 from volunteers import selectors as volunteering
 
@@ -107,11 +108,11 @@ def notices_published(m: Month) -> dict:
 
 def fee_collection_rate(m: Month) -> dict:
     """Paid / billed by amount for the month's bills (GET property/collection-rate's amount rate)."""
-    amounts = register.amounts_collected_by_compound(m.ids, m.first)
+    amounts = fee_figures.amounts_collected_by_compound(m.ids, m.first)
     figures = {}
     for cid in m.ids:
         paid, billed = amounts.get(cid, (Decimal(0), Decimal(0)))
-        share = register.amount_rate(paid, billed)
+        share = fee_figures.amount_rate(paid, billed)
         value = None if share is None else Decimal(share.numerator) / Decimal(share.denominator)
         figures[cid] = Figure(value, 1 if billed else 0, paid, billed)
     return figures

@@ -19,7 +19,8 @@ from governance import selectors as governance
 from governance.models import NoticeKind
 from grid import selectors as grids
 from grid.permissions import assignments_in_force
-from property import selectors as register
+from property.fees import selectors as fee_figures
+from property.register import selectors as register
 from reports import indicators as ind
 from reports.indicators import Month
 from volunteers import selectors as volunteering
@@ -317,8 +318,8 @@ def notices_published(m: Month):
 
 def fee_collection_rate(m: Month):
     bills = (
-        register.bills_of_period(m.ids, m.first)
-        .annotate(paid=register.paid_amount())
+        fee_figures.bills_of_period(m.ids, m.first)
+        .annotate(paid=fee_figures.paid_amount())
         .select_related("household__building__compound")
     )
 

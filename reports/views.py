@@ -19,7 +19,7 @@ from accounts.permissions import is_officer_of
 from core import rates
 from core.errors import DomainError, Forbidden, Invalid
 from core.periods import add_months, last_full_week, period_label, period_parse, week_label
-from property.selectors import subdistricts_visible
+from property.register.permissions import subdistricts_visible
 from reports import bulletin, bulletin_text, charts, docx, selectors, services
 from reports.indicators import FLAGS, NAMES, SHARES
 from reports.models import Co, Level

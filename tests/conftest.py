@@ -15,7 +15,7 @@ from governance.models import Body, BodyKind
 from grid import defaults as grid_defaults
 from grid import services as grid_services
 from grid.models import Category, ChecklistItem, Grid, Unit
-from property.billing import fee_item_create
+from property.fees.services import fee_item_create
 from property.models import ServiceContract, ServiceProvider
 from tests.factories import (
     BuildingFactory,

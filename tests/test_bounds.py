@@ -400,7 +400,8 @@ def test_a_large_unit_area_is_accepted_and_shown_to_check(world, api):
 
 
 def test_an_imported_ledger_refuses_absurd_areas_and_dates_on_their_cells(world):
-    from property.imports import households_dry_run, read_table
+    from property.imports.households import households_dry_run
+    from property.imports.reading import read_table
 
     text = "\n".join(
         [
@@ -421,7 +422,8 @@ def test_an_imported_ledger_refuses_absurd_areas_and_dates_on_their_cells(world)
 
 
 def test_imported_opening_arrears_refuse_an_absurd_amount(world):
-    from property.imports import opening_dry_run, read_table
+    from property.imports.opening_arrears import opening_dry_run
+    from property.imports.reading import read_table
 
     text = f"楼栋,房号,期初欠费,所属期间\n1号楼,{world.estate.household_a.unit_label},99999999.99,2025-01\n"
     _rows, errors = opening_dry_run(world.estate.compound_a, read_table("欠费.csv", text.encode("gb18030")))

@@ -83,7 +83,7 @@ def test_no_app_wires_itself_from_ready():
 @pytest.mark.parametrize("name", HOOKS)
 def test_each_hook_names_functions_of_apps_above_the_caller(name, settings):
     from core.hooks import hook, hook_map, hook_table
-    from property.import_runs import Kind
+    from property.imports.runs import Kind
 
     if name == "IMPORT_KINDS":
         kinds = hook_table(name)
@@ -96,9 +96,6 @@ def test_each_hook_names_functions_of_apps_above_the_caller(name, settings):
     assert functions and all(callable(f) for f in functions)
 
 
-# property's read scopes and checks are being moved by the split of property into packages (issue 22, 5);
-# until that lands it is left out of the two checks below.
-NOT_YET = {"property"}
 READ_SCOPE = re.compile(r"_(visible|readable)(_|$)")
 
 
@@ -108,7 +105,7 @@ def _functions(path: Path) -> list[ast.FunctionDef]:
 
 
 def _apps_files(name: str = "*.py"):
-    for app in sorted(set(ALLOWED) - NOT_YET):
+    for app in sorted(ALLOWED):
         yield from (p for p in sorted((ROOT / app).rglob(name)) if "migrations" not in p.parts)
 
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from governance import services as governance
 from governance.models import Action, Meeting, RollOwner
 from grid.models import DutyShift, Incident
-from property import billing
+from property.fees import services as billing
 from property.models import Compound, FeeItem, Resident
 from volunteers.models import Signup
 

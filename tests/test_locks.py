@@ -89,7 +89,7 @@ def test_inside_an_outer_transaction_it_runs_once_for_the_outer_one_to_retry(est
 
 
 def test_a_household_patch_that_stays_deadlocked_answers_409_busy_in_words(api, worker, estate, monkeypatch):
-    from property import services
+    from property.register import services
 
     def deadlocked(*_a, **_kw):
         raise deadlock()
@@ -107,7 +107,7 @@ def test_a_household_patch_that_stays_deadlocked_answers_409_busy_in_words(api, 
 
 def test_a_deadlock_escaping_a_service_on_the_api_is_409_busy_not_500(worker, estate, monkeypatch):
     from accounts.services import token_issue
-    from property import api as property_api
+    from property.register import api as property_api
 
     def deadlocked(*_a, **_kw):
         raise deadlock()
@@ -150,7 +150,8 @@ def test_a_page_whose_write_stays_deadlocked_shows_a_refusal(worker, estate, mon
 def test_an_import_whose_write_stays_deadlocked_fails_in_words_and_writes_nothing(
     worker, estate, monkeypatch
 ):
-    from property import import_runs, tasks
+    from property import tasks
+    from property.imports import runs as import_runs
     from property.models import ImportStatus, LedgerImport
 
     record = LedgerImport.objects.create(

@@ -63,7 +63,7 @@ def test_fees_of_the_register_are_not_for_cleaners_or_police(api, estate, collec
 def test_the_back_offices_superuser_reads_every_place_even_where_a_scope_adds_homes_or_seats(estate):
     # A scope of posts OR-ed with one's homes or seats: "every row" must survive the OR (an empty Q()
     # vanished, and the admin was shown links to compounds that answered it 404).
-    from property.selectors import communities_visible
+    from property.register.permissions import communities_visible
     from reports.permissions import compounds_readable
 
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Forbidden, Invalid
-from property import billing, services
+from property.fees import services as billing
 from property.models import Building, FeeItem, Payment, Resident
+from property.register import services
 from volunteers import services as volunteer_services
 from volunteers.models import ServiceType, Shift, Volunteer
 

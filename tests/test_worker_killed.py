@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from property import billing, tasks
+from property import tasks
+from property.fees import services as billing
 from property.models import Bill, BillingRun, FeeItem, Household, RunStatus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from governance.models import Member
 from grid import selectors as grid_selectors
 from grid import services as grid
 from grid.models import Category, Finding, Incident, Unit
-from property import billing
+from property.fees import services as billing
 from property.models import Bill, FeeItem, Household, RenovationItem
 from renovation import defaults as renovation_defaults
 from renovation import services as renovation

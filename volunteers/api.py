@@ -12,7 +12,7 @@ from core.errors import Forbidden, Invalid, visible_or_invalid
 from core.openapi import errors
 from core.validation import ActivityDatetime
 from property.ledgers import RESPONSES, in_month, ledger_response
-from property.selectors import communities_visible, compounds_visible
+from property.register.permissions import communities_visible, compounds_visible
 from volunteers import ledgers, selectors, services
 from volunteers.models import RegistrationStatus, Signup
 from volunteers.permissions import (

@@ -1,24 +1,57 @@
 """The volunteers ledger brought in (issue 12): each row a person of the community's register with
-the services they give and the day they were approved. Registered with property's imports in
-VolunteersConfig.ready, as a kind of its own; written through this app's services."""
+the services they give and the day they were approved. Named with property's ledger kinds in
+settings.IMPORT_KINDS, as a kind of its own with its columns; written through this app's services."""
 
 import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import bounds
 from core.errors import Forbidden
 from core.periods import in_force
-from property import imports
-from property.import_runs import Change, Kind, Plan, write_updates
+from property.imports import reading
+from property.imports.reading import Column
+from property.imports.runs import Change, Kind, Plan, write_updates
 from property.models import Residency
-from property.services import id_number_digest
+from property.register.services import id_number_digest
 from volunteers import services
 from volunteers.models import RegistrationStatus, Volunteer
 from volunteers.permissions import can_organise
 from volunteers.selectors import service_types_for
 
+COLUMNS = (
+    Column("name", "姓名", gettext_lazy("Required: a person of the register"), True, ("志愿者姓名", "name")),
+    Column(
+        "mobile",
+        "手机",
+        gettext_lazy("11 digits; tells apart people of the same name"),
+        False,
+        ("手机号", "手机号码", "联系电话", "电话", "mobile"),
+    ),
+    Column(
+        "id_number",
+        "身份证号",
+        gettext_lazy("18 characters, if known"),
+        False,
+        ("身份证号码", "证件号码", "id number"),
+    ),
+    Column(
+        "service_types",
+        "服务类型",
+        gettext_lazy("e.g. 巡逻、垃圾分类; separated by 、 or ,"),
+        False,
+        ("服务项目", "志愿服务类型", "service types"),
+    ),
+    Column(
+        "approved_on",
+        "批准日期",
+        gettext_lazy("e.g. 2024-03-01"),
+        False,
+        ("审核日期", "登记日期", "approved on"),
+    ),
+)
 SEPARATORS = re.compile(r"[、，,;；/\s]+")
 
 
@@ -29,8 +62,8 @@ def allowed(user, community) -> None:
 
 def volunteers_plan(actor, community, table, progress=None) -> Plan:
     (_n, headers), rows = table[0], table[1:]
-    found, header_errors = imports.match_headers("volunteers", headers)
-    problems = imports.Problems(headers, found, list(header_errors))
+    found, header_errors = reading.match_headers(COLUMNS, headers)
+    problems = reading.Problems(headers, found, list(header_errors))
     plan = Plan()
     if header_errors:
         plan.errors = problems.items
@@ -52,7 +85,7 @@ def volunteers_plan(actor, community, table, progress=None) -> Plan:
     for checked, (number, row) in enumerate(rows, start=1):
         if progress is not None and checked % 500 == 0:
             progress(checked)
-        if imports.is_notes_row("volunteers", row, found):
+        if reading.is_notes_row(COLUMNS, row, found):
             continue
         value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
         resident = _person(value, people, number, problems)
@@ -64,7 +97,7 @@ def volunteers_plan(actor, community, table, progress=None) -> Plan:
                 known = "、".join(sorted({t.name for t in types.values()}))
                 problems.add(number, "service_types", _("Not one of: %(choices)s") % {"choices": known})
         approved_on = (
-            imports.parse_date(value.get("approved_on", ""), number, "approved_on", problems, bounds.ACTIVITY)
+            reading.parse_date(value.get("approved_on", ""), number, "approved_on", problems, bounds.ACTIVITY)
             or today
         )
         if approved_on > today:
@@ -108,7 +141,7 @@ def _person(value: dict, people: dict, number: int, problems):
         return None
     candidates = list(people.get(name, {}).values())
     id_number = value.get("id_number", "").strip().upper()
-    if id_number and not imports.MASKED_ID.match(id_number):
+    if id_number and not reading.MASKED_ID.match(id_number):
         digest = id_number_digest(id_number)
         # the one with this ID number; one registered without any may still be them
         candidates = [r for r in candidates if r.id_number_digest in (digest, "")]
@@ -146,4 +179,11 @@ def _approve(volunteer):
     )
 
 
-KIND = Kind(scope="community", allowed=allowed, plan=volunteers_plan, write=write_updates)
+KIND = Kind(
+    columns=COLUMNS,
+    title="志愿者",
+    scope="community",
+    allowed=allowed,
+    plan=volunteers_plan,
+    write=write_updates,
+)

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from accounts.models import Role
 from accounts.permissions import is_staff_of, staff_scope
 from property.models import Community, Household
-from property.selectors import lives_in, own_households
+from property.register.permissions import lives_in, own_households
 from volunteers.models import Shift, SignupStatus, Volunteer
 
 ORGANISER_ROLES = frozenset({Role.SUBDISTRICT_OFFICER, Role.COMMUNITY_WORKER, Role.GRID_WORKER})

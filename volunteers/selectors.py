@@ -9,7 +9,7 @@ from django.db.models.functions import Greatest, Least
 
 from core.periods import in_force
 from property.models import Household, Residency
-from property.selectors import own_households
+from property.register.permissions import own_households
 from volunteers.models import (
     RegistrationStatus,
     ServiceType,

@@ -15,7 +15,7 @@ from core import periods
 from core.errors import DomainError, add_to_form
 from core.redirects import redirect_next
 from property.models import Compound, Household
-from property.selectors import communities_visible, own_households
+from property.register.permissions import communities_visible, own_households
 from volunteers import calendar, selectors, services
 from volunteers.forms import DecisionForm, RegistrationForm, ShiftForm
 from volunteers.models import RegistrationStatus, Signup, SignupStatus, Volunteer

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import AuditEvent, Role
-from property import billing, selectors
+from property.fees import selectors
+from property.fees import services as billing
 from property.models import Adjustment, Bill, FeeItem
 from tests.factories import PostFactory, UserFactory
 
@@ -159,7 +160,7 @@ def test_a_bill_of_another_household_cannot_be_adjusted(collector, estate, bill,
 
 
 def test_waived_amounts_leave_the_arrears(collector, estate, bill, api):
-    from property import selectors
+    from property.fees import selectors
 
     adjust(api(collector), estate.household_a, kind="waiver", amount="60.00", reason="部分减免", bill=bill.pk)
     row = selectors.arrears(Bill.objects.all(), date(2026, 11, 25)).get()

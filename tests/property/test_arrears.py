@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from property import billing, selectors
+from property.fees import selectors
+from property.fees import services as billing
 from property.models import Bill, FeeItem
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import AuditEvent
 from core import periods
-from property import billing
+from property.fees import services as billing
 from property.models import Bill, BillingRun, FeeItem, ParkingSpace
 from tests.factories import HouseholdFactory
 

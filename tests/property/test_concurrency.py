@@ -139,7 +139,7 @@ def test_concurrent_payments_in_one_compound_get_gapless_unique_receipt_numbers(
 def test_two_workers_importing_one_ledger_at_once_write_it_once(worker, estate):
     """Both check the file against the same register; the write that commits second meets the
     first's rows: it writes nothing and says why (or, planned after, finds them all unchanged)."""
-    from property import import_runs
+    from property.imports import runs as import_runs
     from property.models import ImportStatus, LedgerImport, Resident
 
     rows = "\n".join(f"1号楼,3-{n:03d},3,70,居民{n},业主,139{n:08d}" for n in range(1, 41))

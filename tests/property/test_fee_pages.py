@@ -87,7 +87,7 @@ def test_collect_search_finds_households_by_unit_or_name(collector, owner, estat
 
 
 def test_receipts_of_other_communities_are_404(worker_b, collector, estate, bills):
-    from property import billing
+    from property.fees import services as billing
 
     payment = billing.payment_record(
         actor=collector, household=estate.household_a, amount=Decimal("45.50"), method="cash"
@@ -169,7 +169,7 @@ def test_the_compounds_fee_page_rounds_its_rate_once_from_the_exact_parts(collec
     from django.utils import timezone
 
     from core import periods
-    from property.billing import payment_record
+    from property.fees.services import payment_record
 
     month = periods.month_start(timezone.localdate())
     Bill.objects.create(

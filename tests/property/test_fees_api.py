@@ -133,7 +133,7 @@ def test_a_billing_run_for_another_community_is_refused(collector, estate, api):
 def test_residents_see_only_their_own_bills(
     owner, worker_b, estate, fee, api, django_capture_on_commit_callbacks
 ):
-    from property import billing
+    from property.fees import services as billing
 
     run = BillingRun.objects.create(compound=estate.compound_a, period_start=date(2026, 1, 1))
     billing.billing_run_execute(run.pk)
@@ -146,7 +146,7 @@ def test_residents_see_only_their_own_bills(
 
 
 def test_bills_list_query_count_does_not_grow(worker, estate, fee, api, django_assert_num_queries):
-    from property import billing
+    from property.fees import services as billing
     from tests.factories import HouseholdFactory
 
     for n in range(30):

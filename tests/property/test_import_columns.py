@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from property import imports
+from property.imports import households, reading, runs
 
 pytestmark = pytest.mark.django_db
 
@@ -18,21 +18,21 @@ def test_the_template_has_the_chinese_headers_and_a_notes_row(api, worker, kind)
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(answer.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == [c.header for c in imports.KINDS[kind]]
+    assert list(rows[0]) == [c.header for c in runs.kinds()[kind].columns]
     assert all(rows[1])  # a note under every header
-    found, errors = imports.match_headers(kind, list(rows[0]))
-    assert errors == [] and list(found) == [c.key for c in imports.KINDS[kind]]
+    found, errors = reading.match_headers(runs.kinds()[kind].columns, list(rows[0]))
+    assert errors == [] and list(found) == [c.key for c in runs.kinds()[kind].columns]
 
 
 def test_headers_are_matched_by_name_and_synonym_in_any_order():
     headers = ["序号", "门牌号", " 楼 号 ", "手机号码", "建筑面积（㎡）", "所在楼层", "户主姓名", "备注"]
-    found, errors = imports.match_headers("households", headers)
+    found, errors = reading.match_headers(households.COLUMNS, headers)
     assert errors == []
     assert found == {"unit": 1, "building": 2, "mobile": 3, "building_area": 4, "floor": 5, "name": 6}
 
 
 def test_a_missing_required_column_and_a_column_named_twice_are_reported():
-    found, errors = imports.match_headers("households", ["楼栋", "房号", "门牌号"])
+    found, errors = reading.match_headers(households.COLUMNS, ["楼栋", "房号", "门牌号"])
     messages = [(e["row"], e["column"]) for e in errors]
     assert (1, "门牌号") in messages  # 房号 and 门牌号 both name the unit
     assert (1, "楼层") in messages  # the floor is required

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from property.imports import households_dry_run, read_table
+from property.imports.households import households_dry_run
+from property.imports.reading import read_table
 from property.models import Household, Resident
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_a_ledger_without_a_required_column_is_refused_on_its_headers(estate):
 
 
 def test_the_templates_notes_row_is_skipped(estate):
-    from property.imports import template
+    from property.imports.runs import template
 
     table = read_table("template.xlsx", template("households"))
     units, errors = households_dry_run(estate.compound_a, table)

@@ -9,8 +9,8 @@ import pytest
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from property import imports
-from property.imports import Unreadable, read_table
+from property.imports import households, reading, runs
+from property.imports.reading import Unreadable, read_table
 from tests.imports import SHEET, STRINGS, excel_workbook, patched
 
 ROWS = [
@@ -35,7 +35,7 @@ def test_an_xlsx_ledger_is_read_as_text_with_whole_numbers_whole():
     rows = read_table("台账.xlsx", xlsx())
     assert rows[1] == (2, ["1号楼", "1-101", "1", "72.5", "王秀英"])
     assert rows[2] == (3, ["1号楼", "1-102", "1", "80", ""])
-    found, errors = imports.match_headers("households", rows[0][1])
+    found, errors = reading.match_headers(households.COLUMNS, rows[0][1])
     assert errors == [] and found["building_area"] == 3
 
 
@@ -48,11 +48,11 @@ def test_a_csv_ledger_is_read_in_the_encodings_chinese_excel_saves(encoding):
 
 
 def test_the_templates_notes_row_is_recognised_and_not_a_record():
-    rows = [row for _number, row in read_table("template.xlsx", imports.template("households"))]
+    rows = [row for _number, row in read_table("template.xlsx", runs.template("households"))]
     rows.append(["1号楼", "", "1-101", "1"])
-    found, _errors = imports.match_headers("households", rows[0])
-    assert imports.is_notes_row("households", rows[1], found) is True
-    assert imports.is_notes_row("households", rows[2], found) is False
+    found, _errors = reading.match_headers(households.COLUMNS, rows[0])
+    assert reading.is_notes_row(households.COLUMNS, rows[1], found) is True
+    assert reading.is_notes_row(households.COLUMNS, rows[2], found) is False
 
 
 def refused(name, data) -> str:

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from property import billing, selectors
+from property.fees import selectors
+from property.fees import services as billing
 from property.models import Bill, BillingRun, FeeKind, LedgerImport
 from tests.imports import import_ledger
 

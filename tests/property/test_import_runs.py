@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
-from property.imports import read_table
+from property.imports.reading import read_table
 from property.models import Household, ImportStatus, LedgerImport, Residency, Resident
 from tests.imports import excel_workbook, import_ledger
 from tests.property.test_import_files import damaged_files
@@ -418,7 +418,7 @@ def test_the_kept_file_holds_no_id_number_in_full_once_imported_or_after_a_day(
 
     from django.utils import timezone
 
-    from property import import_runs
+    from property.imports import runs as import_runs
 
     client = api(worker)
     done = send(client, csv_file(*THREE_UNITS), estate.compound_a, False, django_capture_on_commit_callbacks)
@@ -459,7 +459,7 @@ def test_the_marked_workbook_keeps_text_as_text(
 
     from django.utils import timezone
 
-    from property import import_runs
+    from property.imports import runs as import_runs
 
     file = SimpleUploadedFile("台账.xlsx", _xlsx_of(TYPED_ROW))
     done = send(api(worker), file, estate.compound_a, False, django_capture_on_commit_callbacks)
@@ -484,7 +484,7 @@ def test_the_marked_csv_neutralises_what_a_spreadsheet_would_run_and_reads_back_
 
     from django.utils import timezone
 
-    from property import import_runs
+    from property.imports import runs as import_runs
 
     client = api(worker)
     done = send(client, csv_file(TYPED_ROW), estate.compound_a, False, django_capture_on_commit_callbacks)

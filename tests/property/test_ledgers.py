@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from property import billing
+from property.fees import services as billing
 from property.models import Bill, FeeItem
 
 pytestmark = pytest.mark.django_db

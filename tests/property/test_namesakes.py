@@ -5,9 +5,9 @@ overridable), on the page and in a households ledger."""
 import pytest
 from django.utils import timezone
 
-from property import services
 from property.models import Residency, Resident
-from property.permissions import phone_for_viewer
+from property.register import services
+from property.register.permissions import phone_for_viewer
 from tests.factories import BuildingFactory, CompoundFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from property import services
 from property.models import Household, Residency, Resident
+from property.register import services
 
 pytestmark = pytest.mark.django_db
 ID = "11010519491231002X"

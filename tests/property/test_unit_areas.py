@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from property import services
 from property.models import Household
+from property.register import services
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

@@ -11,9 +11,9 @@ from PIL import Image
 
 from governance import services as governance
 from grid.models import Unit
-from property import billing
-from property import services as register
+from property.fees import services as billing
 from property.models import Renovation
+from property.register import services as register
 from renovation.conditions import next_stage
 from renovation.models import CatalogueItem, ProgressEntry, ProgressPhoto, Project, ProjectItem
 from tests.conftest import committee_of

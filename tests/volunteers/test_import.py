@@ -80,7 +80,7 @@ def test_only_the_communitys_organisers_bring_its_volunteers_in(api, estate, wor
 def test_the_check_reads_the_registered_volunteers_in_a_fixed_number_of_queries(
     estate, worker, volunteers, django_assert_max_num_queries
 ):
-    from property import imports
+    from property.imports import reading as imports
     from volunteers.imports import volunteers_plan
 
     registered = volunteers(12)

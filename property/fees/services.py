@@ -23,6 +23,8 @@ from core.locks import retried
 from core.money import round_fen
 from core.periods import add_months, months_between
 from core.resend import resend_due
+from property.fees.permissions import require_fees
+from property.fees.selectors import open_balances, settled_on
 from property.models import (
     Adjustment,
     AdjustmentKind,
@@ -42,8 +44,6 @@ from property.models import (
     ReminderChannel,
     RunStatus,
 )
-from property.permissions import require_fees
-from property.selectors import open_balances, settled_on
 
 HUNDRED = Decimal(100)
 BATCH = 5000

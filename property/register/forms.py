@@ -1,12 +1,12 @@
-from decimal import Decimal
+"""The register's page forms."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import AreaField, BoundedDates, MoneyField
-from property.models import AreaSource, ImportKind, ManagementMode, PaymentMethod, Relation, ReminderChannel
+from core.forms import AreaField, BoundedDates
+from property.models import AreaSource, ManagementMode, Relation
 
 
 class ResidentForm(BoundedDates, forms.Form):
@@ -31,22 +31,6 @@ class ResidentForm(BoundedDates, forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-
-class PaymentForm(BoundedDates, forms.Form):
-    amount = MoneyField(
-        kind="household", label=_("amount (yuan)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
-    )
-    method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices, initial=PaymentMethod.WECHAT)
-    prepay = forms.BooleanField(label=_("keep any excess as a prepayment"), required=False)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
-    # One key per form shown: a double tap or a resent form records the payment once.
-    key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-
-
-class ReminderForm(BoundedDates, forms.Form):
-    channel = forms.ChoiceField(label=_("channel"), choices=ReminderChannel.choices)
-    outcome = forms.CharField(label=_("outcome"), max_length=200, required=False)
 
 
 class ManagementPlanForm(BoundedDates, forms.Form):
@@ -94,23 +78,3 @@ class UnitForm(BoundedDates, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = buildings
         self.fields["building"].label_from_instance = str
-
-
-class ImportForm(BoundedDates, forms.Form):
-    kind = forms.ChoiceField(label=_("ledger"), widget=forms.RadioSelect)
-    file = forms.FileField(
-        label=_("file"),
-        help_text=_(".xlsx or .csv; headers as in the template (synonyms such as 门牌号 are understood)."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-            }
-        ),
-    )
-
-    def __init__(self, *args, kinds=(), **kwargs):
-        """`kinds`: the ledgers this person may bring into the compound."""
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]
-        if kinds:
-            self.fields["kind"].initial = kinds[0]

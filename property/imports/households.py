@@ -1,299 +1,317 @@
-"""Running a ledger import: the request (the file kept, the worker told), the check of every row
-against the register, and the write — in one transaction, through the services, so that
-permissions and history are those of the person entering the rows one by one.
+"""The households ledger (房屋与居民): its columns, the check of each row against the compound's
+register (the dry run), the plan of what it would write (new units, people and relations in bulk;
+each change through the register's services) and the write."""
 
-Each kind is a Kind with what it checks and what it writes, named in settings.IMPORT_KINDS; the
-apps above property add theirs there (volunteers' ledger), as home panels are added.
-"""
+import re
+from decimal import Decimal, InvalidOperation
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
-
-from django.conf import settings
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import mask_phone
-from accounts.services import audit_record
-from core.errors import DomainError, Invalid
-from core.hooks import hook_table
-from core.locks import retried
+from core import bounds
+from core.errors import Invalid
 from core.periods import in_force_from
-from core.resend import resend_due
-from property import billing, imports, selectors, services
-from property.models import (
-    Bill,
-    FeeKind,
-    Household,
-    ImportStatus,
-    LedgerImport,
-    Relation,
-    Residency,
-    Resident,
+from property.imports.reading import (
+    MASKED_ID,
+    Column,
+    Problems,
+    _choice,
+    _flag,
+    _too_long,
+    is_notes_row,
+    match_headers,
+    parse_date,
 )
-from property.permissions import require_fees, require_register
+from property.imports.runs import Change, Kind, Plan, apply_updates
+from property.models import Household, Relation, Residency, Resident
+from property.register import permissions, services
+from property.register.permissions import require_register
+from property.register.services import areas_check, floor_check, id_number_check
 
-PROGRESS_EVERY = 500
-OUTCOMES = ("created", "updated", "unchanged")
-FINISHED = (ImportStatus.INVALID, ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.FAILED)
+COLUMNS = (
+    Column(
+        "building",
+        "楼栋",
+        gettext_lazy("Required. e.g. 3号楼"),
+        True,
+        ("楼号", "楼幢", "幢号", "栋号", "楼栋号", "building"),
+    ),
+    Column("entrance", "单元", gettext_lazy("e.g. 2; leave empty if none"), False, ("单元号", "entrance")),
+    Column(
+        "unit",
+        "房号",
+        gettext_lazy("Required. e.g. 2-502"),
+        True,
+        ("门牌号", "户号", "室号", "房间号", "unit"),
+    ),
+    Column(
+        "floor",
+        "楼层",
+        gettext_lazy("Required. A whole number; basements below 0"),
+        True,
+        ("层", "所在楼层", "floor"),
+    ),
+    Column(
+        "building_area",
+        "建筑面积",
+        gettext_lazy("m², e.g. 72.5"),
+        False,
+        ("面积", "建筑面积㎡", "建筑面积m2", "建筑面积平方米", "building area"),
+    ),
+    Column(
+        "inner_area",
+        "套内面积",
+        gettext_lazy("m²; not more than the building area"),
+        False,
+        ("套内建筑面积", "套内", "inner area"),
+    ),
+    Column(
+        "area_source",
+        "面积来源",
+        gettext_lazy("登记, 测绘 or 合同; 登记 when empty"),
+        False,
+        ("面积依据", "area source"),
+    ),
+    Column(
+        "name",
+        "姓名",
+        gettext_lazy("Required for a person; empty for a unit with nobody registered"),
+        False,
+        ("业主姓名", "户主", "户主姓名", "居民姓名", "name"),
+    ),
+    Column(
+        "relation",
+        "关系",
+        gettext_lazy("业主, 家属 or 租户; 业主 when empty"),
+        False,
+        ("与房屋关系", "身份", "relation"),
+    ),
+    Column(
+        "mobile",
+        "手机",
+        gettext_lazy("11 digits"),
+        False,
+        ("手机号", "手机号码", "联系电话", "电话", "mobile", "phone"),
+    ),
+    Column(
+        "id_number",
+        "身份证号",
+        gettext_lazy("18 characters; checked, then kept only masked"),
+        False,
+        ("身份证号码", "证件号码", "公民身份号码", "身份证", "id number"),
+    ),
+    Column("party_member", "党员", gettext_lazy("是 or 否"), False, ("是否党员", "政治面貌", "party member")),
+    Column(
+        "moved_in_on",
+        "入住日期",
+        gettext_lazy("e.g. 2015-06-01"),
+        False,
+        ("入住时间", "迁入日期", "moved in"),
+    ),
+    Column(
+        "held_by_developer",
+        "开发商持有",
+        gettext_lazy("是 for a unit not yet sold"),
+        False,
+        ("未售", "是否未售", "developer held"),
+    ),
+)
+
+AREA_SOURCES = {
+    "登记": "register",
+    "不动产登记": "register",
+    "测绘": "survey",
+    "测量": "survey",
+    "合同": "contract",
+    "register": "register",
+    "survey": "survey",
+    "contract": "contract",
+}
+
+RELATIONS = {
+    "业主": "owner",
+    "产权人": "owner",
+    "户主": "owner",
+    "家属": "family",
+    "家庭成员": "family",
+    "租户": "tenant",
+    "租客": "tenant",
+    "owner": "owner",
+    "family": "family",
+    "tenant": "tenant",
+}
 
 
-@dataclass
-class Change:
-    """What one row of a file does: created, updated or unchanged."""
+# How the register's values are written in a ledger (an export reads back as it was written).
+AREA_SOURCE_WORDS = {"register": "登记", "survey": "测绘", "contract": "合同"}
 
-    row: int
-    outcome: str
+RELATION_WORDS = {"owner": "业主", "family": "家属", "tenant": "租户"}
 
+MOBILE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
-@dataclass
-class Plan:
-    """What a file would do: its bad rows, or each row's outcome with the new rows to write in bulk
-    and the changes to make one by one through the services (update(actor) each)."""
+MASKED_MOBILE = re.compile(r"^\d{3}\*+\d{4}$")
 
-    errors: list[dict] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-    households: list = field(default_factory=list)
-    residents: list = field(default_factory=list)
-    residencies: list = field(default_factory=list)
-    updates: list[Callable[[object], None]] = field(default_factory=list)
-    seen: set = field(default_factory=set)  # (person, unit) pairs planned: one relation each
-    new_names: dict = field(default_factory=dict)  # name -> [(row, new person)], for namesakes
-
-    def count(self, outcome: str) -> int:
-        """Rows of the file with this outcome (a row that adds a unit and its first person counts
-        once: created if anything is new, else updated if anything changed)."""
-        rows: dict[int, str] = {}
-        for change in self.changes:
-            known = rows.get(change.row)
-            if known is None or OUTCOMES.index(change.outcome) < OUTCOMES.index(known):
-                rows[change.row] = change.outcome
-        return sum(1 for o in rows.values() if o == outcome)
+UNIT_FACTS = ("floor", "building_area", "inner_area", "area_source", "held_by_developer")
 
 
-@dataclass(frozen=True)
-class Kind:
-    scope: str  # "compound" or "community": where the rows go
-    allowed: Callable[[object, object], None]  # allowed(user, place): raises Forbidden
-    plan: Callable[..., Plan]  # plan(actor, place, table, progress) -> Plan, writing nothing
-    write: Callable[..., None]  # write(actor, place, plan, progress), in the import's transaction
+def _decimal(value: str, row: int, key: str, problems: Problems):
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
+        return None
+    if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2:
+        problems.add(row, key, _("An area is a number above 0 with at most two decimals."))
+        return None
+    if problem := bounds.area_problem(number):
+        problems.add(row, key, problem)
+        return None
+    return number
 
 
-def kinds() -> dict[str, Kind]:
-    """The kinds of ledger, as settings.IMPORT_KINDS names them (another app's kind included)."""
-    return hook_table("IMPORT_KINDS")
-
-
-def kinds_for(user, place) -> list[str]:
-    """The kinds of ledger a person may bring into a compound or a community."""
-    scope = "community" if place._meta.model_name == "community" else "compound"
-    out = []
-    for name, kind in kinds().items():
-        if kind.scope != scope:
+def households_dry_run(
+    compound, table: list[tuple[int, list[str]]], progress=None
+) -> tuple[list[dict], list[dict]]:
+    """Every row of a households ledger checked against the compound's register: the units (each with
+    its people) it would write, and every bad row with its row number, column and reason. Nothing
+    is written."""
+    (_n, headers), rows = table[0], table[1:]
+    found, header_errors = match_headers(COLUMNS, headers)
+    problems = Problems(headers, found, list(header_errors))
+    if header_errors:
+        return [], problems.items
+    buildings = {b.name: b for b in compound.buildings.all()}
+    columns = {key: headers[i] for key, i in found.items()}  # for the rows' later errors
+    units: dict[tuple, dict] = {}
+    for checked, (number, row) in enumerate(rows, start=1):
+        if progress is not None and checked % 500 == 0:
+            progress(checked)
+        if is_notes_row(COLUMNS, row, found):
             continue
+        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        building = buildings.get(value.get("building", ""))
+        if not value.get("building"):
+            problems.add(number, "building", _("This column is required."))
+        elif building is None:
+            problems.add(
+                number,
+                "building",
+                _("No building %(name)s in %(compound)s.")
+                % {"name": value["building"], "compound": compound.name},
+            )
+        label = value.get("unit", "")
+        if not label:
+            problems.add(number, "unit", _("This column is required."))
+        elif value.get("entrance") and "-" not in label:
+            label = f"{value['entrance']}-{label}"
+        _too_long(label, Household, "unit_label", number, "unit", problems)
         try:
-            kind.allowed(user, place)
-        except DomainError:
-            continue
-        out.append(name)
-    return out
-
-
-def _kind(name: str) -> Kind:
-    if name not in kinds():
-        raise Invalid(_("Not a kind of ledger Gongzhi imports."), field="kind")
-    return kinds()[name]
-
-
-@transaction.atomic
-def import_request(
-    *, actor, kind: str, file_name: str, data: bytes, compound=None, community=None, dry_run: bool = True
-) -> LedgerImport:
-    """Keep an uploaded ledger and hand it to the worker, which checks every row and, unless this is
-    a dry run and if every row is good, writes them. A file that cannot be read as a ledger is
-    refused here, with the reason."""
-    spec = _kind(kind)
-    if spec.scope == "compound":
-        if compound is None:
-            raise Invalid(_("Choose the compound the ledger is for."), field="compound")
-        community = compound.community
-    else:
-        if community is None:
-            raise Invalid(_("Choose the community the ledger is for."), field="community")
-        compound = None
-    spec.allowed(actor, compound or community)
-    try:
-        table = imports.read_table(file_name, data)
-    except imports.Unreadable as bad:
-        raise Invalid(bad.message, field="file") from bad
-    found, _problems = imports.match_headers(kind, table[0][1])
-    rows = sum(1 for _n, row in table[1:] if not imports.is_notes_row(kind, row, found))
-    record = LedgerImport(
-        kind=kind,
-        community=community,
-        compound=compound,
-        file_name=(file_name or "")[-200:],
-        data=data,
-        dry_run=dry_run,
-        rows=rows,
-        requested_by=actor,
-    )
-    record.save()
-    audit_record(
-        actor=actor,
-        action="import.request",
-        obj=record,
-        data={"kind": kind, "file": record.file_name, "rows": record.rows, "dry_run": dry_run},
-    )
-    from property.tasks import import_execute
-
-    transaction.on_commit(lambda: import_execute.delay(record.pk))
-    return record
-
-
-def progress_key(import_id: int) -> str:
-    return f"ledger-import:{import_id}:written"
-
-
-def written_rows(record: LedgerImport) -> int:
-    """Rows written so far by a running import (the write is one transaction, so the count is kept
-    beside it, in the cache, until it commits)."""
-    if record.status == ImportStatus.DONE:
-        return record.rows
-    if record.status != ImportStatus.WRITING:
-        return 0
-    return cache.get(progress_key(record.pk), 0)
-
-
-def import_execute(import_id: int) -> LedgerImport:
-    """Check every row; then, for an import whose rows are all good, write them in one transaction.
-    Safe to run again (a redelivered task): a finished import is left alone, and an interrupted
-    write left nothing behind."""
-    record = LedgerImport.objects.select_related("compound", "community", "requested_by").get(pk=import_id)
-    if record.status in FINISHED:
-        return record
-    spec = kinds()[record.kind]
-    place = record.compound or record.community
-    _set(record, status=ImportStatus.CHECKING, started_at=timezone.now(), done_rows=0)
-    try:
-        table = imports.read_table(record.file_name, bytes(record.data))
-    except imports.Unreadable as refused:  # read when it was sent; refused now (the bounds changed)
-        _set(
-            record,
-            status=ImportStatus.FAILED,
-            failure=refused.message,
-            errors=[{"row": 0, "column": "", "message": refused.message}],
-            finished_at=timezone.now(),
+            floor = int(value.get("floor", ""))
+        except ValueError:
+            floor = None
+            problems.add(number, "floor", _("A floor is a whole number."))
+        if floor is not None and building is not None:
+            try:
+                floor_check(building, floor)  # the register's own rule
+            except Invalid as bad:
+                problems.add(number, "floor", bad.message)
+        # None is "not given" (no such column, or an empty cell): it changes nothing.
+        facts = {
+            "floor": floor,
+            "building_area": _decimal(value.get("building_area", ""), number, "building_area", problems),
+            "inner_area": _decimal(value.get("inner_area", ""), number, "inner_area", problems),
+            "area_source": _choice(
+                value.get("area_source", ""), AREA_SOURCES, number, "area_source", problems
+            ),
+            "held_by_developer": _flag(
+                value.get("held_by_developer", ""), number, "held_by_developer", problems
+            ),
+        }
+        try:
+            areas_check(facts["building_area"], facts["inner_area"])
+        except Invalid as bad:
+            problems.add(number, "inner_area", bad.message)
+        key = (value.get("building", ""), label)
+        unit = units.setdefault(
+            key,
+            {
+                "row": number,
+                "building": building,
+                "unit_label": label,
+                **facts,
+                "people": [],
+                "columns": columns,
+            },
         )
-        return record
-
-    def checked(rows: int) -> None:
-        LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)
-
-    plan = spec.plan(record.requested_by, place, table, checked)
-    counts = {o: plan.count(o) for o in OUTCOMES}
-    if plan.errors or record.dry_run:
-        status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
-        _set(
-            record,
-            status=status,
-            errors=plan.errors,
-            done_rows=record.rows,
-            finished_at=timezone.now(),
-            **counts,
-        )
-        return record
-    _set(record, status=ImportStatus.WRITING, done_rows=record.rows, **counts)
-    try:
-        return _write(record, spec, place, table)
-    except (DomainError, IntegrityError) as refused:  # the register changed since the file was checked
-        message = (
-            str(refused.message)
-            if isinstance(refused, DomainError)
-            else _("The register changed while the file was written; nothing was written: check it again.")
-        )
-        _set(
-            record,
-            status=ImportStatus.FAILED,
-            failure=message,
-            errors=[{"row": 0, "column": "", "message": message}],
-            finished_at=timezone.now(),
-        )
-    finally:
-        cache.delete(progress_key(record.pk))
-    return record
+        for fact in UNIT_FACTS:  # a ledger may give a unit's facts on its first row only
+            if unit[fact] is None:
+                unit[fact] = facts[fact]
+            elif facts[fact] is not None and unit[fact] != facts[fact]:
+                problems.add(
+                    number, fact, _("Row %(row)s says otherwise for the same unit.") % {"row": unit["row"]}
+                )
+        person = _person(value, number, problems)
+        if person is not None:
+            same = [
+                p
+                for p in unit["people"]
+                if (p["id_number"] and p["id_number"] == person["id_number"])
+                or (p["name"], p["mobile"], p["mobile_masked"], p["id_masked"])
+                == (person["name"], person["mobile"], person["mobile_masked"], person["id_masked"])
+            ]
+            if same:
+                problems.add(
+                    number,
+                    "name",
+                    _("The same person in this unit twice (row %(row)s).") % {"row": same[0]["row"]},
+                )
+            unit["people"].append(person)
+    return list(units.values()), problems.items
 
 
-@retried  # a deadlock with another writer of the place reruns the whole write
-@transaction.atomic
-def _write(record: LedgerImport, spec, place, table) -> LedgerImport:
-    """The import's rows written in one transaction. Locks the import, then its place, then the
-    place's units as it writes them (core.locks)."""
-    locked = LedgerImport.objects.select_for_update().get(pk=record.pk)
-    if locked.status != ImportStatus.WRITING:
-        return locked  # another delivery of this task finished it
-    # One import at a time into a place: the one that waited plans against what the
-    # other wrote (a double tap, two workers with one file).
-    type(place).objects.select_for_update().get(pk=place.pk)
-    plan = spec.plan(record.requested_by, place, table, None)  # again, as it writes
-    if plan.errors:
-        raise Invalid(plan.errors[0]["message"])
-    spec.write(record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600))
-    counts = {o: plan.count(o) for o in OUTCOMES}
-    _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
-    _redact(record, table)  # written into the register: the file need not hold the numbers
-    audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
-    return record
+def _person(value: dict, number: int, problems: Problems) -> dict | None:
+    name = value.get("name", "")
+    if not name:
+        if any(value.get(k) for k in ("mobile", "id_number", "relation")):
+            problems.add(number, "name", _("A person needs a name."))
+        return None
+    _too_long(name, Resident, "name", number, "name", problems)
+    mobile = value.get("mobile", "").replace(" ", "")
+    # A ledger exported from Gongzhi shows numbers masked (138****1234): such a number is kept as
+    # registered, and helps to find the person it belongs to.
+    mobile_masked = mobile if MASKED_MOBILE.match(mobile) else ""
+    if mobile_masked:
+        mobile = ""
+    elif mobile and not MOBILE.match(mobile):
+        problems.add(number, "mobile", _("Enter an 11-digit mobile number or a landline number."))
+    id_number = value.get("id_number", "").strip().upper()
+    id_masked = id_number if MASKED_ID.match(id_number) else ""
+    if id_masked:
+        id_number = ""
+    elif id_number:
+        try:
+            id_number = id_number_check(id_number)  # the register's own check-digit rule
+        except Invalid as bad:
+            problems.add(number, "id_number", bad.message)
+    return {
+        "row": number,
+        "columns": problems.columns,
+        "name": name,
+        "mobile": mobile,
+        "mobile_masked": mobile_masked,
+        "id_number": id_number,
+        "id_masked": id_masked,
+        "relation": _choice(value.get("relation", ""), RELATIONS, number, "relation", problems, "owner"),
+        "party_member": _flag(value.get("party_member", ""), number, "party_member", problems),
+        "moved_in_on": parse_date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
+    }
 
 
-def imports_stuck(now) -> list[int]:
-    """Imports waiting, checking or writing STUCK_AFTER_SECONDS after they were asked for: their
-    worker died (a write interrupted left nothing behind). Each is sent again at most that often."""
-    return resend_due(
-        "import",
-        LedgerImport.objects.filter(
-            status__in=[ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.WRITING],
-            requested_at__lt=now - timedelta(seconds=settings.STUCK_AFTER_SECONDS),
-        ).values_list("id", flat=True),
-    )
-
-
-def _redact(record: LedgerImport, table=None) -> None:
-    data = imports.redacted(record.kind, record.file_name, bytes(record.data), table)
-    _set(record, data=data, redacted_at=timezone.now())
-
-
-def imports_redact(now) -> int:
-    """Mask the ID numbers of the files kept longer than IMPORT_KEEP_HOURS (checked, refused or
-    failed imports, kept that long for the worker to fix and send again)."""
-    old = LedgerImport.objects.filter(
-        redacted_at__isnull=True,
-        status__in=FINISHED,
-        requested_at__lt=now - timedelta(hours=settings.IMPORT_KEEP_HOURS),
-    )
-    count = 0
-    for record in old.iterator(chunk_size=20):
-        _redact(record)
-        count += 1
-    return count
-
-
-def import_fail(import_id: int, error: str) -> None:
-    LedgerImport.objects.filter(pk=import_id).exclude(status__in=FINISHED).update(
-        status=ImportStatus.FAILED, failure=error[:2000], finished_at=timezone.now()
-    )
-
-
-def _set(record: LedgerImport, **values) -> None:
-    for name, value in values.items():
-        setattr(record, name, value)
-    LedgerImport.objects.filter(pk=record.pk).update(**values)
-
-
-# --- households with their people -------------------------------------------------------------------
+# --- the plan and the write ---------------------------------------------------------------------
 
 
 def _chunks(values: list, size: int = 900):
@@ -316,7 +334,7 @@ class Register:
             (h.building_id, h.unit_label): h
             for h in Household.objects.filter(building__compound=compound).select_related("building")
         }
-        visible = selectors.residents_visible(actor).values("id")
+        visible = permissions.residents_visible(actor).values("id")
         people = [p for u in units for p in u["people"]]
         digests = sorted({services.id_number_digest(p["id_number"]) for p in people if p["id_number"]})
         self.by_digest, self.visible_digests = {}, set()
@@ -342,7 +360,7 @@ class Register:
 
     def namesake(self, person: dict) -> Residency | None:
         """A person of the compound with the row's name whom the row does not tell apart: as on the
-        page (selectors.resident_matches), the same name in the compound may be the same person."""
+        page (permissions.resident_matches), the same name in the compound may be the same person."""
         namesakes = self.by_name.get(person["name"], [])
         return next((r for r in namesakes if not _told_apart(r.resident, person)), None)
 
@@ -406,7 +424,7 @@ def _same_numbers(resident: Resident, person: dict) -> bool:
 def households_plan(actor, compound, table, progress=None) -> Plan:
     """What a households ledger would do to the compound's register, row by row, and its bad rows:
     the new units, people and relations (written in bulk) and the changes (through the services)."""
-    units, errors = imports.households_dry_run(compound, table, progress)
+    units, errors = households_dry_run(compound, table, progress)
     plan = Plan(errors=list(errors))
     if errors:
         return plan
@@ -473,7 +491,7 @@ def column(row: dict, key: str) -> str:
 
 def _unit_changes(household: Household, unit: dict) -> dict:
     """The facts the file gives for a registered unit that differ from the register (not given: kept)."""
-    given = {k: unit[k] for k in imports.UNIT_FACTS if unit[k] is not None and k != "area_source"}
+    given = {k: unit[k] for k in UNIT_FACTS if unit[k] is not None and k != "area_source"}
     changes = {k: v for k, v in given.items() if getattr(household, k) != v}
     if any(k in changes for k in services.AREAS):
         changes["area_source"] = unit["area_source"] or "register"
@@ -613,71 +631,11 @@ def households_write(actor, compound, plan: Plan, progress) -> None:
     )
     apply_updates(actor, plan, progress, done=len(plan.households) + len(plan.residents))
 
-
-def apply_updates(actor, plan: Plan, progress, done: int = 0) -> None:
-    """Each change of the plan through its service, the progress told as it goes."""
-    progress(done)
-    for number, update in enumerate(plan.updates, start=1):
-        update(actor)
-        if number % PROGRESS_EVERY == 0:
-            progress(done + number)
-
-
-# --- opening arrears --------------------------------------------------------------------------------
-
-
-def opening_plan(actor, compound, table, progress=None) -> Plan:
-    """Each row an opening balance (a bill of its own) for a unit and month; one already recorded
-    with the same amount is unchanged, with another amount an error (a bill is never edited)."""
-    rows, errors = imports.opening_dry_run(compound, table, progress)
-    plan = Plan(errors=list(errors))
-    if errors:
-        return plan
-    recorded = dict(
-        (((household, period), amount))
-        for household, period, amount in Bill.objects.filter(
-            household__building__compound=compound, fee_item__kind=FeeKind.OPENING
-        ).values_list("household_id", "period_start", "amount")
-    )
-    for row in rows:
-        known = recorded.get((row["household"].pk, row["period"]))
-        if known is None:
-            plan.changes.append(Change(row["row"], "created"))
-            plan.updates.append(_opening(row))
-        elif known == row["amount"]:
-            plan.changes.append(Change(row["row"], "unchanged"))
-        else:
-            plan.errors.append(
-                {
-                    "row": row["row"],
-                    "column": "欠费金额",
-                    "message": _(
-                        "An opening balance of %(amount)s for this month is already recorded: correct it "
-                        "with an adjustment."
-                    )
-                    % {"amount": known},
-                }
-            )
-    if plan.errors:
-        plan.changes, plan.updates = [], []
-    return plan
-
-
-def _opening(row: dict):
-    return lambda actor: billing.opening_balance_record(
-        actor=actor, household=row["household"], amount=row["amount"], period=row["period"]
-    )
-
-
-def write_updates(actor, _place, plan: Plan, progress) -> None:
-    """The write of a kind whose every row goes through its service."""
-    apply_updates(actor, plan, progress)
-
-
-HOUSEHOLDS = Kind(
+KIND = Kind(
+    columns=COLUMNS,
+    title="房屋与居民",
     scope="compound",
     allowed=lambda user, compound: require_register(user, compound.community),
     plan=households_plan,
     write=households_write,
 )
-OPENING_ARREARS = Kind(scope="compound", allowed=require_fees, plan=opening_plan, write=write_updates)

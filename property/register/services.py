@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_officer_of
 from accounts.services import audit_record, audit_record_many, principal_forget
 from core.errors import Conflict, Forbidden, Invalid, validate_model
 from core.locks import retried
@@ -26,8 +27,8 @@ from property.models import (
     Resident,
     Subdistrict,
 )
-from property.permissions import can_create_community, require_register
-from property.selectors import resident_candidate, resident_matches
+from property.register.permissions import require_register
+from property.register.selectors import resident_candidate, resident_matches
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -65,7 +66,7 @@ def _insert(obj, *, actor, action: str, data: dict):
 def community_create(
     *, actor, subdistrict: Subdistrict, name: str, address: str = "", phone: str = ""
 ) -> Community:
-    if not can_create_community(actor, subdistrict):
+    if not is_officer_of(actor, subdistrict):
         raise Forbidden(_("Only the subdistrict's officers may add a community."))
     community = Community(subdistrict=subdistrict, name=name.strip(), address=address, phone=phone)
     return _insert(community, actor=actor, action="community.create", data={"name": community.name})

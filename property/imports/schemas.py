@@ -1,0 +1,40 @@
+"""The imports' API schemas."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from property.models import ImportKind, ImportStatus
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    kind: ImportKind
+    community: int = Field(alias="community_id")
+    compound: int | None = Field(alias="compound_id")
+    file_name: str
+    dry_run: bool
+    status: ImportStatus
+    rows: int
+    checked: int = Field(alias="done_rows", description="Rows checked so far")
+    written: int = Field(0, description="Rows written so far (while writing, then all)")
+    errors: list[ImportErrorOut]
+    created: int
+    updated: int
+    unchanged: int
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    failure: str
+
+    @staticmethod
+    def resolve_written(obj):
+        from property.imports.runs import written_rows
+
+        return written_rows(obj)

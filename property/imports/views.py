@@ -1,0 +1,125 @@
+"""The import pages: a ledger sent, its check and its write followed."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, add_to_form
+from property.imports import ledgers, permissions, runs
+from property.imports.forms import ImportForm
+from property.models import ImportStatus
+from property.register import permissions as register_permissions
+
+
+@login_required
+def import_new(request, compound_id: int | None = None, community_id: int | None = None):
+    """Bring in an Excel ledger (a compound's households or opening arrears, a community's
+    volunteers): it is checked first, and nothing is written until every row is good and the worker
+    says to import it."""
+    if compound_id is not None:
+        place = get_object_or_404(register_permissions.compounds_visible(request.user), pk=compound_id)
+    else:
+        place = get_object_or_404(register_permissions.communities_visible(request.user), pk=community_id)
+    kinds = runs.kinds_for(request.user, place)
+    if not kinds:
+        return render(request, "403.html", status=403)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    scope = {"compound": place} if compound_id is not None else {"community": place}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = runs.import_request(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                data=upload.read(settings.IMPORT_MAX_BYTES + 1),
+                dry_run=True,
+                **scope,
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            return redirect("property:import", import_id=record.pk)
+    recent = permissions.imports_visible(request.user).filter(**scope)
+    if compound_id is None:
+        recent = recent.filter(compound__isnull=True)
+    context = {
+        "place": place,
+        "place_url": _place_url(place),
+        "action": _import_url(place),
+        "form": form,
+        "recent": recent[:5],
+        "kinds": form.fields["kind"].choices,
+    }
+    return render(request, "property/import_new.html", context)
+
+
+def _import_url(place) -> str:
+    if place._meta.model_name == "community":
+        return reverse("property:community_import", args=[place.pk])
+    return reverse("property:import_new", args=[place.pk])
+
+
+def _place_url(place) -> str:
+    name = "property:community" if place._meta.model_name == "community" else "property:compound"
+    return reverse(name, args=[place.pk])
+
+
+@login_required
+def import_detail(request, import_id: int):
+    record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
+    place = record.compound or record.community
+    running = record.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.WRITING)
+    kinds = runs.kinds_for(request.user, place)
+    context = {
+        "record": record,
+        "place": place,
+        "place_url": _place_url(place),
+        "action": _import_url(place),
+        "running": running,
+        "written": runs.written_rows(record),
+        "form": ImportForm(initial={"kind": record.kind}, kinds=kinds) if kinds else None,
+    }
+    return render(request, "property/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_run(request, import_id: int):
+    """Write a checked file: the same file, checked again and written in one transaction."""
+    record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
+    if record.status != ImportStatus.CHECKED:
+        messages.error(request, _("Only a file whose every row is good can be imported."))
+        return redirect("property:import", import_id=record.pk)
+    if record.redacted_at is not None:
+        messages.error(request, _("The file is no longer kept with its ID numbers: send it again."))
+        return (
+            redirect("property:import_new", compound_id=record.compound_id)
+            if record.compound_id
+            else redirect("property:community_import", community_id=record.community_id)
+        )
+    try:
+        again = runs.import_request(
+            actor=request.user,
+            kind=record.kind,
+            compound=record.compound,
+            community=record.community,
+            file_name=record.file_name,
+            data=bytes(record.data),
+            dry_run=False,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("property:import", import_id=record.pk)
+    return redirect("property:import", import_id=again.pk)
+
+
+@login_required
+def import_marked(request, import_id: int):
+    """The file as it came, with a column 错误 giving each bad row its reasons."""
+    record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
+    return ledgers.marked_response(record)

@@ -1,0 +1,165 @@
+"""Read queries of the register, already joined for the pages and the API (what each user may see of
+it, the read scopes, is in permissions.py)."""
+
+from datetime import date
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from accounts.permissions import mask_phone
+from core.periods import in_force_from, is_in_force_from
+from property.models import (
+    Compound,
+    Household,
+    ManagementMode,
+    ManagementPlan,
+    Renovation,
+    Residency,
+    Resident,
+    ServiceContract,
+)
+from property.register.permissions import compounds_visible, residents_visible
+
+
+def household_residencies(household: Household):
+    """Everyone who lives or lived in the household, current first."""
+    return (
+        Residency.objects.filter(household=household)
+        .select_related("resident")
+        .order_by(F("ended_on").asc(nulls_first=True), "-started_on", "id")
+    )
+
+
+def compounds_detailed(user):
+    """Visible compounds with their counts, renovations, plans and contracts, for detail views."""
+    return (
+        compounds_visible(user)
+        .annotate(
+            building_count=Count("buildings", distinct=True),
+            household_count=Count("buildings__households", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("renovations", queryset=Renovation.objects.prefetch_related("items").order_by("-year")),
+            Prefetch("management_plans", queryset=ManagementPlan.objects.order_by("-adopted_on")),
+            Prefetch(
+                "service_contracts",
+                queryset=ServiceContract.objects.select_related("provider").order_by("-starts_on"),
+            ),
+        )
+    )
+
+
+HOUSEHOLD_ROW = (
+    "id",
+    "building_id",
+    "building__name",
+    "building__compound_id",
+    "unit_label",
+    "floor",
+    "building_area",
+    "inner_area",
+    "area_source",
+    "is_vacant",
+    "held_by_developer",
+)
+
+
+def household_rows(queryset):
+    """Households as plain rows for HouseholdOut: one query, no model instances."""
+    return queryset.values(*HOUSEHOLD_ROW)
+
+
+def contract_in_force(compound_id: int, on: date):
+    """The property service contract serving the compound on the day (its provider loaded), or None."""
+    return (
+        ServiceContract.objects.filter(compound_id=compound_id, starts_on__lte=on, ends_on__gt=on)
+        .select_related("provider")
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def compounds_managed(compound_ids, on: date) -> set[int]:
+    """Of these compounds, those with a management plan adopted by the day and a mode other than none (三无)."""
+    return set(
+        compounds_with_plan(compound_ids, on)
+        .exclude(management_mode=ManagementMode.NONE)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def compounds_with_plan(compound_ids, on: date):
+    """The compounds with a management plan adopted by the day."""
+    return Compound.objects.filter(pk__in=compound_ids, management_plans__adopted_on__lte=on)
+
+
+def households_by_compound(compound_ids) -> dict[int, int]:
+    """How many households (units) each compound has on the register."""
+    return dict(
+        Household.objects.filter(building__compound_id__in=compound_ids)
+        .values_list("building__compound_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def compounds_renovated(compound_ids) -> set[int]:
+    """Of these compounds, those with a renovation recorded."""
+    return set(Renovation.objects.filter(compound_id__in=compound_ids).values_list("compound_id", flat=True))
+
+
+def compound_names(compound_ids) -> list[tuple[int, str]]:
+    return list(Compound.objects.filter(pk__in=compound_ids).values_list("pk", "name"))
+
+
+def resident_matches(user, *, name: str, phone: str, id_digest: str = "", compound=None) -> list[Resident]:
+    """THE rule of who may be the person about to be added, asked about before a second record:
+    the same ID number (the stored digest); else the same name and phone, or the same name among the
+    people of the compound (a relation in force or to come), unless ID numbers on both sides tell
+    them apart — among the residents the user may see."""
+    people = residents_visible(user)
+    if id_digest:
+        found = list(people.filter(id_number_digest=id_digest)[:1])
+        if found:
+            return found
+    name, phone = name.strip(), phone.strip()
+    if not name:
+        return []
+    same = Q(phone=phone) if phone else Q(pk__in=[])
+    if compound is not None:
+        here = Residency.objects.filter(
+            in_force_from(timezone.localdate()), household__building__compound=compound
+        )
+        same |= Q(pk__in=here.values("resident_id"))
+    found = people.filter(same, name=name)
+    if id_digest:  # a different ID number on record: another person
+        found = found.filter(id_number_digest="")
+    return list(found.order_by("id")[:5])
+
+
+def resident_candidate(resident: Resident) -> dict:
+    """A possible same person as the API shows them: the phone masked, their current units."""
+    today = timezone.localdate()
+    return {
+        "id": resident.pk,
+        "name": resident.name,
+        "phone": mask_phone(resident.phone) if resident.phone else "",
+        "units": [
+            {"household": r.household_id, "name": str(r.household)}
+            for r in resident.residencies.all()
+            if is_in_force_from(r, today)
+        ],
+    }
+
+
+def household_history(household: Household) -> list:
+    """The unit's corrected facts, newest first: who changed what, from what, when (the audit trail)."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type="property.household", object_id=household.pk, action="household.update"
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")[:50]
+    )
