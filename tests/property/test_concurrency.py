@@ -10,6 +10,7 @@ from django.test import Client
 
 from accounts.services import token_issue
 from property.models import Household
+from tests.threads import at_once
 
 pytestmark = [
     pytest.mark.postgres,
@@ -48,25 +49,6 @@ def test_eight_concurrent_creates_of_one_unit_make_one_household_and_seven_409s(
         thread.join()
     assert sorted(statuses) == [201] + [409] * 7
     assert Household.objects.filter(building=estate.building_a, unit_label="7-701").count() == 1
-
-
-def _race(n, request):
-    """Run request(i) in n threads released together; return their responses."""
-    barrier, responses = threading.Barrier(n), [None] * n
-
-    def run(i):
-        barrier.wait()
-        try:
-            responses[i] = request(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
 
 
 def _bills(household, count, amount="10.00"):
@@ -108,7 +90,7 @@ def test_ten_concurrent_requests_with_one_key_make_exactly_one_payment(collector
             headers={"Idempotency-Key": "one-key"},
         )
 
-    responses = _race(10, request)
+    responses = at_once(10, request)
     assert [r.status_code for r in responses] == [201] * 10
     assert len({r.content for r in responses}) == 1  # every answer is the first one
     assert Payment.objects.count() == 1
@@ -131,7 +113,7 @@ def test_concurrent_payments_in_one_compound_get_gapless_unique_receipt_numbers(
             headers={"Idempotency-Key": f"key-{i}"},
         )
 
-    responses = _race(10, request)
+    responses = at_once(10, request)
     assert [r.status_code for r in responses] == [201] * 10
     assert sorted(Payment.objects.values_list("receipt_seq", flat=True)) == list(range(1, 11))
 
@@ -157,7 +139,7 @@ def test_two_workers_importing_one_ledger_at_once_write_it_once(worker, estate):
         )
         for _ in range(2)
     ]
-    _race(2, lambda i: import_runs.import_execute(records[i].pk))
+    at_once(2, lambda i: import_runs.import_execute(records[i].pk))
     outcomes = sorted(
         (r.status, r.created, r.unchanged)
         for r in LedgerImport.objects.filter(pk__in=[r.pk for r in records])
@@ -220,7 +202,7 @@ def test_an_import_of_a_compound_racing_household_patches_of_it_both_write(run, 
                 return repr(exc)
         return patches(i)
 
-    imported, *patched = _race(3, job)
+    imported, *patched = at_once(3, job)
     record.refresh_from_db()
     assert (imported, record.status, record.failure) == ("done", ImportStatus.DONE, "")
     assert patched == [[200] * 20, [200] * 20]

@@ -1,40 +1,20 @@
 """Two taps on "next stage" at once: needs PostgreSQL and real threads (issue 22)."""
 
-import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from accounts.services import token_issue
 from renovation.models import Project
+from tests.threads import at_once
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not settings.DB_IS_POSTGRES, reason="concurrency is tested on PostgreSQL"),
 ]
-
-
-def at_once(n, request):
-    """Run request(i) in n threads released together; return their answers."""
-    barrier, answers = threading.Barrier(n), [None] * n
-
-    def run(i):
-        barrier.wait()
-        try:
-            answers[i] = request(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 @pytest.mark.parametrize("run", range(10))
