@@ -318,6 +318,9 @@ HOME_PANELS = ["reports.home.home_panel"]
 INCIDENT_DELEGATIONS = ["renovation.permissions.incident_delegation"]
 # Sections of the community's daily report: fn(community, day, start, end) -> a table or None.
 DAILY_REPORT_SECTIONS = ["renovation.selectors.daily_construction"]
+# A compound's renovation records for its page and API: fn(compound_ids) -> {compound_id: [record]}
+# (a record has id, name, year, handed_over_on, items, investment, funding_* and compound_count).
+COMPOUND_RENOVATIONS = ["renovation.selectors.records_by_compound"]
 # Conditions of a renovation project's stages that apps above renovation know:
 # fn(project) -> [Missing], by the stage moved to (or "plan:<basis>" for adopting the plan).
 RENOVATION_CONDITIONS = {

@@ -12,3 +12,7 @@ class ModelAdmin(admin.ModelAdmin):
 
 class TabularInline(admin.TabularInline):
     form = BoundedModelForm
+
+
+class StackedInline(admin.StackedInline):
+    form = BoundedModelForm

@@ -12,8 +12,6 @@ from property.models import (
     Household,
     ManagementPlan,
     ParkingSpace,
-    Renovation,
-    RenovationItem,
     Residency,
     Resident,
     ServiceContract,
@@ -35,13 +33,7 @@ class CommunityAdmin(bounded.ModelAdmin):
     search_fields = ["name"]
 
 
-class RenovationInline(admin.StackedInline):
-    model = Renovation
-    extra = 0
-    filter_horizontal = ["items"]
-
-
-class ManagementPlanInline(admin.StackedInline):
+class ManagementPlanInline(bounded.StackedInline):
     model = ManagementPlan
     extra = 0
 
@@ -57,7 +49,7 @@ class CompoundAdmin(bounded.ModelAdmin):
     list_display = ["name", "community", "year_built", "is_old", "management_mode"]
     list_filter = ["community", "management_mode", "is_old"]
     search_fields = ["name", "address"]
-    inlines = [RenovationInline, ManagementPlanInline, ServiceContractInline]
+    inlines = [ManagementPlanInline, ServiceContractInline]
 
 
 @admin.register(Building)
@@ -114,20 +106,6 @@ class ResidentAdmin(ForgetHomesMixin, bounded.ModelAdmin):
     readonly_fields = ["id_number_masked", "created_at"]
     autocomplete_fields = ["user"]
     inlines = [ResidencyInline]
-
-
-@admin.register(RenovationItem)
-class RenovationItemAdmin(bounded.ModelAdmin):
-    list_display = ["name", "category", "code"]
-    list_filter = ["category"]
-
-
-@admin.register(Renovation)
-class RenovationAdmin(bounded.ModelAdmin):
-    list_display = ["compound", "year", "funding_government", "funding_residents", "funding_companies"]
-    list_filter = ["year"]
-    filter_horizontal = ["items"]
-    autocomplete_fields = ["compound"]
 
 
 @admin.register(ServiceProvider)

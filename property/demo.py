@@ -28,8 +28,6 @@ from property.models import (
     Payment,
     PaymentAllocation,
     Relation,
-    Renovation,
-    RenovationItem,
     Residency,
     Resident,
     ServiceContract,
@@ -95,7 +93,6 @@ def seed_estate() -> Estate:
     providers = [
         ServiceProvider.objects.get_or_create(name=n, defaults={"credit_code": c})[0] for n, c in PROVIDERS
     ]
-    catalogue = list(RenovationItem.objects.all())
     for c_index, (community_name, compound_names) in enumerate(COMMUNITIES.items()):
         community, _ = Community.objects.get_or_create(
             subdistrict=subdistrict,
@@ -125,11 +122,11 @@ def seed_estate() -> Estate:
             )
             estate.compounds.append(compound)
             if created:
-                _seed_compound(compound, rng, providers, catalogue)
+                _seed_compound(compound, rng, providers)
     return estate
 
 
-def _seed_compound(compound: Compound, rng: random.Random, providers, catalogue) -> None:
+def _seed_compound(compound: Compound, rng: random.Random, providers) -> None:
     buildings = Building.objects.bulk_create(
         [
             Building(
@@ -159,7 +156,7 @@ def _seed_compound(compound: Compound, rng: random.Random, providers, catalogue)
                     )
     households = Household.objects.bulk_create(households)
     _seed_residents(households, rng)
-    _seed_history(compound, rng, providers, catalogue)
+    _seed_history(compound, rng, providers)
 
 
 def _seed_residents(households, rng: random.Random) -> None:
@@ -198,17 +195,8 @@ def _seed_residents(households, rng: random.Random) -> None:
     )
 
 
-def _seed_history(compound: Compound, rng: random.Random, providers, catalogue) -> None:
-    if rng.random() < 0.8:
-        government = Decimal(rng.randrange(80, 400) * 10000)
-        renovation = Renovation.objects.create(
-            compound=compound,
-            year=rng.choice([2020, 2021, 2022]),
-            funding_government=government,
-            funding_residents=Decimal(rng.randrange(0, 30) * 10000),
-            funding_companies=Decimal(rng.randrange(0, 20) * 10000),
-        )
-        renovation.items.set(rng.sample(catalogue, min(len(catalogue), rng.randrange(4, 10))))
+def _seed_history(compound: Compound, rng: random.Random, providers) -> None:
+    """The compound's plan and contract; its past renovation is renovation's (renovation.demo)."""
     if rng.random() < 0.75:
         ManagementPlan.objects.create(
             compound=compound,

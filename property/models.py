@@ -262,63 +262,6 @@ class RenovationCategory(models.TextChoices):
     ENHANCEMENT = "enhancement", _("enhancement")
 
 
-class RenovationItem(models.Model):
-    """An entry of the renovation catalogue (basic / improvement / enhancement)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-    category = models.CharField(_("category"), max_length=12, choices=RenovationCategory.choices)
-
-    class Meta:
-        verbose_name = _("renovation item")
-        verbose_name_plural = _("renovation catalogue")
-        ordering = ["category", "id"]
-
-    def __str__(self):
-        return self.name
-
-
-class Renovation(models.Model):
-    """A renovation of a compound in a year: the items done, the investment and who paid."""
-
-    compound = models.ForeignKey(
-        Compound, on_delete=models.PROTECT, related_name="renovations", verbose_name=_("compound")
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    items = models.ManyToManyField(RenovationItem, related_name="renovations", verbose_name=_("items done"))
-    funding_government = models.DecimalField(
-        _("government subsidy (yuan)"), max_digits=14, decimal_places=2, default=0
-    )
-    funding_residents = models.DecimalField(
-        _("raised by residents (yuan)"), max_digits=14, decimal_places=2, default=0
-    )
-    funding_companies = models.DecimalField(
-        _("from companies (yuan)"), max_digits=14, decimal_places=2, default=0
-    )
-    notes = models.TextField(_("notes"), blank=True)
-
-    class Meta:
-        verbose_name = _("renovation")
-        verbose_name_plural = _("renovations")
-        ordering = ["compound", "-year"]
-        constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_funding_not_negative",
-                condition=Q(funding_government__gte=0, funding_residents__gte=0, funding_companies__gte=0),
-            ),
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_year_plausible", condition=Q(year__gte=1990, year__lte=2100)
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.compound} {self.year}"
-
-    @property
-    def investment(self):
-        return self.funding_government + self.funding_residents + self.funding_companies
-
-
 class ManagementPlan(models.Model):
     """A compound's post-renovation management plan (后期管理方案); the latest adopted is in force."""
 

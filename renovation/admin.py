@@ -6,7 +6,7 @@ from renovation.models import CatalogueItem, Contract, Funding, Project, Project
 
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(bounded.ModelAdmin):
-    list_display = ["code", "name", "group", "tier", "community", "record_item"]
+    list_display = ["code", "name", "group", "tier", "community"]
     list_filter = ["group", "tier"]
     search_fields = ["name", "code"]
 

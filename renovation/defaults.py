@@ -1,48 +1,47 @@
 """The renovation content catalogue of the subdistrict's report: 18 items of the buildings' main
 functions, 11 infrastructure items and 9 supporting facilities, each tagged basic / improvement /
-enhancement and mapped onto the renovation record's catalogue where an entry there fits. Communities
-add their own items beside these."""
+enhancement. Communities add their own items beside these."""
 
-# (group, tier, code, name, the renovation record's item code or None)
+# (group, tier, code, name)
 CATALOGUE = [
-    ("main_function", "basic", "roof-waterproofing-renewal", "屋顶防水更新修缮", "roof-waterproofing"),
-    ("main_function", "basic", "stairwell-repair", "公共楼梯间维修", "stairwells"),
-    ("main_function", "basic", "roof-insulation", "屋顶保温隔热", "insulation"),
-    ("main_function", "basic", "facade-insulation", "外墙保温节能改造", "insulation"),
-    ("main_function", "basic", "facade-renewal", "外墙立面整治", None),
-    ("main_function", "basic", "stairwell-lighting", "楼道照明改造", "lighting"),
-    ("main_function", "basic", "entrance-doors", "单元门及门禁", "security"),
-    ("main_function", "basic", "handrails", "楼梯扶手栏杆修缮", "stairwells"),
-    ("main_function", "basic", "common-windows", "楼道公共门窗更换", "stairwells"),
-    ("main_function", "basic", "downpipes", "雨落管更换", "water-drainage"),
-    ("main_function", "basic", "indoor-risers", "楼内给排水立管更换", "water-drainage"),
-    ("main_function", "basic", "indoor-wiring", "楼内公共供电线路规整", "power"),
-    ("main_function", "basic", "cable-tidying", "弱电线缆规整（飞线整治）", None),
-    ("main_function", "improvement", "ac-brackets", "空调机位规整", None),
-    ("main_function", "improvement", "window-guards", "防盗窗及晾衣架规整", None),
-    ("main_function", "improvement", "mailboxes", "信报箱更新", None),
-    ("main_function", "improvement", "lift-installation", "加装电梯", "elevator"),
-    ("main_function", "improvement", "ageing-friendly", "楼道适老化及无障碍改造", "accessibility"),
-    ("infrastructure", "basic", "site-roads", "小区道路", "roads"),
-    ("infrastructure", "basic", "site-water", "小区供排水", "water-drainage"),
-    ("infrastructure", "basic", "site-fire", "消防设施", "fire-safety"),
-    ("infrastructure", "basic", "site-power", "供电和电力设施", "power"),
-    ("infrastructure", "basic", "site-gas", "供气", "gas"),
-    ("infrastructure", "improvement", "site-greening", "绿化", "greening"),
-    ("infrastructure", "improvement", "site-lighting", "照明", "lighting"),
-    ("infrastructure", "improvement", "site-parking", "公共停车场（位）", "parking"),
-    ("infrastructure", "basic", "site-security", "安防监控", "security"),
-    ("infrastructure", "basic", "site-walls", "围墙及大门", None),
-    ("infrastructure", "basic", "site-telecom", "通信设施", None),
-    ("supporting", "basic", "access-roads", "周边道路", "roads"),
-    ("supporting", "basic", "mains-water", "周边供排水", "water-drainage"),
-    ("supporting", "basic", "mains-power", "周边供电和电力设施", "power"),
-    ("supporting", "improvement", "parking-lots", "配套停车场", "parking"),
-    ("supporting", "improvement", "public-greening", "配套绿化", "greening"),
-    ("supporting", "improvement", "street-lights", "路灯", "lighting"),
-    ("supporting", "basic", "sewage-refuse", "污水与垃圾处理", "garbage-sorting"),
-    ("supporting", "improvement", "barrier-free", "无障碍设施", "accessibility"),
-    ("supporting", "improvement", "fitness-equipment", "健身器材", "fitness"),
+    ("main_function", "basic", "roof-waterproofing-renewal", "屋顶防水更新修缮"),
+    ("main_function", "basic", "stairwell-repair", "公共楼梯间维修"),
+    ("main_function", "basic", "roof-insulation", "屋顶保温隔热"),
+    ("main_function", "basic", "facade-insulation", "外墙保温节能改造"),
+    ("main_function", "basic", "facade-renewal", "外墙立面整治"),
+    ("main_function", "basic", "stairwell-lighting", "楼道照明改造"),
+    ("main_function", "basic", "entrance-doors", "单元门及门禁"),
+    ("main_function", "basic", "handrails", "楼梯扶手栏杆修缮"),
+    ("main_function", "basic", "common-windows", "楼道公共门窗更换"),
+    ("main_function", "basic", "downpipes", "雨落管更换"),
+    ("main_function", "basic", "indoor-risers", "楼内给排水立管更换"),
+    ("main_function", "basic", "indoor-wiring", "楼内公共供电线路规整"),
+    ("main_function", "basic", "cable-tidying", "弱电线缆规整（飞线整治）"),
+    ("main_function", "improvement", "ac-brackets", "空调机位规整"),
+    ("main_function", "improvement", "window-guards", "防盗窗及晾衣架规整"),
+    ("main_function", "improvement", "mailboxes", "信报箱更新"),
+    ("main_function", "improvement", "lift-installation", "加装电梯"),
+    ("main_function", "improvement", "ageing-friendly", "楼道适老化及无障碍改造"),
+    ("infrastructure", "basic", "site-roads", "小区道路"),
+    ("infrastructure", "basic", "site-water", "小区供排水"),
+    ("infrastructure", "basic", "site-fire", "消防设施"),
+    ("infrastructure", "basic", "site-power", "供电和电力设施"),
+    ("infrastructure", "basic", "site-gas", "供气"),
+    ("infrastructure", "improvement", "site-greening", "绿化"),
+    ("infrastructure", "improvement", "site-lighting", "照明"),
+    ("infrastructure", "improvement", "site-parking", "公共停车场（位）"),
+    ("infrastructure", "basic", "site-security", "安防监控"),
+    ("infrastructure", "basic", "site-walls", "围墙及大门"),
+    ("infrastructure", "basic", "site-telecom", "通信设施"),
+    ("supporting", "basic", "access-roads", "周边道路"),
+    ("supporting", "basic", "mains-water", "周边供排水"),
+    ("supporting", "basic", "mains-power", "周边供电和电力设施"),
+    ("supporting", "improvement", "parking-lots", "配套停车场"),
+    ("supporting", "improvement", "public-greening", "配套绿化"),
+    ("supporting", "improvement", "street-lights", "路灯"),
+    ("supporting", "basic", "sewage-refuse", "污水与垃圾处理"),
+    ("supporting", "improvement", "barrier-free", "无障碍设施"),
+    ("supporting", "improvement", "fitness-equipment", "健身器材"),
 ]
 
 
@@ -62,11 +61,7 @@ def ensure_categories(Category) -> None:
         Category.objects.get_or_create(code=code, defaults={"name": name, "severity": severity})
 
 
-def ensure(CatalogueItem, RenovationItem) -> None:
-    """Idempotent; takes the model classes so that a migration can pass its historical ones."""
-    records = {item.code: item for item in RenovationItem.objects.all()}
-    for group, tier, code, name, record in CATALOGUE:
-        CatalogueItem.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "group": group, "tier": tier, "record_item": records.get(record)},
-        )
+def ensure(CatalogueItem) -> None:
+    """Idempotent; takes the model class so that a migration can pass its historical one."""
+    for group, tier, code, name in CATALOGUE:
+        CatalogueItem.objects.get_or_create(code=code, defaults={"name": name, "group": group, "tier": tier})

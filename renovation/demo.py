@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from grid.models import Category, Unit
 from property.demo import DEMO_PASSWORD, Estate
-from property.models import RenovationItem
 from property.register.permissions import current_residencies
 from renovation import defaults
 from renovation.defaults import ensure_categories
@@ -28,7 +27,7 @@ from renovation.models import (
     StageDate,
     WorksNotice,
 )
-from renovation.services import blacklist_update, site_inspection_record
+from renovation.services import blacklist_update, project_record_done, site_inspection_record
 
 UNITS = [
     ("市政工程设计研究院", "design"),
@@ -77,7 +76,7 @@ def seed_renovation(estate: Estate, now: datetime) -> list[tuple[str, str]]:
     }
     community = estate.communities[0]
     compounds = [c for c in estate.compounds if c.community_id == community.pk]
-    defaults.ensure(CatalogueItem, RenovationItem)  # a transactional test's flush removes migration data
+    defaults.ensure(CatalogueItem)  # a transactional test's flush removes migration data
     catalogue = {i.code: i for i in CatalogueItem.objects.filter(code__in=ITEMS)}
     for index, year, batch, stage in PROJECTS:
         compound = compounds[index]
@@ -191,11 +190,38 @@ def seed_renovation(estate: Estate, now: datetime) -> list[tuple[str, str]]:
             )
             notice.buildings.set([building])
             _site_round(project, compound, contacts)
+    _seed_past(estate, [compounds[index].pk for index, *_rest in PROJECTS])
     blacklist_update(now)  # the late construction company is on the published blacklist
     return [
         ("builder", "construction company's contact, 粮食局宿舍's renovation (behind schedule)"),
         ("supervisor", "supervision company's contact: records progress on site"),
     ]
+
+
+def _seed_past(estate: Estate, in_projects: list[int]) -> None:
+    """Most other compounds were renovated in 2020-2022, before Gongzhi: their earlier records are
+    projects handed over (services.project_record_done), some with the residents' and companies' money."""
+    officer = get_user_model().objects.get(username="officer")
+    catalogue = list(CatalogueItem.objects.filter(community__isnull=True).order_by("id"))
+    for compound in estate.compounds:
+        rng = random.Random(f"renovated/{compound.name}")
+        if compound.pk in in_projects or rng.random() >= 0.8:
+            continue
+        year = rng.choice([2020, 2021, 2022])
+        funding = [
+            ("local_government", Decimal(rng.randrange(80, 400) * 10000)),
+            ("residents", Decimal(rng.randrange(0, 30) * 10000)),
+            ("enterprises", Decimal(rng.randrange(0, 20) * 10000)),
+        ]
+        project_record_done(
+            actor=officer,
+            name=f"{compound.name}老旧小区改造",
+            compounds=[compound],
+            year=year,
+            items=[(item.pk, Decimal(0)) for item in rng.sample(catalogue, rng.randrange(4, 10))],
+            funding=[(source, amount, amount) for source, amount in funding if amount],
+            handed_over_on=date(year, 12, rng.randrange(1, 29)),
+        )
 
 
 def _site_round(project, compound, contacts) -> None:

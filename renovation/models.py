@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from grid.models import Incident, Unit
-from property.models import Building, Community, Compound, RenovationCategory, RenovationItem, Resident
+from property.models import Building, Community, Compound, RenovationCategory, Resident
 
 
 class ItemGroup(models.TextChoices):
@@ -33,15 +33,6 @@ class CatalogueItem(models.Model):
         related_name="+",
         verbose_name=_("added by community"),
         help_text=_("Empty for the subdistrict's catalogue."),
-    )
-    record_item = models.ForeignKey(
-        RenovationItem,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("renovation record item"),
-        help_text=_("What the compound's renovation record lists once the project is handed over."),
     )
 
     class Meta:
@@ -92,7 +83,13 @@ class Project(models.Model):
     plan_text = models.TextField(_("plan (一院一策)"), blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Empty for a renovation carried over from the compound's earlier record."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -102,7 +99,7 @@ class Project(models.Model):
         ordering = ["-year", "name", "id"]
         constraints = [
             models.CheckConstraint(
-                name="%(app_label)s_%(class)s_year_plausible", condition=Q(year__gte=2000, year__lte=2100)
+                name="%(app_label)s_%(class)s_year_plausible", condition=Q(year__gte=1990, year__lte=2100)
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_plan_has_basis",

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,8 +26,6 @@ from grid.selectors import grids_covering
 from grid.services import incident_raise_dispatched
 from property.models import Building, Community, Compound
 from property.register.permissions import current_residencies
-from property.register.selectors import households_by_compound
-from property.register.services import renovation_record
 from renovation import conditions, defaults
 from renovation.models import (
     STAGES,
@@ -139,6 +137,75 @@ def project_create(*, actor, name: str, compounds: list[Compound], year: int, ba
         action="renovation.project_create",
         obj=project,
         data={"compounds": sorted(c.pk for c in compounds), "year": year},
+    )
+    return project
+
+
+@transaction.atomic
+def project_record_done(
+    *,
+    actor,
+    name: str,
+    compounds: list[Compound],
+    year: int,
+    items: list[tuple[int, Decimal]],
+    funding: list[tuple[str, Decimal, Decimal]],
+    handed_over_on: date | None = None,
+) -> Project:
+    """A renovation done before its project was run here (from the compound's earlier record): the
+    project is recorded as handed over at once, its items done, its money as planned and received.
+    Like any project handed over, it is the compounds' renovation record."""
+    if not compounds:
+        raise Invalid(_("Name at least one compound."), field="compounds")
+    if len({c.community_id for c in compounds}) > 1:
+        raise Invalid(_("A project's compounds are all in one community."), field="compounds")
+    community = compounds[0].community
+    if not can_manage_community(actor, community):
+        raise Forbidden(_("Only the community's workers and the subdistrict's officers run a project."))
+    today = timezone.localdate()
+    if not 1990 <= year <= today.year:
+        raise Invalid(_("A renovation done is of a year from 1990 to this one."), field="year")
+    if handed_over_on is not None and not date(year, 1, 1) <= handed_over_on <= today:
+        raise Invalid(
+            _("Handed over in or after its year, and not later than today."), field="handed_over_on"
+        )
+    project = Project(
+        name=name.strip(), community=community, year=year, stage=Stage.HANDED_OVER, created_by=actor
+    )
+    validate_model(project)
+    _funding_check(funding)
+    known = set(catalogue_for(community.pk).values_list("pk", flat=True))
+    if len({i for i, _budget in items}) < len(items):
+        raise Invalid(_("The item is named twice."), field="items")
+    for i, (item_id, budget) in enumerate(items):
+        if item_id not in known:
+            raise Invalid(_("No such item in the catalogue."), field=f"items.{i}.item")
+        if budget < 0:
+            raise Invalid(_("A budget is not negative."), field=f"items.{i}.budget")
+    project.save()
+    project.compounds.set(compounds)
+    StageDate.objects.bulk_create(
+        [
+            StageDate(project=project, stage=s, reached_on=handed_over_on if s == Stage.HANDED_OVER else None)
+            for s in STAGES
+        ]
+    )
+    ProjectItem.objects.bulk_create(
+        [ProjectItem(project=project, item_id=i, budget=budget, percent=100) for i, budget in items]
+    )
+    Funding.objects.bulk_create(
+        [Funding(project=project, source=s, planned=p, received=r) for s, p, r in funding]
+    )
+    audit_record(
+        actor=actor,
+        action="renovation.project_record_done",
+        obj=project,
+        data={
+            "compounds": sorted(c.pk for c in compounds),
+            "year": year,
+            "items": [[i, str(b)] for i, b in items],
+            "funding": [[s, str(p), str(r)] for s, p, r in funding],
+        },
     )
     return project
 
@@ -278,7 +345,7 @@ def project_advance(*, actor, project: Project, to: str) -> Project:
     """Move the project to the stage `to`, the one after its own, once every condition of that stage is
     met; else 409 with what is missing and who must act. The stage is named and checked under the lock,
     so a second tap on the same step is refused ("already at ...") instead of moving it on again.
-    Handing over writes the compounds' renovation records."""
+    A project handed over is its compounds' renovation record (selectors.records_by_compound)."""
     if to not in Stage.values:
         raise Invalid(_("No such stage."), field="to")
     project = _locked(project)
@@ -294,8 +361,6 @@ def project_advance(*, actor, project: Project, to: str) -> Project:
     project.stage = to
     project.save(update_fields=["stage"])
     StageDate.objects.filter(project=project, stage=to).update(reached_on=today)
-    if to == Stage.HANDED_OVER:
-        _records_write(actor, project)
     audit_record(actor=actor, action="renovation.advance", obj=project, data={"from": before, "to": to})
     return project
 
@@ -313,41 +378,6 @@ def _stage_before_check(project: Project, to: str) -> None:
             "next": Stage(conditions.next_stage(project.stage)).label,
         }
     raise Conflict(message, code="stage")
-
-
-def _records_write(actor, project: Project) -> None:
-    """At hand-over, each compound's renovation record: the items done and the money received, shared
-    among the compounds by their households (the last takes what rounding leaves)."""
-    compounds = list(project.compounds.order_by("pk"))
-    homes = households_by_compound([c.pk for c in compounds])
-    total_homes = sum(homes.get(c.pk, 0) for c in compounds)
-    received = {f.source: f.received for f in project.funding.all()}
-    kinds = {
-        "government": received.get(FundingSource.CENTRAL, 0) + received.get(FundingSource.LOCAL, 0),
-        "residents": received.get(FundingSource.RESIDENTS, 0),
-        "companies": received.get(FundingSource.UTILITIES, 0) + received.get(FundingSource.ENTERPRISES, 0),
-    }
-    items = {pi.item.record_item for pi in project.items.select_related("item__record_item")} - {None}
-    left = {k: Decimal(v) for k, v in kinds.items()}
-    for n, compound in enumerate(compounds):
-        if n == len(compounds) - 1:
-            share = left
-        else:
-            weight = (
-                Decimal(homes.get(compound.pk, 0)) / total_homes
-                if total_homes
-                else Decimal(1) / len(compounds)
-            )
-            share = {k: (Decimal(v) * weight).quantize(FEN, rounding=ROUND_HALF_UP) for k, v in kinds.items()}
-            left = {k: left[k] - share[k] for k in left}
-        renovation_record(
-            actor=actor,
-            compound=compound,
-            year=project.year,
-            items=sorted(items, key=lambda i: i.pk),
-            notes=project.name,
-            **share,
-        )
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from property.fees import selectors as fee_figures
 from property.models import Compound, ManagementMode
 from property.register import selectors as register
 from renovation import conditions
+from renovation import selectors as renovation
 from renovation.models import Project, Stage
 
 
@@ -182,7 +183,7 @@ def _governance(compounds, ids, today: date) -> list[dict]:
 
 def _management(compounds, ids, today: date) -> list[dict]:
     """Renovated compounds (改造一个) without their management (管好一个): a plan and a mode."""
-    renovated = register.compounds_renovated(ids)
+    renovated = renovation.compounds_renovated(ids)
     planned = set(register.compounds_with_plan(ids, today).values_list("pk", flat=True))
     out = []
     for c in compounds:

@@ -96,3 +96,14 @@ class PostFactory(factory.django.DjangoModelFactory):
     role = Role.COMMUNITY_WORKER
     community = factory.SubFactory(CommunityFactory)
     started_on = date(2020, 1, 1)
+
+
+def renovated(compound, year: int):
+    """The compound renovated in `year`: a project handed over, carried over from an earlier record."""
+    from renovation.models import Project, Stage
+
+    project = Project.objects.create(
+        name=f"{compound.name} {year}", community=compound.community, year=year, stage=Stage.HANDED_OVER
+    )
+    project.compounds.set([compound])
+    return project

@@ -62,6 +62,7 @@ HOOKS = [
     "HOME_PANELS",
     "INCIDENT_DELEGATIONS",
     "DAILY_REPORT_SECTIONS",
+    "COMPOUND_RENOVATIONS",
     "RENOVATION_CONDITIONS",
 ]
 
@@ -112,11 +113,16 @@ def _apps_files(name: str = "*.py"):
 def test_read_scopes_sit_beside_the_checks_in_permissions():
     # What a user may read (`*_visible`, `*_readable`) is a permission: it is found with the checks.
     found = {
-        (path.stem, fn.name) for path in _apps_files() for fn in _functions(path) if READ_SCOPE.search(fn.name)
+        (path.stem, fn.name)
+        for path in _apps_files()
+        for fn in _functions(path)
+        if READ_SCOPE.search(fn.name)
     }
     misplaced = sorted(name for module, name in found if module != "permissions")
     assert misplaced == []
-    assert {"incidents_visible", "votes_visible", "projects_visible", "shifts_visible"} <= {n for _, n in found}
+    assert {"incidents_visible", "votes_visible", "projects_visible", "shifts_visible"} <= {
+        n for _, n in found
+    }
 
 
 def _body(fn: ast.FunctionDef) -> list[ast.stmt]:

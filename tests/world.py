@@ -15,7 +15,7 @@ from grid import selectors as grid_selectors
 from grid import services as grid
 from grid.models import Category, Finding, Incident, Unit
 from property.fees import services as billing
-from property.models import Bill, FeeItem, Household, RenovationItem
+from property.models import Bill, FeeItem, Household
 from renovation import defaults as renovation_defaults
 from renovation import services as renovation
 from renovation.models import CatalogueItem, Project
@@ -52,7 +52,7 @@ class World:
         self.estate, self.committee, self.grids, self.category = estate, committee, grids, category
         self.today = timezone.localdate()
         volunteer_defaults.ensure(ServiceType)  # a transactional test's flush removes migration data
-        renovation_defaults.ensure(CatalogueItem, RenovationItem)
+        renovation_defaults.ensure(CatalogueItem)
         renovation_defaults.ensure_categories(Category)
         a2 = grids.b.compounds.get()
         officer = _staff("officer", Role.SUBDISTRICT_OFFICER, subdistrict=estate.subdistrict, community=None)

@@ -91,14 +91,14 @@ def compound_create(request, payload: CompoundIn):
 
 @router.get("/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 404, 422)})
 def compound_detail(request, compound_id: int):
-    return get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
+    return selectors.with_renovations(
+        get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
+    )
 
 
 @router.patch(
     "/compounds/{compound_id}", response={200: CompoundDetailOut, **errors(401, 403, 404, 409, 422)}
 )
-
-
 def compound_update(request, compound_id: int, payload: CompoundPatch):
     compound = get_object_or_404(permissions.compounds_visible(request.user), pk=compound_id)
     changes = payload.dict(exclude_unset=True)
@@ -106,15 +106,13 @@ def compound_update(request, compound_id: int, payload: CompoundPatch):
         if name in changes and changes[name] is None:
             raise Invalid(_("This field cannot be empty."), field=name)
     services.compound_update(actor=request.user, compound=compound, changes=changes)
-    return selectors.compounds_detailed(request.user).get(pk=compound_id)
+    return selectors.with_renovations(selectors.compounds_detailed(request.user).get(pk=compound_id))
 
 
 @router.post(
     "/compounds/{compound_id}/management-plans",
     response={201: ManagementPlanOut, **errors(401, 403, 404, 409, 422)},
 )
-
-
 def management_plan_adopt(request, compound_id: int, payload: ManagementPlanIn):
     """后期管理方案: record the plan the compound adopted (the latest adopted is in force)."""
     compound = get_object_or_404(permissions.compounds_visible(request.user), pk=compound_id)
@@ -237,8 +235,6 @@ def residency_create(request, payload: ResidencyIn):
 @router.post(
     "/residencies/{residency_id}/end", response={200: ResidencyOut, **errors(401, 403, 404, 409, 422)}
 )
-
-
 def residency_end(request, residency_id: int, payload: ResidencyEndIn):
     """End a resident's relation to a household (moved out, sold); the record stays as history."""
     residency = get_object_or_404(

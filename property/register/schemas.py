@@ -70,17 +70,19 @@ class CompoundOut(Schema):
 
 
 class RenovationOut(Schema):
-    id: int
+    """A renovation project handed over that covers the compound: the money is the whole project's,
+    shared by `compound_count` compounds."""
+
+    id: int = Field(description="The renovation project")
+    name: str
     year: int
+    handed_over_on: date | None
     items: list[str]
-    investment: Money
+    investment: Money = Field(description="Received, all sources")
     funding_government: Money
     funding_residents: Money
     funding_companies: Money
-
-    @staticmethod
-    def resolve_items(obj):
-        return [item.name for item in obj.items.all()]
+    compound_count: int
 
 
 class PlanOut(Schema):

@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.permissions import mask_phone
+from core.hooks import hook
 from core.periods import in_force_from, is_in_force_from
 from property.models import (
     Compound,
     Household,
     ManagementMode,
     ManagementPlan,
-    Renovation,
     Residency,
     Resident,
     ServiceContract,
@@ -32,7 +32,8 @@ def household_residencies(household: Household):
 
 
 def compounds_detailed(user):
-    """Visible compounds with their counts, renovations, plans and contracts, for detail views."""
+    """Visible compounds with their counts, plans and contracts, for detail views (with_renovations
+    adds the renovations)."""
     return (
         compounds_visible(user)
         .annotate(
@@ -40,7 +41,6 @@ def compounds_detailed(user):
             household_count=Count("buildings__households", distinct=True),
         )
         .prefetch_related(
-            Prefetch("renovations", queryset=Renovation.objects.prefetch_related("items").order_by("-year")),
             Prefetch("management_plans", queryset=ManagementPlan.objects.order_by("-adopted_on")),
             Prefetch(
                 "service_contracts",
@@ -105,9 +105,15 @@ def households_by_compound(compound_ids) -> dict[int, int]:
     )
 
 
-def compounds_renovated(compound_ids) -> set[int]:
-    """Of these compounds, those with a renovation recorded."""
-    return set(Renovation.objects.filter(compound_id__in=compound_ids).values_list("compound_id", flat=True))
+def with_renovations(compound: Compound) -> Compound:
+    """The compound with `renovations`, its renovation records latest first: renovation's projects
+    handed over, read through the hook COMPOUND_RENOVATIONS (renovation sits above property)."""
+    compound.renovations = [
+        record
+        for records_of in hook("COMPOUND_RENOVATIONS")
+        for record in records_of([compound.pk]).get(compound.pk, [])
+    ]
+    return compound
 
 
 def compound_names(compound_ids) -> list[tuple[int, str]]:

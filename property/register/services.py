@@ -22,7 +22,6 @@ from property.models import (
     Household,
     ManagementPlan,
     Relation,
-    Renovation,
     Residency,
     Resident,
     Subdistrict,
@@ -82,9 +81,7 @@ def compound_create(*, actor, community: Community, **fields) -> Compound:
 @transaction.atomic
 def compound_update(*, actor, compound: Compound, changes: dict) -> Compound:
     compound = (
-        Compound.objects.select_for_update(of=("self",))
-        .select_related("community")
-        .get(pk=compound.pk)
+        Compound.objects.select_for_update(of=("self",)).select_related("community").get(pk=compound.pk)
     )
     require_register(actor, compound.community)
     return _save_changes(compound, actor=actor, action="compound.update", changes=changes)
@@ -436,9 +433,7 @@ def management_plan_adopt(
     """后期管理方案: the compound's post-renovation management plan as adopted on a day (the latest
     adopted is in force), with the management mode it settles, if it settles one."""
     compound = (
-        Compound.objects.select_for_update(of=("self",))
-        .select_related("community")
-        .get(pk=compound.pk)
+        Compound.objects.select_for_update(of=("self",)).select_related("community").get(pk=compound.pk)
     )
     require_register(actor, compound.community)
     if adopted_on > timezone.localdate():
@@ -450,29 +445,3 @@ def management_plan_adopt(
     if management_mode and management_mode != compound.management_mode:
         compound_update(actor=actor, compound=compound, changes={"management_mode": management_mode})
     return plan
-
-
-@transaction.atomic
-def renovation_record(
-    *, actor, compound: Compound, year: int, items, government, residents, companies, notes: str = ""
-) -> Renovation:
-    """The compound's renovation record (a renovation done): the items, the investment and who paid."""
-    require_register(actor, compound.community)
-    record = Renovation(
-        compound=compound,
-        year=year,
-        funding_government=government,
-        funding_residents=residents,
-        funding_companies=companies,
-        notes=notes,
-    )
-    validate_model(record)
-    record.save()
-    record.items.set(items)
-    audit_record(
-        actor=actor,
-        action="renovation.record",
-        obj=record,
-        data={"year": year, "items": sorted(i.code for i in items), "investment": str(record.investment)},
-    )
-    return record

@@ -42,7 +42,9 @@ def community_detail(request, community_id: int):
 
 @login_required
 def compound_detail(request, compound_id: int):
-    compound = get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
+    compound = selectors.with_renovations(
+        get_object_or_404(selectors.compounds_detailed(request.user), pk=compound_id)
+    )
     buildings = compound.buildings.annotate(household_count=Count("households")).order_by("name")
     plans = list(compound.management_plans.all())
     context = {
@@ -128,9 +130,7 @@ def resident_add(request, household_id: int):
             context = {"household": household, "form": form, "matches": matches, "same_id": same_id}
             return render(request, "property/resident_form.html", context)
         try:
-            services.resident_create(
-                actor=request.user, household=household, confirm_new=someone_else, **d
-            )
+            services.resident_create(actor=request.user, household=household, confirm_new=someone_else, **d)
         except DomainError as exc:
             add_to_form(form, exc)
         else:

@@ -6,7 +6,7 @@ from renovation.defaults import ensure
 
 
 def load(apps, schema_editor):
-    ensure(apps.get_model("renovation", "CatalogueItem"), apps.get_model("property", "RenovationItem"))
+    ensure(apps.get_model("renovation", "CatalogueItem"))
 
 
 class Migration(migrations.Migration):

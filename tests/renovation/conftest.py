@@ -1,6 +1,5 @@
 import pytest
 
-from property.models import RenovationItem
 from renovation import defaults
 from renovation.models import CatalogueItem
 
@@ -8,4 +7,4 @@ from renovation.models import CatalogueItem
 @pytest.fixture
 def catalogue():
     """The report's catalogue (a transactional test's flush removes the migration's rows)."""
-    defaults.ensure(CatalogueItem, RenovationItem)
+    defaults.ensure(CatalogueItem)

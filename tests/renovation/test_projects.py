@@ -12,10 +12,10 @@ from PIL import Image
 from governance import services as governance
 from grid.models import Unit
 from property.fees import services as billing
-from property.models import Renovation
 from property.register import services as register
 from renovation.conditions import next_stage
 from renovation.models import CatalogueItem, ProgressEntry, ProgressPhoto, Project, ProjectItem
+from renovation.selectors import compounds_renovated, records_by_compound
 from tests.conftest import committee_of
 from tests.factories import CompoundFactory, HouseholdFactory, UserFactory
 
@@ -222,16 +222,22 @@ def test_a_project_reaches_each_stage_only_with_its_conditions_and_is_handed_ove
     director = owners(1, prefix="d")[0]
     director.user.resident = director
     committee_of(worker, estate.compound_a, director.user, "纺织厂生活区业委会")
-    assert Renovation.objects.count() == 0
+    page = f"/api/v1/property/compounds/{estate.compound_a.pk}"
+    assert ok(me.get(page))["renovations"] == []
+    assert compounds_renovated([estate.compound_a.pk]) == set()
     assert ok(advance(api, worker, project))["stage"] == "handed_over"
-    record = Renovation.objects.get(compound=estate.compound_a)
-    assert record.year == 2026
-    assert sorted(i.code for i in record.items.all()) == ["roads", "roof-waterproofing"]
-    assert (record.funding_government, record.funding_residents, record.funding_companies) == (
-        Decimal("350000.00"),
-        Decimal("80000.00"),
-        Decimal("50000.50"),
+    # The project handed over is the compound's renovation record: no second record is written.
+    assert compounds_renovated([estate.compound_a.pk]) == {estate.compound_a.pk}
+    [record] = ok(me.get(page))["renovations"]
+    assert record["id"] == project["id"] and record["year"] == 2026
+    assert record["handed_over_on"] == str(timezone.localdate())
+    assert sorted(record["items"]) == sorted(["屋顶防水更新修缮", "小区道路"])
+    assert (record["funding_government"], record["funding_residents"], record["funding_companies"]) == (
+        "350000.00",
+        "80000.00",
+        "50000.50",
     )
+    assert record["investment"] == "480000.50" and record["compound_count"] == 1
     assert advance(api, worker, project, to="handed_over").json()["code"] == "stage"
 
 
@@ -483,7 +489,7 @@ def test_a_contract_goes_to_a_unit_of_its_kind_and_covers_only_the_projects_item
     assert not Project.objects.get(pk=project["id"]).contracts.exists()
 
 
-def test_hand_over_shares_the_money_among_compounds_by_households(api, worker, estate, catalogue):
+def test_a_project_of_two_compounds_is_one_record_on_both_pages(api, worker, estate, catalogue):
     second = CompoundFactory(community=estate.community_a, name="机械厂家属院")
     building = second.buildings.create(name="1号楼", floors=6)
     for n in range(4):
@@ -507,12 +513,13 @@ def test_hand_over_shares_the_money_among_compounds_by_households(api, worker, e
             },
         )
     )
-    from renovation.services import _records_write
-
-    _records_write(worker, Project.objects.get(pk=project["id"]))
-    shares = dict(Renovation.objects.values_list("compound_id", "funding_government"))
-    # compound A has 2 households, the second 4: a third and two thirds, the rounding left to the last.
-    assert shares == {estate.compound_a.pk: Decimal("33.33"), second.pk: Decimal("66.67")}
+    Project.objects.filter(pk=project["id"]).update(stage="handed_over")
+    records = records_by_compound([estate.compound_a.pk, second.pk])
+    # One record of the whole project on both compounds' pages, saying it is shared: the money is not
+    # split into per-compound copies that could drift from the project's.
+    assert records[estate.compound_a.pk] == records[second.pk]
+    [record] = records[second.pk]
+    assert (record.funding_government, record.compound_count) == (Decimal("100.00"), 2)
 
 
 def test_a_community_adds_an_item_to_its_catalogue_and_only_it_sees_it(api, worker, worker_b, estate):

@@ -12,9 +12,9 @@ from core.periods import last_full_month
 from governance import services as governance
 from governance.models import Action, Member, Notice
 from grid.models import Incident
-from property.models import Bill, FeeItem, ManagementPlan, Payment, PaymentAllocation, Renovation
+from property.models import Bill, FeeItem, ManagementPlan, Payment, PaymentAllocation
 from reports.alerts import alerts
-from tests.factories import CompoundFactory, HouseholdFactory
+from tests.factories import CompoundFactory, HouseholdFactory, renovated
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/governance/alerts"
@@ -54,7 +54,7 @@ def test_a_committee_whose_term_ended_or_ends_within_90_days(estate, committee):
 def test_a_renovated_compound_needs_a_plan_and_somebody_managing_it(estate):
     a = estate.compound_a
     assert "no_management_plan" not in kinds(alerts([estate.community_a.pk]), a.name)  # not renovated
-    Renovation.objects.create(compound=a, year=2024)
+    renovated(a, 2024)
     assert {"no_management_plan", "no_property_service"} <= set(
         kinds(alerts([estate.community_a.pk]), a.name)
     )

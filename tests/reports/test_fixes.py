@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, StaffRole
 from grid.models import Assignment
-from property.models import ManagementPlan, Renovation
+from property.models import ManagementPlan
 from reports.alerts import alerts
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory, UserFactory, renovated
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def kinds(community):
 
 
 def test_recording_the_management_plan_clears_the_alerts(client, api, estate, worker, committee):
-    Renovation.objects.create(compound=estate.compound_a, year=2024)
+    renovated(estate.compound_a, 2024)
     assert {"no_management_plan", "no_property_service"} <= kinds(estate.community_a)
     client.force_login(worker)
     url = f"/property/compounds/{estate.compound_a.pk}/plan/"
