@@ -35,6 +35,18 @@ class ProjectAdmin(bounded.ModelAdmin):
     readonly_fields = ["stage", "created_by", "created_at"]
     inlines = [StageDateInline, ProjectItemInline, FundingInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A project moves through its stages on its pages (services.project_advance); the back office
+        # sets a stage only when it enters a project, e.g. a renovation done before Gongzhi, handed over.
+        if obj is None:
+            return [f for f in self.readonly_fields if f != "stage"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Contract)
 class ContractAdmin(bounded.ModelAdmin):

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from core import bounds, spreadsheets
 from core.spreadsheets import Unreadable
@@ -317,7 +318,7 @@ def marked(name: str, data: bytes, errors: list[dict]) -> tuple[bytes, str]:
     for error in errors:
         by_row.setdefault(error["row"], []).append(error)
     if data[:2] == b"PK" or (name or "").lower().endswith(".xlsx"):  # as read_table tells a workbook
-        return _marked_xlsx(data, by_row), "xlsx"
+        return _marked_xlsx(name, data, by_row), "xlsx"
     return _marked_csv(data, by_row), "csv"
 
 
@@ -325,25 +326,44 @@ def _reasons(errors: list[dict]) -> str:
     return "；".join(f"{e['column']}: {e['message']}" if e["column"] else e["message"] for e in errors)
 
 
-def _marked_xlsx(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
-    workbook = load_workbook(BytesIO(data))
-    sheet = workbook.active
-    headers = {}
-    first = next((r for r in range(1, sheet.max_row + 1) if any(c.value for c in sheet[r])), 1)
-    for cell in sheet[first]:
-        if cell.value is not None and str(cell.value) != ERROR_HEADER:
-            headers[str(cell.value)] = cell.column
-    column = max(headers.values(), default=0) + 1
-    spreadsheets.sheet_put(sheet, first, column, ERROR_HEADER).font = Font(bold=True, color="B42318")
-    for row in range(first + 1, sheet.max_row + 1):
-        sheet.cell(row=row, column=column, value=None)
-    for row, errors in by_row.items():
-        target = max(row, first) if row else first
-        spreadsheets.sheet_put(sheet, target, column, _reasons(errors))
-        for error in errors:
-            if error["column"] in headers and row > first:
-                sheet.cell(row=row, column=headers[error["column"]]).fill = BAD
-    sheet.column_dimensions[sheet.cell(row=first, column=column).column_letter].width = 48
+def _marked_xlsx(name: str, data: bytes, by_row: dict[int, list[dict]]) -> bytes:
+    """Streamed, in flat memory like `redacted`: the rows read as text (read_table), written to a
+    write-only workbook with the reasons in a last column and the bad cells shaded. The cells' values
+    are kept, their formatting not (the stored file is the redacted one, which kept none either)."""
+    table = read_table(name, data)
+    first, header = table[0]
+    if header and header[-1].startswith(ERROR_HEADER):  # marked before and sent again: its reasons go
+        table = [(number, row[: len(header) - 1]) for number, row in table]
+        header = header[:-1]
+    headers = {text: index for index, text in enumerate(header) if text}
+    width = max((len(row) for _number, row in table), default=0)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 48
+    numbers = {number for number, _row in table}
+    reasons: dict[int, list[dict]] = {}
+    for row, errors in sorted(by_row.items()):  # a file's own problem (row 0) on the header's row
+        reasons.setdefault(row if row in numbers and row > first else first, []).extend(errors)
+    red = Font(bold=True, color="B42318")
+    title = spreadsheets.text_cell(sheet, ERROR_HEADER)
+    title.font = red
+    last = 0
+    for number, row in table:
+        for _blank in range(number - last - 1):  # blank rows kept, so that row numbers stay
+            sheet.append([])
+        cells = spreadsheets.sheet_row(sheet, [*row, *[""] * (width - len(row))])
+        for error in by_row.get(number, []) if number > first else []:
+            if error["column"] in headers:
+                cells[headers[error["column"]]].fill = BAD
+        if number == first:
+            extra = title
+            if first in reasons:  # the file's own problems after the column's name
+                extra = spreadsheets.text_cell(sheet, f"{ERROR_HEADER}：{_reasons(reasons[first])}")
+                extra.font = red
+        else:
+            extra = spreadsheets.text_cell(sheet, _reasons(reasons[number])) if number in reasons else None
+        sheet.append([*cells, extra])
+        last = number
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

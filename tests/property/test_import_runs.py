@@ -554,3 +554,45 @@ def test_a_file_accepted_then_refused_by_the_worker_ends_with_a_readable_error(
     says = _("A cell holds more than %(n)s characters: no ledger's cell is that long.") % {"n": 30}
     assert (done["status"], done["errors"]) == ("failed", [{"row": 0, "column": "", "message": says}])
     assert LedgerImport.objects.get().failure == says
+
+
+def test_the_marked_workbook_is_written_as_a_stream_keeping_row_numbers_and_the_files_own_problem():
+    """reading.marked writes a write-only workbook from the rows read as text: its memory does not hold
+    a workbook's cell objects (openpyxl's whole workbook, as it was marked before, peaks higher), blank
+    rows keep their numbers, and a problem of the file (row 0) stands after the column's name."""
+    import tracemalloc
+
+    from openpyxl import Workbook
+
+    from property.imports.reading import marked
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["楼栋", "单元", "房号", "姓名", "备注"])
+    sheet.append([])  # row 2 blank
+    for n in range(2_000):
+        sheet.append(["1号楼", "1", f"{n:05d}", "周丽", "已核对入住情况" * 3])
+    buffer = BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    errors = [
+        {"row": 3, "column": "姓名", "message": "坏"},
+        {"row": 0, "column": "", "message": "缺少这一列：面积"},
+    ]
+
+    def peak_of(work):
+        tracemalloc.start()
+        result = work()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return result, peak
+
+    (out, extension), streamed = peak_of(lambda: marked("台账.xlsx", data, errors))
+    _whole, whole = peak_of(lambda: load_workbook(BytesIO(data)).save(BytesIO()))
+    back = load_workbook(BytesIO(out), read_only=True).active
+    rows = list(back.iter_rows(values_only=True))
+    assert extension == "xlsx" and len(rows) == 2_002
+    assert rows[0][5] == "错误：缺少这一列：面积" and rows[1] == ()
+    assert rows[2][3:] == ("周丽", "已核对入住情况" * 3, "姓名: 坏") and len(rows[3]) == 5
+    print(f"marked: streamed {streamed / 2**20:.1f} MB, the whole workbook {whole / 2**20:.1f} MB")
+    assert streamed < whole / 2
