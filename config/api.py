@@ -11,7 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api import BearerAuth, SignedInSession
 from accounts.api import router as accounts_router
 from core.errors import DomainError, constraint_refusal, error_body
-from core.locks import busy, is_retryable
+from core.locks import busy, is_busy
 from core.validation import message_for
 from governance.api import router as governance_router
 from grid.api import router as grid_router
@@ -83,7 +83,7 @@ def on_integrity_error(request, exc):
 @api.exception_handler(OperationalError)
 def on_operational_error(request, exc):
     # A deadlock outside any `retried` transaction (or past its retries): a refusal of the moment.
-    if not is_retryable(exc):
+    if not is_busy(exc):
         raise exc
     return on_domain_error(request, busy())
 

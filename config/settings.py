@@ -368,6 +368,8 @@ ALERT_COLLECTION_RATE_PERCENT = env_int("ALERT_COLLECTION_RATE_PERCENT", 80)
 # jittered pause starting at this many milliseconds and doubling; then it is refused as busy (503).
 LOCK_RETRIES = env_int("LOCK_RETRIES", 4)
 LOCK_RETRY_PAUSE_MS = env_int("LOCK_RETRY_PAUSE_MS", 50)
+# How long a person's single edit waits for rows a long writer (an import) holds, then 409 busy.
+LOCK_WAIT_SECONDS = env_int("LOCK_WAIT_SECONDS", 5)
 # Imported ledgers (台账): the largest file and the most rows one import takes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)

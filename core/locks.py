@@ -10,7 +10,7 @@ estate nests, and never locks upward after it has locked downward:
     governance:     vote > ballots; body > members; a meeting's action alone
     volunteers:     volunteer > shift > sign-ups
     grid:           swap > duty shift > the staff member's user row (the overlap check)
-    renovation:     project > its items, contracts, the compounds' renovation records
+    renovation:     project > its items, contracts
     five-co index:  the month's Fill row > that month's snapshots (a fill's chunks and a recompute)
 
 Two rules make the order hold:
@@ -25,7 +25,9 @@ PostgreSQL still detects a deadlock where a path was missed, or where foreign-ke
 takes a share lock on the row it points to) cross. `retried` reruns the whole transaction then, a
 few times with a short jittered pause; a deadlock that outlasts them is `Busy` (409 `busy`, a
 readable refusal), never the raw OperationalError (config.api and core.middleware turn one that
-escaped a service without `retried` into the same answer). SQLite takes no row locks
+escaped a service without `retried` into the same answer). A person's single edit that may queue
+behind a long writer (a unit edited while an import writes its compound) waits at most
+LOCK_WAIT_SECONDS (`wait_at_most`), then is `Busy` too, instead of hanging the page. SQLite takes no row locks
 (select_for_update and OF are ignored there) and writes one transaction at a time.
 """
 
@@ -43,12 +45,34 @@ from core.errors import Busy
 log = logging.getLogger(__name__)
 # deadlock_detected, serialization_failure (psycopg's DeadlockDetected, SerializationFailure)
 RETRYABLE_SQLSTATES = {"40P01", "40001"}
+# lock_not_available: a lock waited for longer than `wait_at_most` allowed (not run again: the
+# holder is a long writer, and the person is better told at once)
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def is_retryable(exc: BaseException) -> bool:
     """A deadlock or a serialization failure: the transaction was rolled back and may run again."""
     cause = exc.__cause__ if isinstance(exc, OperationalError) else None
     return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Rolled back for the moment's contention: a deadlock, a serialization failure or a lock waited
+    for too long. The answer to it is `busy()`."""
+    cause = exc.__cause__ if isinstance(exc, OperationalError) else None
+    return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES | {LOCK_NOT_AVAILABLE}
+
+
+def wait_at_most(seconds: float | None = None) -> None:
+    """In the current transaction, wait for a row lock at most `seconds` (LOCK_WAIT_SECONDS), then
+    fail with lock_not_available (is_busy). Only where the service's transaction is the outermost (a
+    person's own edit, not a step of a larger writer such as an import, which waits as it always did).
+    PostgreSQL only: SQLite writes one transaction at a time."""
+    if connection.vendor != "postgresql" or len(connection.atomic_blocks) > 1:
+        return
+    seconds = settings.LOCK_WAIT_SECONDS if seconds is None else seconds
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(seconds * 1000)}ms"])
 
 
 def busy() -> Busy:

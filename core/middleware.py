@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.errors import error_body
-from core.locks import busy, is_retryable
+from core.locks import busy, is_busy
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -69,7 +69,7 @@ class BusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_retryable(exception):
+        if not is_busy(exception):
             return None
         message = busy().message
         back = request.META.get("HTTP_REFERER")

@@ -122,6 +122,40 @@ def test_a_deadlock_escaping_a_service_on_the_api_is_409_busy_not_500(worker, es
     assert (answer.status_code, answer.json()["code"]) == (409, "busy")
 
 
+def test_a_payment_deadlocked_once_runs_again_with_its_idempotency_key_and_is_written_once(
+    collector, estate, monkeypatch
+):
+    """The payment's own `retried` runs inside the idempotency key's transaction and so cannot run it
+    again: the key's transaction is the one retried (accounts.idempotency), key row and payment both."""
+    from accounts.models import IdempotencyKey
+    from accounts.services import token_issue
+    from property.fees import services as fees
+    from property.models import Payment
+    from tests.property.test_concurrency import _bills
+
+    _bills(estate.household_a, 1)
+    real, calls = fees.payment_record, []
+
+    def first_deadlocks(**kwargs):
+        calls.append(1)
+        payment = real(**kwargs)
+        if len(calls) == 1:
+            raise deadlock()
+        return payment
+
+    monkeypatch.setattr(fees, "payment_record", first_deadlocks)
+    raw = token_issue(user=collector, name="test")[1]
+    answer = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {raw}"}).post(
+        "/api/v1/property/payments",
+        {"household": estate.household_a.pk, "amount": "10.00", "method": "cash"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "pay-1"},
+    )
+    assert answer.status_code == 201, answer.json()
+    assert len(calls) == 2
+    assert Payment.objects.count() == 1 and IdempotencyKey.objects.filter(key="pay-1").count() == 1
+
+
 def test_a_page_whose_write_stays_deadlocked_shows_a_refusal(worker, estate, monkeypatch):
     from renovation import services, views
     from renovation.services import project_create

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_officer_of
 from accounts.services import audit_record, audit_record_many, principal_forget
 from core.errors import Conflict, Forbidden, Invalid, validate_model
-from core.locks import retried
+from core.locks import retried, wait_at_most
 from core.periods import in_force_from
 from property.models import (
     Building,
@@ -358,7 +358,9 @@ HOUSEHOLD_FACTS = (*AREAS, "area_source", "is_vacant", "held_by_developer", "flo
 def household_update(*, actor, household: Household, changes: dict) -> Household:
     """Correct a unit's facts. A changed area names its source (register, survey, contract); who
     changed what, from what, and when is kept (the audit trail, append-only). Votes already open
-    keep the roll they froze. Locks the compound, then the unit (core.locks), as an import does."""
+    keep the roll they froze. Locks the compound, then the unit (core.locks), as an import does,
+    waiting for an import of the compound at most LOCK_WAIT_SECONDS (then 409 busy)."""
+    wait_at_most()
     place = Building.objects.filter(pk=household.building_id).values("compound_id")
     Compound.objects.select_for_update().filter(pk__in=place).first()  # the place first (core.locks)
     household = (

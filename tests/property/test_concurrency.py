@@ -212,3 +212,53 @@ def test_an_import_of_a_compound_racing_household_patches_of_it_both_write(run, 
         )
     ) == [(Decimal("70.00"), True)] * 20
     assert Resident.objects.filter(name__startswith="住户").count() == 20
+
+
+def test_a_unit_edited_while_a_long_writer_holds_its_compound_is_told_busy_after_the_wait(
+    worker, estate, settings
+):
+    """A household PATCH queued behind a writer of its compound (an import in one long transaction)
+    waits LOCK_WAIT_SECONDS, then answers 409 `busy` with nothing written, instead of hanging the
+    page until the writer ends; once the writer is done the same PATCH goes through."""
+    import time
+
+    from django.db import transaction
+
+    from property.models import Compound
+
+    settings.LOCK_WAIT_SECONDS = 0.3
+    home = estate.household_a
+    raw = token_issue(user=worker, name="wait")[1]
+    holding, release = threading.Event(), threading.Event()
+
+    def writer():
+        with transaction.atomic():
+            Compound.objects.select_for_update().get(pk=estate.compound_a.pk)
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    def patch():
+        client = Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+        started = time.monotonic()
+        answer = client.patch(
+            f"/api/v1/property/households/{home.pk}", {"is_vacant": True}, content_type="application/json"
+        )
+        connection.close()
+        return answer, time.monotonic() - started
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert holding.wait(10)
+    result = []
+    waiting = threading.Thread(target=lambda: result.append(patch()))
+    waiting.start()
+    waiting.join(10)
+    release.set()
+    thread.join(10)
+    (answer, waited), = result
+    assert answer.status_code == 409 and answer.json()["code"] == "busy"
+    assert 0.25 < waited < 5  # told after the wait, not when the writer ended (10 s)
+    home.refresh_from_db()
+    assert home.is_vacant is False
+    assert patch()[0].status_code == 200
