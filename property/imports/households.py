@@ -28,6 +28,7 @@ from property.imports.runs import Change, Kind, Plan, apply_updates
 from property.models import Household, Relation, Residency, Resident
 from property.register import permissions, services
 from property.register.permissions import require_register
+from property.register.selectors import told_apart
 from property.register.services import areas_check, floor_check, id_number_check
 
 COLUMNS = (
@@ -403,12 +404,7 @@ class Register:
 
 
 def _told_apart(resident: Resident, person: dict) -> bool:
-    """A namesake is someone else when both sides give an ID number (the same one would have found
-    them) or both give a mobile and the mobiles differ."""
-    return bool(
-        (person["id_number"] and resident.id_number_digest)
-        or (person["mobile"] and resident.phone and person["mobile"] != resident.phone)
-    )
+    return told_apart(resident, id_given=bool(person["id_number"]), phone=person["mobile"])
 
 
 def _same_numbers(resident: Resident, person: dict) -> bool:

@@ -120,11 +120,21 @@ def compound_names(compound_ids) -> list[tuple[int, str]]:
     return list(Compound.objects.filter(pk__in=compound_ids).values_list("pk", "name"))
 
 
+def told_apart(resident: Resident, *, id_given: bool, phone: str) -> bool:
+    """THE rule of when a namesake is someone else, for the pages, the API and the ledger imports:
+    both sides have an ID number (the same number would have found the person first), or both have a
+    mobile and the mobiles differ. Anything less may be the same person (one owner, two heads in a
+    vote): the page and the API ask, an import refuses the row until the file tells them apart."""
+    return bool(
+        (id_given and resident.id_number_digest) or (phone and resident.phone and phone != resident.phone)
+    )
+
+
 def resident_matches(user, *, name: str, phone: str, id_digest: str = "", compound=None) -> list[Resident]:
-    """THE rule of who may be the person about to be added, asked about before a second record:
-    the same ID number (the stored digest); else the same name and phone, or the same name among the
-    people of the compound (a relation in force or to come), unless ID numbers on both sides tell
-    them apart — among the residents the user may see."""
+    """Who may be the person about to be added, asked about before a second record: the same ID
+    number (the stored digest); else the same name and phone, or the same name among the people of
+    the compound (a relation in force or to come) unless `told_apart` — among the residents the
+    user may see."""
     people = residents_visible(user)
     if id_digest:
         found = list(people.filter(id_number_digest=id_digest)[:1])
@@ -139,10 +149,8 @@ def resident_matches(user, *, name: str, phone: str, id_digest: str = "", compou
             in_force_from(timezone.localdate()), household__building__compound=compound
         )
         same |= Q(pk__in=here.values("resident_id"))
-    found = people.filter(same, name=name)
-    if id_digest:  # a different ID number on record: another person
-        found = found.filter(id_number_digest="")
-    return list(found.order_by("id")[:5])
+    found = people.filter(same, name=name).order_by("id")
+    return [r for r in found[:50] if not told_apart(r, id_given=bool(id_digest), phone=phone)][:5]
 
 
 def resident_candidate(resident: Resident) -> dict:

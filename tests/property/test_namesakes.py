@@ -99,7 +99,9 @@ def test_the_page_asks_and_the_worker_picks_the_same_person_or_a_different_one(c
     assert Resident.objects.filter(name="张伟").count() == 2
 
 
-HEADERS = "楼栋,单元,房号,楼层,建筑面积（㎡）,套内面积,面积来源,户主姓名,关系,手机号码,身份证号,党员,入住日期,未售"
+HEADERS = (
+    "楼栋,单元,房号,楼层,建筑面积（㎡）,套内面积,面积来源,户主姓名,关系,手机号码,身份证号,党员,入住日期,未售"
+)
 
 
 def ledger(client, capture, compound, *rows):
@@ -140,6 +142,32 @@ def test_two_new_namesakes_in_one_ledger_must_be_told_apart(
     rows = ("1号楼,1,201,2,60,,,李娜,业主,,,否,,", "1号楼,1,202,2,60,,,李娜,业主,,,否,,")
     refused = ledger(client, capture, estate.compound_a, *rows)
     assert (refused["status"], [e["row"] for e in refused["errors"]]) == ("invalid", [3])
-    told = ("1号楼,1,201,2,60,,,李娜,业主,13900000001,,否,,", "1号楼,1,202,2,60,,,李娜,业主,13900000002,,否,,")
+    told = (
+        "1号楼,1,201,2,60,,,李娜,业主,13900000001,,否,,",
+        "1号楼,1,202,2,60,,,李娜,业主,13900000002,,否,,",
+    )
     assert ledger(client, capture, estate.compound_a, *told)["status"] == "done"
     assert Resident.objects.filter(name="李娜").count() == 2
+
+
+def test_one_rule_tells_namesakes_apart_on_the_api_and_in_a_ledger(
+    api, client, estate, worker, zhang, django_capture_on_commit_callbacks
+):
+    """register.selectors.told_apart: a different mobile on both sides is someone else, on the API as
+    in a ledger; no mobile, or the same one, may be the same person, and both ask (the import refuses)."""
+    assert register(api, worker, estate.household_a2).status_code == 409  # no mobile: asked
+    assert register(api, worker, estate.household_a2, phone="13911112222").status_code == 409  # same mobile
+    assert register(api, worker, estate.household_a2, phone="13733334444").status_code == 201  # told apart
+    other = HouseholdFactory(building=estate.building_a, unit_label="1-109")
+    client.force_login(worker)
+    asked = ledger(
+        client, django_capture_on_commit_callbacks, estate.compound_a, "1号楼,1,1-109,1,60,,,张伟,业主,,,,,"
+    )
+    apart = ledger(
+        client,
+        django_capture_on_commit_callbacks,
+        estate.compound_a,
+        "1号楼,1,1-109,1,60,,,张伟,业主,13755556666,,,,",
+    )
+    assert asked["status"] == "invalid" and apart["status"] == "done", (asked, apart)
+    assert Resident.objects.filter(name="张伟", residencies__household=other).count() == 1
