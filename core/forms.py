@@ -69,8 +69,34 @@ class AreaField(forms.DecimalField):
 class BoundedModelForm(BoundedDates, forms.ModelForm):
     """The admin's forms (core.admin_forms): the back office is held to the same horizon. It corrects
     the register's past as well as activity, so every date of it takes the register's floor (1900): a
-    household whose residency began in 1985 is saved, a year 9999 refused."""
+    household whose residency began in 1985 is saved, a year 9999 refused. Amounts and areas are held
+to core.bounds too: a bill of a billion yuan or a flat of 999,999.99 m² is refused on its field."""
+
+    # The kind of amount (core.bounds.MONEY_MAX) of a money column (2 decimal places) by its app; a
+    # unit price (4 places) is its own kind. An area column of a unit (8 digits) takes the unit's bound.
+    MONEY_KIND_OF_APP = {"property": "household", "governance": "disclosure", "renovation": "renovation"}
 
     def full_clean(self):
         self.history_dates = frozenset(self.fields)
         super().full_clean()
+
+    def clean(self):
+        cleaned = super().clean()
+        app = self._meta.model._meta.app_label
+        for name, value in list(cleaned.items()):
+            if not isinstance(value, Decimal):
+                continue
+            try:
+                column = self._meta.model._meta.get_field(name)
+            except Exception:  # noqa: BLE001 - a form field that is no model field: not bounded here
+                continue
+            problem = None
+            if name.endswith("area") and column.max_digits <= 8:
+                problem = bounds.area_problem(value)
+            elif name == "unit_price":
+                problem = bounds.money_problem(value, "unit_price")
+            elif column.decimal_places == 2 and app in self.MONEY_KIND_OF_APP:
+                problem = bounds.money_problem(value, self.MONEY_KIND_OF_APP[app])
+            if problem:
+                self.add_error(name, problem)
+        return cleaned

@@ -456,6 +456,30 @@ def test_the_back_office_refuses_a_far_date_on_its_field(model, field, db, rf):
     assert any(e.code == "out_of_bounds" for e in form.errors.as_data()[field]), form.errors[field]
 
 
+@pytest.mark.parametrize(
+    "model,field,value",
+    [
+        ("property.household", "building_area", "999999.99"),
+        ("property.feeitem", "unit_price", "99999.0000"),
+        ("renovation.contract", "value", "999999999999.99"),
+        ("property.bill", "amount", "9999999999.99"),
+    ],
+)
+def test_the_back_office_refuses_an_absurd_amount_or_area_on_its_field(model, field, value, db, rf):
+    """Amounts and areas entered in the admin are held to core.bounds as on the pages and the API."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    model_admin = admin.site._registry[apps.get_model(model)]
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    form_class = model_admin.get_form(request)
+    assert field in form_class(data={field: value}).errors
+    assert field not in form_class(data={field: "60.50"}).errors
+
+
 def test_the_back_office_keeps_the_registers_past(db, rf):
     """The back office corrects old records: a residency of 1985 in the admin is not refused (the
     register's floor, 1900), where a date of 1800 is."""
