@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import BoundedDates
 from grid.models import Category, Grid, IncidentStatus, StaffRole, Unit
@@ -56,7 +57,7 @@ class StepForm(BoundedDates, forms.Form):
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
     unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.all(), required=False)
     until = forms.DateTimeField(
-        label=_("until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=pgettext_lazy("extension", "until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
 

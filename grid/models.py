@@ -503,7 +503,7 @@ class Extension(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="extensions", verbose_name=_("incident")
     )
-    until = models.DateTimeField(_("until"))
+    until = models.DateTimeField(pgettext_lazy("extension", "until"))
     reason = models.CharField(_("reason"), max_length=300)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")

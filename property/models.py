@@ -185,7 +185,7 @@ class Household(models.Model):
 class Resident(models.Model):
     """A person living in or owning a unit. Only a masked ID number and its keyed hash are kept."""
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     id_number_masked = models.CharField(_("ID number (masked)"), max_length=18, blank=True)
     id_number_digest = models.CharField(_("ID number digest"), max_length=64, blank=True, editable=False)

@@ -317,6 +317,8 @@ class WorksNoticeForm(BoundedDates, forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = project.compounds.order_by("name")
+        if self.fields["compound"].queryset.count() == 1:  # nothing to choose: chosen
+            self.fields["compound"].initial = self.fields["compound"].queryset.first()
         self.fields["buildings"].queryset = (
             Building.objects.filter(compound__in=project.compounds.all())
             .select_related("compound")

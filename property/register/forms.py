@@ -11,7 +11,7 @@ from property.models import AreaSource, ManagementMode, Relation
 
 class ResidentForm(BoundedDates, forms.Form):
     history_dates = frozenset({"started_on"})
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
     phone = forms.RegexField(
         label=_("phone"),
         required=False,

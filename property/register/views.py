@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -230,19 +230,26 @@ def resident_detail(request, resident_id: int):
 @login_required
 @require_POST
 def resident_here(request, household_id: int, resident_id: int):
-    """The person offered is the one: register them in this unit too (no second record)."""
+    """The person offered is the one: register them in this unit too (no second record), with the
+    phone typed on the form if the register had none for them."""
     household = get_object_or_404(permissions.households_visible(request.user), pk=household_id)
     resident = get_object_or_404(permissions.residents_visible(request.user), pk=resident_id)
     form = ResidentForm(request.POST)
-    form.is_valid()  # only the relation and the start are read
+    form.is_valid()  # only the relation, the start and the phone are read
+    phone = form.cleaned_data.get("phone")
     try:
-        services.residency_start(
-            actor=request.user,
-            resident=resident,
-            household=household,
-            relation=form.cleaned_data.get("relation") or "owner",
-            started_on=form.cleaned_data.get("started_on"),
-        )
+        with transaction.atomic():
+            services.residency_start(
+                actor=request.user,
+                resident=resident,
+                household=household,
+                relation=form.cleaned_data.get("relation") or "owner",
+                started_on=form.cleaned_data.get("started_on"),
+            )
+            if phone and not resident.phone:
+                services.resident_update(
+                    actor=request.user, resident=resident, household=household, changes={"phone": phone}
+                )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

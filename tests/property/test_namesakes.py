@@ -171,3 +171,34 @@ def test_one_rule_tells_namesakes_apart_on_the_api_and_in_a_ledger(
     )
     assert asked["status"] == "invalid" and apart["status"] == "done", (asked, apart)
     assert Resident.objects.filter(name="张伟", residencies__household=other).count() == 1
+
+
+def test_the_prompt_tells_two_namesakes_apart_and_keeps_the_phone_typed(client, estate, worker):
+    """Each 'the same person' button names the unit the person lives in (two 李娜 read apart), and the
+    phone typed on the form is kept when the person offered had none."""
+    import re
+
+    first, second = (
+        services.resident_create(
+            actor=worker,
+            name="李娜",
+            household=h,
+            relation="owner",
+            started_on=timezone.localdate(),
+            confirm_new=True,
+        )
+        for h in (estate.household_a, estate.household_a2)
+    )
+    client.force_login(worker)
+    other = HouseholdFactory(building=estate.building_a, unit_label="1-108")
+    body = {"name": "李娜", "phone": "13800001111", "relation": "tenant", "started_on": "2026-01-01"}
+    page = client.post(f"/property/households/{other.pk}/residents/add/", body).content.decode()
+    buttons = re.findall(r'<button type="submit" class="button primary">([^<]+)</button>', page)
+    assert len(buttons) == 2 and buttons[0] != buttons[1], buttons
+    assert str(estate.household_a) in buttons[0] and str(estate.household_a2) in buttons[1]
+    assert 'name="phone" value="13800001111"' in page
+    client.post(f"/property/households/{other.pk}/residents/{second.pk}/", body)
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.phone, first.phone) == ("13800001111", "")
+    assert Residency.objects.filter(resident=second, household=other, relation="tenant").exists()

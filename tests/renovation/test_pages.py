@@ -143,6 +143,22 @@ def test_the_supervisor_inspects_on_the_page_and_the_builder_finds_the_defect_on
     assert detail.context["actions"] == ["accept", "extend"]  # returning it is the grid's own staff's
 
 
+def test_the_works_notice_form_reads_as_a_period_with_its_one_compound_chosen(world, on_site):
+    """Its end is 结束时间 (not an incident's 延期至), a project is named 名称 (not a person's 姓名), and the
+    only compound of the project is chosen already."""
+    import re
+
+    project = on_site["project"]
+    page = signed_in(on_site["builder"]).get(f"/renovation/projects/{project.pk}/works/new/").content.decode()
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", page)
+    assert "结束时间" in labels and "延期至" not in labels, labels
+    compound = world.estate.compound_a
+    assert re.search(rf'<option value="{compound.pk}" selected>', page)
+    new = signed_in(world.users["worker"]).get(f"/renovation/communities/{compound.community_id}/new/")
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", new.content.decode())
+    assert "名称" in labels and "姓名" not in labels, labels
+
+
 def test_a_contract_for_a_new_unit_a_works_notice_and_the_plans_missing_agreement_on_pages(
     world, on_site, django_capture_on_commit_callbacks
 ):
