@@ -90,3 +90,19 @@ def test_a_checked_file_refused_when_it_is_run_says_why_on_the_page(
         run = client.post(f"/property/imports/{record.pk}/run/", follow=True)
     assert run.status_code == 200 and LedgerImport.objects.count() == 1
     assert escape("有单元格超过 30 个字符") in run.content.decode()
+
+
+def test_a_file_refused_for_itself_says_why_in_the_alert_not_as_row_0(
+    client, estate, worker, django_capture_on_commit_callbacks
+):
+    import re
+
+    client.force_login(worker)
+    url = f"/property/compounds/{estate.compound_a.pk}/import/"
+    file = SimpleUploadedFile("台账.csv", "房号,楼层,姓名\n1-201,2,张三\n".encode("utf-8-sig"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"kind": "households", "file": file})
+    page = client.get(sent["Location"]).content.decode()
+    alert = re.search(r'<div class="error" role="alert">(.*?)</div>', page, re.S).group(1)
+    assert "文件未被接受" in alert and "楼栋" in alert, alert
+    assert "第 0 行" not in page
