@@ -66,6 +66,11 @@ def months_to_end(m: Month, months: int) -> tuple[date, date]:
     return add_months(m.end, -months), m.end
 
 
+# Indicators read over a window of months up to the month's end, not the month alone: their figures
+# and their records (reports.records) both take it from here, and the records page states it.
+WINDOW_MONTHS = {"minutes_published": 6, "vote_participation": 12, "consultations_held": 6}
+
+
 def months_to_end_at(m: Month, months: int):
     """months_to_end() as datetimes."""
     return days_bounds(*months_to_end(m, months))
@@ -120,7 +125,9 @@ def fee_collection_rate(m: Month) -> dict:
 
 def minutes_published(m: Month) -> dict:
     """Meetings of the six months up to the month's end published to residents / meetings."""
-    counts = governance.meetings_published_by_compound(m.ids, *months_to_end_at(m, 6))
+    counts = governance.meetings_published_by_compound(
+        m.ids, *months_to_end_at(m, WINDOW_MONTHS["minutes_published"])
+    )
     return {cid: _share(*counts.get(cid, (0, 0))) for cid in m.ids}
 
 
@@ -151,7 +158,9 @@ def solicitation_coverage(m: Month) -> dict:
 
 def vote_participation(m: Month) -> dict:
     """Mean owners' headcount participation of the votes closed in the 12 months up to the month's end."""
-    turnouts = governance.vote_turnouts_by_compound(m.ids, *months_to_end_at(m, 12))
+    turnouts = governance.vote_turnouts_by_compound(
+        m.ids, *months_to_end_at(m, WINDOW_MONTHS["vote_participation"])
+    )
     figures = {}
     for cid in m.ids:
         votes = turnouts.get(cid, [])
@@ -170,7 +179,9 @@ CONSULTING = [MeetingKind.CONSULTATION, MeetingKind.OWNERS_ASSEMBLY]
 
 def consultations_held(m: Month) -> dict:
     """Consultation meetings and owners' assemblies in the six months up to the month's end."""
-    held = governance.meetings_by_compound(m.ids, *months_to_end_at(m, 6), CONSULTING)
+    held = governance.meetings_by_compound(
+        m.ids, *months_to_end_at(m, WINDOW_MONTHS["consultations_held"]), CONSULTING
+    )
     return {cid: _count(held.get(cid, 0)) for cid in m.ids}
 
 

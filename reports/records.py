@@ -92,7 +92,7 @@ def solicitation_coverage(m: Month):
 
 
 def vote_participation(m: Month):
-    votes = governance.votes_closed(m.ids, *ind.months_to_end_at(m, 12))
+    votes = governance.votes_closed(m.ids, *ind.months_to_end_at(m, ind.WINDOW_MONTHS["vote_participation"]))
 
     def row(v):
         taking_part = (v.result or {}).get("participation") or {}
@@ -106,7 +106,9 @@ def vote_participation(m: Month):
 
 
 def consultations_held(m: Month):
-    meetings = governance.meetings_held(m.ids, *ind.months_to_end_at(m, 6), ind.CONSULTING)
+    meetings = governance.meetings_held(
+        m.ids, *ind.months_to_end_at(m, ind.WINDOW_MONTHS["consultations_held"]), ind.CONSULTING
+    )
     return meetings.order_by("-held_at", "id"), _meeting
 
 
@@ -331,7 +333,8 @@ def fee_collection_rate(m: Month):
 
 
 def minutes_published(m: Month):
-    return governance.meetings_held(m.ids, *ind.months_to_end_at(m, 6)).order_by("-held_at", "id"), _meeting
+    window = ind.months_to_end_at(m, ind.WINDOW_MONTHS["minutes_published"])
+    return governance.meetings_held(m.ids, *window).order_by("-held_at", "id"), _meeting
 
 
 RECORDS = {code: globals()[code] for code in ind.FIGURES}

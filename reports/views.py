@@ -21,7 +21,7 @@ from core.errors import DomainError, Forbidden, Invalid
 from core.periods import add_months, last_full_week, period_label, period_parse, week_label
 from property.register.permissions import subdistricts_visible
 from reports import bulletin, bulletin_text, charts, docx, selectors, services
-from reports.indicators import FLAGS, NAMES, SHARES
+from reports.indicators import FLAGS, NAMES, SHARES, WINDOW_MONTHS
 from reports.models import Co, Level
 from reports.permissions import READABLE
 from reports.records import RECORDS
@@ -149,6 +149,8 @@ def dashboard(request):
         "level": level,
         "place": place,
         "period": first,
+        "in_progress": first == selectors.month_start_today(),
+        "today": timezone.localdate(),
         "overall_band": charts.band(index["overall"]),
         "previous": f"{here}?{selectors.place_query(level, place.pk, add_months(first, -1))}",
         "next": f"{here}?{selectors.place_query(level, place.pk, add_months(first, 1))}"
@@ -183,6 +185,20 @@ def _up(user, level, place, first):
     )
 
 
+def _window(code: str, first) -> dict | None:
+    """The days an indicator read over several months covers (indicators.WINDOW_MONTHS), for the
+    records page to say: the month alone is not what they add up to."""
+    months = WINDOW_MONTHS.get(code)
+    if months is None:
+        return None
+    end = add_months(first, 1)
+    return {
+        "months": months,
+        "first": add_months(end, -months),
+        "last": min(end - timedelta(days=1), timezone.localdate()),
+    }
+
+
 @login_required
 def records(request):
     """The records behind one indicator of a place's month, each linked to its page."""
@@ -197,6 +213,7 @@ def records(request):
         "code": code,
         "place": place,
         "period": first,
+        "window": _window(code, first),
         "page": page,
         "rows": [row(obj) for obj in page.object_list],
         "back": f"{reverse('reports:dashboard')}?{selectors.place_query(level, place.pk, first)}",

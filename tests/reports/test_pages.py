@@ -197,3 +197,34 @@ def test_a_recompute_refused_by_a_rule_of_the_domain_is_shown_as_a_refusal_not_a
     assert [(m.level_tag, str(m)) for m in get_messages(answer.wsgi_request)] == [
         ("error", "该月正在计算，请稍后再试。")
     ]
+
+
+def test_the_month_in_progress_and_a_records_window_of_months_are_said_on_their_pages(client, estate, worker):
+    """The dashboard of this month says the month is in progress (figures to today); the records of an
+    indicator read over six months say which days they cover, a one-month indicator's do not."""
+    import re
+
+    from core.periods import add_months
+
+    client.force_login(worker)
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    place = {"community": estate.community_a.pk}
+    now = client.get("/reports/", {**place, "period": f"{this_month:%Y-%m}"}).content.decode()
+    assert 'data-testid="in-progress"' in now and "本月进行中" in now
+    before = client.get("/reports/", {**place, "period": f"{last_month():%Y-%m}"}).content.decode()
+    assert 'data-testid="in-progress"' not in before
+    page = client.get(
+        "/reports/records/", {**place, "period": f"{last_month():%Y-%m}", "indicator": "consultations_held"}
+    )
+    window = re.search(r'data-testid="window">([^<]+)<', page.content.decode()).group(1)
+    first = add_months(this_month, -6)
+    last = this_month - timedelta(days=1)
+    assert (
+        window
+        == f"{first.year}年{first.month}月1日 至 {last.year}年{last.month}月{last.day}日：截至本月末的 6 个月"
+    )
+    one = client.get(
+        "/reports/records/", {**place, "period": f"{last_month():%Y-%m}", "indicator": "incidents_on_time"}
+    )
+    assert 'data-testid="window"' not in one.content.decode()
