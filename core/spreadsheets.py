@@ -104,13 +104,13 @@ def workbook_check(
     """Every part of the workbook unpacked in chunks and checked, none held whole: raises Unreadable
     naming the file's problem. Its XML parts are read by expat with each cell's characters counted,
     and a sheet's cells beyond `columns_max` refused (a reader fills every row up to its last cell).
-    Returns the parts that merge cells."""
+    Returns the merged ranges of each part that merges cells ({part: ["A1:L1", ...]})."""
     too_large = _("Unpacked, the file is larger than %(mb)s MB, far more than a ledger: split it.") % {
         "mb": unpacked_max // (1024 * 1024)
     }
     if sum(info.file_size for info in archive.infolist()) > unpacked_max:
         raise Unreadable(too_large)  # as its parts declare: refused before anything is unpacked
-    total, merged = 0, set()
+    total, merged = 0, {}
     for info in archive.infolist():
         part = {"part": info.filename}
         if info.flag_bits & ENCRYPTED:
@@ -145,7 +145,7 @@ def workbook_check(
         if xml is not None:
             xml.close()
             if xml.merged:
-                merged.add(info.filename)
+                merged[info.filename] = xml.merged
     return merged
 
 
@@ -209,7 +209,7 @@ class _CellCount:
         self.parser.EndElementHandler = self._end
         self.parser.CharacterDataHandler = self._text
         self.parser.StartDoctypeDeclHandler = self._doctype
-        self.merged = False
+        self.merged: list[str] = []  # the merged ranges' references
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         try:
@@ -232,8 +232,8 @@ class _CellCount:
             self.column = 0
         if local in CELLS or not self.inside:
             self.length = 0
-        if local == "mergeCell":
-            self.merged = True
+        if local == "mergeCell" and attributes.get("ref"):
+            self.merged.append(attributes["ref"])
 
     def _column(self, ref: str) -> None:
         letters = ref.rstrip("0123456789")

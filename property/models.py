@@ -778,6 +778,13 @@ class LedgerImport(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     done_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What was left out of the file, in words: title rows, a totals row, signatures, unknown columns.
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    # The worker's answers on the check page (what the ledger's people are, when it does not say).
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    # What the file changes, unit by unit and person by person, field by field (the check's list,
+    # then the write's): [{"row", "what", "outcome", "fields": [[column, before, after], ...]}]
+    changes = models.JSONField(_("changes"), default=list, blank=True)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

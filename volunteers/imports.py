@@ -61,8 +61,9 @@ def allowed(user, community) -> None:
 
 
 def volunteers_plan(actor, community, table, progress=None) -> Plan:
-    (_n, headers), rows = table[0], table[1:]
-    found, header_errors = reading.match_headers(COLUMNS, headers)
+    located = reading.locate(COLUMNS, table)
+    headers, rows = located.headers, located.rows
+    found, header_errors = reading.match_headers(COLUMNS, headers, located.header_row)
     problems = reading.Problems(headers, found, list(header_errors))
     plan = Plan()
     if header_errors:
@@ -85,9 +86,7 @@ def volunteers_plan(actor, community, table, progress=None) -> Plan:
     for checked, (number, row) in enumerate(rows, start=1):
         if progress is not None and checked % 500 == 0:
             progress(checked)
-        if reading.is_notes_row(COLUMNS, row, found):
-            continue
-        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        value = reading.row_values(row, found)
         resident = _person(value, people, number, problems)
         wanted = []
         for name in filter(None, SEPARATORS.split(value.get("service_types", ""))):

@@ -16,13 +16,16 @@ from core.periods import in_force_from
 from property.imports.reading import (
     MASKED_ID,
     Column,
+    NumericText,
     Problems,
     _choice,
     _flag,
     _too_long,
-    is_notes_row,
+    locate,
     match_headers,
+    number_text,
     parse_date,
+    row_values,
 )
 from property.imports.runs import Change, Kind, Plan, apply_updates
 from property.models import Household, Relation, Residency, Resident
@@ -45,13 +48,13 @@ COLUMNS = (
         "房号",
         gettext_lazy("Required. e.g. 2-502"),
         True,
-        ("门牌号", "户号", "室号", "房间号", "unit"),
+        ("门牌号", "户号", "室号", "房间号", "房屋编号", "unit"),
     ),
     Column(
         "floor",
         "楼层",
-        gettext_lazy("Required. A whole number; basements below 0"),
-        True,
+        gettext_lazy("A whole number; basements below 0. Without this column, read from the room number"),
+        False,
         ("层", "所在楼层", "floor"),
     ),
     Column(
@@ -154,6 +157,17 @@ MOBILE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 MASKED_MOBILE = re.compile(r"^\d{3}\*+\d{4}$")
 
+SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")  # 1.10101E+17, as a number Excel shows is copied out
+
+
+def floor_from_label(label: str) -> int | None:
+    """A unit's floor read from its room number, as buildings number them: 201, 1-201 and 2-1-201
+    are on floor 2, 1502 on 15. None where the number is too short to tell (a room 5)."""
+    digits = re.findall(r"\d+", label or "")
+    if not digits or len(digits[-1]) < 3:
+        return None
+    return int(digits[-1][:-2]) or None
+
 UNIT_FACTS = ("floor", "building_area", "inner_area", "area_source", "held_by_developer")
 
 
@@ -161,12 +175,14 @@ def _decimal(value: str, row: int, key: str, problems: Problems):
     if not value:
         return None
     try:
-        number = Decimal(value.replace(",", ""))
+        number = Decimal(number_text(value))
     except InvalidOperation:
         problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
         return None
     if not number.is_finite() or number <= 0 or number.as_tuple().exponent < -2:
-        problems.add(row, key, _("An area is a number above 0 with at most two decimals."))
+        problems.add(
+            row, key, _("An area is a number above 0 with at most two decimals: %(value)s") % {"value": value}
+        )
         return None
     if problem := bounds.area_problem(number):
         problems.add(row, key, problem)
@@ -180,8 +196,9 @@ def households_dry_run(
     """Every row of a households ledger checked against the compound's register: the units (each with
     its people) it would write, and every bad row with its row number, column and reason. Nothing
     is written."""
-    (_n, headers), rows = table[0], table[1:]
-    found, header_errors = match_headers(COLUMNS, headers)
+    located = locate(COLUMNS, table)
+    headers, rows = located.headers, located.rows
+    found, header_errors = match_headers(COLUMNS, headers, located.header_row)
     problems = Problems(headers, found, list(header_errors))
     if header_errors:
         return [], problems.items
@@ -191,9 +208,7 @@ def households_dry_run(
     for checked, (number, row) in enumerate(rows, start=1):
         if progress is not None and checked % 500 == 0:
             progress(checked)
-        if is_notes_row(COLUMNS, row, found):
-            continue
-        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        value = row_values(row, found)
         building = buildings.get(value.get("building", ""))
         if not value.get("building"):
             problems.add(number, "building", _("This column is required."))
@@ -210,16 +225,29 @@ def households_dry_run(
         elif value.get("entrance") and "-" not in label:
             label = f"{value['entrance']}-{label}"
         _too_long(label, Household, "unit_label", number, "unit", problems)
-        try:
-            floor = int(value.get("floor", ""))
-        except ValueError:
-            floor = None
-            problems.add(number, "floor", _("A floor is a whole number."))
-        if floor is not None and building is not None:
+        derived = None
+        if "floor" in found:
             try:
-                floor_check(building, floor)  # the register's own rule
+                floor = int(value.get("floor", ""))
+            except ValueError:
+                floor = None
+                problems.add(
+                    number, "floor", _("A floor is a whole number: %(value)s") % {"value": value.get("floor", "")}
+                )
+        else:  # office ledgers have no 楼层: a new unit's floor is read from its room number
+            floor, derived = None, floor_from_label(label)
+            if derived is None and label:
+                problems.add(
+                    number,
+                    "unit",
+                    _("The floor cannot be read from the room number %(value)s: add a 楼层 column.")
+                    % {"value": label},
+                )
+        if (floor if floor is not None else derived) is not None and building is not None:
+            try:
+                floor_check(building, floor if floor is not None else derived)  # the register's own rule
             except Invalid as bad:
-                problems.add(number, "floor", bad.message)
+                problems.add(number, "floor" if floor is not None else "unit", bad.message)
         # None is "not given" (no such column, or an empty cell): it changes nothing.
         facts = {
             "floor": floor,
@@ -243,6 +271,7 @@ def households_dry_run(
                 "row": number,
                 "building": building,
                 "unit_label": label,
+                "derived_floor": derived,
                 **facts,
                 "people": [],
                 "columns": columns,
@@ -282,22 +311,45 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
         return None
     _too_long(name, Resident, "name", number, "name", problems)
     mobile = value.get("mobile", "").replace(" ", "")
+    if len(mobile) == 13 and mobile.count("-") == 2 and mobile.replace("-", "").isdigit():
+        mobile = mobile.replace("-", "")  # 138-1234-5678
     # A ledger exported from Gongzhi shows numbers masked (138****1234): such a number is kept as
     # registered, and helps to find the person it belongs to.
     mobile_masked = mobile if MASKED_MOBILE.match(mobile) else ""
     if mobile_masked:
         mobile = ""
     elif mobile and not MOBILE.match(mobile):
-        problems.add(number, "mobile", _("Enter an 11-digit mobile number or a landline number."))
-    id_number = value.get("id_number", "").strip().upper()
+        problems.add(
+            number,
+            "mobile",
+            _("Enter an 11-digit mobile number or a landline number (read: %(value)s).") % {"value": mobile},
+        )
+    raw = value.get("id_number", "")
+    id_number = raw.strip().upper()
     id_masked = id_number if MASKED_ID.match(id_number) else ""
     if id_masked:
+        id_number = ""
+    elif isinstance(raw, NumericText) or SCIENTIFIC.match(id_number):
+        # Excel keeps 15 digits of a number: an 18-digit ID number typed into a number cell has lost
+        # its last ones, even where the check digit happens to pass.
+        problems.add(
+            number,
+            "id_number",
+            _(
+                "Excel has stored the ID number as a number and its last digits are lost: set the column "
+                "to text and type it again (read: %(value)s)."
+            )
+            % {"value": raw},
+        )
         id_number = ""
     elif id_number:
         try:
             id_number = id_number_check(id_number)  # the register's own check-digit rule
         except Invalid as bad:
-            problems.add(number, "id_number", bad.message)
+            problems.add(
+                number, "id_number", _("%(message)s (read: %(value)s)") % {"message": bad.message, "value": raw}
+            )
+            id_number = ""
     return {
         "row": number,
         "columns": problems.columns,
@@ -433,7 +485,7 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
             household = Household(
                 building=unit["building"],
                 unit_label=unit["unit_label"],
-                floor=unit["floor"],
+                floor=unit["floor"] if unit["floor"] is not None else unit["derived_floor"],
                 building_area=unit["building_area"],
                 inner_area=unit["inner_area"],
                 area_source=unit["area_source"] or "register",

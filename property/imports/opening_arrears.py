@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from core import bounds, periods
 from property.fees import services as fees
 from property.fees.permissions import require_fees
-from property.imports.reading import Column, Problems, is_notes_row, match_headers
+from property.imports.reading import Column, Problems, locate, match_headers, number_text, row_values
 from property.imports.runs import Change, Kind, Plan, write_updates
 from property.models import Bill, FeeKind, Household
 
@@ -41,7 +41,7 @@ MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|[-/.]\s*\d{1,2}\s*
 
 def _money(value: str, row: int, key: str, problems: Problems):
     try:
-        number = Decimal(value.replace(",", "").replace("¥", "").replace("￥", "").strip())
+        number = Decimal(number_text(value.replace("¥", "").replace("￥", "")))
     except InvalidOperation:
         problems.add(row, key, _("Not a number: %(value)s") % {"value": value})
         return None
@@ -69,8 +69,9 @@ def _month(value: str, row: int, key: str, problems: Problems):
 def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[dict]]:
     """Every row of an opening-arrears ledger: its unit of the compound, amount and month, or why
     not. The same unit and month twice is an error (two debts for one month are one)."""
-    (_n, headers), rows = table[0], table[1:]
-    found, header_errors = match_headers(COLUMNS, headers)
+    located = locate(COLUMNS, table)
+    headers, rows = located.headers, located.rows
+    found, header_errors = match_headers(COLUMNS, headers, located.header_row)
     problems = Problems(headers, found, list(header_errors))
     if header_errors:
         return [], problems.items
@@ -82,9 +83,7 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
     for checked, (number, row) in enumerate(rows, start=1):
         if progress is not None and checked % 500 == 0:
             progress(checked)
-        if is_notes_row(COLUMNS, row, found):
-            continue
-        value = {key: (row[i] if i < len(row) else "") for key, i in found.items()}
+        value = row_values(row, found)
         for key in ("building", "unit", "amount", "period"):
             if not value.get(key):
                 problems.add(number, key, _("This column is required."))

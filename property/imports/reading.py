@@ -12,9 +12,10 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from core import bounds, spreadsheets
 from core.spreadsheets import Unreadable
@@ -39,41 +40,143 @@ class Column:
 
 
 _NOISE = re.compile(r"[\s\u3000:：*＊]|[（(][^）)]*[）)]")
+# Units offices write after a header or a value (NFKC has made ㎡ and m² "m2").
+_UNITS = re.compile(r"(m2|平方米|平米|㎡)$")
+_PARTS = re.compile(r"[/／、|]")
+# Headers of columns that number the rows, read by no kind and not worth a word.
+ROW_NUMBERS = {"序号", "编号", "no", "no.", "序"}
+# A row adding up the ones above it, and the lines under a ledger (who made it, when, who checked).
+TOTALS = ("合计", "总计", "小计", "共计")
+SIGNATURES = ("制表人", "填表人", "审核人", "负责人", "填表日期", "制表日期", "制表时间", "填报单位", "制表单位")
+# How far down a title may push the headers.
+HEADER_SEARCH_ROWS = 20
+
+
+def cell_text(value) -> str:
+    """A cell's text as it is compared and read: full-width digits, letters and spaces as ASCII
+    (NFKC: "１３８" is "138", "㎡" is "m2"), stripped. (A header is shown as the file writes it.)"""
+    if isinstance(value, NumericText):
+        return value
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def row_values(row: list[str], found: dict[str, int]) -> dict[str, str]:
+    """A record's cells by column key, as read (cell_text); a column the row is too short for is ""."""
+    return {key: (cell_text(row[i]) if i < len(row) else "") for key, i in found.items()}
 
 
 def normalised(header) -> str:
-    """A header as it is compared: no spaces (also full-width), no '*' marks, no bracketed units
-    ('建筑面积（㎡）' is '建筑面积'), lower case."""
-    return _NOISE.sub("", str(header or "")).lower()
+    """A header as it is compared: NFKC, no spaces, no '*' marks, no bracketed or trailing units
+    ('建筑面积（㎡）' and '建筑面积㎡' are '建筑面积'), lower case."""
+    return _UNITS.sub("", _NOISE.sub("", cell_text(header or "")).lower())
 
 
-def match_headers(columns: tuple[Column, ...], headers: list) -> tuple[dict[str, int], list[dict]]:
-    """{column key: the index of the header that names it}, and the problems: a required column
-    missing, or two headers naming one column. Unknown headers are left alone."""
+@functools.cache
+def _names(columns: tuple[Column, ...]) -> dict[str, str]:
     names = {}
     for column in columns:
         for name in (column.header, *column.synonyms):
             names[normalised(name)] = column.key
+    return names
+
+
+def header_key(columns: tuple[Column, ...], header) -> str | None:
+    """The column a header names: by its whole name, or by a part of a name written as several
+    ('门牌号/房号', '手机、电话')."""
+    names = _names(columns)
+    whole = normalised(header)
+    if whole in names:
+        return names[whole]
+    for part in _PARTS.split(whole):
+        if part in names:
+            return names[part]
+    return None
+
+
+def match_headers(
+    columns: tuple[Column, ...], headers: list, row: int = 1
+) -> tuple[dict[str, int], list[dict]]:
+    """{column key: the index of the header that names it}, and the problems: a required column
+    missing, or two headers naming one column. Unknown headers are left alone."""
     found: dict[str, int] = {}
     errors = []
     for index, header in enumerate(headers):
-        key = names.get(normalised(header))
+        key = header_key(columns, header)
         if key is None:
             continue
         if key in found:
-            errors.append({"row": 1, "column": str(header), "message": _("Two columns name the same thing.")})
+            errors.append({"row": row, "column": str(header), "message": _("Two columns name the same thing.")})
             continue
         found[key] = index
     for column in columns:
         if column.required and column.key not in found:
             errors.append(
                 {
-                    "row": 1,
+                    "row": row,
                     "column": column.header,
                     "message": _("This column is missing: %(name)s.") % {"name": column.header},
                 }
             )
     return found, errors
+
+
+@dataclass
+class Located:
+    """A ledger as an office keeps it, read: where its headers are (below any title rows), its rows of
+    records (not a totals row, not the signatures under them), and what was left out, in words."""
+
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    notes: list[str] = field(default_factory=list)
+
+
+def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]]) -> Located:
+    """The header row is the first (of the first HEADER_SEARCH_ROWS) naming at least three of the
+    kind's columns (all of them, for a kind of fewer); else the first row, whose missing columns are
+    then named. The rows above it (a title, merged or not) are left out, and so are a totals row
+    (合计, 总计), the lines under the records (制表人, 填表日期, 审核人 ...), the template's notes row
+    and the columns no kind reads: each said in `notes`."""
+    need = min(3, len(columns))
+    at = 0
+    for index, (_number, row) in enumerate(table[:HEADER_SEARCH_ROWS]):
+        if len({k for cell in row if cell and (k := header_key(columns, cell))}) >= need:
+            at = index
+            break
+    header_row, headers = table[at]
+    notes = []
+    if at:
+        notes.append(
+            _("Rows %(first)s to %(last)s above the headers were left out (a title).")
+            % {"first": table[0][0], "last": table[at - 1][0]}
+            if at > 1
+            else _("Row %(row)s above the headers was left out (a title).") % {"row": table[0][0]}
+        )
+    found, _problems = match_headers(columns, headers)
+    unknown = [
+        str(h)
+        for h in headers
+        if str(h).strip()
+        and header_key(columns, h) is None
+        and normalised(h) not in ROW_NUMBERS
+        and not str(h).startswith(ERROR_HEADER)  # a marked file sent back
+    ]
+    if unknown:
+        notes.append(_("Columns not read: %(names)s.") % {"names": "、".join(unknown)})
+    rows, totals, signatures = [], [], []
+    for number, row in table[at + 1 :]:
+        first = next((normalised(cell) for cell in row if cell), "")
+        if first.startswith(TOTALS):
+            totals.append(str(number))
+        elif first.startswith(SIGNATURES):
+            signatures.append(str(number))
+        elif not is_notes_row(columns, row, found):
+            rows.append((number, row))
+    if totals:
+        notes.append(_("Totals rows left out: %(rows)s.") % {"rows": "、".join(totals)})
+    if signatures:
+        notes.append(_("Lines under the records left out: rows %(rows)s.") % {"rows": "、".join(signatures)})
+    return Located(header_row, list(headers), rows, notes)
 
 
 def template(columns: tuple[Column, ...], title: str) -> bytes:
@@ -98,17 +201,43 @@ def template(columns: tuple[Column, ...], title: str) -> bytes:
     return buffer.getvalue()
 
 
+class NumericText(str):
+    """A cell's text that the workbook held as a number: an ID number kept as a number has lost its
+    last digits (Excel keeps 15), whatever its check digit says."""
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel keeps 3 as 3.0
     if isinstance(value, datetime):
         value = value.date() if value.time() == time(0) else value
-    return str(value).strip()
+    cell = str(value).strip()
+    return NumericText(cell) if numeric else cell
+
+
+def _merged_fill(ranges: list[str]) -> dict[int, list[tuple[int, int, tuple[int, int]]]]:
+    """For each row, the merged spans crossing it: (first column, last column, the top-left cell
+    whose value they all show). Bounded by the rows a ledger may have."""
+    spans: dict[int, list] = {}
+    for ref in ranges:
+        try:
+            first_col, first_row, last_col, last_row = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        last_row = min(last_row, first_row + settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS)
+        for row in range(first_row, last_row + 1):
+            spans.setdefault(row, []).append((first_col, last_col, (first_row, first_col)))
+    return spans
 
 
 def _xlsx(data: bytes) -> list[list[str]]:
+    """The rows of the workbook's one sheet as text. A merged cell's value is in every cell it covers
+    (a building's name merged down its units' rows is each row's building). A formula is read as the
+    value Excel saved for it; one saved without its value (written by a program, never opened in
+    Excel) is refused."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         sheets = [n for n in archive.namelist() if n.lower().startswith("xl/worksheets/sheet")]
@@ -123,27 +252,46 @@ def _xlsx(data: bytes) -> list[list[str]]:
     )
     if len(sheets) > 1:
         raise Unreadable(_("The workbook has several sheets: keep the ledger on one sheet."))
-    if merged:
-        raise Unreadable(
-            _("The sheet has merged cells: unmerge them so that every row holds its own values.")
-        )
+    spans = _merged_fill([ref for refs in merged.values() for ref in refs])
+    formulas = _sheet_rows(data, spans, formulas=None)
+    if isinstance(formulas, set):  # formulas found: their saved values read in a second pass
+        return _sheet_rows(data, spans, formulas=formulas)
+    return formulas
+
+
+def _sheet_rows(data: bytes, spans: dict, formulas: set | None):
+    """One pass over the sheet. With formulas=None, the rows, or the set of (row, column) holding a
+    formula if there is any; with that set, the rows with the formulas' saved values."""
     try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=False)
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=formulas is not None)
     except Exception as bad:  # openpyxl raises many kinds on a damaged file
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
-    rows = []
+    rows, found, tops = [], set(), {}
     sheet = workbook.active
     sheet.reset_dimensions()  # a row is as long as its cells, not as the sheet's declared width
     try:
         for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
-            for index, cell in enumerate(row):
-                if cell.data_type == "f":
+            for index, cell in enumerate(row, start=1):
+                if formulas is None and cell.data_type == "f":
+                    found.add((number, index))
+                elif formulas and (number, index) in formulas and cell.value is None:
                     raise Unreadable(
-                        _("Row %(row)s, column %(column)s holds a formula: paste the values instead.")
-                        % {"row": number, "column": index + 1}
+                        _(
+                            "Row %(row)s, column %(column)s holds a formula whose value was not saved: "
+                            "open the file in Excel or WPS and save it again."
+                        )
+                        % {"row": number, "column": index}
                     )
                 cells.append(_cell(cell.value))
+            for first, last, top in spans.get(number, ()):
+                if len(cells) < last:
+                    cells.extend([""] * (last - len(cells)))
+                if top[0] == number:
+                    tops[top] = cells[first - 1]
+                for index in range(first, last + 1):
+                    if (number, index) != top:
+                        cells[index - 1] = tops.get(top, "")
             rows.append(cells)
             _limit(len(rows))
     except Unreadable:
@@ -152,7 +300,7 @@ def _xlsx(data: bytes) -> list[list[str]]:
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     finally:
         workbook.close()
-    return rows
+    return found if found and formulas is None else rows
 
 
 def _csv(data: bytes) -> list[list[str]]:
@@ -185,7 +333,7 @@ def _csv(data: bytes) -> list[list[str]]:
 
 
 def _limit(rows: int) -> None:
-    if rows > settings.IMPORT_MAX_ROWS + 2:  # the header and the notes row
+    if rows > settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS + 10:  # titles, headers, notes, signatures
         raise Unreadable(_("The file has more than %(n)s rows: split it.") % {"n": settings.IMPORT_MAX_ROWS})
 
 
@@ -238,6 +386,17 @@ NO = {"否", "no", "n", "false", "0", "群众"}
 MASKED_ID = re.compile(r"^\d{3}\*{11}[\dX]{4}$")
 
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+COMPACT_DATE = re.compile(r"^(19|20)\d{6}$")
+# Excel counts days from 1899-12-30 (its 1900 leap-year slip included); 73,050 is 2099-12-31.
+EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_SERIAL_MAX = 73_050
+# A number with a unit after it, as offices write areas: 117.5㎡, 117.5 平方米, 117.5m2 (NFKC: ㎡, m² are m2).
+_NUMBER_UNIT = re.compile(r"\s*(m2|平方米|平米|㎡|元)$", re.IGNORECASE)
+
+
+def number_text(value: str) -> str:
+    """A number's text without the unit written after it, thousands separators or spaces."""
+    return _NUMBER_UNIT.sub("", value).replace(",", "").replace(" ", "")
 
 
 @dataclass
@@ -286,11 +445,17 @@ def parse_date(value: str, row: int, key: str, problems: Problems, kind: str = b
     """A ledger's date within core.bounds (a moving-in day is of the register's past: HISTORY)."""
     if not value:
         return None
-    match = DATE.match(value.split(" ")[0])
+    word = value.split(" ")[0].split("T")[0]
+    match = DATE.match(word)
     try:
-        if match is None:
+        if match is not None:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        elif COMPACT_DATE.match(word):  # 20190501
+            day = date(int(word[:4]), int(word[4:6]), int(word[6:]))
+        elif word.isdigit() and 1 <= int(word) <= EXCEL_SERIAL_MAX:  # a date Excel keeps as its serial
+            day = EXCEL_EPOCH + timedelta(days=int(word))
+        else:
             raise ValueError
-        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         problems.add(row, key, _("Not a date: %(value)s (write 2015-06-01)") % {"value": value})
         return None
@@ -311,14 +476,14 @@ ERROR_HEADER = "错误"
 BAD = PatternFill("solid", fgColor="FDE2E1")
 
 
-def marked(name: str, data: bytes, errors: list[dict]) -> tuple[bytes, str]:
+def marked(columns: tuple[Column, ...], name: str, data: bytes, errors: list[dict]) -> tuple[bytes, str]:
     """The uploaded file as it came, with a last column 错误 giving each bad row its reasons and the
     bad cells shaded: fixed there and sent again. Returns the bytes and the file's extension."""
     by_row: dict[int, list[dict]] = {}
     for error in errors:
         by_row.setdefault(error["row"], []).append(error)
     if data[:2] == b"PK" or (name or "").lower().endswith(".xlsx"):  # as read_table tells a workbook
-        return _marked_xlsx(name, data, by_row), "xlsx"
+        return _marked_xlsx(columns, name, data, by_row), "xlsx"
     return _marked_csv(data, by_row), "csv"
 
 
@@ -326,12 +491,13 @@ def _reasons(errors: list[dict]) -> str:
     return "；".join(f"{e['column']}: {e['message']}" if e["column"] else e["message"] for e in errors)
 
 
-def _marked_xlsx(name: str, data: bytes, by_row: dict[int, list[dict]]) -> bytes:
+def _marked_xlsx(columns: tuple[Column, ...], name: str, data: bytes, by_row: dict[int, list[dict]]) -> bytes:
     """Streamed, in flat memory like `redacted`: the rows read as text (read_table), written to a
     write-only workbook with the reasons in a last column and the bad cells shaded. The cells' values
     are kept, their formatting not (the stored file is the redacted one, which kept none either)."""
     table = read_table(name, data)
-    first, header = table[0]
+    located = locate(columns, table)
+    first, header = located.header_row, located.headers
     if header and header[-1].startswith(ERROR_HEADER):  # marked before and sent again: its reasons go
         table = [(number, row[: len(header) - 1]) for number, row in table]
         header = header[:-1]
@@ -352,17 +518,19 @@ def _marked_xlsx(name: str, data: bytes, by_row: dict[int, list[dict]]) -> bytes
         for _blank in range(number - last - 1):  # blank rows kept, so that row numbers stay
             sheet.append([])
         cells = spreadsheets.sheet_row(sheet, [*row, *[""] * (width - len(row))])
-        for error in by_row.get(number, []) if number > first else []:
+        for error in by_row.get(number, []) if number > first else []:  # (titles above are kept)
             if error["column"] in headers:
                 cells[headers[error["column"]]].fill = BAD
-        if number == first:
+        if number < first:
+            extra = None
+        elif number == first:
             extra = title
             if first in reasons:  # the file's own problems after the column's name
                 extra = spreadsheets.text_cell(sheet, f"{ERROR_HEADER}：{_reasons(reasons[first])}")
                 extra.font = red
         else:
             extra = spreadsheets.text_cell(sheet, _reasons(reasons[number])) if number in reasons else None
-        sheet.append([*cells, extra])
+        sheet.append(spreadsheets.sheet_row(sheet, [*cells, extra]))
         last = number
     buffer = BytesIO()
     workbook.save(buffer)
@@ -393,17 +561,18 @@ def redacted(columns: tuple[Column, ...], title: str, name: str, data: bytes, ta
             table = read_table(name, data)
         except Unreadable:
             return data
-    found, _problems = match_headers(columns, table[0][1])
+    located = locate(columns, table)
+    found, _problems = match_headers(columns, located.headers)
     if "id_number" not in found:
         return data
     index = found["id_number"]
 
-    def masked(row: list[str]) -> list[str]:
+    def masked(number: int, row: list[str]) -> list[str]:
         row = list(row)
-        if index < len(row):
-            text = row[index].strip().upper()
-            if len(text) == 18 and not MASKED_ID.match(text):
-                row[index] = id_number_mask(text)
+        if number > located.header_row and index < len(row):
+            value = row[index].strip().upper()
+            if len(value) == 18 and not MASKED_ID.match(value):
+                row[index] = id_number_mask(value)
         return row
 
     if data[:2] == b"PK":
@@ -413,7 +582,7 @@ def redacted(columns: tuple[Column, ...], title: str, name: str, data: bytes, ta
         for number, row in table:
             for _blank in range(number - last - 1):  # blank rows kept, so that row numbers stay
                 sheet.append([])
-            sheet.append(spreadsheets.sheet_row(sheet, masked(row)))
+            sheet.append(spreadsheets.sheet_row(sheet, masked(number, row)))
             last = number
         buffer = BytesIO()
         workbook.save(buffer)
@@ -424,6 +593,6 @@ def redacted(columns: tuple[Column, ...], title: str, name: str, data: bytes, ta
     for number, row in table:
         for _blank in range(number - last - 1):
             writer.writerow([])
-        writer.writerow(spreadsheets.csv_row(masked(row)))
+        writer.writerow(spreadsheets.csv_row(masked(number, row)))
         last = number
     return out.getvalue().encode("utf-8-sig")

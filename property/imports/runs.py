@@ -129,8 +129,7 @@ def import_request(
         table = reading.read_table(file_name, data)
     except Unreadable as bad:
         raise Invalid(bad.message, field="file") from bad
-    found, _problems = reading.match_headers(spec.columns, table[0][1])
-    rows = sum(1 for _n, row in table[1:] if not reading.is_notes_row(spec.columns, row, found))
+    rows = len(reading.locate(spec.columns, table).rows)
     record = LedgerImport(
         kind=kind,
         community=community,
@@ -192,6 +191,8 @@ def import_execute(import_id: int) -> LedgerImport:
 
     def checked(rows: int) -> None:
         LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)
+
+    _set(record, notes=reading.locate(spec.columns, table).notes)
 
     plan = spec.plan(record.requested_by, place, table, checked)
     counts = {o: plan.count(o) for o in OUTCOMES}

@@ -32,11 +32,11 @@ def test_headers_are_matched_by_name_and_synonym_in_any_order():
 
 
 def test_a_missing_required_column_and_a_column_named_twice_are_reported():
-    found, errors = reading.match_headers(households.COLUMNS, ["楼栋", "房号", "门牌号"])
+    found, errors = reading.match_headers(households.COLUMNS, ["房号", "门牌号", "姓名"])
     messages = [(e["row"], e["column"]) for e in errors]
     assert (1, "门牌号") in messages  # 房号 and 门牌号 both name the unit
-    assert (1, "楼层") in messages  # the floor is required
-    assert found == {"building": 0, "unit": 1}
+    assert (1, "楼栋") in messages  # the building is required (the floor is not: read from 房号)
+    assert found == {"unit": 0, "name": 2}
 
 
 def test_the_template_is_for_signed_in_people_and_a_known_kind(api, worker):

@@ -70,29 +70,50 @@ def test_files_that_are_not_a_ledger_are_refused_with_the_reason(settings):
     assert "UTF-8" in refused("latin.csv", b"\xff\xfe\xfa\xfb\x81\x30")
 
 
-def test_formulas_merged_cells_and_several_sheets_are_refused():
+def _with_saved_value(data: bytes, formula: str, value: str) -> bytes:
+    """The workbook as Excel saves it: the formula with the value it computed (openpyxl saves none)."""
+    source, out = zipfile.ZipFile(BytesIO(data)), BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == SHEET:
+                part = part.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+                part = part.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+            target.writestr(item, part)
+    return out.getvalue()
+
+
+def test_a_formula_is_read_as_its_saved_value_and_merged_cells_as_each_cells_value():
     def formula(workbook):
         workbook.active["D3"] = "=D2*2"
 
     def merged(workbook):
         workbook.active.merge_cells("A2:A3")
 
+    unsaved = xlsx(build=formula)
+    expected = _(
+        "Row %(row)s, column %(column)s holds a formula whose value was not saved: "
+        "open the file in Excel or WPS and save it again."
+    )
+    assert refused("f.xlsx", unsaved) == expected % {"row": 3, "column": 4}
+    saved = _with_saved_value(unsaved, "D2*2", "145")
+    assert read_table("f.xlsx", saved)[2][1][3] == "145"
+    rows = read_table("m.xlsx", xlsx(build=merged))
+    assert rows[1][1][0] == rows[2][1][0] == "1号楼"  # the merged building on both rows
+
+
+def test_several_sheets_are_refused():
     def two_sheets(workbook):
         workbook.create_sheet("第二页")
 
-    expected = _("Row %(row)s, column %(column)s holds a formula: paste the values instead.")
-    assert refused("f.xlsx", xlsx(build=formula)) == expected % {"row": 3, "column": 4}
-    assert refused("m.xlsx", xlsx(build=merged)) == _(
-        "The sheet has merged cells: unmerge them so that every row holds its own values."
-    )
     assert refused("s.xlsx", xlsx(build=two_sheets)) == _(
         "The workbook has several sheets: keep the ledger on one sheet."
     )
 
 
 def test_files_over_the_size_or_row_limit_are_refused(settings):
-    settings.IMPORT_MAX_ROWS = 2
-    ledger = ("楼栋\n" + "1号楼\n" * 5).encode()
+    settings.IMPORT_MAX_ROWS = 2  # and up to 30 rows of titles, headers and signatures
+    ledger = ("楼栋\n" + "1号楼\n" * 40).encode()
     assert refused("many.csv", ledger) == _("The file has more than %(n)s rows: split it.") % {"n": 2}
     settings.IMPORT_MAX_ROWS = 50_000
     settings.IMPORT_MAX_BYTES = 20

@@ -564,6 +564,7 @@ def test_the_marked_workbook_is_written_as_a_stream_keeping_row_numbers_and_the_
 
     from openpyxl import Workbook
 
+    from property.imports import households
     from property.imports.reading import marked
 
     book = Workbook()
@@ -587,7 +588,7 @@ def test_the_marked_workbook_is_written_as_a_stream_keeping_row_numbers_and_the_
         tracemalloc.stop()
         return result, peak
 
-    (out, extension), streamed = peak_of(lambda: marked("台账.xlsx", data, errors))
+    (out, extension), streamed = peak_of(lambda: marked(households.COLUMNS, "台账.xlsx", data, errors))
     _whole, whole = peak_of(lambda: load_workbook(BytesIO(data)).save(BytesIO()))
     back = load_workbook(BytesIO(out), read_only=True).active
     rows = list(back.iter_rows(values_only=True))

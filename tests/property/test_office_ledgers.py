@@ -1,0 +1,146 @@
+"""Ledgers as offices keep them (issue 23), built with openpyxl as Excel and WPS save them: a merged
+title above the headers, the headers offices write (门牌号/房号, 户主姓名, 联系电话, 建筑面积(㎡) ...),
+areas with their unit, dates in every form, full-width digits, a blank row, a totals row and the
+signatures under the records. Read as they are, row by row."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook
+
+from property.imports import households
+from property.imports.households import households_dry_run
+from property.imports.reading import locate, read_table
+
+pytestmark = pytest.mark.django_db
+
+ID_A = "110101199003074514"
+ID_B = "110101199003078670"
+HEADERS = [
+    "序号",
+    "楼栋",
+    "单元",
+    "门牌号/房号",
+    "户主姓名",
+    "身份证号",
+    "联系电话",
+    "建筑面积(㎡)",
+    "入住时间",
+    "是否党员",
+    "备注",
+]
+
+
+def office_ledger(rows, headers=HEADERS, title="幸福社区纺织厂生活区住户信息台账", footer=True) -> bytes:
+    """A ledger as the community office keeps it: the title merged across the columns, the headers,
+    the records (None: a blank row), a totals row and the signatures."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row or [])
+    if footer:
+        sheet.append(["合计", None, None, None, f"{len([r for r in rows if r])}户"])
+        sheet.append([])
+        sheet.append(
+            ["制表人：王芳", None, None, None, "审核人：李强", None, None, "填表日期：2026年11月20日"]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rows_of(estate):
+    return [
+        [
+            1,
+            "1号楼",
+            "1",
+            "1-201",
+            "张伟",
+            ID_A,
+            "１３８１２３４５６７８",
+            "117.5㎡",
+            "2019.5.1",
+            "是",
+            "自住",
+        ],
+        [2, "1号楼", "1", "1-202", "李娜", ID_B, "13912345678", "86.2 平方米", "2019年5月1日", "否", ""],
+        None,  # a blank row
+        [3, "1号楼", "2", "301", "王强", "", "137 0000 1111", "90m²", "2018-03-15", "", "出租"],
+        [4, "1号楼", "2", "302", "赵敏", "", "13600002222", 72.5, date(2017, 6, 1), "否", ""],
+        [5, "1号楼", "2", "401", "钱进", "", "13500003333", "60", 43586, "否", ""],  # 43586: 2019-05-01
+    ]
+
+
+def test_the_title_totals_and_signatures_are_left_out_and_said(estate):
+    table = read_table("台账.xlsx", office_ledger(rows_of(estate)))
+    located = locate(households.COLUMNS, table)
+    assert located.header_row == 2 and located.headers[3] == "门牌号/房号"
+    assert [number for number, _row in located.rows] == [3, 4, 6, 7, 8]
+    notes = " ".join(located.notes)
+    assert "第 1 行" in notes  # the title
+    assert "合计" not in [row[0] for _n, row in located.rows]
+    assert "备注" in notes and "序号" not in notes  # an unknown column said, the row numbers not
+
+
+def test_an_office_ledger_is_read_row_by_row_at_the_first_try(estate):
+    units, errors = households_dry_run(
+        estate.compound_a, read_table("台账.xlsx", office_ledger(rows_of(estate)))
+    )
+    assert errors == []
+    got = {(u["unit_label"], u["derived_floor"], u["building_area"]): u["people"][0] for u in units}
+    assert set(got) == {
+        ("1-201", 2, Decimal("117.5")),
+        ("1-202", 2, Decimal("86.2")),
+        ("2-301", 3, Decimal("90")),
+        ("2-302", 3, Decimal("72.5")),
+        ("2-401", 4, Decimal("60")),
+    }
+    people = {p["name"]: p for p in got.values()}
+    assert people["张伟"]["mobile"] == "13812345678"  # full-width digits read
+    assert people["王强"]["mobile"] == "13700001111"
+    assert [people[n]["moved_in_on"] for n in ("张伟", "李娜", "王强", "赵敏", "钱进")] == [
+        date(2019, 5, 1),
+        date(2019, 5, 1),
+        date(2018, 3, 15),
+        date(2017, 6, 1),
+        date(2019, 5, 1),
+    ]
+    assert people["张伟"]["party_member"] is True and people["王强"]["party_member"] is None
+
+
+def test_an_id_number_excel_stored_as_a_number_is_refused_even_when_its_check_digit_passes(estate):
+    rows = [[1, "1号楼", "1", "1-201", "张伟", 110101199003074514, "13812345678", "80", "", "", ""]]
+    _units, errors = households_dry_run(estate.compound_a, read_table("台账.xlsx", office_ledger(rows)))
+    [error] = errors
+    assert (error["row"], error["column"]) == (3, "身份证号")
+    import re
+
+    read = re.search(r"读到的是：(\d+)", error["message"])[1]  # what the number cell holds
+    assert "Excel 已把身份证号存为数字" in error["message"] and read[:15] == ID_A[:15] and read != ID_A
+
+
+def test_a_phone_or_id_problem_shows_the_value_read(estate):
+    rows = [[1, "1号楼", "1", "1-201", "张伟", "110101199003074515", "1381234", "80", "", "", ""]]
+    _units, errors = households_dry_run(estate.compound_a, read_table("台账.xlsx", office_ledger(rows)))
+    messages = {e["column"]: e["message"] for e in errors}
+    assert "1381234" in messages["联系电话"] and "110101199003074515" in messages["身份证号"]
+
+
+def test_a_building_merged_down_its_units_rows_is_each_rows_building(estate):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["楼栋", "房号", "姓名", "建筑面积"])
+    sheet.append(["1号楼", "101", "甲", "60"])
+    sheet.append([None, "102", "乙", "61"])
+    sheet.merge_cells("A2:A3")
+    buffer = BytesIO()
+    book.save(buffer)
+    units, errors = households_dry_run(estate.compound_a, read_table("台账.xlsx", buffer.getvalue()))
+    assert errors == [] and sorted(u["unit_label"] for u in units) == ["101", "102"]
+    assert {u["building"].name for u in units} == {"1号楼"}
