@@ -474,8 +474,10 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
     the new units, people and relations (written in bulk) and the changes (through the services)."""
     units, errors = households_dry_run(compound, table, progress)
     plan = Plan(errors=list(errors))
-    if errors:
+    if any(e.get("header") for e in errors):  # the headers are wrong: no row was read
         return plan
+    # Every problem at once: the register's checks run on the rows whose cells were good too.
+    units = [u for u in units if u["building"] is not None and u["unit_label"]]
     register = Register(actor, compound, units)
     today = timezone.localdate()
     new_people: dict[tuple, Resident] = {}  # a person new to the register named on several rows
@@ -500,7 +502,14 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
             try:
                 services.areas_check(area, inner)
             except Invalid as bad:
-                problem = {"row": unit["row"], "column": column(unit, "inner_area"), "message": bad.message}
+                if "inner_area" in unit["columns"]:
+                    problem = {"row": unit["row"], "column": column(unit, "inner_area"), "message": bad.message}
+                else:  # the register's inner area, which the file does not give: said on the file's column
+                    message = _(
+                        "The register's inner area of this unit, %(inner)s m², is above the building area "
+                        "given here: check the building area, or add a 套内面积 column with the new inner area."
+                    ) % {"inner": inner}
+                    problem = {"row": unit["row"], "column": column(unit, "building_area"), "message": message}
                 plan.errors.append(problem)
             plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
             if changes:
@@ -509,6 +518,7 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
             _person_plan(plan, register, household, person, new_people, today)
     if plan.errors:
         plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
+        plan.errors.sort(key=lambda e: e["row"])  # the file's order, whichever check found it
     return plan
 
 

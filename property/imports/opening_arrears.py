@@ -109,7 +109,9 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
             )
             continue
         seen[(household.pk, month)] = number
-        out.append({"row": number, "household": household, "amount": amount, "period": month})
+        out.append(
+            {"row": number, "household": household, "amount": amount, "period": month, "columns": problems.columns}
+        )
     return out, problems.items
 
 
@@ -117,9 +119,7 @@ def opening_plan(actor, compound, table, progress=None) -> Plan:
     """Each row an opening balance (a bill of its own) for a unit and month; one already recorded
     with the same amount is unchanged, with another amount an error (a bill is never edited)."""
     rows, errors = opening_dry_run(compound, table, progress)
-    plan = Plan(errors=list(errors))
-    if errors:
-        return plan
+    plan = Plan(errors=list(errors))  # and the register's checks of the good rows, all at once
     recorded = dict(
         (((household, period), amount))
         for household, period, amount in Bill.objects.filter(
@@ -137,7 +137,7 @@ def opening_plan(actor, compound, table, progress=None) -> Plan:
             plan.errors.append(
                 {
                     "row": row["row"],
-                    "column": "欠费金额",
+                    "column": row["columns"].get("amount", "欠费金额"),
                     "message": _(
                         "An opening balance of %(amount)s for this month is already recorded: correct it "
                         "with an adjustment."
@@ -147,6 +147,7 @@ def opening_plan(actor, compound, table, progress=None) -> Plan:
             )
     if plan.errors:
         plan.changes, plan.updates = [], []
+        plan.errors.sort(key=lambda e: e["row"])
     return plan
 
 

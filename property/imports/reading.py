@@ -105,7 +105,8 @@ def match_headers(
         if key is None:
             continue
         if key in found:
-            errors.append({"row": row, "column": str(header), "message": _("Two columns name the same thing.")})
+            message = _("Two columns name the same thing.")
+            errors.append({"row": row, "column": str(header), "message": message, "header": True})
             continue
         found[key] = index
     for column in columns:
@@ -115,6 +116,7 @@ def match_headers(
                     "row": row,
                     "column": column.header,
                     "message": _("This column is missing: %(name)s.") % {"name": column.header},
+                    "header": True,
                 }
             )
     return found, errors

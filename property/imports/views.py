@@ -82,10 +82,10 @@ def import_detail(request, import_id: int):
         "action": _import_url(place),
         "running": running,
         "written": runs.written_rows(record),
-        # the file's own problems (row 0: a damaged file; row 1, the headers: a column missing or named
+        # the file's own problems (row 0: a damaged file; its headers: a column missing or named
         # twice) are the alert itself; a row's problems are listed under it
-        "file_problems": [e for e in record.errors or [] if e.get("row", 0) <= 1],
-        "row_errors": [e for e in record.errors or [] if e.get("row", 0) > 1],
+        "file_problems": [e for e in record.errors or [] if not e.get("row") or e.get("header")],
+        "row_errors": [e for e in record.errors or [] if e.get("row") and not e.get("header")],
         "form": ImportForm(initial={"kind": record.kind}, kinds=kinds) if kinds else None,
     }
     return render(request, "property/import_detail.html", context)

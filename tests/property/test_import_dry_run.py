@@ -69,7 +69,7 @@ def test_every_bad_row_is_listed_with_its_row_column_and_reason(estate):
 
 def test_a_ledger_without_a_required_column_is_refused_on_its_headers(estate):
     _units, errors = households_dry_run(estate.compound_a, ledger("1-101,1,张三", headers="房号,楼层,姓名"))
-    assert errors == [{"row": 1, "column": "楼栋", "message": errors[0]["message"]}]
+    assert errors == [{"row": 1, "column": "楼栋", "message": errors[0]["message"], "header": True}]
 
 
 def test_the_templates_notes_row_is_skipped(estate):

@@ -144,3 +144,23 @@ def test_a_building_merged_down_its_units_rows_is_each_rows_building(estate):
     units, errors = households_dry_run(estate.compound_a, read_table("台账.xlsx", buffer.getvalue()))
     assert errors == [] and sorted(u["unit_label"] for u in units) == ["101", "102"]
     assert {u["building"].name for u in units} == {"1号楼"}
+
+
+def test_every_problem_is_found_at_the_first_check_cells_and_register_together(estate, worker):
+    """A bad phone on one row and, on another, a new building area below the inner area the register
+    holds (a column the file does not have): both in the one check, each on a column the file names."""
+    from property.imports.households import households_plan
+    from tests.factories import HouseholdFactory
+
+    HouseholdFactory(
+        building=estate.building_a, unit_label="1-301", floor=3, building_area="100.00", inner_area="80.00"
+    )
+    rows = [
+        [1, "1号楼", "1", "1-201", "张伟", "", "1381234", "80", "", "", ""],
+        [2, "1号楼", "1", "1-301", "李娜", "", "13912345678", "70㎡", "", "", ""],
+    ]
+    plan = households_plan(worker, estate.compound_a, read_table("台账.xlsx", office_ledger(rows)))
+    found = [(e["row"], e["column"]) for e in plan.errors]
+    assert found == [(3, "联系电话"), (4, "建筑面积(㎡)")]
+    assert "80.00" in plan.errors[1]["message"] and "inner_area" not in plan.errors[1]["message"]
+    assert plan.households == [] and plan.updates == []  # nothing would be written
