@@ -60,7 +60,7 @@ def allowed(user, community) -> None:
         raise Forbidden(_("Only the community's workers decide on registrations."))
 
 
-def volunteers_plan(actor, community, table, progress=None) -> Plan:
+def volunteers_plan(actor, community, table, progress=None, options=None) -> Plan:
     located = reading.locate(COLUMNS, table)
     headers, rows = located.headers, located.rows
     found, header_errors = reading.match_headers(COLUMNS, headers, located.header_row)

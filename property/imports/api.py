@@ -52,9 +52,12 @@ def import_create(
     compound: Form[int | None] = None,
     community: Form[int | None] = None,
     dry_run: Form[bool] = True,
+    relation: Form[str | None] = None,
 ):
     """Bring in a ledger (.xlsx or .csv): the worker checks every row and, if this is no dry run
-    and every row is good, writes them all in one transaction; poll the import for its progress."""
+    and every row is good, writes them all in one transaction; poll the import for its progress.
+    `relation`: what the ledger's people are where it does not say (owner, first_owner, family,
+    tenant); a check without it lists "relation" in its options' asks, and a write is refused."""
     scope = {}
     if compound is not None:
         scope["compound"] = visible_or_invalid(
@@ -70,6 +73,7 @@ def import_create(
         file_name=file.name,
         data=file.read(settings.IMPORT_MAX_BYTES + 1),
         dry_run=dry_run,
+        options={"relation": relation} if relation else None,
         **scope,
     )
     return Status(202, record)

@@ -88,7 +88,7 @@ COLUMNS = (
     Column(
         "relation",
         "关系",
-        gettext_lazy("业主, 家属 or 租户; 业主 when empty"),
+        gettext_lazy("业主, 家属 or 租户; when empty, the check page asks"),
         False,
         ("与房屋关系", "身份", "relation"),
     ),
@@ -137,7 +137,6 @@ AREA_SOURCES = {
 RELATIONS = {
     "业主": "owner",
     "产权人": "owner",
-    "户主": "owner",
     "家属": "family",
     "家庭成员": "family",
     "租户": "tenant",
@@ -358,7 +357,14 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
         "mobile_masked": mobile_masked,
         "id_number": id_number,
         "id_masked": id_masked,
-        "relation": _choice(value.get("relation", ""), RELATIONS, number, "relation", problems, "owner"),
+        # 户主 (the head of a household) says nothing of ownership: as an empty cell, the worker answers
+        "relation": _choice(
+            "" if value.get("relation", "") == "户主" else value.get("relation", ""),
+            RELATIONS,
+            number,
+            "relation",
+            problems,
+        ),
         "party_member": _flag(value.get("party_member", ""), number, "party_member", problems),
         "moved_in_on": parse_date(value.get("moved_in_on", ""), number, "moved_in_on", problems),
     }
@@ -469,7 +475,7 @@ def _same_numbers(resident: Resident, person: dict) -> bool:
     )
 
 
-def households_plan(actor, compound, table, progress=None) -> Plan:
+def households_plan(actor, compound, table, progress=None, options=None) -> Plan:
     """What a households ledger would do to the compound's register, row by row, and its bad rows:
     the new units, people and relations (written in bulk) and the changes (through the services)."""
     units, errors = households_dry_run(compound, table, progress)
@@ -514,8 +520,11 @@ def households_plan(actor, compound, table, progress=None) -> Plan:
             plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
             if changes:
                 plan.updates.append(_household_update(household, changes))
-        for person in unit["people"]:
-            _person_plan(plan, register, household, person, new_people, today)
+        for index, person in enumerate(unit["people"]):
+            answered = _relation_by_policy((options or {}).get("relation"), index)
+            _person_plan(plan, register, household, {**person, "answered": answered}, new_people, today)
+    if any(r.relation is None for r in plan.residencies):
+        plan.asks.add("relation")  # a new relation the ledger does not give: the worker answers
     if plan.errors:
         plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
         plan.errors.sort(key=lambda e: e["row"])  # the file's order, whichever check found it
@@ -562,8 +571,19 @@ def _household_update(household, changes):
     return lambda actor: services.household_update(actor=actor, household=household, changes=changes)
 
 
+def _relation_by_policy(policy: str | None, index: int) -> str | None:
+    """What a person is to the unit when the ledger does not say, as the worker answered: nobody is
+    an owner by default (户主, the head of a household, is not 业主: a tenant household has one)."""
+    if policy == "first_owner":
+        return Relation.OWNER if index == 0 else Relation.FAMILY
+    return policy or None
+
+
 def _person_plan(plan: Plan, register, household, person: dict, new_people: dict, today) -> None:
-    row, relation = person["row"], person["relation"] or Relation.OWNER
+    """`person["relation"]` None: the ledger does not say. A relation already registered then stays
+    as it is; a new one is what the worker answered (`answered`), or is asked about (plan.asks)."""
+    row, relation = person["row"], person["relation"]
+    new_relation = relation or person.get("answered")
     started_on = person["moved_in_on"] or today
     try:
         resident = register.person(household if household.pk else None, person)
@@ -607,13 +627,13 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
             new_people[key] = resident
         plan.new_names.setdefault(person["name"], []).append((row, resident))
         plan.residencies.append(
-            Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+            Residency(resident=resident, household=household, relation=new_relation, started_on=started_on)
         )
         plan.changes.append(Change(row, "created"))
         return
     if resident.pk is None:  # new, already planned on an earlier row: another unit of theirs
         plan.residencies.append(
-            Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+            Residency(resident=resident, household=household, relation=new_relation, started_on=started_on)
         )
         plan.changes.append(Change(row, "created"))
         return
@@ -621,10 +641,10 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
     outcome = "unchanged"
     if residency is None:
         plan.residencies.append(
-            Residency(resident=resident, household=household, relation=relation, started_on=started_on)
+            Residency(resident=resident, household=household, relation=new_relation, started_on=started_on)
         )
         outcome = "created"
-    elif residency.relation != relation:
+    elif relation is not None and residency.relation != relation:
         if residency.started_on >= today:
             plan.errors.append(
                 {

@@ -115,7 +115,7 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
     return out, problems.items
 
 
-def opening_plan(actor, compound, table, progress=None) -> Plan:
+def opening_plan(actor, compound, table, progress=None, options=None) -> Plan:
     """Each row an opening balance (a bill of its own) for a unit and month; one already recorded
     with the same amount is unchanged, with another amount an error (a bill is never edited)."""
     rows, errors = opening_dry_run(compound, table, progress)

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.services import audit_record
 from core.errors import DomainError, Invalid
@@ -31,6 +32,15 @@ PROGRESS_EVERY = 500
 OUTCOMES = ("created", "updated", "unchanged")
 
 FINISHED = (ImportStatus.INVALID, ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.FAILED)
+
+# What an import may ask the worker before it writes (the check page asks it): the refusal of a write
+# sent without the answer.
+ASKS = {
+    "relation": gettext_lazy(
+        "The ledger does not say what its people are to their homes: choose it on the check page "
+        "(owners, residents who are not owners, tenants, or the first of each unit the owner)."
+    ),
+}
 
 
 @dataclass
@@ -53,6 +63,7 @@ class Plan:
     residencies: list = field(default_factory=list)
     updates: list[Callable[[object], None]] = field(default_factory=list)
     seen: set = field(default_factory=set)  # (person, unit) pairs planned: one relation each
+    asks: set = field(default_factory=set)  # what the worker must answer before it is written
     new_names: dict = field(default_factory=dict)  # name -> [(row, new person)], for namesakes
 
     def count(self, outcome: str) -> int:
@@ -72,7 +83,9 @@ class Kind:
     title: str  # the sheet's name in the template and the kept file
     scope: str  # "compound" or "community": where the rows go
     allowed: Callable[[object, object], None]  # allowed(user, place): raises Forbidden
-    plan: Callable[..., Plan]  # plan(actor, place, table, progress) -> Plan, writing nothing
+    # plan(actor, place, table, progress, options) -> Plan, writing nothing; options: the worker's
+    # answers on the check page (LedgerImport.options)
+    plan: Callable[..., Plan]
     write: Callable[..., None]  # write(actor, place, plan, progress), in the import's transaction
 
 
@@ -110,7 +123,15 @@ def _kind(name: str) -> Kind:
 
 @transaction.atomic
 def import_request(
-    *, actor, kind: str, file_name: str, data: bytes, compound=None, community=None, dry_run: bool = True
+    *,
+    actor,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    compound=None,
+    community=None,
+    dry_run: bool = True,
+    options: dict | None = None,
 ) -> LedgerImport:
     """Keep an uploaded ledger and hand it to the worker, which checks every row and, unless this is
     a dry run and if every row is good, writes them. A file that cannot be read as a ledger is
@@ -139,6 +160,7 @@ def import_request(
         dry_run=dry_run,
         rows=rows,
         requested_by=actor,
+        options=options_check(options or {}),
     )
     record.save()
     audit_record(
@@ -151,6 +173,17 @@ def import_request(
 
     transaction.on_commit(lambda: import_execute.delay(record.pk))
     return record
+
+
+RELATION_POLICIES = ("owner", "first_owner", "family", "tenant")
+
+
+def options_check(options: dict) -> dict:
+    """The worker's answers, each one Gongzhi asks about with one of its values."""
+    relation = options.get("relation")
+    if relation not in (None, "", *RELATION_POLICIES):
+        raise Invalid(_("Choose what the ledger's people are."), field="relation")
+    return {"relation": relation} if relation else {}
 
 
 def progress_key(import_id: int) -> str:
@@ -194,8 +227,13 @@ def import_execute(import_id: int) -> LedgerImport:
 
     _set(record, notes=reading.locate(spec.columns, table).notes)
 
-    plan = spec.plan(record.requested_by, place, table, checked)
+    plan = spec.plan(record.requested_by, place, table, checked, record.options)
     counts = {o: plan.count(o) for o in OUTCOMES}
+    unanswered = sorted(plan.asks - set(record.options))
+    if unanswered:
+        _set(record, options={**record.options, "asks": unanswered})
+        if not record.dry_run and not plan.errors:  # not written until the worker answers
+            plan.errors = [{"row": 0, "column": "", "message": str(ASKS[unanswered[0]]), "header": True}]
     if plan.errors or record.dry_run:
         status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
         _set(
@@ -239,7 +277,7 @@ def _write(record: LedgerImport, spec, place, table) -> LedgerImport:
     # One import at a time into a place: the one that waited plans against what the
     # other wrote (a double tap, two workers with one file).
     type(place).objects.select_for_update().get(pk=place.pk)
-    plan = spec.plan(record.requested_by, place, table, None)  # again, as it writes
+    plan = spec.plan(record.requested_by, place, table, None, record.options)  # again, as it writes
     if plan.errors:
         raise Invalid(plan.errors[0]["message"])
     spec.write(record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600))

@@ -13,6 +13,11 @@ class ImportErrorOut(Schema):
     message: str
 
 
+class ImportOptionsOut(Schema):
+    relation: str | None = Field(None, description="What the ledger's people are where it does not say")
+    asks: list[str] = Field([], description='What it asks before it may be written: "relation"')
+
+
 class ImportOut(Schema):
     id: int
     kind: ImportKind
@@ -26,6 +31,7 @@ class ImportOut(Schema):
     written: int = Field(0, description="Rows written so far (while writing, then all)")
     errors: list[ImportErrorOut]
     notes: list[str] = Field(description="What was left out of the file: title rows, totals, signatures, columns")
+    options: "ImportOptionsOut"
     created: int
     updated: int
     unchanged: int

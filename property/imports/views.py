@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, add_to_form
@@ -69,6 +70,14 @@ def _place_url(place) -> str:
     return reverse(name, args=[place.pk])
 
 
+RELATION_POLICY_LABELS = [
+    ("owner", gettext_lazy("all owners (业主)")),
+    ("first_owner", gettext_lazy("the first of each unit the owner, the others family (家属)")),
+    ("family", gettext_lazy("residents who are not owners (家属)")),
+    ("tenant", gettext_lazy("tenants (租户)")),
+]
+
+
 @login_required
 def import_detail(request, import_id: int):
     record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
@@ -82,6 +91,7 @@ def import_detail(request, import_id: int):
         "action": _import_url(place),
         "running": running,
         "written": runs.written_rows(record),
+        "relation_policies": RELATION_POLICY_LABELS,
         # the file's own problems (row 0: a damaged file; its headers: a column missing or named
         # twice) are the alert itself; a row's problems are listed under it
         "file_problems": [e for e in record.errors or [] if not e.get("row") or e.get("header")],
@@ -115,11 +125,16 @@ def import_run(request, import_id: int):
             file_name=record.file_name,
             data=bytes(record.data),
             dry_run=False,
+            options={**runs.options_check(record.options), **_answers(request)},
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("property:import", import_id=record.pk)
     return redirect("property:import", import_id=again.pk)
+
+
+def _answers(request) -> dict:
+    return {"relation": request.POST["relation"]} if request.POST.get("relation") else {}
 
 
 @login_required

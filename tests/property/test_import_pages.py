@@ -32,8 +32,9 @@ def test_a_worker_checks_a_file_fixes_it_and_imports_it(
     checked = client.get(fixed["Location"]).content.decode()
     assert "每一行都无误" in checked and Household.objects.count() == units  # checked, not written
     record = LedgerImport.objects.latest("id")
+    assert 'data-testid="relation"' in checked  # no 关系 column: the page asks
     with django_capture_on_commit_callbacks(execute=True):
-        run = client.post(f"/property/imports/{record.pk}/run/")
+        run = client.post(f"/property/imports/{record.pk}/run/", {"relation": "owner"})
     done = client.get(run["Location"]).content.decode()
     assert "已导入" in done and Household.objects.count() == units + 1
 

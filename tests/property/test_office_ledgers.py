@@ -164,3 +164,52 @@ def test_every_problem_is_found_at_the_first_check_cells_and_register_together(e
     assert found == [(3, "联系电话"), (4, "建筑面积(㎡)")]
     assert "80.00" in plan.errors[1]["message"] and "inner_area" not in plan.errors[1]["message"]
     assert plan.households == [] and plan.updates == []  # nothing would be written
+
+
+def test_nobody_becomes_an_owner_by_default_and_registered_relations_stay(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    """No 关系 column: the check asks; a write without the answer is refused; with "the first of each
+    unit the owner", the rest are family; a family member already registered stays family."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from property.models import Residency
+    from property.register import services as register
+
+    register.resident_create(
+        actor=worker,
+        name="周丽",
+        phone="13700009999",
+        household=estate.household_a,
+        relation="family",
+        started_on=date(2020, 1, 1),
+    )
+    unit = estate.household_a.unit_label
+    rows = [
+        [1, "1号楼", "", unit, "周丽", "", "13700009999", "", "", "", ""],
+        [2, "1号楼", "1", "1-201", "张伟", "", "13812345678", "80", "", "", ""],
+        [3, "1号楼", "1", "1-201", "张小伟", "", "13812340000", "80", "", "", ""],
+    ]
+    data = office_ledger(rows)
+
+    def send(dry_run, relation=None):
+        body = {"kind": "households", "compound": estate.compound_a.pk, "dry_run": dry_run}
+        if relation:
+            body["relation"] = relation
+        body["file"] = SimpleUploadedFile("台账.xlsx", data)
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = api(worker).post("/api/v1/property/imports", body)
+        return api(worker).get(f"/api/v1/property/imports/{sent.json()['id']}").json()
+
+    checked = send(True)
+    assert (checked["status"], checked["options"]["asks"]) == ("checked", ["relation"])
+    refused = send(False)
+    assert refused["status"] == "invalid" and "是什么关系" in refused["errors"][0]["message"]
+    assert not Residency.objects.filter(resident__name="张伟").exists()
+    done = send(False, "first_owner")
+    assert done["status"] == "done", done
+    relations = dict(
+        Residency.objects.filter(household__unit_label="1-201").values_list("resident__name", "relation")
+    )
+    assert relations == {"张伟": "owner", "张小伟": "family"}
+    assert Residency.objects.get(resident__name="周丽").relation == "family"  # not made an owner
