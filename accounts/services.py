@@ -2,6 +2,8 @@
 
 import hashlib
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -80,6 +82,20 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+_AUDIT_VIA: ContextVar[dict | None] = ContextVar("audit_via", default=None)
+
+
+@contextmanager
+def audit_via(**source):
+    """Every history entry written inside names where the change came from (a ledger import:
+    audit_via(import_id=12)), so that a unit's history says which import changed it."""
+    token = _AUDIT_VIA.set(source)
+    try:
+        yield
+    finally:
+        _AUDIT_VIA.reset(token)
+
+
 def audit_record(*, actor: User | None, action: str, obj, data: dict | None = None) -> AuditEvent:
     """Append who did what to which object. History rows are never updated (a trigger refuses)."""
     return AuditEvent.objects.create(
@@ -87,7 +103,7 @@ def audit_record(*, actor: User | None, action: str, obj, data: dict | None = No
         action=action,
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
-        data=data or {},
+        data={**(data or {}), **(_AUDIT_VIA.get() or {})},
     )
 
 
@@ -97,7 +113,11 @@ def audit_record_many(*, actor: User | None, events: list[tuple[str, object, dic
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                actor=actor, action=action, object_type=obj._meta.label_lower, object_id=obj.pk, data=data
+                actor=actor,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=obj.pk,
+                data={**data, **(_AUDIT_VIA.get() or {})},
             )
             for action, obj, data in events
         ],

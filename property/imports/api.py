@@ -35,8 +35,6 @@ class TemplateFilter(Schema):
         "responses": {200: {"description": "The .xlsx template of the kind", "content": {ledgers.XLSX: {}}}}
     },
 )
-
-
 def import_template(request, filters: Query[TemplateFilter]):
     """The template of a ledger to import: Chinese headers (synonyms are matched too) and a notes row."""
     response = HttpResponse(runs.template(filters.kind), content_type=ledgers.XLSX)
@@ -53,11 +51,14 @@ def import_create(
     community: Form[int | None] = None,
     dry_run: Form[bool] = True,
     relation: Form[str | None] = None,
+    accept: Form[str | None] = None,
 ):
     """Bring in a ledger (.xlsx or .csv): the worker checks every row and, if this is no dry run
     and every row is good, writes them all in one transaction; poll the import for its progress.
     `relation`: what the ledger's people are where it does not say (owner, first_owner, family,
-    tenant); a check without it lists "relation" in its options' asks, and a write is refused."""
+    tenant); a check without it lists "relation" in its options' asks, and a write is refused.
+    `accept`: the changes of registered areas and owners to write, "all" or their keys (a check's
+    `changes` list them, each with a key), comma-separated; none is written unless accepted."""
     scope = {}
     if compound is not None:
         scope["compound"] = visible_or_invalid(
@@ -73,10 +74,17 @@ def import_create(
         file_name=file.name,
         data=file.read(settings.IMPORT_MAX_BYTES + 1),
         dry_run=dry_run,
-        options={"relation": relation} if relation else None,
+        options=_options(relation, accept),
         **scope,
     )
     return Status(202, record)
+
+
+def _options(relation: str | None, accept: str | None) -> dict:
+    options: dict = {"relation": relation} if relation else {}
+    if accept is not None:
+        options["accept"] = "all" if accept.strip() == "all" else [k for k in accept.split(",") if k.strip()]
+    return options
 
 
 @router.get("/imports/{import_id}", response={200: ImportOut, **errors(401, 404, 422)})
@@ -96,8 +104,6 @@ def import_detail(request, import_id: int):
         }
     },
 )
-
-
 def import_marked(request, import_id: int):
     record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
     return marked_response(record)

@@ -27,7 +27,7 @@ from property.imports.reading import (
     parse_date,
     row_values,
 )
-from property.imports.runs import Change, Kind, Plan, apply_updates
+from property.imports.runs import Change, Kind, Plan, accepted, apply_updates
 from property.models import Household, Relation, Residency, Resident
 from property.register import permissions, services
 from property.register.permissions import require_register
@@ -167,6 +167,7 @@ def floor_from_label(label: str) -> int | None:
         return None
     return int(digits[-1][:-2]) or None
 
+
 UNIT_FACTS = ("floor", "building_area", "inner_area", "area_source", "held_by_developer")
 
 
@@ -231,7 +232,9 @@ def households_dry_run(
             except ValueError:
                 floor = None
                 problems.add(
-                    number, "floor", _("A floor is a whole number: %(value)s") % {"value": value.get("floor", "")}
+                    number,
+                    "floor",
+                    _("A floor is a whole number: %(value)s") % {"value": value.get("floor", "")},
                 )
         else:  # office ledgers have no 楼层: a new unit's floor is read from its room number
             floor, derived = None, floor_from_label(label)
@@ -346,7 +349,9 @@ def _person(value: dict, number: int, problems: Problems) -> dict | None:
             id_number = id_number_check(id_number)  # the register's own check-digit rule
         except Invalid as bad:
             problems.add(
-                number, "id_number", _("%(message)s (read: %(value)s)") % {"message": bad.message, "value": raw}
+                number,
+                "id_number",
+                _("%(message)s (read: %(value)s)") % {"message": bad.message, "value": raw},
             )
             id_number = ""
     return {
@@ -501,34 +506,109 @@ def households_plan(actor, compound, table, progress=None, options=None) -> Plan
             )
             plan.households.append(household)
             plan.changes.append(Change(unit["row"], "created"))
+            new_facts = {"floor": household.floor, "building_area": household.building_area}
+            if household.inner_area is not None:
+                new_facts["inner_area"] = household.inner_area
+            fields = [_field(unit, k, None, v) for k, v in new_facts.items() if v is not None]
+            if unit["floor"] is None and unit["derived_floor"] is not None:
+                fields[0][2] = _("%(floor)s (from the room number)") % {"floor": unit["derived_floor"]}
+            plan.details.append(_detail("unit", unit["row"], _unit_name(unit), "created", fields))
         else:
-            changes = _unit_changes(household, unit)
-            area = changes.get("building_area", household.building_area)
-            inner = changes.get("inner_area", household.inner_area)
+            changes = full = _unit_changes(household, unit)
+            area = full.get("building_area", household.building_area)
+            inner = full.get("inner_area", household.inner_area)
             try:
                 services.areas_check(area, inner)
             except Invalid as bad:
                 if "inner_area" in unit["columns"]:
-                    problem = {"row": unit["row"], "column": column(unit, "inner_area"), "message": bad.message}
+                    problem = {
+                        "row": unit["row"],
+                        "column": column(unit, "inner_area"),
+                        "message": bad.message,
+                    }
                 else:  # the register's inner area, which the file does not give: said on the file's column
                     message = _(
                         "The register's inner area of this unit, %(inner)s m², is above the building area "
                         "given here: check the building area, or add a 套内面积 column with the new inner area."
                     ) % {"inner": inner}
-                    problem = {"row": unit["row"], "column": column(unit, "building_area"), "message": message}
+                    problem = {
+                        "row": unit["row"],
+                        "column": column(unit, "building_area"),
+                        "message": message,
+                    }
                 plan.errors.append(problem)
+            key = f"unit:{unit['row']}"
+            if any(k in changes for k in services.AREAS):  # moves fees and vote weights: accepted or not
+                if "accept" not in (options or {}):
+                    plan.asks.add("accept")
+                is_accepted = accepted(options, key)
+                detail = _detail(
+                    "unit",
+                    unit["row"],
+                    _unit_name(unit),
+                    "updated",
+                    [_field(unit, k, getattr(household, k), v) for k, v in changes.items()],
+                    key=key,
+                    accepted=is_accepted,
+                )
+                if not is_accepted:
+                    changes = {k: v for k, v in changes.items() if k not in (*services.AREAS, "area_source")}
+            elif changes:
+                detail = _detail(
+                    "unit",
+                    unit["row"],
+                    _unit_name(unit),
+                    "updated",
+                    [_field(unit, k, getattr(household, k), v) for k, v in changes.items()],
+                )
+            else:
+                detail = None
+            if detail:
+                plan.details.append(detail)
             plan.changes.append(Change(unit["row"], "updated" if changes else "unchanged"))
             if changes:
                 plan.updates.append(_household_update(household, changes))
         for index, person in enumerate(unit["people"]):
             answered = _relation_by_policy((options or {}).get("relation"), index)
-            _person_plan(plan, register, household, {**person, "answered": answered}, new_people, today)
+            person = {**person, "answered": answered, "unit_name": _unit_name(unit), "options": options}
+            _person_plan(plan, register, household, person, new_people, today)
     if any(r.relation is None for r in plan.residencies):
         plan.asks.add("relation")  # a new relation the ledger does not give: the worker answers
     if plan.errors:
         plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
         plan.errors.sort(key=lambda e: e["row"])  # the file's order, whichever check found it
     return plan
+
+
+def _unit_name(unit: dict) -> str:
+    return f"{unit['building'].name} {unit['unit_label']}"
+
+
+WORDS = {"relation": RELATION_WORDS, "area_source": AREA_SOURCE_WORDS}
+
+
+def _shown(key: str, value) -> str | None:
+    """A value as the ledger writes it (业主, 登记, 是), for the list of changes."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return WORDS.get(key, {}).get(value, str(value))
+
+
+def _field(row: dict, key: str, before, after) -> list:
+    """[the column as the file names it (or the template's), before, after]."""
+    header = row["columns"].get(key) or next((c.header for c in COLUMNS if c.key == key), key)
+    return [header, _shown(key, before), _shown(key, after)]
+
+
+def _detail(what, row, name, outcome, fields, key=None, accepted=None) -> dict:
+    """One record the file changes: a unit or a person's relation to one, and how, field by field.
+    `key` and `accepted`: a change that applies only where the worker accepted it."""
+    detail = {"what": what, "row": row, "name": name, "outcome": outcome, "fields": fields}
+    if key is not None:
+        detail |= {"key": key, "accepted": accepted}
+    return detail
 
 
 def _namesake_refused(plan: Plan, register, person: dict) -> bool:
@@ -569,6 +649,16 @@ def _unit_changes(household: Household, unit: dict) -> dict:
 
 def _household_update(household, changes):
     return lambda actor: services.household_update(actor=actor, household=household, changes=changes)
+
+
+def _accepted_change(plan: Plan, person: dict, key: str, name: str, outcome: str, fields: list) -> bool:
+    """A change of ownership listed for the worker to accept; whether it was (else it is not written)."""
+    options = person.get("options") or {}
+    if "accept" not in options:
+        plan.asks.add("accept")
+    ok = accepted(options, key)
+    plan.details.append(_detail("person", person["row"], name, outcome, fields, key=key, accepted=ok))
+    return ok
 
 
 def _relation_by_policy(policy: str | None, index: int) -> str | None:
@@ -615,6 +705,23 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
         plan.seen.add((id(resident), id(household)))
     if resident is None and _namesake_refused(plan, register, person):
         return
+    name = f"{person['name']} · {person['unit_name']}"
+    relation_field = _field(person, "relation", None, new_relation)
+    # A new owner of a registered unit moves its votes: written only where the worker accepted it.
+    owner_key = f"person:{row}"
+    if (
+        household.pk is not None
+        and new_relation == Relation.OWNER
+        and (resident is None or resident.pk is None or register.residency(household, resident) is None)
+    ):
+        if not _accepted_change(plan, person, owner_key, name, "created", [relation_field]):
+            return
+    elif (
+        resident is None
+        or resident.pk is None
+        or register.residency(household if household.pk else None, resident) is None
+    ):
+        plan.details.append(_detail("person", row, name, "created", [relation_field]))
     if resident is None:
         resident = services.resident_new(
             name=person["name"],
@@ -645,6 +752,12 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
         )
         outcome = "created"
     elif relation is not None and residency.relation != relation:
+        fields = [_field(person, "relation", residency.relation, relation)]
+        if Relation.OWNER in (relation, residency.relation):  # an owner more or fewer: accepted or not
+            if not _accepted_change(plan, person, owner_key, name, "updated", fields):
+                return
+        else:
+            plan.details.append(_detail("person", row, name, "updated", fields))
         if residency.started_on >= today:
             plan.errors.append(
                 {
@@ -659,6 +772,8 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
     elif person["moved_in_on"] and person["moved_in_on"] != residency.started_on:
         plan.updates.append(_residency_update(residency, person["moved_in_on"]))
         outcome = "updated"
+        fields = [_field(person, "moved_in_on", residency.started_on, person["moved_in_on"])]
+        plan.details.append(_detail("person", row, name, "updated", fields))
     facts = {}
     if person["mobile"] and person["mobile"] != resident.phone:
         facts["phone"] = person["mobile"]
@@ -671,6 +786,19 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
     if facts:
         plan.updates.append(_resident_update(resident, household, facts))
         outcome = "updated" if outcome == "unchanged" else outcome
+        shown = {
+            "phone": (
+                "mobile",
+                mask_phone(resident.phone) if resident.phone else None,
+                mask_phone(facts.get("phone", "")),
+            ),
+            "is_party_member": ("party_member", resident.is_party_member, facts.get("is_party_member")),
+            "id_number": ("id_number", None, "******"),
+            "name": ("name", resident.name, facts.get("name")),
+        }
+        plan.details.append(
+            _detail("person", row, name, "updated", [_field(person, *shown[k]) for k in facts])
+        )
     plan.changes.append(Change(row, outcome))
 
 
@@ -708,6 +836,7 @@ def households_write(actor, compound, plan: Plan, progress) -> None:
         residencies=plan.residencies,
     )
     apply_updates(actor, plan, progress, done=len(plan.households) + len(plan.residents))
+
 
 KIND = Kind(
     columns=COLUMNS,

@@ -110,7 +110,13 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
             continue
         seen[(household.pk, month)] = number
         out.append(
-            {"row": number, "household": household, "amount": amount, "period": month, "columns": problems.columns}
+            {
+                "row": number,
+                "household": household,
+                "amount": amount,
+                "period": month,
+                "columns": problems.columns,
+            }
         )
     return out, problems.items
 
@@ -155,6 +161,7 @@ def _opening(row: dict):
     return lambda actor: fees.opening_balance_record(
         actor=actor, household=row["household"], amount=row["amount"], period=row["period"]
     )
+
 
 KIND = Kind(
     columns=COLUMNS,

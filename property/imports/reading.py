@@ -47,7 +47,17 @@ _PARTS = re.compile(r"[/／、|]")
 ROW_NUMBERS = {"序号", "编号", "no", "no.", "序"}
 # A row adding up the ones above it, and the lines under a ledger (who made it, when, who checked).
 TOTALS = ("合计", "总计", "小计", "共计")
-SIGNATURES = ("制表人", "填表人", "审核人", "负责人", "填表日期", "制表日期", "制表时间", "填报单位", "制表单位")
+SIGNATURES = (
+    "制表人",
+    "填表人",
+    "审核人",
+    "负责人",
+    "填表日期",
+    "制表日期",
+    "制表时间",
+    "填报单位",
+    "制表单位",
+)
 # How far down a title may push the headers.
 HEADER_SEARCH_ROWS = 20
 
@@ -381,6 +391,7 @@ def _all_languages(note) -> list[str]:
             out.append(str(note))
     return out
 
+
 YES = {"是", "yes", "y", "true", "1", "党员", "中共党员", "√"}
 
 NO = {"否", "no", "n", "false", "0", "群众"}
@@ -472,6 +483,7 @@ def _too_long(text: str, model, field_name: str, row: int, key: str, problems: P
     limit = model._meta.get_field(field_name).max_length
     if len(text) > limit:
         problems.add(row, key, _("At most %(n)s characters.") % {"n": limit})
+
 
 ERROR_HEADER = "错误"
 

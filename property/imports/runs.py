@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.services import audit_record
+from accounts.services import audit_record, audit_via
 from core.errors import DomainError, Invalid
 from core.hooks import hook_table
 from core.locks import retried
@@ -28,6 +28,8 @@ from property.imports import reading
 from property.models import ImportStatus, LedgerImport
 
 PROGRESS_EVERY = 500
+# The changes kept with an import, record by record (the counts cover them all).
+MAX_DETAILS = 5000
 
 OUTCOMES = ("created", "updated", "unchanged")
 
@@ -39,6 +41,10 @@ ASKS = {
     "relation": gettext_lazy(
         "The ledger does not say what its people are to their homes: choose it on the check page "
         "(owners, residents who are not owners, tenants, or the first of each unit the owner)."
+    ),
+    "accept": gettext_lazy(
+        "The ledger changes registered areas or owners, which move fees and votes: accept them on the "
+        "check page, all or one by one."
     ),
 }
 
@@ -64,6 +70,8 @@ class Plan:
     updates: list[Callable[[object], None]] = field(default_factory=list)
     seen: set = field(default_factory=set)  # (person, unit) pairs planned: one relation each
     asks: set = field(default_factory=set)  # what the worker must answer before it is written
+    # what it changes, record by record, field by field (LedgerImport.changes): see Detail
+    details: list[dict] = field(default_factory=list)
     new_names: dict = field(default_factory=dict)  # name -> [(row, new person)], for namesakes
 
     def count(self, outcome: str) -> int:
@@ -180,10 +188,24 @@ RELATION_POLICIES = ("owner", "first_owner", "family", "tenant")
 
 def options_check(options: dict) -> dict:
     """The worker's answers, each one Gongzhi asks about with one of its values."""
+    out = {}
     relation = options.get("relation")
     if relation not in (None, "", *RELATION_POLICIES):
         raise Invalid(_("Choose what the ledger's people are."), field="relation")
-    return {"relation": relation} if relation else {}
+    if relation:
+        out["relation"] = relation
+    accept = options.get("accept")
+    if accept is not None:
+        if accept != "all" and not (isinstance(accept, list) and all(isinstance(k, str) for k in accept)):
+            raise Invalid(_('Accept "all" or a list of the changes\' keys.'), field="accept")
+        out["accept"] = accept
+    return out
+
+
+def accepted(options: dict | None, key: str) -> bool:
+    """Whether the worker accepted the change `key` (a registered area or an owner changed)."""
+    accept = (options or {}).get("accept")
+    return accept == "all" or (isinstance(accept, list) and key in accept)
 
 
 def progress_key(import_id: int) -> str:
@@ -240,6 +262,7 @@ def import_execute(import_id: int) -> LedgerImport:
             record,
             status=status,
             errors=plan.errors,
+            changes=[] if plan.errors else plan.details[:MAX_DETAILS],
             done_rows=record.rows,
             finished_at=timezone.now(),
             **counts,
@@ -280,9 +303,18 @@ def _write(record: LedgerImport, spec, place, table) -> LedgerImport:
     plan = spec.plan(record.requested_by, place, table, None, record.options)  # again, as it writes
     if plan.errors:
         raise Invalid(plan.errors[0]["message"])
-    spec.write(record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600))
+    with audit_via(import_id=record.pk):  # each changed unit's history names this import
+        spec.write(
+            record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600)
+        )
     counts = {o: plan.count(o) for o in OUTCOMES}
-    _set(record, status=ImportStatus.DONE, finished_at=timezone.now(), **counts)
+    _set(
+        record,
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        changes=plan.details[:MAX_DETAILS],
+        **counts,
+    )
     _redact(record, table)  # written into the register: the file need not hold the numbers
     audit_record(actor=record.requested_by, action="import.done", obj=record, data=counts)
     return record

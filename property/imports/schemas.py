@@ -30,7 +30,9 @@ class ImportOut(Schema):
     checked: int = Field(alias="done_rows", description="Rows checked so far")
     written: int = Field(0, description="Rows written so far (while writing, then all)")
     errors: list[ImportErrorOut]
-    notes: list[str] = Field(description="What was left out of the file: title rows, totals, signatures, columns")
+    notes: list[str] = Field(
+        description="What was left out of the file: title rows, totals, signatures, columns"
+    )
     options: "ImportOptionsOut"
     created: int
     updated: int

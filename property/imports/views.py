@@ -92,6 +92,7 @@ def import_detail(request, import_id: int):
         "running": running,
         "written": runs.written_rows(record),
         "relation_policies": RELATION_POLICY_LABELS,
+        "summary": _summary(record.changes or [], written=record.status == ImportStatus.DONE),
         # the file's own problems (row 0: a damaged file; its headers: a column missing or named
         # twice) are the alert itself; a row's problems are listed under it
         "file_problems": [e for e in record.errors or [] if not e.get("row") or e.get("header")],
@@ -134,7 +135,28 @@ def import_run(request, import_id: int):
 
 
 def _answers(request) -> dict:
-    return {"relation": request.POST["relation"]} if request.POST.get("relation") else {}
+    answers = {"relation": request.POST["relation"]} if request.POST.get("relation") else {}
+    if request.POST.get("accept_all"):
+        answers["accept"] = "all"
+    elif "accept" in (request.POST.get("asked") or "") or request.POST.getlist("accept"):
+        answers["accept"] = request.POST.getlist("accept")
+    return answers
+
+
+def _summary(changes: list[dict], written: bool) -> dict:
+    """The counts of the import's list of changes, by unit and person, not rows: once written, what
+    was written (a change not accepted is not); at the check, all it would make if accepted."""
+    out = {"unit": {"created": 0, "updated": 0}, "person": {"created": 0, "updated": 0}}
+    out |= {"to_accept": 0, "not_accepted": 0}
+    for change in changes:
+        if "key" in change:
+            out["to_accept"] += 1
+            if not change["accepted"]:
+                out["not_accepted"] += 1
+                if written:
+                    continue
+        out[change["what"]][change["outcome"]] += 1
+    return out
 
 
 @login_required

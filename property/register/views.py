@@ -266,6 +266,11 @@ def _history(household) -> list[dict]:
         before, after = event.data.get("before", {}), event.data.get("after", {})
         changes = [(Household._meta.get_field(k).verbose_name, before.get(k), v) for k, v in after.items()]
         rows.append(
-            {"changes": changes, "actor": event.actor.display_name if event.actor else None, "at": event.at}
+            {
+                "changes": changes,
+                "actor": event.actor.display_name if event.actor else None,
+                "at": event.at,
+                "import_id": event.data.get("import_id"),  # written by a ledger import
+            }
         )
     return rows

@@ -38,8 +38,11 @@ def csv_file(*rows, headers=HEADERS, name="台账.csv"):
     return SimpleUploadedFile(name, ("\n".join([headers, *rows]) + "\n").encode("gb18030"), "text/csv")
 
 
-def send(client, file, compound, dry_run, capture):
-    return import_ledger(client, capture, file=file, kind="households", compound=compound.pk, dry_run=dry_run)
+def send(client, file, compound, dry_run, capture, **options):
+    """`options`: the worker's answers (relation=..., accept="all" to write area and owner changes)."""
+    return import_ledger(
+        client, capture, file=file, kind="households", compound=compound.pk, dry_run=dry_run, **options
+    )
 
 
 def register_state():
@@ -120,7 +123,9 @@ def test_a_changed_row_updates_what_changed_and_keeps_history(
     changed = list(THREE_UNITS)
     changed[2] = changed[2].replace(",65,", ",66.20,").replace(",,,周丽", ",,测绘,周丽")
     changed[4] = changed[4].replace("13800001111", "13800002222").replace(",否,2017", ",是,2017")
-    done = send(client, csv_file(*changed), estate.compound_a, False, django_capture_on_commit_callbacks)
+    done = send(
+        client, csv_file(*changed), estate.compound_a, False, django_capture_on_commit_callbacks, accept="all"
+    )
     assert (done["created"], done["updated"], done["unchanged"]) == (0, 2, 4), done
     unit = Household.objects.get(unit_label="2-502")
     assert (unit.building_area, unit.area_source) == (Decimal("66.20"), "survey")
@@ -152,7 +157,7 @@ def test_a_relation_changed_ends_the_old_one_and_starts_the_new(
     rows = ["1号楼,2,501,5,72.50,,,周丽,业主,13911112222,,,2015-06-01,"]
     send(client, csv_file(*rows), estate.compound_a, False, django_capture_on_commit_callbacks)
     rows[0] = rows[0].replace("业主", "租户")
-    done = send(client, csv_file(*rows), estate.compound_a, False, django_capture_on_commit_callbacks)
+    done = send(client, csv_file(*rows), estate.compound_a, False, django_capture_on_commit_callbacks, accept="all")
     assert done["updated"] == 1
     spans = Residency.objects.filter(resident__name="周丽").order_by("id")
     assert [(s.relation, s.ended_on is None) for s in spans] == [("owner", False), ("tenant", True)]
@@ -239,7 +244,7 @@ def test_exporting_editing_a_few_cells_and_importing_back_changes_exactly_those(
     book.save(buffer)
     before = register_state()
     edited = SimpleUploadedFile("房屋与居民.xlsx", buffer.getvalue())
-    done = send(client, edited, estate.compound_a, False, django_capture_on_commit_callbacks)
+    done = send(client, edited, estate.compound_a, False, django_capture_on_commit_callbacks, accept="all")
     assert (done["status"], done["updated"], done["created"]) == ("done", 2, 0), done
     after = register_state()
     changed_units = set(after[0]) - set(before[0])

@@ -111,7 +111,9 @@ def ledger(client, capture, compound, *rows):
 
     data = ("\n".join([HEADERS, *rows]) + "\n").encode("gb18030")
     file = SimpleUploadedFile("台账.csv", data, "text/csv")
-    return import_ledger(client, capture, file=file, kind="households", compound=compound.pk, dry_run=False)
+    return import_ledger(
+        client, capture, file=file, kind="households", compound=compound.pk, dry_run=False, accept="all"
+    )
 
 
 def test_a_ledger_row_of_a_namesake_with_nothing_to_tell_them_apart_is_refused(

@@ -213,3 +213,50 @@ def test_nobody_becomes_an_owner_by_default_and_registered_relations_stay(
     )
     assert relations == {"张伟": "owner", "张小伟": "family"}
     assert Residency.objects.get(resident__name="周丽").relation == "family"  # not made an owner
+
+
+def test_a_changed_area_is_listed_field_by_field_and_written_only_where_accepted(
+    client, estate, worker, django_capture_on_commit_callbacks
+):
+    """The check lists each unit's change (建筑面积 67.03 -> 84.28); nothing of an area is written
+    until accepted; accepted one by one on the page, only that one is written, and the unit's history
+    names the import."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import AuditEvent
+    from property.models import Household, LedgerImport
+    from tests.factories import HouseholdFactory
+
+    first = HouseholdFactory(building=estate.building_a, unit_label="1-301", floor=3, building_area="67.03")
+    second = HouseholdFactory(building=estate.building_a, unit_label="1-302", floor=3, building_area="70.00")
+    rows = [
+        [1, "1号楼", "1", "1-301", "", "", "", "84.28㎡", "", "", ""],
+        [2, "1号楼", "1", "1-302", "", "", "", "71㎡", "", "", ""],
+    ]
+    client.force_login(worker)
+    url = f"/property/compounds/{estate.compound_a.pk}/import/"
+    file = SimpleUploadedFile("台账.xlsx", office_ledger(rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, {"kind": "households", "file": file})
+    page = client.get(sent["Location"]).content.decode()
+    assert "建筑面积(㎡) 67.03 → 84.28" in page and 'data-testid="accept-all"' in page
+    checked = LedgerImport.objects.get()
+    keys = [c["key"] for c in checked.changes]
+    assert keys == ["unit:3", "unit:4"] and Household.objects.get(pk=first.pk).building_area == Decimal(
+        "67.03"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = client.post(f"/property/imports/{checked.pk}/run/", {"asked": "accept", "accept": ["unit:3"]})
+    done = client.get(run["Location"]).content.decode()
+    assert "已导入" in done and "未确认，未写入" in done
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.building_area, second.building_area) == (Decimal("84.28"), Decimal("70.00"))
+    written = LedgerImport.objects.latest("id")
+    history = AuditEvent.objects.get(action="household.update", object_id=first.pk)
+    assert history.data["import_id"] == written.pk
+    assert re.search(r"房屋：新增 0 户，变更 1 户", done)
+    unit_page = client.get(f"/property/households/{first.pk}/").content.decode()
+    assert f"/property/imports/{written.pk}/" in unit_page  # the unit's history names the import
