@@ -52,13 +52,16 @@ def import_create(
     dry_run: Form[bool] = True,
     relation: Form[str | None] = None,
     accept: Form[str | None] = None,
+    end: Form[str | None] = None,
 ):
     """Bring in a ledger (.xlsx or .csv): the worker checks every row and, if this is no dry run
     and every row is good, writes them all in one transaction; poll the import for its progress.
     `relation`: what the ledger's people are where it does not say (owner, first_owner, family,
     tenant); a check without it lists "relation" in its options' asks, and a write is refused.
     `accept`: the changes of registered areas and owners to write, "all" or their keys (a check's
-    `changes` list them, each with a key), comma-separated; none is written unless accepted."""
+    `changes` list them, each with a key), comma-separated; none is written unless accepted.
+    `end`: the keys (end:<id>) of relations to end, of people registered in a unit the ledger lists
+    but does not name (the check lists them as "absent"), comma-separated."""
     scope = {}
     if compound is not None:
         scope["compound"] = visible_or_invalid(
@@ -74,14 +77,16 @@ def import_create(
         file_name=file.name,
         data=file.read(settings.IMPORT_MAX_BYTES + 1),
         dry_run=dry_run,
-        options=_options(relation, accept),
+        options=_options(relation, accept, end),
         **scope,
     )
     return Status(202, record)
 
 
-def _options(relation: str | None, accept: str | None) -> dict:
+def _options(relation: str | None, accept: str | None, end: str | None) -> dict:
     options: dict = {"relation": relation} if relation else {}
+    if end:
+        options["end"] = [k.strip() for k in end.split(",") if k.strip()]
     if accept is not None:
         options["accept"] = "all" if accept.strip() == "all" else [k for k in accept.split(",") if k.strip()]
     return options

@@ -572,12 +572,35 @@ def households_plan(actor, compound, table, progress=None, options=None) -> Plan
             answered = _relation_by_policy((options or {}).get("relation"), index)
             person = {**person, "answered": answered, "unit_name": _unit_name(unit), "options": options}
             _person_plan(plan, register, household, person, new_people, today)
+        if household.pk is not None and unit["people"]:
+            _absent(plan, register, household, unit, options or {}, today)
     if any(r.relation is None for r in plan.residencies):
         plan.asks.add("relation")  # a new relation the ledger does not give: the worker answers
     if plan.errors:
         plan.changes, plan.households, plan.residents, plan.residencies, plan.updates = [], [], [], [], []
         plan.errors.sort(key=lambda e: e["row"])  # the file's order, whichever check found it
     return plan
+
+
+def _absent(plan: Plan, register, household, unit: dict, options: dict, today) -> None:
+    """The people registered in a unit the ledger lists, whom it does not name: they stay (a ledger
+    may leave someone out), listed for the worker, who ends the relations the ledger shows are over
+    (options["end"]: their keys; each end kept in the history, as if typed on the unit's page)."""
+    named = plan.named.get(household.pk, set())
+    for residency in register.current.get(household.pk, []):
+        if residency.resident_id in named or residency.started_on >= today:
+            continue
+        key = f"end:{residency.pk}"
+        ended = key in options.get("end", [])
+        fields = [[_("relation"), _shown("relation", residency.relation), _("ended") if ended else _("stays")]]
+        name = f"{residency.resident.name} · {_unit_name(unit)}"
+        plan.details.append(_detail("absent", unit["row"], name, "absent", fields, key=key, accepted=ended))
+        if ended:
+            plan.updates.append(_residency_end(residency, today))
+
+
+def _residency_end(residency, today):
+    return lambda actor: services.residency_end(actor=actor, residency=residency, ended_on=today)
 
 
 def _unit_name(unit: dict) -> str:
@@ -703,6 +726,8 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
             )
             return
         plan.seen.add((id(resident), id(household)))
+        if resident.pk is not None and household.pk is not None:
+            plan.named.setdefault(household.pk, set()).add(resident.pk)
     if resident is None and _namesake_refused(plan, register, person):
         return
     name = f"{person['name']} · {person['unit_name']}"

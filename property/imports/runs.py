@@ -70,6 +70,7 @@ class Plan:
     updates: list[Callable[[object], None]] = field(default_factory=list)
     seen: set = field(default_factory=set)  # (person, unit) pairs planned: one relation each
     asks: set = field(default_factory=set)  # what the worker must answer before it is written
+    named: dict = field(default_factory=dict)  # registered unit -> the registered people the file names
     # what it changes, record by record, field by field (LedgerImport.changes): see Detail
     details: list[dict] = field(default_factory=list)
     new_names: dict = field(default_factory=dict)  # name -> [(row, new person)], for namesakes
@@ -194,6 +195,11 @@ def options_check(options: dict) -> dict:
         raise Invalid(_("Choose what the ledger's people are."), field="relation")
     if relation:
         out["relation"] = relation
+    end = options.get("end")
+    if end is not None:
+        if not (isinstance(end, list) and all(isinstance(k, str) and k.startswith("end:") for k in end)):
+            raise Invalid(_("Name the relations to end by their keys (end:<id>)."), field="end")
+        out["end"] = end
     accept = options.get("accept")
     if accept is not None:
         if accept != "all" and not (isinstance(accept, list) and all(isinstance(k, str) for k in accept)):

@@ -18,6 +18,18 @@ class ImportOptionsOut(Schema):
     asks: list[str] = Field([], description='What it asks before it may be written: "relation"')
 
 
+class ImportChangeOut(Schema):
+    what: str = Field(description="unit, person, or absent (registered in a listed unit, not named)")
+    row: int
+    name: str
+    outcome: str = Field(description="created, updated or absent")
+    fields: list[list[str | None]] = Field(description="[column, before, after] each")
+    key: str | None = Field(
+        None, description="A change written only if accepted (accept=), or a relation to end (end=)"
+    )
+    accepted: bool | None = None
+
+
 class ImportOut(Schema):
     id: int
     kind: ImportKind
@@ -34,6 +46,7 @@ class ImportOut(Schema):
         description="What was left out of the file: title rows, totals, signatures, columns"
     )
     options: "ImportOptionsOut"
+    changes: list[ImportChangeOut] = Field(description="What it changes (checked) or changed (done)")
     created: int
     updated: int
     unchanged: int

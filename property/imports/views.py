@@ -136,6 +136,8 @@ def import_run(request, import_id: int):
 
 def _answers(request) -> dict:
     answers = {"relation": request.POST["relation"]} if request.POST.get("relation") else {}
+    if request.POST.getlist("end"):
+        answers["end"] = request.POST.getlist("end")
     if request.POST.get("accept_all"):
         answers["accept"] = "all"
     elif "accept" in (request.POST.get("asked") or "") or request.POST.getlist("accept"):
@@ -147,8 +149,13 @@ def _summary(changes: list[dict], written: bool) -> dict:
     """The counts of the import's list of changes, by unit and person, not rows: once written, what
     was written (a change not accepted is not); at the check, all it would make if accepted."""
     out = {"unit": {"created": 0, "updated": 0}, "person": {"created": 0, "updated": 0}}
-    out |= {"to_accept": 0, "not_accepted": 0}
+    out |= {"to_accept": 0, "not_accepted": 0, "absent": 0}
     for change in changes:
+        if change["what"] == "absent":  # not a change unless ended
+            out["absent"] += 1
+            if change["accepted"]:
+                out["person"]["updated"] += 1
+            continue
         if "key" in change:
             out["to_accept"] += 1
             if not change["accepted"]:

@@ -260,3 +260,45 @@ def test_a_changed_area_is_listed_field_by_field_and_written_only_where_accepted
     assert re.search(r"房屋：新增 0 户，变更 1 户", done)
     unit_page = client.get(f"/property/households/{first.pk}/").content.decode()
     assert f"/property/imports/{written.pk}/" in unit_page  # the unit's history names the import
+
+
+def test_people_registered_in_a_listed_unit_but_not_named_stay_and_can_be_ended_one_by_one(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    """The ledger lists 1-101 with 周丽 only: 王芳, registered there too, stays unless the worker ends
+    her relation (end:<id>), which is kept in the history naming the import."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import AuditEvent
+    from property.models import Residency
+    from property.register import services as register
+
+    for name, phone in (("周丽", "13700009999"), ("王芳", "13700008888")):
+        register.resident_create(
+            actor=worker,
+            name=name,
+            phone=phone,
+            household=estate.household_a,
+            relation="family",
+            started_on=date(2020, 1, 1),
+        )
+    rows = [[1, "1号楼", "", estate.household_a.unit_label, "周丽", "", "13700009999", "", "", "", ""]]
+
+    def send(**options):
+        body = {"kind": "households", "compound": estate.compound_a.pk, "dry_run": False, **options}
+        body["file"] = SimpleUploadedFile("台账.xlsx", office_ledger(rows))
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = api(worker).post("/api/v1/property/imports", body)
+        return api(worker).get(f"/api/v1/property/imports/{sent.json()['id']}").json()
+
+    kept = send()
+    absent = [c for c in kept["changes"] if c["outcome"] == "absent"]
+    assert kept["status"] == "done" and [c["name"].split(" · ")[0] for c in absent] == ["王芳"]
+    wang = Residency.objects.get(resident__name="王芳")
+    assert wang.ended_on is None and absent[0]["key"] == f"end:{wang.pk}"
+    ended = send(end=f"end:{wang.pk}")
+    wang.refresh_from_db()
+    assert ended["status"] == "done" and wang.ended_on is not None
+    assert Residency.objects.get(resident__name="周丽").ended_on is None
+    event = AuditEvent.objects.filter(object_id=wang.pk, action__startswith="residency").latest("id")
+    assert event.data["import_id"] == ended["id"]
