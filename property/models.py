@@ -753,6 +753,28 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class LedgerColumn(models.Model):
+    """How a community's ledgers name a column Gongzhi did not know: mapped once by a worker on the
+    check page, read so in the community's next files of that kind ("" key: a column not read)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="ledger_columns", verbose_name=_("community")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    header = models.CharField(_("header"), max_length=100)
+    key = models.CharField(_("read as"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger column")
+        verbose_name_plural = _("ledger columns")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "kind", "header"], name="property_ledgercolumn_once")
+        ]
+
+    def __str__(self):
+        return f"{self.community} {self.kind} {self.header} -> {self.key or '-'}"
+
+
 class LedgerImport(models.Model):
     """An uploaded ledger (台账) and what became of it: checked (a dry run) or imported. The file is
     kept, so what was imported can be looked at again and the bad rows handed back marked."""

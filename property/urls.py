@@ -16,6 +16,7 @@ urlpatterns = [
     path("compounds/<int:compound_id>/import/", imports.import_new, name="import_new"),
     path("imports/<int:import_id>/", imports.import_detail, name="import"),
     path("imports/<int:import_id>/run/", imports.import_run, name="import_run"),
+    path("imports/<int:import_id>/recheck/", imports.import_recheck, name="import_recheck"),
     path("imports/<int:import_id>/marked/", imports.import_marked, name="import_marked"),
     path("households/<int:household_id>/", register.household_detail, name="household"),
     path("households/<int:household_id>/residents/add/", register.resident_add, name="resident_add"),

@@ -61,9 +61,10 @@ def allowed(user, community) -> None:
 
 
 def volunteers_plan(actor, community, table, progress=None, options=None) -> Plan:
-    located = reading.locate(COLUMNS, table)
+    extra = (options or {}).get("columns")
+    located = reading.locate(COLUMNS, table, extra)
     headers, rows = located.headers, located.rows
-    found, header_errors = reading.match_headers(COLUMNS, headers, located.header_row)
+    found, header_errors = reading.match_headers(COLUMNS, headers, located.header_row, extra)
     problems = reading.Problems(headers, found, list(header_errors))
     plan = Plan()
     if header_errors:

@@ -1,6 +1,7 @@
 """The imports' API: a kind's template, an import asked for, its progress and its marked file
 (mounted under /property/)."""
 
+import json
 from typing import Literal
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from core.errors import visible_or_invalid
+from core.errors import Invalid, visible_or_invalid
 from core.openapi import errors
 from property import ledgers
 from property.imports import permissions, runs
@@ -53,6 +54,7 @@ def import_create(
     relation: Form[str | None] = None,
     accept: Form[str | None] = None,
     end: Form[str | None] = None,
+    columns: Form[str | None] = None,
 ):
     """Bring in a ledger (.xlsx or .csv): the worker checks every row and, if this is no dry run
     and every row is good, writes them all in one transaction; poll the import for its progress.
@@ -61,7 +63,9 @@ def import_create(
     `accept`: the changes of registered areas and owners to write, "all" or their keys (a check's
     `changes` list them, each with a key), comma-separated; none is written unless accepted.
     `end`: the keys (end:<id>) of relations to end, of people registered in a unit the ledger lists
-    but does not name (the check lists them as "absent"), comma-separated."""
+    but does not name (the check lists them as "absent"), comma-separated.
+    `columns`: a JSON object mapping headers the check could not read (its options' "unknown") to
+    a column's key ("" for none); remembered for the community's next files of the kind."""
     scope = {}
     if compound is not None:
         scope["compound"] = visible_or_invalid(
@@ -77,14 +81,21 @@ def import_create(
         file_name=file.name,
         data=file.read(settings.IMPORT_MAX_BYTES + 1),
         dry_run=dry_run,
-        options=_options(relation, accept, end),
+        options=_options(relation, accept, end, columns),
         **scope,
     )
     return Status(202, record)
 
 
-def _options(relation: str | None, accept: str | None, end: str | None) -> dict:
+def _options(relation: str | None, accept: str | None, end: str | None, columns: str | None) -> dict:
     options: dict = {"relation": relation} if relation else {}
+    if columns:
+        try:
+            options["columns"] = json.loads(columns)
+        except ValueError:
+            raise Invalid(
+                _("Give the columns as a JSON object of header to column."), field="columns"
+            ) from None
     if end:
         options["end"] = [k.strip() for k in end.split(",") if k.strip()]
     if accept is not None:

@@ -191,14 +191,15 @@ def _decimal(value: str, row: int, key: str, problems: Problems):
 
 
 def households_dry_run(
-    compound, table: list[tuple[int, list[str]]], progress=None
+    compound, table: list[tuple[int, list[str]]], progress=None, options=None
 ) -> tuple[list[dict], list[dict]]:
     """Every row of a households ledger checked against the compound's register: the units (each with
     its people) it would write, and every bad row with its row number, column and reason. Nothing
     is written."""
-    located = locate(COLUMNS, table)
+    extra = (options or {}).get("columns")
+    located = locate(COLUMNS, table, extra)
     headers, rows = located.headers, located.rows
-    found, header_errors = match_headers(COLUMNS, headers, located.header_row)
+    found, header_errors = match_headers(COLUMNS, headers, located.header_row, extra)
     problems = Problems(headers, found, list(header_errors))
     if header_errors:
         return [], problems.items
@@ -483,7 +484,7 @@ def _same_numbers(resident: Resident, person: dict) -> bool:
 def households_plan(actor, compound, table, progress=None, options=None) -> Plan:
     """What a households ledger would do to the compound's register, row by row, and its bad rows:
     the new units, people and relations (written in bulk) and the changes (through the services)."""
-    units, errors = households_dry_run(compound, table, progress)
+    units, errors = households_dry_run(compound, table, progress, options)
     plan = Plan(errors=list(errors))
     if any(e.get("header") for e in errors):  # the headers are wrong: no row was read
         return plan

@@ -66,12 +66,13 @@ def _month(value: str, row: int, key: str, problems: Problems):
     return month
 
 
-def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[dict]]:
+def opening_dry_run(compound, table, progress=None, options=None) -> tuple[list[dict], list[dict]]:
     """Every row of an opening-arrears ledger: its unit of the compound, amount and month, or why
     not. The same unit and month twice is an error (two debts for one month are one)."""
-    located = locate(COLUMNS, table)
+    extra = (options or {}).get("columns")
+    located = locate(COLUMNS, table, extra)
     headers, rows = located.headers, located.rows
-    found, header_errors = match_headers(COLUMNS, headers, located.header_row)
+    found, header_errors = match_headers(COLUMNS, headers, located.header_row, extra)
     problems = Problems(headers, found, list(header_errors))
     if header_errors:
         return [], problems.items
@@ -124,7 +125,7 @@ def opening_dry_run(compound, table, progress=None) -> tuple[list[dict], list[di
 def opening_plan(actor, compound, table, progress=None, options=None) -> Plan:
     """Each row an opening balance (a bill of its own) for a unit and month; one already recorded
     with the same amount is unchanged, with another amount an error (a bill is never edited)."""
-    rows, errors = opening_dry_run(compound, table, progress)
+    rows, errors = opening_dry_run(compound, table, progress, options)
     plan = Plan(errors=list(errors))  # and the register's checks of the good rows, all at once
     recorded = dict(
         (((household, period), amount))

@@ -90,11 +90,16 @@ def _names(columns: tuple[Column, ...]) -> dict[str, str]:
     return names
 
 
-def header_key(columns: tuple[Column, ...], header) -> str | None:
-    """The column a header names: by its whole name, or by a part of a name written as several
-    ('门牌号/房号', '手机、电话')."""
+def header_key(columns: tuple[Column, ...], header, extra: dict | None = None) -> str | None:
+    """The column a header names: as the worker mapped it for the community (`extra`: {header:
+    key}, "" for a column not read), else by its whole name, or by a part of a name written as
+    several ('门牌号/房号', '手机、电话')."""
     names = _names(columns)
     whole = normalised(header)
+    if extra:
+        mapped = {normalised(h): k for h, k in extra.items()}
+        if whole in mapped:
+            return mapped[whole] or None
     if whole in names:
         return names[whole]
     for part in _PARTS.split(whole):
@@ -104,14 +109,14 @@ def header_key(columns: tuple[Column, ...], header) -> str | None:
 
 
 def match_headers(
-    columns: tuple[Column, ...], headers: list, row: int = 1
+    columns: tuple[Column, ...], headers: list, row: int = 1, extra: dict | None = None
 ) -> tuple[dict[str, int], list[dict]]:
     """{column key: the index of the header that names it}, and the problems: a required column
     missing, or two headers naming one column. Unknown headers are left alone."""
     found: dict[str, int] = {}
     errors = []
     for index, header in enumerate(headers):
-        key = header_key(columns, header)
+        key = header_key(columns, header, extra)
         if key is None:
             continue
         if key in found:
@@ -141,9 +146,10 @@ class Located:
     headers: list[str]
     rows: list[tuple[int, list[str]]]
     notes: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # headers no column is read from
 
 
-def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]]) -> Located:
+def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]], extra: dict | None = None) -> Located:
     """The header row is the first (of the first HEADER_SEARCH_ROWS) naming at least three of the
     kind's columns (all of them, for a kind of fewer); else the first row, whose missing columns are
     then named. The rows above it (a title, merged or not) are left out, and so are a totals row
@@ -152,7 +158,7 @@ def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]]) -> L
     need = min(3, len(columns))
     at = 0
     for index, (_number, row) in enumerate(table[:HEADER_SEARCH_ROWS]):
-        if len({k for cell in row if cell and (k := header_key(columns, cell))}) >= need:
+        if len({k for cell in row if cell and (k := header_key(columns, cell, extra))}) >= need:
             at = index
             break
     header_row, headers = table[at]
@@ -164,12 +170,13 @@ def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]]) -> L
             if at > 1
             else _("Row %(row)s above the headers was left out (a title).") % {"row": table[0][0]}
         )
-    found, _problems = match_headers(columns, headers)
+    found, _problems = match_headers(columns, headers, extra=extra)
     unknown = [
         str(h)
         for h in headers
         if str(h).strip()
-        and header_key(columns, h) is None
+        and header_key(columns, h, extra) is None
+        and normalised(h) not in {normalised(k) for k in (extra or {})}  # mapped to "not read"
         and normalised(h) not in ROW_NUMBERS
         and not str(h).startswith(ERROR_HEADER)  # a marked file sent back
     ]
@@ -188,7 +195,7 @@ def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]]) -> L
         notes.append(_("Totals rows left out: %(rows)s.") % {"rows": "、".join(totals)})
     if signatures:
         notes.append(_("Lines under the records left out: rows %(rows)s.") % {"rows": "、".join(signatures)})
-    return Located(header_row, list(headers), rows, notes)
+    return Located(header_row, list(headers), rows, notes, unknown)
 
 
 def template(columns: tuple[Column, ...], title: str) -> bytes:

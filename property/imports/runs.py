@@ -25,7 +25,7 @@ from core.locks import retried
 from core.resend import resend_due
 from core.spreadsheets import Unreadable
 from property.imports import reading
-from property.models import ImportStatus, LedgerImport
+from property.models import ImportStatus, LedgerColumn, LedgerImport
 
 PROGRESS_EVERY = 500
 # The changes kept with an import, record by record (the counts cover them all).
@@ -169,7 +169,7 @@ def import_request(
         dry_run=dry_run,
         rows=rows,
         requested_by=actor,
-        options=options_check(options or {}),
+        options=_with_remembered(options_check(options or {}, spec), community, kind),
     )
     record.save()
     audit_record(
@@ -187,9 +187,29 @@ def import_request(
 RELATION_POLICIES = ("owner", "first_owner", "family", "tenant")
 
 
-def options_check(options: dict) -> dict:
+def _with_remembered(options: dict, community, kind: str) -> dict:
+    """The columns the worker mapped now are remembered for the community's next files of the kind;
+    the ones mapped before apply to this one too."""
+    given = options.get("columns", {})
+    for header, key in given.items():
+        LedgerColumn.objects.update_or_create(
+            community=community, kind=kind, header=header, defaults={"key": key}
+        )
+    remembered = dict(LedgerColumn.objects.filter(community=community, kind=kind).values_list("header", "key"))
+    return {**options, "columns": remembered} if remembered else options
+
+
+def options_check(options: dict, spec=None) -> dict:
     """The worker's answers, each one Gongzhi asks about with one of its values."""
     out = {}
+    columns = options.get("columns")
+    if columns:
+        keys = {c.key for c in spec.columns} if spec else set()
+        if not isinstance(columns, dict) or not all(
+            isinstance(h, str) and 0 < len(h.strip()) <= 100 and k in keys | {""} for h, k in columns.items()
+        ):
+            raise Invalid(_("Map each column to one the ledger has, or to none."), field="columns")
+        out["columns"] = {h.strip(): k for h, k in columns.items()}
     relation = options.get("relation")
     if relation not in (None, "", *RELATION_POLICIES):
         raise Invalid(_("Choose what the ledger's people are."), field="relation")
@@ -253,7 +273,8 @@ def import_execute(import_id: int) -> LedgerImport:
     def checked(rows: int) -> None:
         LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)
 
-    _set(record, notes=reading.locate(spec.columns, table).notes)
+    located = reading.locate(spec.columns, table, record.options.get("columns"))
+    _set(record, notes=located.notes, options={**record.options, "unknown": located.unknown})
 
     plan = spec.plan(record.requested_by, place, table, checked, record.options)
     counts = {o: plan.count(o) for o in OUTCOMES}

@@ -93,6 +93,7 @@ def import_detail(request, import_id: int):
         "written": runs.written_rows(record),
         "relation_policies": RELATION_POLICY_LABELS,
         "summary": _summary(record.changes or [], written=record.status == ImportStatus.DONE),
+        "column_choices": [(c.key, c.header) for c in runs.kinds()[record.kind].columns],
         # the file's own problems (row 0: a damaged file; its headers: a column missing or named
         # twice) are the alert itself; a row's problems are listed under it
         "file_problems": [e for e in record.errors or [] if not e.get("row") or e.get("header")],
@@ -126,7 +127,36 @@ def import_run(request, import_id: int):
             file_name=record.file_name,
             data=bytes(record.data),
             dry_run=False,
-            options={**runs.options_check(record.options), **_answers(request)},
+            options={**runs.options_check(record.options, runs.kinds()[record.kind]), **_answers(request)},
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("property:import", import_id=record.pk)
+    return redirect("property:import", import_id=again.pk)
+
+
+@login_required
+@require_POST
+def import_recheck(request, import_id: int):
+    """Check the same file again with its unknown columns read as the worker mapped them (and
+    remembered for the community's next files of the kind)."""
+    record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
+    spec = runs.kinds()[record.kind]
+    columns = {}
+    for index in range(len(record.options.get("unknown", []))):
+        header = request.POST.get(f"header_{index}", "")
+        if header and f"key_{index}" in request.POST:
+            columns[header] = request.POST[f"key_{index}"]
+    try:
+        again = runs.import_request(
+            actor=request.user,
+            kind=record.kind,
+            compound=record.compound,
+            community=record.community,
+            file_name=record.file_name,
+            data=bytes(record.data),
+            dry_run=True,
+            options={**runs.options_check(record.options, spec), "columns": columns},
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -302,3 +302,33 @@ def test_people_registered_in_a_listed_unit_but_not_named_stay_and_can_be_ended_
     assert Residency.objects.get(resident__name="周丽").ended_on is None
     event = AuditEvent.objects.filter(object_id=wang.pk, action__startswith="residency").latest("id")
     assert event.data["import_id"] == ended["id"]
+
+
+def test_a_column_gongzhi_does_not_know_is_mapped_once_and_read_so_in_the_communitys_next_file(
+    client, estate, worker, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from property.models import LedgerColumn, LedgerImport
+
+    headers = ["楼栋", "门牌号/房号", "住户名称", "建筑面积"]
+    rows = [["1号楼", "1-201", "张伟", "80"]]
+
+    def check(data):
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = client.post(url, {"kind": "households", "file": SimpleUploadedFile("台账.xlsx", data)})
+        return LedgerImport.objects.latest("id"), client.get(sent["Location"]).content.decode()
+
+    client.force_login(worker)
+    url = f"/property/compounds/{estate.compound_a.pk}/import/"
+    data = office_ledger(rows, headers=headers, footer=False)
+    first, page = check(data)
+    assert first.options["unknown"] == ["住户名称"] and 'data-testid="unknown-columns"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/property/imports/{first.pk}/recheck/", {"header_0": "住户名称", "key_0": "name"})
+    again = LedgerImport.objects.latest("id")
+    assert again.pk != first.pk and again.status == "checked" and again.options["unknown"] == []
+    assert any(c["name"].startswith("张伟") for c in again.changes)
+    assert LedgerColumn.objects.filter(community=estate.community_a, header="住户名称", key="name").exists()
+    later, _page = check(data)  # the community's next file: read so without asking
+    assert later.options["unknown"] == [] and any(c["name"].startswith("张伟") for c in later.changes)
