@@ -4,12 +4,19 @@
   20,000 rows, through the service and the task's own code, as a community worker; then the same
   file again (which changes nothing). Time and peak memory; the 20,000-row figures per row against
   the 2,000-row ones (goal: each under 60 s and 300 MB at 20,000 rows, growing no faster than rows);
+- the same at both sizes for a ledger as an office keeps it (issue 23): a merged title, 序号, the
+  office's headers (门牌号/房号, 户主姓名, 联系电话, 建筑面积(㎡) ...), areas written with ㎡, dates in
+  four forms, full-width digits, no 楼层 (read from the room number) and no 关系 (answered: the
+  first of each unit the owner), a totals row and the signatures: first-try check and import;
 - the export of 100,000 households with their people (CSV and .xlsx): rows per second and peak
   memory (goal: under 150 MB).
 
 Each measurement runs in its own process, whose peak resident memory (ru_maxrss, Django included)
 is reported. The database is made anew each time, so that every run imports into an empty register.
 """
+
+import tempfile
+from pathlib import Path
 
 from bench.common import MEASURE, bench_env, create_database, manage, run_python
 
@@ -45,8 +52,9 @@ community = Community.objects.create(subdistrict=subdistrict, name="基准社区
 worker = User.objects.create_user(username="bench-worker", password="x" * 20)
 Post.objects.create(user=worker, role=Role.COMMUNITY_WORKER, community=community, started_on=date(2020, 1, 1))
 for size in SIZES:
-    compound = Compound.objects.create(community=community, name=f"导入{size}")
-    Building.objects.bulk_create([Building(compound=compound, name=f"{b}号楼", floors=18) for b in range(1, 81)])
+    for prefix in ("导入", "办公"):
+        compound = Compound.objects.create(community=community, name=f"{prefix}{size}")
+        Building.objects.bulk_create([Building(compound=compound, name=f"{b}号楼", floors=18) for b in range(1, 81)])
 # The export's 100,000 households, each with a person, in another community (bulk: not what is measured).
 other = Community.objects.create(subdistrict=subdistrict, name="导出社区")
 for c in range(50):
@@ -95,18 +103,53 @@ def ledger(size, seed):
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+def office_ledger(size, seed):
+    from openpyxl.utils import get_column_letter
+    book = Workbook()  # merged cells need a workbook open in full, as an office's is
+    sheet = book.active
+    headers = ["序号", "楼栋", "单元", "门牌号/房号", "户主姓名", "身份证号", "联系电话", "建筑面积(㎡)", "入住时间",
+               "是否党员", "备注"]
+    sheet.append(["基准社区住户信息台账"])
+    sheet.merge_cells(f"A1:{get_column_letter(len(headers))}1")
+    sheet.append(headers)
+    row = unit = 0
+    while row < size:
+        k = unit % 216
+        building, floor = unit // 216 + 1, k // 12 + 1
+        label = f"{k % 12 // 3 + 1}-{floor}{k % 3 + 1:02d}"
+        people = 2 if unit % 2 else 1
+        for p in range(min(people, size - row)):
+            n = seed + row
+            moved = (f"{2010 + unit % 15}.6.1", f"{2010 + unit % 15}年6月1日", f"{2010 + unit % 15}-06-01",
+                     date(2010 + unit % 15, 6, 1))[n % 4]
+            phone = f"13{n:09d}"
+            sheet.append([row + 1, f"{building}号楼", "", label, f"居民{n}", id_number(n) if p == 0 else "",
+                          phone.translate(FULL) if n % 5 == 0 else phone, f"{60 + unit % 50}㎡", moved,
+                          "是" if n % 9 == 0 else "否", "自住" if p == 0 else ""])
+            row += 1
+        unit += 1
+    sheet.append(["合计", None, None, None, f"{row}人"])
+    sheet.append(["制表人：王芳", None, None, None, "审核人：李强"])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 """
 
 IMPORT = (
     PRELUDE
     + LEDGER
     + """
-size, dry_run = SIZE, DRY_RUN
-compound = Compound.objects.get(name=f"导入{size}")
-data = ledger(size, seed=size * 10)
+size, dry_run, office = SIZE, DRY_RUN, OFFICE
+compound = Compound.objects.get(name=f"{'办公' if office else '导入'}{size}")
+if office:  # made beforehand in a process of its own: openpyxl holds a whole workbook to merge cells
+    data = open(OFFICE_FILE.format(size=size), "rb").read()
+else:
+    data = ledger(size, seed=size * 10)
 started = time.perf_counter()
 record = import_runs.import_request(actor=worker, kind="households", compound=compound, file_name="台账.xlsx",
-                                    data=data, dry_run=dry_run)
+                                    data=data, dry_run=dry_run,
+                                    options={"relation": "first_owner"} if office else None)
 seconds = time.perf_counter() - started
 record.refresh_from_db()
 assert record.status == ("checked" if dry_run else "done"), (record.status, record.errors[:3], record.failure)
@@ -134,6 +177,20 @@ report(seconds=seconds, rows=households.count(), megabytes=round(size / 2**20, 1
 )
 
 
+OFFICE_FILE = str(Path(tempfile.gettempdir()) / "gongzhi-bench-office-{size}.xlsx")
+MAKE_OFFICE = (
+    """
+from datetime import date
+from io import BytesIO
+"""
+    + LEDGER
+    + """
+open(OFFICE_FILE.format(size=SIZE), "wb").write(office_ledger(SIZE, seed=SIZE * 10 + 5))
+print("made")
+"""
+)
+
+
 def fresh(env) -> None:
     import psycopg
 
@@ -155,16 +212,23 @@ def run(seconds: float = 0, **_ignored) -> dict:
     for size in SIZES:
         for step, dry_run in (("dry run", True), ("import", False), ("again", False)):
             code = IMPORT.replace("SIZE", str(size)).replace("DRY_RUN", str(dry_run))
+            code = code.replace("OFFICE_FILE", "''").replace("OFFICE", "False")
+            figures[(size, step)] = run_python(env, code, f"{step} of {size}")
+        made = MAKE_OFFICE.replace("OFFICE_FILE", repr(OFFICE_FILE)).replace("SIZE", str(size))
+        run_python(env, made, f"office ledger of {size}")
+        for step, dry_run in (("office check", True), ("office import", False)):
+            code = IMPORT.replace("SIZE", str(size)).replace("DRY_RUN", str(dry_run))
+            code = code.replace("OFFICE_FILE", repr(OFFICE_FILE)).replace("OFFICE", "True")
             figures[(size, step)] = run_python(env, code, f"{step} of {size}")
     exports = {f: run_python(env, EXPORT.replace("FORMAT", repr(f)), f"export {f}") for f in ("csv", "xlsx")}
 
     print("households ledger import on PostgreSQL (.xlsx, one row a person, as a community worker)")
     small, large = SIZES
-    for step in ("dry run", "import", "again"):
+    for step in ("dry run", "import", "again", "office check", "office import"):
         a, b = figures[(small, step)], figures[(large, step)]
         growth = (b["seconds"] / b["rows"]) / (a["seconds"] / a["rows"])
         print(
-            f"  {step:8s} {small:>6,} rows {a['seconds']:6.2f} s {a['peak_mb']:5.0f} MB | "
+            f"  {step:13s} {small:>6,} rows {a['seconds']:6.2f} s {a['peak_mb']:5.0f} MB | "
             f"{large:>6,} rows {b['seconds']:6.2f} s {b['peak_mb']:5.0f} MB (goal < 60 s, < 300 MB) | "
             f"time per row x{growth:.2f} at 10x the rows (goal <= 1)"
         )

@@ -109,9 +109,21 @@ def volunteers_plan(actor, community, table, progress=None, options=None) -> Pla
             continue
         seen[resident.pk] = number
         volunteer = registered.get(resident.pk)
+        header = problems.columns.get("service_types", "服务类型")
+        names = "、".join(t.name for t in wanted)
         if volunteer is None:
             plan.changes.append(Change(number, "created"))
             plan.updates.append(_enter(resident, community, wanted, approved_on))
+            fields = [[header, None, names]] if wanted else []
+            plan.details.append(
+                {
+                    "what": "person",
+                    "row": number,
+                    "name": resident.name,
+                    "outcome": "created",
+                    "fields": fields,
+                }
+            )
         elif volunteer.community_id != community.pk:
             problems.add(number, "name", _("Registered as a volunteer in another community."))
         else:
@@ -122,6 +134,22 @@ def volunteers_plan(actor, community, table, progress=None, options=None) -> Pla
                 changes.append(_approve(volunteer))
             plan.changes.append(Change(number, "updated" if changes else "unchanged"))
             plan.updates.extend(changes)
+            if changes:
+                before = "、".join(t.name for t in volunteer.service_types.all())
+                fields = [[header, before, names]] if wanted and before != names else []
+                if volunteer.status == RegistrationStatus.PENDING:
+                    fields.append(
+                        [_("status"), volunteer.get_status_display(), RegistrationStatus.APPROVED.label]
+                    )
+                plan.details.append(
+                    {
+                        "what": "person",
+                        "row": number,
+                        "name": resident.name,
+                        "outcome": "updated",
+                        "fields": fields,
+                    }
+                )
     plan.errors = problems.items
     if plan.errors:
         plan.changes, plan.updates = [], []

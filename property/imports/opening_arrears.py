@@ -138,6 +138,15 @@ def opening_plan(actor, compound, table, progress=None, options=None) -> Plan:
         if known is None:
             plan.changes.append(Change(row["row"], "created"))
             plan.updates.append(_opening(row))
+            columns = row["columns"]
+            fields = [
+                [columns.get("amount", "欠费金额"), None, f"{row['amount']:.2f}"],
+                [columns.get("period", "所属期间"), None, f"{row['period']:%Y-%m}"],
+            ]
+            name = f"{row['household'].building.name} {row['household'].unit_label}"
+            plan.details.append(
+                {"what": "unit", "row": row["row"], "name": name, "outcome": "created", "fields": fields}
+            )
         elif known == row["amount"]:
             plan.changes.append(Change(row["row"], "unchanged"))
         else:

@@ -34,6 +34,7 @@ def test_opening_arrears_become_bills_of_their_own_and_again_change_nothing(
     rows = ("1号楼,1-101,1260.00,2025-12", "1号楼,1-102,￥88.5,2025年11月")
     done = send(client, arrears(*rows), estate.compound_a, django_capture_on_commit_callbacks)
     assert (done["status"], done["created"]) == ("done", 2), done
+    assert done["changes"][1]["fields"] == [["期初欠费", None, "88.50"], ["所属期间", None, "2025-11"]]
     bills = Bill.objects.filter(fee_item__kind=FeeKind.OPENING).order_by("household__unit_label")
     assert [(b.household.unit_label, b.amount, b.period_start) for b in bills] == [
         ("1-101", Decimal("1260.00"), date(2025, 12, 1)),

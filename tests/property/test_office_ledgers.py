@@ -332,3 +332,64 @@ def test_a_column_gongzhi_does_not_know_is_mapped_once_and_read_so_in_the_commun
     assert LedgerColumn.objects.filter(community=estate.community_a, header="住户名称", key="name").exists()
     later, _page = check(data)  # the community's next file: read so without asking
     assert later.options["unknown"] == [] and any(c["name"].startswith("张伟") for c in later.changes)
+
+
+def test_the_office_ledger_of_the_issue_goes_in_with_one_check_and_one_import(
+    client, estate, worker, django_capture_on_commit_callbacks
+):
+    """The ledger a community worker brought (issue 23), as the office keeps it: one upload to check,
+    one tap (with the relation answered) to import; what the check listed is what was written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from property.models import Household, LedgerImport, Residency
+
+    rows = [
+        [
+            1,
+            "1号楼",
+            "1",
+            "1-201",
+            "张伟",
+            ID_A,
+            "１３８１２３４５６７８",
+            "117.5㎡",
+            "2019.5.1",
+            "是",
+            "自住",
+        ],
+        [2, "1号楼", "1", "1-201", "张小伟", "", "", "117.5㎡", "2019.5.1", "否", ""],
+        [3, "1号楼", "1", "1-202", "李娜", ID_B, "13912345678", "86.2 平方米", "2019年5月1日", "否", ""],
+        None,
+        [4, "1号楼", "2", "301", "王强", "", "137 0000 1111", "90m²", "2018-03-15", "", "出租"],
+        [5, "1号楼", "2", "401", "钱进", "", "13500003333", "60", 43586, "否", ""],
+    ]
+    client.force_login(worker)
+    url = f"/property/compounds/{estate.compound_a.pk}/import/"
+    uploads = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            url, {"kind": "households", "file": SimpleUploadedFile("台账.xlsx", office_ledger(rows))}
+        )
+        uploads += 1
+    page = client.get(sent["Location"]).content.decode()
+    checked = LedgerImport.objects.get()
+    assert checked.status == "checked" and checked.errors == [], checked.errors
+    assert 'data-testid="relation"' in page and "合计" in " ".join(checked.notes)
+    listed = {(c["what"], c["name"], c["outcome"]) for c in checked.changes}
+    with django_capture_on_commit_callbacks(execute=True):
+        run = client.post(f"/property/imports/{checked.pk}/run/", {"relation": "first_owner"})
+    done = LedgerImport.objects.latest("id")
+    assert (uploads, done.status) == (1, "done"), done.errors
+    assert {(c["what"], c["name"], c["outcome"]) for c in done.changes} == listed
+    assert client.get(run["Location"]).status_code == 200
+    units = dict(Household.objects.filter(building=estate.building_a).values_list("unit_label", "floor"))
+    assert {k: units[k] for k in ("1-201", "1-202", "2-301", "2-401")} == {
+        "1-201": 2,
+        "1-202": 2,
+        "2-301": 3,
+        "2-401": 4,
+    }
+    relations = dict(
+        Residency.objects.filter(household__unit_label="1-201").values_list("resident__name", "relation")
+    )
+    assert relations == {"张伟": "owner", "张小伟": "family"}

@@ -36,6 +36,10 @@ def test_volunteers_of_the_register_are_entered_approved_and_again_nothing_chang
     rows = ("王秀英,13812341234,治安巡逻、停车引导,2024-03-01", "李强,,garbage-sorting,")
     done = send(client, ledger(*rows), estate.community_a, django_capture_on_commit_callbacks)
     assert (done["status"], done["created"]) == ("done", 2), done
+    assert [(c["name"], c["outcome"], c["fields"]) for c in done["changes"]] == [
+        ("王秀英", "created", [["服务类型", None, "治安巡逻、停车引导"]]),
+        ("李强", "created", [["服务类型", None, "垃圾分类引导"]]),
+    ]
     wang = Volunteer.objects.get(resident__name="王秀英")
     assert wang.status == RegistrationStatus.APPROVED and wang.decided_by == worker
     assert timezone.localtime(wang.decided_at).date() == date(2024, 3, 1)
@@ -49,6 +53,7 @@ def test_volunteers_of_the_register_are_entered_approved_and_again_nothing_chang
     }
     changed = send(client, ledger("李强,,治安巡逻,"), estate.community_a, django_capture_on_commit_callbacks)
     assert changed["updated"] == 1
+    assert changed["changes"][0]["fields"] == [["服务类型", "垃圾分类引导", "治安巡逻"]]
     assert list(
         Volunteer.objects.get(resident__name="李强").service_types.values_list("code", flat=True)
     ) == ["patrol"]
