@@ -45,6 +45,8 @@ _UNITS = re.compile(r"(m2|平方米|平米|㎡)$")
 _PARTS = re.compile(r"[/／、|]")
 # Headers of columns that number the rows, read by no kind and not worth a word.
 ROW_NUMBERS = {"序号", "编号", "no", "no.", "序"}
+# Columns of remarks offices keep beside the records: said to be left out, never asked about.
+REMARKS = {"备注", "说明", "其他", "附注", "remarks", "notes"}
 # A row adding up the ones above it, and the lines under a ledger (who made it, when, who checked).
 TOTALS = ("合计", "总计", "小计", "共计")
 SIGNATURES = (
@@ -182,6 +184,7 @@ def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]], extr
     ]
     if unknown:
         notes.append(_("Columns not read: %(names)s.") % {"names": "、".join(unknown)})
+    unknown = [h for h in unknown if normalised(h) not in REMARKS]  # the ones worth asking about
     rows, totals, signatures = [], [], []
     for number, row in table[at + 1 :]:
         first = next((normalised(cell) for cell in row if cell), "")
