@@ -83,7 +83,22 @@ def normalised(header) -> str:
     return _UNITS.sub("", _NOISE.sub("", cell_text(header or "")).lower())
 
 
-@functools.cache
+def _by_columns(build):
+    """A cache of what a kind's columns give, by the columns' identity: each kind's are one module
+    constant, and hashing them (their notes are lazy translations) on every row costs more than
+    the work cached."""
+    cached: dict[int, tuple] = {}
+
+    def get(columns):
+        hit = cached.get(id(columns))
+        if hit is None or hit[0] is not columns:
+            hit = cached[id(columns)] = (columns, build(columns))
+        return hit[1]
+
+    return get
+
+
+@_by_columns
 def _names(columns: tuple[Column, ...]) -> dict[str, str]:
     names = {}
     for column in columns:
@@ -186,13 +201,13 @@ def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]], extr
         notes.append(_("Columns not read: %(names)s.") % {"names": "、".join(unknown)})
     unknown = [h for h in unknown if normalised(h) not in REMARKS]  # the ones worth asking about
     rows, totals, signatures = [], [], []
-    for number, row in table[at + 1 :]:
+    for index, (number, row) in enumerate(table[at + 1 :]):
         first = next((normalised(cell) for cell in row if cell), "")
         if first.startswith(TOTALS):
             totals.append(str(number))
         elif first.startswith(SIGNATURES):
             signatures.append(str(number))
-        elif not is_notes_row(columns, row, found):
+        elif index or not is_notes_row(columns, row, found):  # the template's notes: under the headers
             rows.append((number, row))
     if totals:
         notes.append(_("Totals rows left out: %(rows)s.") % {"rows": "、".join(totals)})
@@ -389,7 +404,7 @@ def is_notes_row(columns: tuple[Column, ...], row: list[str], found: dict[str, i
     return bool(values) and all(v in notes for v in values)
 
 
-@functools.cache
+@_by_columns
 def _notes(columns: tuple[Column, ...]) -> frozenset[str]:
     return frozenset(normalised(v) for c in columns for v in _all_languages(c.note))
 
