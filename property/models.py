@@ -807,6 +807,9 @@ class LedgerImport(models.Model):
     # What the file changes, unit by unit and person by person, field by field (the check's list,
     # then the write's): [{"row", "what", "outcome", "fields": [[column, before, after], ...]}]
     changes = models.JSONField(_("changes"), default=list, blank=True)
+    # Their counts, all of them (the list keeps the first runs.MAX_DETAILS): units and people new and
+    # changed, changes to accept and not accepted, people absent from the file.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

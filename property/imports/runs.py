@@ -234,6 +234,27 @@ def accepted(options: dict | None, key: str) -> bool:
     return accept == "all" or (isinstance(accept, list) and key in accept)
 
 
+def summary_of(changes: list[dict], written: bool) -> dict:
+    """The counts of the import's list of changes, by unit and person, not rows: once written, what
+    was written (a change not accepted is not); at the check, all it would make if accepted."""
+    out = {"unit": {"created": 0, "updated": 0}, "person": {"created": 0, "updated": 0}}
+    out |= {"to_accept": 0, "not_accepted": 0, "absent": 0}
+    for change in changes:
+        if change["what"] == "absent":  # not a change unless ended
+            out["absent"] += 1
+            if change["accepted"]:
+                out["person"]["updated"] += 1
+            continue
+        if "key" in change:
+            out["to_accept"] += 1
+            if not change["accepted"]:
+                out["not_accepted"] += 1
+                if written:
+                    continue
+        out[change["what"]][change["outcome"]] += 1
+    return out
+
+
 def progress_key(import_id: int) -> str:
     return f"ledger-import:{import_id}:written"
 
@@ -290,6 +311,7 @@ def import_execute(import_id: int) -> LedgerImport:
             status=status,
             errors=plan.errors,
             changes=[] if plan.errors else plan.details[:MAX_DETAILS],
+            summary={} if plan.errors else summary_of(plan.details, written=False),
             done_rows=record.rows,
             finished_at=timezone.now(),
             **counts,
@@ -340,6 +362,7 @@ def _write(record: LedgerImport, spec, place, table) -> LedgerImport:
         status=ImportStatus.DONE,
         finished_at=timezone.now(),
         changes=plan.details[:MAX_DETAILS],
+        summary=summary_of(plan.details, written=True),
         **counts,
     )
     _redact(record, table)  # written into the register: the file need not hold the numbers

@@ -30,6 +30,19 @@ class ImportChangeOut(Schema):
     accepted: bool | None = None
 
 
+class CountsOut(Schema):
+    created: int = 0
+    updated: int = 0
+
+
+class ImportSummaryOut(Schema):
+    unit: CountsOut = CountsOut()
+    person: CountsOut = CountsOut()
+    to_accept: int = Field(0, description="Changes of areas or owners listed to accept")
+    not_accepted: int = 0
+    absent: int = Field(0, description="People registered in a listed unit whom the file does not name")
+
+
 class ImportOut(Schema):
     id: int
     kind: ImportKind
@@ -46,7 +59,12 @@ class ImportOut(Schema):
         description="What was left out of the file: title rows, totals, signatures, columns"
     )
     options: "ImportOptionsOut"
-    changes: list[ImportChangeOut] = Field(description="What it changes (checked) or changed (done)")
+    changes: list[ImportChangeOut] = Field(
+        description="What it changes (checked) or changed (done): the first 5,000"
+    )
+    summary: ImportSummaryOut = Field(
+        description="The counts of all its changes (once written: what was written)"
+    )
     created: int
     updated: int
     unchanged: int

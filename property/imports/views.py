@@ -92,7 +92,7 @@ def import_detail(request, import_id: int):
         "running": running,
         "written": runs.written_rows(record),
         "relation_policies": RELATION_POLICY_LABELS,
-        "summary": _summary(record.changes or [], written=record.status == ImportStatus.DONE),
+        "summary": record.summary,
         "column_choices": [(c.key, c.header) for c in runs.kinds()[record.kind].columns],
         # the file's own problems (row 0: a damaged file; its headers: a column missing or named
         # twice) are the alert itself; a row's problems are listed under it
@@ -174,26 +174,6 @@ def _answers(request) -> dict:
         answers["accept"] = request.POST.getlist("accept")
     return answers
 
-
-def _summary(changes: list[dict], written: bool) -> dict:
-    """The counts of the import's list of changes, by unit and person, not rows: once written, what
-    was written (a change not accepted is not); at the check, all it would make if accepted."""
-    out = {"unit": {"created": 0, "updated": 0}, "person": {"created": 0, "updated": 0}}
-    out |= {"to_accept": 0, "not_accepted": 0, "absent": 0}
-    for change in changes:
-        if change["what"] == "absent":  # not a change unless ended
-            out["absent"] += 1
-            if change["accepted"]:
-                out["person"]["updated"] += 1
-            continue
-        if "key" in change:
-            out["to_accept"] += 1
-            if not change["accepted"]:
-                out["not_accepted"] += 1
-                if written:
-                    continue
-        out[change["what"]][change["outcome"]] += 1
-    return out
 
 
 @login_required

@@ -25,4 +25,9 @@ class Migration(migrations.Migration):
             name='options',
             field=models.JSONField(blank=True, default=dict, verbose_name='options'),
         ),
+        migrations.AddField(
+            model_name='ledgerimport',
+            name='summary',
+            field=models.JSONField(blank=True, default=dict, verbose_name='summary'),
+        ),
     ]
