@@ -185,7 +185,8 @@ from io import BytesIO
 """
     + LEDGER
     + """
-open(OFFICE_FILE.format(size=SIZE), "wb").write(office_ledger(SIZE, seed=SIZE * 10 + 5))
+# people of their own (the plain ledger's names and mobiles would be found as registered people)
+open(OFFICE_FILE.format(size=SIZE), "wb").write(office_ledger(SIZE, seed=SIZE * 10 + 5_000_000))
 print("made")
 """
 )

@@ -139,7 +139,7 @@ def volunteers_plan(actor, community, table, progress=None, options=None) -> Pla
                 fields = [[header, before, names]] if wanted and before != names else []
                 if volunteer.status == RegistrationStatus.PENDING:
                     fields.append(
-                        [_("status"), volunteer.get_status_display(), RegistrationStatus.APPROVED.label]
+                        [_("status"), str(volunteer.get_status_display()), str(RegistrationStatus.APPROVED.label)]
                     )
                 plan.details.append(
                     {

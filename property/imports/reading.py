@@ -249,29 +249,43 @@ def _cell(value) -> str:
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel keeps 3 as 3.0
+    elif isinstance(value, float):
+        value = f"{value:.15g}"  # 86.2 computed as 86.19999999999999: Excel shows 15 digits
     if isinstance(value, datetime):
         value = value.date() if value.time() == time(0) else value
     cell = str(value).strip()
     return NumericText(cell) if numeric else cell
 
 
-def _merged_fill(ranges: list[str]) -> dict[int, list[tuple[int, int, tuple[int, int]]]]:
-    """For each row, the merged spans crossing it: (first column, last column, the top-left cell
-    whose value they all show). Bounded by the rows a ledger may have."""
+# Merged cells read as each cell's value: at most this many cells filled in a file (a ledger merges a
+# building's name down its units, a few thousand cells; a hostile file merges whole sheets).
+MERGED_FILL_MAX = 200_000
+
+
+def _merged_fill(ranges: list[str]) -> dict[int, list[tuple[int, int]]]:
+    """For each row, the merged spans crossing it below their first row: (column, the top row whose
+    value it shows). Filled down only, in a span's first column: a title or a header merged across
+    columns stays one cell, as the person reads it. Bounded: a file merging more is refused."""
     spans: dict[int, list] = {}
+    filled = 0
     for ref in ranges:
         try:
-            first_col, first_row, last_col, last_row = range_boundaries(ref)
+            first_col, first_row, _last_col, last_row = range_boundaries(ref)
         except (TypeError, ValueError):
             continue
-        last_row = min(last_row, first_row + settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS)
-        for row in range(first_row, last_row + 1):
-            spans.setdefault(row, []).append((first_col, last_col, (first_row, first_col)))
+        if first_col > settings.IMPORT_MAX_COLUMNS or last_row <= first_row:
+            continue
+        filled += last_row - first_row
+        if filled > MERGED_FILL_MAX:
+            raise Unreadable(_("The sheet merges more cells than any ledger: unmerge them."))
+        spans.setdefault(-first_row, []).append((first_col, first_row))  # the top, by its negative row
+        for row in range(first_row + 1, last_row + 1):
+            spans.setdefault(row, []).append((first_col, first_row))
     return spans
 
 
 def _xlsx(data: bytes) -> list[list[str]]:
-    """The rows of the workbook's one sheet as text. A merged cell's value is in every cell it covers
+    """The rows of the workbook's one sheet as text. A value merged down is in every row it covers
     (a building's name merged down its units' rows is each row's building). A formula is read as the
     value Excel saved for it; one saved without its value (written by a program, never opened in
     Excel) is refused."""
@@ -303,7 +317,7 @@ def _sheet_rows(data: bytes, spans: dict, formulas: set | None):
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=formulas is not None)
     except Exception as bad:  # openpyxl raises many kinds on a damaged file
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
-    rows, found, tops = [], set(), {}
+    rows, found, tops, unsaved = [], set(), {}, []
     sheet = workbook.active
     sheet.reset_dimensions()  # a row is as long as its cells, not as the sheet's declared width
     try:
@@ -313,22 +327,14 @@ def _sheet_rows(data: bytes, spans: dict, formulas: set | None):
                 if formulas is None and cell.data_type == "f":
                     found.add((number, index))
                 elif formulas and (number, index) in formulas and cell.value is None:
-                    raise Unreadable(
-                        _(
-                            "Row %(row)s, column %(column)s holds a formula whose value was not saved: "
-                            "open the file in Excel or WPS and save it again."
-                        )
-                        % {"row": number, "column": index}
-                    )
+                    unsaved.append((number, index))  # an empty result, or never computed
                 cells.append(_cell(cell.value))
-            for first, last, top in spans.get(number, ()):
-                if len(cells) < last:
-                    cells.extend([""] * (last - len(cells)))
-                if top[0] == number:
-                    tops[top] = cells[first - 1]
-                for index in range(first, last + 1):
-                    if (number, index) != top:
-                        cells[index - 1] = tops.get(top, "")
+            for column, top in spans.get(number, ()):
+                if len(cells) < column:
+                    cells.extend([""] * (column - len(cells)))
+                cells[column - 1] = tops.get((top, column), "")
+            for column, _top in spans.get(-number, ()):  # this row is a span's top: keep its value
+                tops[(number, column)] = cells[column - 1] if column <= len(cells) else ""
             rows.append(cells)
             _limit(len(rows))
     except Unreadable:
@@ -337,6 +343,14 @@ def _sheet_rows(data: bytes, spans: dict, formulas: set | None):
         raise Unreadable(_("This is not an .xlsx workbook or a .csv file.")) from bad
     finally:
         workbook.close()
+    if formulas and len(unsaved) == len(formulas):  # no formula has a value: never computed
+        raise Unreadable(
+            _(
+                "Row %(row)s, column %(column)s holds a formula whose value was not saved: "
+                "open the file in Excel or WPS and save it again."
+            )
+            % {"row": unsaved[0][0], "column": unsaved[0][1]}
+        )
     return found if found and formulas is None else rows
 
 

@@ -100,3 +100,17 @@ def test_the_check_reads_the_registered_volunteers_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         plan = volunteers_plan(worker, estate.community_a, table)
     assert plan.errors == [] and len(plan.changes) == 12
+
+
+def test_a_pending_registration_in_the_ledger_is_approved_and_listed_as_such(
+    api, estate, worker, volunteer, django_capture_on_commit_callbacks
+):
+    from volunteers.models import Volunteer
+
+    li = Volunteer.objects.create(resident=volunteer.resident, community=estate.community_a)
+    assert li.status == RegistrationStatus.PENDING
+    done = send(api(worker), ledger("李强,,治安巡逻,"), estate.community_a, django_capture_on_commit_callbacks)
+    assert done["status"] == "done", done
+    li.refresh_from_db()
+    assert li.status == RegistrationStatus.APPROVED
+    assert ["状态", "待审批", "已通过"] in done["changes"][0]["fields"]
