@@ -13,7 +13,9 @@ def marked_response(record) -> FileResponse:
     from property.imports.runs import kinds
 
     columns = kinds()[record.kind].columns
-    data, extension = marked(columns, record.file_name, bytes(record.data), record.errors)
+    data, extension = marked(
+        columns, record.file_name, bytes(record.data), record.errors, record.options.get("columns")
+    )
     stem = record.file_name.rsplit(".", 1)[0] or "ledger"
     content_type = XLSX if extension == "xlsx" else "text/csv; charset=utf-8"
     return FileResponse(

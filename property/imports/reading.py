@@ -166,7 +166,9 @@ class Located:
     unknown: list[str] = field(default_factory=list)  # headers no column is read from
 
 
-def locate(columns: tuple[Column, ...], table: list[tuple[int, list[str]]], extra: dict | None = None) -> Located:
+def locate(
+    columns: tuple[Column, ...], table: list[tuple[int, list[str]]], extra: dict | None = None
+) -> Located:
     """The header row is the first (of the first HEADER_SEARCH_ROWS) naming at least three of the
     kind's columns (all of them, for a kind of fewer); else the first row, whose missing columns are
     then named. The rows above it (a title, merged or not) are left out, and so are a totals row
@@ -529,14 +531,16 @@ ERROR_HEADER = "错误"
 BAD = PatternFill("solid", fgColor="FDE2E1")
 
 
-def marked(columns: tuple[Column, ...], name: str, data: bytes, errors: list[dict]) -> tuple[bytes, str]:
+def marked(
+    columns: tuple[Column, ...], name: str, data: bytes, errors: list[dict], extra: dict | None = None
+) -> tuple[bytes, str]:
     """The uploaded file as it came, with a last column 错误 giving each bad row its reasons and the
     bad cells shaded: fixed there and sent again. Returns the bytes and the file's extension."""
     by_row: dict[int, list[dict]] = {}
     for error in errors:
         by_row.setdefault(error["row"], []).append(error)
     if data[:2] == b"PK" or (name or "").lower().endswith(".xlsx"):  # as read_table tells a workbook
-        return _marked_xlsx(columns, name, data, by_row), "xlsx"
+        return _marked_xlsx(columns, name, data, by_row, extra), "xlsx"
     return _marked_csv(data, by_row), "csv"
 
 
@@ -544,12 +548,18 @@ def _reasons(errors: list[dict]) -> str:
     return "；".join(f"{e['column']}: {e['message']}" if e["column"] else e["message"] for e in errors)
 
 
-def _marked_xlsx(columns: tuple[Column, ...], name: str, data: bytes, by_row: dict[int, list[dict]]) -> bytes:
+def _marked_xlsx(
+    columns: tuple[Column, ...],
+    name: str,
+    data: bytes,
+    by_row: dict[int, list[dict]],
+    extra: dict | None = None,
+) -> bytes:
     """Streamed, in flat memory like `redacted`: the rows read as text (read_table), written to a
     write-only workbook with the reasons in a last column and the bad cells shaded. The cells' values
     are kept, their formatting not (the stored file is the redacted one, which kept none either)."""
     table = read_table(name, data)
-    located = locate(columns, table)
+    located = locate(columns, table, extra)
     first, header = located.header_row, located.headers
     if header and header[-1].startswith(ERROR_HEADER):  # marked before and sent again: its reasons go
         table = [(number, row[: len(header) - 1]) for number, row in table]
@@ -605,7 +615,9 @@ def _marked_csv(data: bytes, by_row: dict[int, list[dict]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def redacted(columns: tuple[Column, ...], title: str, name: str, data: bytes, table=None) -> bytes:
+def redacted(
+    columns: tuple[Column, ...], title: str, name: str, data: bytes, table=None, extra: dict | None = None
+) -> bytes:
     """The file with every ID number in it masked (the register keeps none in full), written again
     from its rows (streamed, in flat memory: the cells' values kept, their formatting not). A file
     that cannot be read is returned as it came (it holds no rows). `table`: its rows, if read."""
@@ -614,8 +626,8 @@ def redacted(columns: tuple[Column, ...], title: str, name: str, data: bytes, ta
             table = read_table(name, data)
         except Unreadable:
             return data
-    located = locate(columns, table)
-    found, _problems = match_headers(columns, located.headers)
+    located = locate(columns, table, extra)  # extra: the community's mapped columns, as it was read
+    found, _problems = match_headers(columns, located.headers, extra=extra)
     if "id_number" not in found:
         return data
     index = found["id_number"]

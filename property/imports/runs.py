@@ -195,7 +195,9 @@ def _with_remembered(options: dict, community, kind: str) -> dict:
         LedgerColumn.objects.update_or_create(
             community=community, kind=kind, header=header, defaults={"key": key}
         )
-    remembered = dict(LedgerColumn.objects.filter(community=community, kind=kind).values_list("header", "key"))
+    remembered = dict(
+        LedgerColumn.objects.filter(community=community, kind=kind).values_list("header", "key")
+    )
     return {**options, "columns": remembered} if remembered else options
 
 
@@ -384,7 +386,8 @@ def imports_stuck(now) -> list[int]:
 
 def _redact(record: LedgerImport, table=None) -> None:
     spec = kinds()[record.kind]
-    data = reading.redacted(spec.columns, spec.title, record.file_name, bytes(record.data), table)
+    extra = record.options.get("columns")
+    data = reading.redacted(spec.columns, spec.title, record.file_name, bytes(record.data), table, extra)
     _set(record, data=data, redacted_at=timezone.now())
 
 

@@ -77,8 +77,12 @@ def _with_saved_value(data: bytes, formula: str, value: str) -> bytes:
         for item in source.infolist():
             part = source.read(item.filename)
             if item.filename == SHEET:
-                part = part.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
-                part = part.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+                part = part.replace(
+                    f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode()
+                )
+                part = part.replace(
+                    f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode()
+                )
             target.writestr(item, part)
     return out.getvalue()
 
@@ -256,7 +260,9 @@ def _renamed(data: bytes, names: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("strings, sheet", [("xl/sharedStrings.XML", SHEET), (STRINGS, "xl/worksheets/sheet1.bin")])
+@pytest.mark.parametrize(
+    "strings, sheet", [("xl/sharedStrings.XML", SHEET), (STRINGS, "xl/worksheets/sheet1.bin")]
+)
 def test_a_part_named_otherwise_than_xml_is_checked_as_its_reader_would_read_it(settings, strings, sheet):
     # The reader follows the workbook's relations, not the part's name: a renamed part with a huge
     # cell or a cell far beyond the ledger's columns is refused all the same.
@@ -266,3 +272,33 @@ def test_a_part_named_otherwise_than_xml_is_checked_as_its_reader_would_read_it(
     renamed = {STRINGS: strings, SHEET: sheet}
     assert "1000" in refused("台账.xlsx", _renamed(huge, renamed))
     assert str(settings.IMPORT_MAX_COLUMNS) in refused("台账.xlsx", _renamed(wide, renamed))
+
+
+def test_a_small_workbook_merging_whole_sheets_is_refused_not_unpacked_into_memory():
+    import time
+    import tracemalloc
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["楼栋", "房号", "楼层"])
+    data = BytesIO()
+    book.save(data)
+    raw = data.getvalue()
+    # 200 merges of whole sheets written as Excel would (mergeCell elements in the sheet part)
+    source, out = zipfile.ZipFile(BytesIO(raw)), BytesIO()
+    merges = "".join(f'<mergeCell ref="A{5 + n}:XFD1048576"/>' for n in range(200))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == SHEET:
+                part = part.replace(
+                    b"</sheetData>", f'</sheetData><mergeCells count="200">{merges}</mergeCells>'.encode()
+                )
+            target.writestr(item, part)
+    tracemalloc.start()
+    started = time.monotonic()
+    message = refused("m.xlsx", out.getvalue())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert message == _("The sheet merges more cells than any ledger: unmerge them.")
+    assert peak < 50 * 2**20 and time.monotonic() - started < 5

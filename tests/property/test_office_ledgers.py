@@ -393,3 +393,27 @@ def test_the_office_ledger_of_the_issue_goes_in_with_one_check_and_one_import(
         Residency.objects.filter(household__unit_label="1-201").values_list("resident__name", "relation")
     )
     assert relations == {"张伟": "owner", "张小伟": "family"}
+
+
+def test_an_id_number_column_mapped_by_hand_is_masked_in_the_kept_file(
+    api, estate, worker, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from property.models import LedgerImport
+
+    headers = ["楼栋", "房号", "姓名", "证件号", "关系", "建筑面积"]
+    data = office_ledger([["1号楼", "1-201", "张伟", ID_A, "业主", "80"]], headers=headers, footer=False)
+    body = {
+        "kind": "households",
+        "compound": estate.compound_a.pk,
+        "dry_run": False,
+        "columns": '{"证件号": "id_number"}',
+        "file": SimpleUploadedFile("台账.xlsx", data),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api(worker).post("/api/v1/property/imports", body)
+    record = LedgerImport.objects.get(pk=sent.json()["id"])
+    assert record.status == "done", record.errors
+    kept = read_table("台账.xlsx", bytes(record.data))
+    assert ID_A not in str(kept) and "110***********4514" in str(kept)
