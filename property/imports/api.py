@@ -99,7 +99,7 @@ def _options(relation: str | None, accept: str | None, end: str | None, columns:
     if end:
         options["end"] = [k.strip() for k in end.split(",") if k.strip()]
     if accept is not None:
-        options["accept"] = "all" if accept.strip() == "all" else [k for k in accept.split(",") if k.strip()]
+        options["accept"] = "all" if accept.strip() == "all" else [k.strip() for k in accept.split(",") if k.strip()]
     return options
 
 

@@ -27,7 +27,7 @@ from property.imports.reading import (
     parse_date,
     row_values,
 )
-from property.imports.runs import Change, Kind, Plan, accepted, apply_updates
+from property.imports.runs import Change, Kind, Plan, accepted, apply_updates, change_key, to_ask
 from property.models import Household, Relation, Residency, Resident
 from property.register import permissions, services
 from property.register.permissions import require_register
@@ -538,19 +538,14 @@ def households_plan(actor, compound, table, progress=None, options=None) -> Plan
                         "message": message,
                     }
                 plan.errors.append(problem)
-            key = f"unit:{unit['row']}"
             if any(k in changes for k in services.AREAS):  # moves fees and vote weights: accepted or not
-                if "accept" not in (options or {}):
+                fields = [_field(unit, k, getattr(household, k), v) for k, v in changes.items()]
+                key = change_key("unit", unit["row"], fields)
+                if to_ask(options, key):
                     plan.asks.add("accept")
                 is_accepted = accepted(options, key)
                 detail = _detail(
-                    "unit",
-                    unit["row"],
-                    _unit_name(unit),
-                    "updated",
-                    [_field(unit, k, getattr(household, k), v) for k, v in changes.items()],
-                    key=key,
-                    accepted=is_accepted,
+                    "unit", unit["row"], _unit_name(unit), "updated", fields, key=key, accepted=is_accepted
                 )
                 if not is_accepted:
                     changes = {k: v for k, v in changes.items() if k not in (*services.AREAS, "area_source")}
@@ -675,10 +670,11 @@ def _household_update(household, changes):
     return lambda actor: services.household_update(actor=actor, household=household, changes=changes)
 
 
-def _accepted_change(plan: Plan, person: dict, key: str, name: str, outcome: str, fields: list) -> bool:
+def _accepted_change(plan: Plan, person: dict, name: str, outcome: str, fields: list) -> bool:
     """A change of ownership listed for the worker to accept; whether it was (else it is not written)."""
     options = person.get("options") or {}
-    if "accept" not in options:
+    key = change_key("person", person["row"], fields)
+    if to_ask(options, key):
         plan.asks.add("accept")
     ok = accepted(options, key)
     plan.details.append(_detail("person", person["row"], name, outcome, fields, key=key, accepted=ok))
@@ -734,13 +730,12 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
     name = f"{person['name']} · {person['unit_name']}"
     relation_field = _field(person, "relation", None, new_relation)
     # A new owner of a registered unit moves its votes: written only where the worker accepted it.
-    owner_key = f"person:{row}"
     if (
         household.pk is not None
         and new_relation == Relation.OWNER
         and (resident is None or resident.pk is None or register.residency(household, resident) is None)
     ):
-        if not _accepted_change(plan, person, owner_key, name, "created", [relation_field]):
+        if not _accepted_change(plan, person, name, "created", [relation_field]):
             return
     elif (
         resident is None
@@ -780,11 +775,13 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
     elif relation is not None and residency.relation != relation:
         fields = [_field(person, "relation", residency.relation, relation)]
         if Relation.OWNER in (relation, residency.relation):  # an owner more or fewer: accepted or not
-            if not _accepted_change(plan, person, owner_key, name, "updated", fields):
-                return
+            declined = not _accepted_change(plan, person, name, "updated", fields)
         else:
+            declined = False
             plan.details.append(_detail("person", row, name, "updated", fields))
-        if residency.started_on >= today:
+        if declined:
+            pass  # the relation stays as registered; the row's other facts are still written
+        elif residency.started_on >= today:
             plan.errors.append(
                 {
                     "row": row,
@@ -793,8 +790,9 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
                 }
             )
             return
-        plan.updates.append(_relation_change(residency, relation, today))
-        outcome = "updated"
+        else:
+            plan.updates.append(_relation_change(residency, relation, today))
+            outcome = "updated"
     elif person["moved_in_on"] and person["moved_in_on"] != residency.started_on:
         plan.updates.append(_residency_update(residency, person["moved_in_on"]))
         outcome = "updated"

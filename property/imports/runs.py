@@ -7,6 +7,8 @@ Each kind is a Kind with its columns and what it checks and writes, in a module 
 settings.IMPORT_KINDS: this module knows none of them.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -204,11 +206,17 @@ def _with_remembered(options: dict, community, kind: str) -> dict:
 def options_check(options: dict, spec=None) -> dict:
     """The worker's answers, each one Gongzhi asks about with one of its values."""
     out = {}
+    seen = options.get("seen")
+    if seen is not None:
+        if not (isinstance(seen, list) and all(isinstance(k, str) for k in seen)):
+            raise Invalid(_("Name the changes shown by their keys."), field="seen")
+        out["seen"] = seen
     columns = options.get("columns")
     if columns:
         keys = {c.key for c in spec.columns} if spec else set()
         if not isinstance(columns, dict) or not all(
-            isinstance(h, str) and 0 < len(h.strip()) <= 100 and k in keys | {""} for h, k in columns.items()
+            isinstance(h, str) and isinstance(k, str) and 0 < len(h.strip()) <= 100 and k in keys | {""}
+            for h, k in columns.items()
         ):
             raise Invalid(_("Map each column to one the ledger has, or to none."), field="columns")
         out["columns"] = {h.strip(): k for h, k in columns.items()}
@@ -231,9 +239,29 @@ def options_check(options: dict, spec=None) -> dict:
 
 
 def accepted(options: dict | None, key: str) -> bool:
-    """Whether the worker accepted the change `key` (a registered area or an owner changed)."""
+    """Whether the worker accepted the change `key` (a registered area or an owner changed). A key
+    names the change with its values (change_key), so an acceptance is of what was shown."""
     accept = (options or {}).get("accept")
     return accept == "all" or (isinstance(accept, list) and key in accept)
+
+
+def to_ask(options: dict | None, key: str) -> bool:
+    """Whether the change `key`, not accepted, must be shown to the worker first: not answered at
+    all, or (from the page, which sends what it showed as `seen`) not among the changes shown."""
+    options = options or {}
+    if accepted(options, key):
+        return False
+    if "accept" not in options:
+        return True
+    seen = options.get("seen")
+    return seen is not None and key not in seen
+
+
+def change_key(kind: str, row: int, fields: list) -> str:
+    """A change's key: its row and a digest of what it changes (before and after), so that accepting
+    it accepts those values and nothing the register turns it into later."""
+    digest = hashlib.sha256(json.dumps([kind, row, fields], ensure_ascii=False).encode()).hexdigest()[:10]
+    return f"{kind}:{row}:{digest}"
 
 
 def summary_of(changes: list[dict], written: bool) -> dict:
@@ -301,12 +329,11 @@ def import_execute(import_id: int) -> LedgerImport:
 
     plan = spec.plan(record.requested_by, place, table, checked, record.options)
     counts = {o: plan.count(o) for o in OUTCOMES}
-    unanswered = sorted(plan.asks - set(record.options))
-    if unanswered:
-        _set(record, options={**record.options, "asks": unanswered})
-        if not record.dry_run and not plan.errors:  # not written until the worker answers
-            plan.errors = [{"row": 0, "column": "", "message": str(ASKS[unanswered[0]]), "header": True}]
-    if plan.errors or record.dry_run:
+    # What the worker must answer first (a relation the ledger does not give, a change of an area or
+    # an owner not yet shown): such an import is checked, not written, and the page asks.
+    unanswered = sorted(plan.asks)
+    _set(record, options={**record.options, "asks": unanswered})
+    if plan.errors or record.dry_run or unanswered:
         status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
         _set(
             record,
@@ -354,6 +381,8 @@ def _write(record: LedgerImport, spec, place, table) -> LedgerImport:
     plan = spec.plan(record.requested_by, place, table, None, record.options)  # again, as it writes
     if plan.errors:
         raise Invalid(plan.errors[0]["message"])
+    if plan.asks:  # the register changed since the check: what is to be answered changed too
+        raise Invalid(str(ASKS[sorted(plan.asks)[0]]))
     with audit_via(import_id=record.pk):  # each changed unit's history names this import
         spec.write(
             record.requested_by, place, plan, lambda rows: cache.set(progress_key(record.pk), rows, 3600)

@@ -127,7 +127,7 @@ def import_run(request, import_id: int):
             file_name=record.file_name,
             data=bytes(record.data),
             dry_run=False,
-            options={**runs.options_check(record.options, runs.kinds()[record.kind]), **_answers(request)},
+            options={**runs.options_check(record.options, runs.kinds()[record.kind]), **_answers(request, record)},
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -164,14 +164,18 @@ def import_recheck(request, import_id: int):
     return redirect("property:import", import_id=again.pk)
 
 
-def _answers(request) -> dict:
+def _answers(request, record) -> dict:
+    """The worker's answers on the check page, bound to what it showed: "accept all" accepts the
+    changes listed, not whatever the file turns out to change when it is written (`seen`: a change
+    not among them is shown first)."""
     answers = {"relation": request.POST["relation"]} if request.POST.get("relation") else {}
-    if request.POST.getlist("end"):
-        answers["end"] = request.POST.getlist("end")
+    listed = [c["key"] for c in record.changes or [] if c.get("key") and c["what"] != "absent"]
+    answers["seen"] = listed
+    answers["end"] = [k for k in request.POST.getlist("end") if k.startswith("end:")]
     if request.POST.get("accept_all"):
-        answers["accept"] = "all"
-    elif "accept" in (request.POST.get("asked") or "") or request.POST.getlist("accept"):
-        answers["accept"] = request.POST.getlist("accept")
+        answers["accept"] = listed
+    else:
+        answers["accept"] = [k for k in request.POST.getlist("accept") if k in listed]
     return answers
 
 
