@@ -226,31 +226,19 @@ def households_dry_run(
         elif value.get("entrance") and "-" not in label:
             label = f"{value['entrance']}-{label}"
         _too_long(label, Household, "unit_label", number, "unit", problems)
-        derived = None
-        if "floor" in found:
+        floor, derived = None, None
+        if value.get("floor", ""):
             try:
-                floor = int(value.get("floor", ""))
+                floor = int(value["floor"])
             except ValueError:
-                floor = None
-                problems.add(
-                    number,
-                    "floor",
-                    _("A floor is a whole number: %(value)s") % {"value": value.get("floor", "")},
-                )
-        else:  # office ledgers have no 楼层: a new unit's floor is read from its room number
-            floor, derived = None, floor_from_label(label)
-            if derived is None and label:
-                problems.add(
-                    number,
-                    "unit",
-                    _("The floor cannot be read from the room number %(value)s: add a 楼层 column.")
-                    % {"value": label},
-                )
-        if (floor if floor is not None else derived) is not None and building is not None:
+                problems.add(number, "floor", _("A floor is a whole number: %(value)s") % {"value": value["floor"]})
+        else:  # no 楼层 (office ledgers have none), or an empty cell: not given; a new unit's floor
+            derived = floor_from_label(label)  # is read from its room number (checked in the plan)
+        if floor is not None and building is not None:
             try:
-                floor_check(building, floor if floor is not None else derived)  # the register's own rule
+                floor_check(building, floor)  # the register's own rule
             except Invalid as bad:
-                problems.add(number, "floor" if floor is not None else "unit", bad.message)
+                problems.add(number, "floor", bad.message)
         # None is "not given" (no such column, or an empty cell): it changes nothing.
         facts = {
             "floor": floor,
@@ -505,6 +493,17 @@ def households_plan(actor, compound, table, progress=None, options=None) -> Plan
                 area_source=unit["area_source"] or "register",
                 held_by_developer=bool(unit["held_by_developer"]),
             )
+            if household.floor is None:  # a new unit needs its floor: given, or read from its number
+                where = "floor" if "floor" in unit["columns"] else "unit"
+                message = _("The floor cannot be read from the room number %(value)s: give its 楼层.") % {
+                    "value": unit["unit_label"]
+                }
+                plan.errors.append({"row": unit["row"], "column": column(unit, where), "message": message})
+            elif unit["floor"] is None:
+                try:
+                    floor_check(unit["building"], household.floor)
+                except Invalid as bad:
+                    plan.errors.append({"row": unit["row"], "column": column(unit, "unit"), "message": bad.message})
             plan.households.append(household)
             plan.changes.append(Change(unit["row"], "created"))
             new_facts = {"floor": household.floor, "building_area": household.building_area}

@@ -49,17 +49,7 @@ ROW_NUMBERS = {"序号", "编号", "no", "no.", "序"}
 REMARKS = {"备注", "说明", "其他", "附注", "remarks", "notes"}
 # A row adding up the ones above it, and the lines under a ledger (who made it, when, who checked).
 TOTALS = ("合计", "总计", "小计", "共计")
-SIGNATURES = (
-    "制表人",
-    "填表人",
-    "审核人",
-    "负责人",
-    "填表日期",
-    "制表日期",
-    "制表时间",
-    "填报单位",
-    "制表单位",
-)
+SIGNATURES = ("制表", "填表", "审核", "负责人", "填报", "经办人", "统计人", "联系人")
 # How far down a title may push the headers.
 HEADER_SEARCH_ROWS = 20
 
@@ -202,12 +192,15 @@ def locate(
     if unknown:
         notes.append(_("Columns not read: %(names)s.") % {"names": "、".join(unknown)})
     unknown = [h for h in unknown if normalised(h) not in REMARKS]  # the ones worth asking about
+    required = [found[c.key] for c in columns if c.required and c.key in found]
     rows, totals, signatures = [], [], []
     for index, (number, row) in enumerate(table[at + 1 :]):
         first = next((normalised(cell) for cell in row if cell), "")
-        if first.startswith(TOTALS):
+        # only a row without the record's required cells: a unit or a person named 合计 stays a record
+        bare = not any(i < len(row) and str(row[i]).strip() for i in required)
+        if bare and first.startswith(TOTALS):
             totals.append(str(number))
-        elif first.startswith(SIGNATURES):
+        elif bare and first.startswith(SIGNATURES):
             signatures.append(str(number))
         elif index or not is_notes_row(columns, row, found):  # the template's notes: under the headers
             rows.append((number, row))
@@ -506,7 +499,8 @@ def parse_date(value: str, row: int, key: str, problems: Problems, kind: str = b
             day = date(int(match[1]), int(match[2]), int(match[3]))
         elif COMPACT_DATE.match(word):  # 20190501
             day = date(int(word[:4]), int(word[4:6]), int(word[6:]))
-        elif word.isdigit() and 1 <= int(word) <= EXCEL_SERIAL_MAX:  # a date Excel keeps as its serial
+        elif isinstance(value, NumericText) and word.isdigit() and 10_000 < int(word) <= EXCEL_SERIAL_MAX:
+            # a date Excel keeps as its serial, in a number cell (a year alone, 2019, is no date)
             day = EXCEL_EPOCH + timedelta(days=int(word))
         else:
             raise ValueError

@@ -15,7 +15,8 @@ class ImportErrorOut(Schema):
 
 class ImportOptionsOut(Schema):
     relation: str | None = Field(None, description="What the ledger's people are where it does not say")
-    asks: list[str] = Field([], description='What it asks before it may be written: "relation"')
+    asks: list[str] = Field([], description='What it asks before it may be written: "relation", "accept"')
+    unknown: list[str] = Field([], description="Headers it could not read: map them with `columns`")
 
 
 class ImportChangeOut(Schema):

@@ -449,3 +449,22 @@ def test_an_owner_change_the_relation_answer_brings_is_shown_before_it_is_writte
     done = LedgerImport.objects.latest("id")
     assert done.status == "done", done.errors
     assert Residency.objects.get(resident__name="孙梅").relation == "owner"
+
+
+def test_a_blank_floor_or_a_year_are_not_given_and_a_registered_unit_needs_no_floor(estate, worker):
+    """An empty 楼层 cell is not given (a new unit's floor is read from its number, a registered
+    unit keeps its own); a unit whose number gives no floor is asked for it only if it is new; a
+    year alone in 入住时间 is refused, not read as an Excel serial."""
+    from property.imports.households import households_plan
+
+    headers = ["楼栋", "房号", "楼层", "姓名", "关系", "入住时间"]
+    rows = [
+        ["1号楼", "1-201", "", "张伟", "业主", ""],
+        ["1号楼", "1-201", "", "张小伟", "家属", ""],
+        ["1号楼", estate.household_a.unit_label, "", "周丽", "家属", "2019"],
+        ["1号楼", "5", "", "吴昊", "业主", ""],
+    ]
+    data = office_ledger(rows, headers=headers, footer=False)
+    plan = households_plan(worker, estate.compound_a, read_table("台账.xlsx", data))
+    found = {(e["row"], e["column"]) for e in plan.errors}
+    assert found == {(5, "入住时间"), (6, "楼层")}, plan.errors
