@@ -154,6 +154,7 @@ class Located:
     rows: list[tuple[int, list[str]]]
     notes: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # headers no column is read from
+    mapped: list[str] = field(default_factory=list)  # headers read as the community mapped them
 
 
 def locate(
@@ -191,7 +192,9 @@ def locate(
     ]
     if unknown:
         notes.append(_("Columns not read: %(names)s.") % {"names": "、".join(unknown)})
-    unknown = [h for h in unknown if normalised(h) not in REMARKS]  # the ones worth asking about
+    unknown = [h for h in unknown if normalised(h) not in REMARKS and len(h) <= 100]  # worth asking about
+    mapped_names = {normalised(k) for k in (extra or {})}
+    mapped = [str(h) for h in headers if str(h).strip() and normalised(h) in mapped_names]
     required = [found[c.key] for c in columns if c.required and c.key in found]
     rows, totals, signatures = [], [], []
     for index, (number, row) in enumerate(table[at + 1 :]):
@@ -208,7 +211,7 @@ def locate(
         notes.append(_("Totals rows left out: %(rows)s.") % {"rows": "、".join(totals)})
     if signatures:
         notes.append(_("Lines under the records left out: rows %(rows)s.") % {"rows": "、".join(signatures)})
-    return Located(header_row, list(headers), rows, notes, unknown)
+    return Located(header_row, list(headers), rows, notes, unknown, mapped)
 
 
 def template(columns: tuple[Column, ...], title: str) -> bytes:

@@ -171,7 +171,7 @@ def import_request(
         dry_run=dry_run,
         rows=rows,
         requested_by=actor,
-        options=_with_remembered(options_check(options or {}, spec), community, kind),
+        options=_with_remembered(actor, options_check(options or {}, spec), community, kind),
     )
     record.save()
     audit_record(
@@ -189,14 +189,15 @@ def import_request(
 RELATION_POLICIES = ("owner", "first_owner", "family", "tenant")
 
 
-def _with_remembered(options: dict, community, kind: str) -> dict:
-    """The columns the worker mapped now are remembered for the community's next files of the kind;
-    the ones mapped before apply to this one too."""
+def _with_remembered(actor, options: dict, community, kind: str) -> dict:
+    """The columns the worker mapped now are remembered for the community's next files of the kind
+    (kept in the history); the ones mapped before apply to this one too."""
     given = options.get("columns", {})
     for header, key in given.items():
-        LedgerColumn.objects.update_or_create(
+        column, _created = LedgerColumn.objects.update_or_create(
             community=community, kind=kind, header=header, defaults={"key": key}
         )
+        audit_record(actor=actor, action="import.column", obj=column, data={"header": header, "key": key})
     remembered = dict(
         LedgerColumn.objects.filter(community=community, kind=kind).values_list("header", "key")
     )
@@ -219,6 +220,9 @@ def options_check(options: dict, spec=None) -> dict:
             for h, k in columns.items()
         ):
             raise Invalid(_("Map each column to one the ledger has, or to none."), field="columns")
+        chosen = [k for k in columns.values() if k]
+        if len(chosen) != len(set(chosen)):
+            raise Invalid(_("Two columns are mapped to the same one."), field="columns")
         out["columns"] = {h.strip(): k for h, k in columns.items()}
     relation = options.get("relation")
     if relation not in (None, "", *RELATION_POLICIES):
@@ -325,7 +329,8 @@ def import_execute(import_id: int) -> LedgerImport:
         LedgerImport.objects.filter(pk=record.pk).update(done_rows=rows)
 
     located = reading.locate(spec.columns, table, record.options.get("columns"))
-    _set(record, notes=located.notes, options={**record.options, "unknown": located.unknown})
+    options = {**record.options, "unknown": located.unknown, "mapped": located.mapped}
+    _set(record, notes=located.notes, options=options)
 
     plan = spec.plan(record.requested_by, place, table, checked, record.options)
     counts = {o: plan.count(o) for o in OUTCOMES}

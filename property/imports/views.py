@@ -94,6 +94,9 @@ def import_detail(request, import_id: int):
         "relation_policies": RELATION_POLICY_LABELS,
         "summary": record.summary,
         "column_choices": [(c.key, c.header) for c in runs.kinds()[record.kind].columns],
+        "mappable": [
+            (header, (record.options.get("columns") or {}).get(header, "")) for header in _mappable(record)
+        ],
         # the file's own problems (row 0: a damaged file; its headers: a column missing or named
         # twice) are the alert itself; a row's problems are listed under it
         "file_problems": [e for e in record.errors or [] if not e.get("row") or e.get("header")],
@@ -142,10 +145,9 @@ def import_recheck(request, import_id: int):
     remembered for the community's next files of the kind)."""
     record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
     spec = runs.kinds()[record.kind]
-    columns = {}
-    for index in range(len(record.options.get("unknown", []))):
-        header = request.POST.get(f"header_{index}", "")
-        if header and f"key_{index}" in request.POST:
+    columns = {}  # the file's own headers the page offered, by their place in the list, never by text
+    for index, header in enumerate(_mappable(record)):
+        if f"key_{index}" in request.POST:
             columns[header] = request.POST[f"key_{index}"]
     try:
         again = runs.import_request(
@@ -162,6 +164,12 @@ def import_recheck(request, import_id: int):
         messages.error(request, exc.message)
         return redirect("property:import", import_id=record.pk)
     return redirect("property:import", import_id=again.pk)
+
+
+def _mappable(record) -> list[str]:
+    """The headers the check page lets the worker map: those not read, and those read as mapped
+    before (so that a mapping can be changed back)."""
+    return [*record.options.get("unknown", []), *record.options.get("mapped", [])]
 
 
 def _answers(request, record) -> dict:

@@ -324,7 +324,7 @@ def test_a_column_gongzhi_does_not_know_is_mapped_once_and_read_so_in_the_commun
     first, page = check(data)
     assert first.options["unknown"] == ["住户名称"] and 'data-testid="unknown-columns"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/property/imports/{first.pk}/recheck/", {"header_0": "住户名称", "key_0": "name"})
+        client.post(f"/property/imports/{first.pk}/recheck/", {"key_0": "name"})
     again = LedgerImport.objects.latest("id")
     assert again.pk != first.pk and again.status == "checked" and again.options["unknown"] == []
     assert any(c["name"].startswith("张伟") for c in again.changes)
@@ -468,3 +468,40 @@ def test_a_blank_floor_or_a_year_are_not_given_and_a_registered_unit_needs_no_fl
     plan = households_plan(worker, estate.compound_a, read_table("台账.xlsx", data))
     found = {(e["row"], e["column"]) for e in plan.errors}
     assert found == {(5, "入住时间"), (6, "楼层")}, plan.errors
+
+
+def test_a_mapping_is_only_of_the_files_own_headers_one_key_once_and_can_be_changed_back(
+    client, estate, worker, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import AuditEvent
+    from property.models import LedgerColumn, LedgerImport
+
+    headers = ["楼栋", "门牌号/房号", "住户名称", "联络方式", "建筑面积"]
+    data = office_ledger([["1号楼", "1-201", "张伟", "13812345678", "80"]], headers=headers, footer=False)
+    client.force_login(worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/property/compounds/{estate.compound_a.pk}/import/",
+            {"kind": "households", "file": SimpleUploadedFile("台账.xlsx", data)},
+        )
+    first = LedgerImport.objects.get()
+    assert first.options["unknown"] == ["住户名称", "联络方式"]
+    twice = client.post(
+        f"/property/imports/{first.pk}/recheck/", {"key_0": "name", "key_1": "name"}, follow=True
+    )
+    assert "有两列被设为同一列" in twice.content.decode() and not LedgerColumn.objects.exists()
+    forged = {"key_0": "name", "header_0": "楼栋"}  # a header text posted is never what is mapped
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/property/imports/{first.pk}/recheck/", forged)
+    assert list(LedgerColumn.objects.values_list("header", "key")) == [("住户名称", "name")]
+    assert AuditEvent.objects.filter(action="import.column").count() == 1
+    again = LedgerImport.objects.latest("id")
+    assert again.options["mapped"] == ["住户名称"]  # offered again, to change it back
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/property/imports/{again.pk}/recheck/", {"key_0": "mobile", "key_1": ""})
+    assert set(LedgerColumn.objects.values_list("header", "key")) == {
+        ("住户名称", ""),
+        ("联络方式", "mobile"),
+    }
