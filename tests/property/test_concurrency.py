@@ -179,6 +179,7 @@ def test_an_import_of_a_compound_racing_household_patches_of_it_both_write(run, 
         dry_run=False,
         rows=20,
         requested_by=worker,
+        options={"accept": "all"},  # the areas it changes, accepted as on the check page
     )
     raw = token_issue(user=worker, name="race")[1]
 
