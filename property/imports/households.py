@@ -728,20 +728,14 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
         return
     name = f"{person['name']} · {person['unit_name']}"
     relation_field = _field(person, "relation", None, new_relation)
-    # A new owner of a registered unit moves its votes: written only where the worker accepted it.
-    if (
-        household.pk is not None
-        and new_relation == Relation.OWNER
-        and (resident is None or resident.pk is None or register.residency(household, resident) is None)
-    ):
-        if not _accepted_change(plan, person, name, "created", [relation_field]):
-            return
-    elif (
-        resident is None
-        or resident.pk is None
-        or register.residency(household if household.pk else None, resident) is None
-    ):
-        plan.details.append(_detail("person", row, name, "created", [relation_field]))
+    known = resident is not None and resident.pk is not None  # registered before this file
+    residency = register.residency(household if household.pk else None, resident) if known else None
+    if residency is None:  # a new relation; of a new owner to a registered unit, accepted or not
+        if household.pk is not None and new_relation == Relation.OWNER:
+            if not _accepted_change(plan, person, name, "created", [relation_field]):
+                return
+        else:
+            plan.details.append(_detail("person", row, name, "created", [relation_field]))
     if resident is None:
         resident = services.resident_new(
             name=person["name"],
@@ -764,7 +758,6 @@ def _person_plan(plan: Plan, register, household, person: dict, new_people: dict
         )
         plan.changes.append(Change(row, "created"))
         return
-    residency = register.residency(household if household.pk else None, resident)
     outcome = "unchanged"
     if residency is None:
         plan.residencies.append(

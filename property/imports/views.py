@@ -121,21 +121,7 @@ def import_run(request, import_id: int):
             if record.compound_id
             else redirect("property:community_import", community_id=record.community_id)
         )
-    try:
-        again = runs.import_request(
-            actor=request.user,
-            kind=record.kind,
-            compound=record.compound,
-            community=record.community,
-            file_name=record.file_name,
-            data=bytes(record.data),
-            dry_run=False,
-            options={**runs.options_check(record.options, runs.kinds()[record.kind]), **_answers(request, record)},
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("property:import", import_id=record.pk)
-    return redirect("property:import", import_id=again.pk)
+    return _send_again(request, record, dry_run=False, answers=_answers(request, record))
 
 
 @login_required
@@ -144,11 +130,16 @@ def import_recheck(request, import_id: int):
     """Check the same file again with its unknown columns read as the worker mapped them (and
     remembered for the community's next files of the kind)."""
     record = get_object_or_404(permissions.imports_visible(request.user), pk=import_id)
-    spec = runs.kinds()[record.kind]
     columns = {}  # the file's own headers the page offered, by their place in the list, never by text
     for index, header in enumerate(_mappable(record)):
         if f"key_{index}" in request.POST:
             columns[header] = request.POST[f"key_{index}"]
+    return _send_again(request, record, dry_run=True, answers={"columns": columns})
+
+
+def _send_again(request, record, *, dry_run: bool, answers: dict):
+    """The kept file sent again, with the answers it had and the new ones; the page of the new import
+    (or of this one, with the refusal)."""
     try:
         again = runs.import_request(
             actor=request.user,
@@ -157,8 +148,8 @@ def import_recheck(request, import_id: int):
             community=record.community,
             file_name=record.file_name,
             data=bytes(record.data),
-            dry_run=True,
-            options={**runs.options_check(record.options, spec), "columns": columns},
+            dry_run=dry_run,
+            options={**runs.options_check(record.options, runs.kinds()[record.kind]), **answers},
         )
     except DomainError as exc:
         messages.error(request, exc.message)
